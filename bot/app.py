@@ -1,0 +1,76 @@
+"""Composition root: build_app(settings) -> App. Nothing is built at import."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.clock import Clock, SystemClock
+from bot.dialogs.base import Services
+from bot.dialogs.engine import Engine
+from bot.dialogs.registry import build_registry
+from bot.scheduler.outbox import OutboxNotifier
+from bot.settings import Settings
+from store.db import Database, upgrade_async
+from store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    db: Database
+    repo: Repo
+    services: Services
+    engine: Engine
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def ensure_schema(self) -> None:
+        """Run migrations to head (a no-op when the database is already there)."""
+        await upgrade_async(self.settings.database_url)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def load_calendar_text(settings: Settings) -> str:
+    """The trust's calendar YAML if CADENCE_CALENDAR_FILE is set, else the shipped England default."""
+    from bot.policy.calendar import DEFAULT_CALENDAR_RESOURCE
+
+    default = resources.files("bot.policy").joinpath(DEFAULT_CALENDAR_RESOURCE).read_text(encoding="utf-8")
+    if settings.calendar_file:
+        return default + "\n" + Path(settings.calendar_file).read_text(encoding="utf-8")
+    return default
+
+
+def build_calendars(settings: Settings):  # noqa: ANN201 - returns (calendar_for, workdays_for)
+    from bot.policy.calendar import parse_calendars
+    from bot.policy.workdays import WorkingDays
+
+    calendars = parse_calendars(load_calendar_text(settings))
+
+    def calendar_for(name: str):  # noqa: ANN202
+        return calendars.get(name) or calendars["default"]
+
+    @cache
+    def workdays_for(name: str) -> WorkingDays:
+        return WorkingDays(closure_days=calendar_for(name).closure_days)
+
+    return calendar_for, workdays_for
+
+
+def build_app(settings: Settings, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock(settings.timezone)
+    db = Database(settings.database_url)
+    repo = Repo(db)
+    calendar_for, workdays_for = build_calendars(settings)
+    services = Services(repo=repo, clock=clock, notifier=OutboxNotifier(repo, clock),
+                        calendar_for=calendar_for, workdays_for=workdays_for)
+    engine = Engine(services, build_registry())
+    return App(settings=settings, clock=clock, db=db, repo=repo, services=services, engine=engine)

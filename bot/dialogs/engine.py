@@ -1,0 +1,406 @@
+"""The engine: turns an Inbound into Replies by running the person's dialog one step at a time.
+
+State is ``{"answers": {...}, "history": [...], "data": {...}}`` in the dialog session row,
+saved after every answer with a revision check, so a double click or a second worker cannot apply
+one answer twice and a button from an old message is recognised as stale.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from bot.dialogs.answers import default_choices, parse_answer, show
+from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.errors import Refusal
+from bot.dialogs.registry import Registry
+from bot.messages import Address, Capabilities, Channel, Choice, Form, FormField, Inbound, PromptKind, Reply
+from store.models import DialogSession
+from store.repo import PersonContext, StaleRevision
+
+log = logging.getLogger(__name__)
+
+CONTROL_WORDS = {"back", "skip", "pause", "cancel", "help", "stop", "quit", "exit"}
+SUBJECT_STEP = "_subject"
+CONTROLS_HINT = "Say back, skip (if optional), pause or cancel at any time."
+
+
+class Engine:
+    def __init__(self, services: Services, registry: Registry) -> None:
+        self.services = services
+        self.registry = registry
+        self.repo = services.repo
+
+    # --- identity ---------------------------------------------------------------------------
+
+    async def identify(self, address: Address) -> PersonContext | None:
+        repo = self.repo
+        match address.channel:
+            case Channel.SLACK:
+                person = await repo.person_by_slack_id(address.user_id)
+            case Channel.TEAMS:
+                person = await repo.person_by_teams_id(address.user_id)
+            case _:
+                person = await repo.person_by_email(address.user_id)
+        if person is None or person.id is None or not person.active:
+            return None
+        return await repo.context(person.id)
+
+    # --- entry point ------------------------------------------------------------------------
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        person = await self.identify(inbound.address)
+        if person is None:
+            return [unknown_person_reply(inbound.address.channel)]
+        try:
+            return await self._handle(person, inbound)
+        except Refusal as refusal:
+            return [Reply(refusal.message, clause=refusal.clause)]
+
+    async def _handle(self, person: PersonContext, inbound: Inbound) -> list[Reply]:
+        session = await self.repo.active_session(person.id)
+        channel = inbound.address.channel
+        action = inbound.action
+        if action is not None and action.session_id is not None:
+            if session is None or session.id != action.session_id or session.revision != action.revision:
+                return await self._stale(person, session, channel)
+            if inbound.form is None:
+                return await self._answer(person, session, action.value, inbound)
+        if inbound.form is not None:
+            if session is None:
+                return await self._stale(person, None, channel)
+            return await self._answer_form(person, session, inbound)
+        text = (action.value if action is not None else inbound.text or "").strip()
+        word = text.lower().split(" ", 1)[0] if text else ""
+        if session is not None:
+            if text.lower() in CONTROL_WORDS:
+                return await self._control(person, session, text.lower(), inbound)
+            if self.registry.router.is_command(text) and not self.registry.router.is_answer_like(word):
+                await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+                dialog = self.registry.get(session.dialog_id)
+                replies = await self.registry.router.route(self, person, text, inbound)
+                note = Reply(f"I've paused your {dialog.title.lower()}; say resume to carry on where you left off.")
+                return [note, *replies]
+            return await self._answer(person, session, text, inbound)
+        return await self.registry.router.route(self, person, text, inbound)
+
+    # --- starting, resuming -----------------------------------------------------------------
+
+    async def start(self, person: PersonContext, dialog_id: str, inbound: Inbound,
+                    subject_id: int | None = None) -> list[Reply]:
+        dialog = self.registry.get(dialog_id)
+        channel = inbound.address.channel
+        subject: PersonContext | None = person if dialog.subject == Subject.SELF else None
+        state: dict[str, Any] = {"answers": {}, "history": [], "data": {}}
+        if dialog.subject == Subject.REPORT:
+            candidates = await self.registry.access.subjects_for(self.repo, person)
+            if subject_id is not None:
+                if subject_id not in {p.id for p in candidates} and not await self.registry.access.may_manage(
+                        self.repo, person, subject_id):
+                    raise Refusal("You can only do that for colleagues you review or manage (Policy 10.1).",
+                                  "10.1")
+                subject = await self.repo.context(subject_id)
+            elif len(candidates) == 1:
+                subject = await self.repo.context(candidates[0].id)  # type: ignore[arg-type]
+            elif not candidates:
+                raise Refusal(f"{dialog.title} is for reviewers and line managers, and you have no colleagues to "
+                              "review. If that's wrong, please ask HR to check the roster.", "4.1")
+            else:
+                state["data"]["_candidates"] = [[p.id, p.name, p.job_title] for p in candidates]
+        if subject is not None:
+            refusal = await self._prepare(dialog, person, subject, state)
+            if refusal:
+                return [Reply(refusal)]
+        session = await self.repo.start_session(person.id, dialog.id, dialog.version, state,
+                                                subject.id if subject else None, channel.value)
+        intro = _text(dialog.intro, self._ctx(person, subject, state, channel)) if dialog.intro else ""
+        replies = [Reply(intro)] if intro else []
+        return replies + await self._next(person, subject, dialog, session, state, inbound)
+
+    async def resume(self, person: PersonContext, inbound: Inbound) -> list[Reply]:
+        paused = await self.repo.paused_sessions(person.id)
+        if not paused:
+            return [Reply("There's nothing paused to resume. Say help to see what you can do.")]
+        session = paused[0]
+        await self.repo.set_session_status(session.id, "active")  # type: ignore[arg-type]
+        session = await self.repo.dialog_session(session.id)  # type: ignore[arg-type,assignment]
+        assert session is not None
+        dialog = self.registry.get(session.dialog_id)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        return [Reply(f"Welcome back to your {dialog.title.lower()}.")] + await self._next(
+            person, subject, dialog, session, session.state, inbound, save=False)
+
+    async def _prepare(self, dialog: Dialog, person: PersonContext, subject: PersonContext,
+                       state: dict[str, Any]) -> str | None:
+        if dialog.prepare is None:
+            return None
+        data = await dialog.prepare(self.services, person, subject)
+        if isinstance(data, str):
+            return data
+        state["data"].update(data)
+        return None
+
+    # --- answering --------------------------------------------------------------------------
+
+    async def _answer(self, person: PersonContext, session: DialogSession, raw: str, inbound: Inbound) -> list[Reply]:
+        dialog = self.registry.get(session.dialog_id)
+        state = _copy(session.state)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        ctx = self._ctx(person, subject, state, inbound.address.channel)
+        step = self._current(dialog, ctx, state)
+        if step is None:
+            return await self._finish(person, subject, dialog, session, state, inbound)
+        choices = _choices(step, ctx)
+        parsed = parse_answer(step.kind, raw, choices, max_length=step.max_length, today=ctx.today)
+        if parsed.ok and step.validate is not None:
+            problem = step.validate(parsed.value, ctx)
+            if problem:
+                parsed = parsed.__class__(False, error=problem)
+        if not parsed.ok:
+            again = self._render(dialog, ctx, step, session, inbound.address.channel)
+            return [Reply(parsed.error, clause=step.clause), again]
+        if step.key == SUBJECT_STEP:
+            subject = await self.repo.context(int(parsed.value))
+            assert subject is not None
+            refusal = await self._prepare(dialog, person, subject, state)
+            if refusal:
+                await self.repo.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
+                return [Reply(refusal)]
+            await self._set_subject(session, subject.id)
+        if step.kind == PromptKind.CONFIRM and parsed.value is False:
+            return await self._control(person, session, "back", inbound)
+        state["answers"][step.key] = parsed.value
+        state["history"].append(step.key)
+        return await self._next(person, subject, dialog, session, state, inbound)
+
+    async def _answer_form(self, person: PersonContext, session: DialogSession, inbound: Inbound) -> list[Reply]:
+        dialog = self.registry.get(session.dialog_id)
+        state = _copy(session.state)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        channel = inbound.address.channel
+        ctx = self._ctx(person, subject, state, channel)
+        group = self._group(dialog, ctx, state)
+        if not group:
+            return await self._stale(person, session, channel)
+        problems: list[str] = []
+        form = inbound.form or {}
+        for step in group:
+            raw = str(form.get(step.key, "") or "").strip()
+            if not raw:
+                if step.optional:
+                    state["answers"][step.key] = None
+                    state["history"].append(step.key)
+                    continue
+                problems.append(f"• {step.label or _text(step.prompt, ctx)}: this one is needed.")
+                continue
+            parsed = parse_answer(step.kind, raw, _choices(step, ctx), max_length=step.max_length, today=ctx.today)
+            if parsed.ok and step.validate is not None:
+                problem = step.validate(parsed.value, ctx)
+                if problem:
+                    parsed = parsed.__class__(False, error=problem)
+            if parsed.ok:
+                state["answers"][step.key] = parsed.value
+                state["history"].append(step.key)
+            else:
+                problems.append(f"• {step.label or _text(step.prompt, ctx)}: {parsed.error}")
+        if problems:
+            # what was valid is kept; the rest is asked again
+            replies = [Reply("A few answers need another look:\n" + "\n".join(problems))]
+            return replies + await self._next(person, subject, dialog, session, state, inbound)
+        return await self._next(person, subject, dialog, session, state, inbound)
+
+    async def _control(self, person: PersonContext, session: DialogSession, word: str,
+                       inbound: Inbound) -> list[Reply]:
+        dialog = self.registry.get(session.dialog_id)
+        state = _copy(session.state)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        channel = inbound.address.channel
+        ctx = self._ctx(person, subject, state, channel)
+        step = self._current(dialog, ctx, state)
+        if word in ("cancel", "stop", "quit", "exit"):
+            await self.repo.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
+            return [Reply(f"Cancelled your {dialog.title.lower()}. Nothing you had already saved has changed.")]
+        if word == "pause":
+            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            return [Reply(f"Paused. Your answers are saved; say resume when you're ready to carry on "
+                          f"with your {dialog.title.lower()}.")]
+        if word == "help":
+            lines = [f"You're in: {dialog.title}."]
+            if dialog.description:
+                lines.append(dialog.description)
+            if step is not None and step.help:
+                lines.append(step.help)
+            lines.append(CONTROLS_HINT)
+            current = [self._render(dialog, ctx, step, session, channel)] if step else []
+            return [Reply("\n".join(lines), clause=dialog.clause or None), *current]
+        if word == "skip":
+            if step is None:
+                return await self._next(person, subject, dialog, session, state, inbound, save=False)
+            if not step.optional:
+                return [Reply("This one can't be skipped; it's needed for the record. "
+                              "Say pause to come back to it later."),
+                        self._render(dialog, ctx, step, session, channel)]
+            state["answers"][step.key] = None
+            state["history"].append(step.key)
+            return await self._next(person, subject, dialog, session, state, inbound)
+        # back
+        history: list[str] = state["history"]
+        if not history or history[-1] == SUBJECT_STEP:
+            return [Reply("You're at the first question already."),
+                    *([self._render(dialog, ctx, step, session, channel)] if step else [])]
+        last = history.pop()
+        state["answers"].pop(last, None)
+        return await self._next(person, subject, dialog, session, state, inbound)
+
+    async def _next(self, person: PersonContext, subject: PersonContext | None, dialog: Dialog,
+                    session: DialogSession, state: dict[str, Any], inbound: Inbound, *, save: bool = True) -> list[Reply]:
+        channel = inbound.address.channel
+        if save:
+            try:
+                session.revision = await self.repo.save_session(session.id, session.revision, state, "active",  # type: ignore[arg-type]
+                                                                channel.value)
+            except StaleRevision:
+                return await self._stale(person, await self.repo.dialog_session(session.id), channel)  # type: ignore[arg-type]
+            session.state = state
+        ctx = self._ctx(person, subject, state, channel)
+        step = self._current(dialog, ctx, state)
+        if step is None:
+            return await self._finish(person, subject, dialog, session, state, inbound)
+        caps = Capabilities.for_channel(channel)
+        if caps.forms and step.group:
+            group = self._group(dialog, ctx, state)
+            if len(group) > 1:
+                return [self._render_form(dialog, ctx, group, session)]
+        return [self._render(dialog, ctx, step, session, channel)]
+
+    async def _finish(self, person: PersonContext, subject: PersonContext | None, dialog: Dialog,
+                      session: DialogSession, state: dict[str, Any], inbound: Inbound) -> list[Reply]:
+        run = Run(self.services, person, subject, state["answers"], state["data"], inbound.address.channel,
+                  inbound.platform_identity or f"{inbound.address.channel.value}:{inbound.address.user_id}",
+                  session.id)  # type: ignore[arg-type]
+        try:
+            replies = await dialog.complete(run)
+        except Refusal as refusal:
+            if refusal.back_to and refusal.back_to in state["answers"]:
+                keep = state["history"][: state["history"].index(refusal.back_to)] if refusal.back_to in state[
+                    "history"] else state["history"]
+                state["answers"] = {k: v for k, v in state["answers"].items() if k in keep}
+                state["history"] = keep
+                return [Reply(refusal.message, clause=refusal.clause)] + await self._next(
+                    person, subject, dialog, session, state, inbound)
+            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            return [Reply(refusal.message + " Your answers are kept: say resume to try again.", clause=refusal.clause)]
+        await self.repo.set_session_status(session.id, "done")  # type: ignore[arg-type]
+        return replies
+
+    async def _stale(self, person: PersonContext, session: DialogSession | None, channel: Channel) -> list[Reply]:
+        note = Reply("That button belongs to an earlier message, so I've ignored it. Nothing has changed.")
+        if session is None or session.status != "active":
+            return [note]
+        dialog = self.registry.get(session.dialog_id)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        ctx = self._ctx(person, subject, session.state, channel)
+        step = self._current(dialog, ctx, session.state)
+        return [note, self._render(dialog, ctx, step, session, channel)] if step else [note]
+
+    async def _set_subject(self, session: DialogSession, subject_id: int | None) -> None:
+        from store.models import DialogSession as Row
+
+        row = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
+        assert row is not None
+        row.subject_person_id = subject_id
+        await self.repo.save(Row.model_validate(row))
+        session.subject_person_id = subject_id
+
+    # --- steps ------------------------------------------------------------------------------
+
+    def _ctx(self, person: PersonContext, subject: PersonContext | None, state: dict[str, Any],
+             channel: Channel) -> Ctx:
+        clock = self.services.clock
+        return Ctx(state.get("answers", {}), state.get("data", {}), person, subject, clock.today(), clock.now(), channel)
+
+    def _visible(self, dialog: Dialog, ctx: Ctx) -> list[Step]:
+        steps: list[Step] = []
+        candidates = ctx.data.get("_candidates")
+        if candidates:
+            steps.append(Step(SUBJECT_STEP, "Who is this for?", PromptKind.CHOICE,
+                              tuple(Choice(str(pid), f"{name} ({title})" if title else name)
+                                    for pid, name, title in candidates)))
+            if SUBJECT_STEP not in ctx.answers:
+                return steps
+        steps.extend(s for s in dialog.steps_for(ctx) if s.when is None or s.when(ctx))
+        return steps
+
+    def _current(self, dialog: Dialog, ctx: Ctx, state: dict[str, Any]) -> Step | None:
+        answers = state["answers"]
+        return next((s for s in self._visible(dialog, ctx) if s.key not in answers), None)
+
+    def _group(self, dialog: Dialog, ctx: Ctx, state: dict[str, Any]) -> list[Step]:
+        answers = state["answers"]
+        group: list[Step] = []
+        for s in self._visible(dialog, ctx):
+            if s.key in answers:
+                if group:
+                    break
+                continue
+            if not group:
+                if not s.group:
+                    return []
+                group.append(s)
+            elif s.group == group[0].group:
+                group.append(s)
+            else:
+                break
+        return group
+
+    def _render(self, dialog: Dialog, ctx: Ctx, step: Step, session: DialogSession, channel: Channel) -> Reply:
+        visible = self._visible(dialog, ctx)
+        keys = [s.key for s in visible]
+        position = keys.index(step.key) + 1 if step.key in keys else len(ctx.answers) + 1
+        prompt = _text(step.prompt, ctx)
+        progress = f"({position}/{len(visible)}) " if len(visible) > 3 else ""
+        text = f"{progress}{prompt}"
+        if step.optional:
+            text += " (optional: say skip)"
+        return Reply(text, prompt=step.kind, choices=_choices(step, ctx), session_id=session.id,
+                     revision=session.revision, step=step.key, clause=step.clause,
+                     meta={"dialog": dialog.id, "title": dialog.title})
+
+    def _render_form(self, dialog: Dialog, ctx: Ctx, group: Sequence[Step], session: DialogSession) -> Reply:
+        fields = tuple(FormField(s.key, s.label or _text(s.prompt, ctx), s.kind, s.optional, _choices(s, ctx),
+                                 max_length=s.max_length) for s in group)
+        form = Form(f"{dialog.id}:{group[0].group}", dialog.title, fields)
+        first = _text(group[0].prompt, ctx)
+        return Reply(f"{dialog.title}: {first}", form=form, prompt=group[0].kind, choices=_choices(group[0], ctx),
+                     session_id=session.id, revision=session.revision, step=group[0].key,
+                     clause=group[0].clause, meta={"dialog": dialog.id, "title": dialog.title})
+
+
+def unknown_person_reply(channel: Channel) -> Reply:
+    account = {Channel.SLACK: "Slack account", Channel.TEAMS: "Teams account"}.get(channel, "email address")
+    return Reply(f"Sorry, I don't recognise your {account}, so I can't show or record anything for you. "
+                 "Please ask your HR admin to add it to the Cadence roster.")
+
+
+def _text(value: Any, ctx: Ctx) -> str:
+    return value(ctx) if callable(value) else str(value)
+
+
+def _choices(step: Step, ctx: Ctx) -> tuple[Choice, ...]:
+    choices = step.choices(ctx) if callable(step.choices) else step.choices
+    return tuple(choices) or default_choices(step.kind)
+
+
+def _copy(state: dict[str, Any]) -> dict[str, Any]:
+    return {"answers": dict(state.get("answers", {})), "history": list(state.get("history", [])),
+            "data": dict(state.get("data", {}))}
+
+
+def summary(steps: Sequence[Step], answers: dict[str, Any], ctx: Ctx) -> str:
+    """The answers given so far, as a person reads them back before confirming."""
+    lines = []
+    for s in steps:
+        if s.key in answers and s.kind != PromptKind.CONFIRM and not s.key.startswith("_"):
+            lines.append(f"• {s.label or _text(s.prompt, ctx)}: {show(answers[s.key])}")
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""The command words of DESIGN.md, help, and a useful reply to any free text outside a dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.dialogs.errors import Refusal
+from bot.messages import Choice, Inbound, Reply
+from store.repo import PersonContext
+
+if TYPE_CHECKING:
+    from bot.dialogs.engine import Engine
+
+CommandHandler = Callable[["Engine", PersonContext, str, Inbound], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    word: str
+    summary: str
+    dialog_id: str | None = None  # start this dialog (argument: a colleague's name or email)
+    handler: CommandHandler | None = None  # or answer directly
+    aliases: tuple[str, ...] = ()
+    managers_only: bool = False
+
+
+class Router:
+    def __init__(self) -> None:
+        from bot.dialogs import catalogue
+
+        self.commands: dict[str, Command] = {}
+        for command in catalogue.COMMANDS:
+            for word in (command.word, *command.aliases):
+                self.commands[word] = command
+
+    def is_command(self, text: str) -> bool:
+        return bool(text) and text.lower().split(" ", 1)[0].lstrip("/") in self.commands
+
+    def is_answer_like(self, word: str) -> bool:
+        """Words that could be an answer to a question are not treated as commands mid-dialog."""
+        return word in {"yes", "no", "ok", "skip", "back"}
+
+    async def route(self, engine: Engine, person: PersonContext, text: str, inbound: Inbound) -> list[Reply]:
+        words = text.strip().split(" ", 1)
+        word = words[0].lower().lstrip("/") if words and words[0] else ""
+        argument = words[1].strip() if len(words) > 1 else ""
+        if not word:
+            return [self.help_reply(person)]
+        if word == "resume":
+            return await engine.resume(person, inbound)
+        command = self.commands.get(word)
+        if command is None:
+            return [self.free_text_reply(person, text)]
+        if command.handler is not None:
+            return await command.handler(engine, person, argument, inbound)
+        assert command.dialog_id is not None
+        if not engine.registry.has(command.dialog_id):
+            return [Reply(f"“{command.word}” isn't ready yet in this version of Cadence. Say help for what is.")]
+        subject_id = await self.find_subject(engine, person, argument) if argument else None
+        return await engine.start(person, command.dialog_id, inbound, subject_id=subject_id)
+
+    async def find_subject(self, engine: Engine, person: PersonContext, argument: str) -> int:
+        needle = argument.lower().removeprefix("for ").strip()
+        candidates = await engine.registry.access.subjects_for(engine.repo, person)
+        exact = await engine.repo.person_by_email(needle) if "@" in needle else None
+        if exact is not None and exact.id is not None:
+            return exact.id
+        matches = [p for p in candidates if needle in p.name.lower() or needle == p.email.lower()]
+        if len(matches) == 1 and matches[0].id is not None:
+            return matches[0].id
+        if not matches:
+            raise Refusal(f"I couldn't find a colleague of yours called “{argument}”. Try their email address, "
+                          "or leave the name off and I'll list your colleagues.")
+        names = ", ".join(p.name for p in matches[:5])
+        raise Refusal(f"More than one colleague matches “{argument}”: {names}. Please use their email address.")
+
+    def help_reply(self, person: PersonContext, lead: str = "") -> Reply:
+        seen: set[str] = set()
+        lines = [lead] if lead else [f"Hi {person.person.name.split(' ')[0]}, here's what I can do:"]
+        for command in self.commands.values():
+            if command.word in seen:
+                continue
+            seen.add(command.word)
+            lines.append(f"• {command.word} — {command.summary}")
+        lines.append("In a conversation you can say back, skip, pause or cancel; resume picks up where you left off.")
+        choices = tuple(Choice(w, w) for w in ("status", "prep", "checkin", "help"))
+        return Reply("\n".join(lines), choices=choices)
+
+    def free_text_reply(self, person: PersonContext, text: str) -> Reply:
+        low = text.lower()
+        hints = [("prepar", "prep"), ("check", "checkin"), ("wellbeing", "checkin"), ("objective", "objectives"),
+                 ("meeting", "schedule"), ("book", "schedule"), ("appeal", "appeal"), ("unfair", "appeal"),
+                 ("form", "export"), ("plan", "plan"), ("where", "status"), ("next", "status")]
+        for needle, word in hints:
+            if needle in low and word in self.commands:
+                return self.help_reply(person, lead=f"I think you might want “{word}”: "
+                                                    f"{self.commands[word].summary}. Here's everything I can do:")
+        return self.help_reply(person, lead="I only understand a few words, but I'm happy to help. "
+                                            "Here's what I can do:")

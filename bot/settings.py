@@ -1,0 +1,51 @@
+"""Settings read from the environment (prefix ``CADENCE_``) and ``.env``.
+
+Constructed once in the CLI and passed down; nothing reads settings at import.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CADENCE_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///cadence.db"
+    timezone: str = "Europe/London"
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = ""
+
+    teams_app_id: str = ""
+    teams_app_password: str = ""
+    teams_tenant_id: str = ""
+
+    smtp_url: str = ""
+    mail_from: str = "cadence@localhost"
+
+    calendar_file: str = ""
+
+    working_hours_start: int = Field(8, ge=0, le=23)
+    working_hours_end: int = Field(17, ge=1, le=24)
+    dispatch_interval_seconds: int = 30
+
+    @property
+    def async_database_url(self) -> str:
+        """The same URL with an async driver (aiosqlite / psycopg 3)."""
+        return to_async_url(self.database_url)
+
+
+def to_async_url(url: str) -> str:
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        return url.replace("sqlite://", "sqlite+aiosqlite://", 1)
+    if url.startswith("postgresql://"):
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return url
+
+
+def to_sync_url(url: str) -> str:
+    return url.replace("sqlite+aiosqlite://", "sqlite://", 1)

@@ -1,0 +1,434 @@
+"""All the queries. Callers get plain objects back (detached rows), never a live session.
+
+Sections below group the queries by concern; add new ones inside their section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import select
+
+from store.db import Database
+from store.models import (
+    AuditEvent,
+    CheckIn,
+    ConversationReference,
+    CoopReflection,
+    Cycle,
+    DialogSession,
+    LineManagement,
+    Meeting,
+    Objective,
+    ObjectiveProgress,
+    Organisation,
+    Person,
+    PreparationAnswer,
+    Reminder,
+    Review,
+    RoleGrant,
+    Signature,
+    TrainingNeed,
+)
+
+
+class StaleRevision(Exception):
+    """A dialog answer was applied against an old revision (double click, second worker)."""
+
+
+@dataclass(frozen=True)
+class PersonContext:
+    """A person with what the rest of the bot needs to know about them in one object."""
+
+    person: Person
+    organisation: Organisation
+    roles: frozenset[str]
+    manager_ids: tuple[int, ...]
+    lead_manager_id: int | None
+
+    @property
+    def id(self) -> int:
+        assert self.person.id is not None
+        return self.person.id
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Repo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- organisations --------------------------------------------------------------------
+
+    async def organisations(self) -> list[Organisation]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(Organisation).order_by(Organisation.name))).all())
+
+    async def organisation_by_name(self, name: str) -> Organisation | None:
+        async with self.db.session() as s:
+            return (await s.exec(select(Organisation).where(Organisation.name == name))).first()
+
+    async def organisation(self, org_id: int) -> Organisation | None:
+        async with self.db.session() as s:
+            return await s.get(Organisation, org_id)
+
+    async def upsert_organisation(self, name: str, kind: str, parent_id: int | None = None) -> Organisation:
+        async with self.db.transaction() as s:
+            org = (await s.exec(select(Organisation).where(Organisation.name == name))).first()
+            if org is None:
+                org = Organisation(name=name, kind=kind, parent_id=parent_id)
+                s.add(org)
+            else:
+                org.kind = kind
+                if parent_id is not None:
+                    org.parent_id = parent_id
+            await s.flush()
+            return org
+
+    # --- people ---------------------------------------------------------------------------
+
+    async def person(self, person_id: int) -> Person | None:
+        async with self.db.session() as s:
+            return await s.get(Person, person_id)
+
+    async def people(self, ids: Iterable[int]) -> dict[int, Person]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        async with self.db.session() as s:
+            rows = (await s.exec(select(Person).where(Person.id.in_(ids)))).all()  # type: ignore[union-attr]
+            return {p.id: p for p in rows if p.id is not None}
+
+    async def person_by_email(self, email: str) -> Person | None:
+        async with self.db.session() as s:
+            return (await s.exec(select(Person).where(func.lower(Person.email) == email.strip().lower()))).first()
+
+    async def person_by_slack_id(self, slack_user_id: str) -> Person | None:
+        async with self.db.session() as s:
+            return (await s.exec(select(Person).where(Person.slack_user_id == slack_user_id))).first()
+
+    async def person_by_teams_id(self, teams_user_id: str) -> Person | None:
+        async with self.db.session() as s:
+            return (await s.exec(select(Person).where(Person.teams_user_id == teams_user_id))).first()
+
+    async def link_platform_id(self, person_id: int, channel: str, platform_user_id: str) -> None:
+        """Remember a platform id found by email lookup, so the next message needs no lookup."""
+        column = {"slack": "slack_user_id", "teams": "teams_user_id"}[channel]
+        async with self.db.transaction() as s:
+            await s.execute(update(Person).where(Person.id == person_id).values({column: platform_user_id}))  # type: ignore[call-overload]
+
+    async def people_in(self, organisation_id: int | None = None, *, active_only: bool = True) -> list[Person]:
+        async with self.db.session() as s:
+            q = select(Person).order_by(Person.name)
+            if organisation_id is not None:
+                q = q.where(Person.organisation_id == organisation_id)
+            if active_only:
+                q = q.where(Person.active == True)  # noqa: E712
+            return list((await s.exec(q)).all())
+
+    async def all_people(self) -> list[Person]:
+        return await self.people_in(None, active_only=False)
+
+    async def save_person(self, person: Person) -> Person:
+        async with self.db.transaction() as s:
+            person.updated_at = _now()
+            merged = await s.merge(person)
+            await s.flush()
+            return merged
+
+    async def context(self, person_id: int) -> PersonContext | None:
+        async with self.db.session() as s:
+            person = await s.get(Person, person_id)
+            if person is None:
+                return None
+            org = await s.get(Organisation, person.organisation_id)
+            roles = (await s.exec(select(RoleGrant.role).where(RoleGrant.person_id == person_id))).all()
+            lms = (await s.exec(select(LineManagement).where(LineManagement.report_id == person_id))).all()
+            lead = next((lm.manager_id for lm in lms if lm.is_lead), lms[0].manager_id if lms else None)
+            assert org is not None
+            return PersonContext(person, org, frozenset(roles), tuple(lm.manager_id for lm in lms), lead)
+
+    async def line_managers(self, report_id: int) -> list[LineManagement]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(LineManagement).where(LineManagement.report_id == report_id))).all())
+
+    async def direct_reports(self, manager_id: int) -> list[Person]:
+        async with self.db.session() as s:
+            q = (select(Person).join(LineManagement, LineManagement.report_id == Person.id)
+                 .where(LineManagement.manager_id == manager_id).order_by(Person.name))
+            return list((await s.exec(q)).all())
+
+    async def set_line_managers(self, report_id: int, managers: Sequence[tuple[int, bool]]) -> None:
+        async with self.db.transaction() as s:
+            await s.execute(delete(LineManagement).where(LineManagement.report_id == report_id))  # type: ignore[call-overload]
+            for manager_id, is_lead in managers:
+                s.add(LineManagement(manager_id=manager_id, report_id=report_id, is_lead=is_lead))
+
+    async def role_holders(self, role: str, organisation_id: int) -> list[Person]:
+        async with self.db.session() as s:
+            q = (select(Person).join(RoleGrant, RoleGrant.person_id == Person.id)
+                 .where(RoleGrant.role == role, RoleGrant.organisation_id == organisation_id))
+            return list((await s.exec(q)).all())
+
+    async def roles_of(self, person_id: int) -> list[RoleGrant]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(RoleGrant).where(RoleGrant.person_id == person_id))).all())
+
+    async def set_roles(self, person_id: int, roles: Sequence[tuple[str, int]]) -> None:
+        async with self.db.transaction() as s:
+            await s.execute(delete(RoleGrant).where(RoleGrant.person_id == person_id))  # type: ignore[call-overload]
+            for role, org_id in roles:
+                s.add(RoleGrant(person_id=person_id, role=role, organisation_id=org_id))
+
+    # --- cycles and reviews ---------------------------------------------------------------
+
+    async def cycle(self, organisation_id: int, year: int, *, create: bool = False) -> Cycle | None:
+        async with self.db.transaction() as s:
+            c = (await s.exec(select(Cycle).where(Cycle.organisation_id == organisation_id, Cycle.year == year))).first()
+            if c is None and create:
+                c = Cycle(organisation_id=organisation_id, year=year)
+                s.add(c)
+                await s.flush()
+            return c
+
+    async def cycle_by_id(self, cycle_id: int) -> Cycle | None:
+        async with self.db.session() as s:
+            return await s.get(Cycle, cycle_id)
+
+    async def review(self, review_id: int) -> Review | None:
+        async with self.db.session() as s:
+            return await s.get(Review, review_id)
+
+    async def current_review(self, colleague_id: int) -> Review | None:
+        """The colleague's review in the latest cycle they have one in."""
+        async with self.db.session() as s:
+            q = (select(Review).join(Cycle, Cycle.id == Review.cycle_id)
+                 .where(Review.colleague_id == colleague_id).order_by(Cycle.year.desc()))  # type: ignore[attr-defined]
+            return (await s.exec(q)).first()
+
+    async def reviews_of(self, colleague_id: int) -> list[tuple[Review, Cycle]]:
+        async with self.db.session() as s:
+            q = (select(Review, Cycle).join(Cycle, Cycle.id == Review.cycle_id)
+                 .where(Review.colleague_id == colleague_id).order_by(Cycle.year))
+            return [(r, c) for r, c in (await s.exec(q)).all()]
+
+    async def review_for(self, colleague_id: int, cycle_id: int) -> Review | None:
+        async with self.db.session() as s:
+            q = select(Review).where(Review.colleague_id == colleague_id, Review.cycle_id == cycle_id)
+            return (await s.exec(q)).first()
+
+    async def reviews_in_cycle(self, cycle_id: int) -> list[Review]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(Review).where(Review.cycle_id == cycle_id))).all())
+
+    async def reviews_by_reviewer(self, reviewer_id: int) -> list[Review]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(Review).where(Review.reviewer_id == reviewer_id))).all())
+
+    async def save(self, row: Any) -> Any:
+        """Insert or update one row and give back the stored, detached copy."""
+        async with self.db.transaction() as s:
+            if hasattr(row, "updated_at"):
+                row.updated_at = _now()
+            merged = await s.merge(row)
+            await s.flush()
+            await s.refresh(merged)
+            return merged
+
+    async def save_all(self, rows: Sequence[Any]) -> list[Any]:
+        async with self.db.transaction() as s:
+            out = [await s.merge(r) for r in rows]
+            await s.flush()
+            return out
+
+    # --- meetings -------------------------------------------------------------------------
+
+    async def meetings_for(self, review_id: int) -> list[Meeting]:
+        async with self.db.session() as s:
+            q = select(Meeting).where(Meeting.review_id == review_id).order_by(Meeting.starts_at)
+            return list((await s.exec(q)).all())
+
+    async def meeting(self, meeting_id: int) -> Meeting | None:
+        async with self.db.session() as s:
+            return await s.get(Meeting, meeting_id)
+
+    # --- preparation ----------------------------------------------------------------------
+
+    async def preparation_answers(self, review_id: int, side: str) -> list[PreparationAnswer]:
+        async with self.db.session() as s:
+            q = (select(PreparationAnswer)
+                 .where(PreparationAnswer.review_id == review_id, PreparationAnswer.side == side)
+                 .order_by(PreparationAnswer.id))
+            return list((await s.exec(q)).all())
+
+    async def save_preparation(self, review_id: int, person_id: int, side: str,
+                               answers: Sequence[tuple[str, str, str]]) -> None:
+        """Upsert (question_key, question, answer) triples for one side of the preparation."""
+        async with self.db.transaction() as s:
+            existing = {a.question_key: a for a in (await s.exec(
+                select(PreparationAnswer).where(PreparationAnswer.review_id == review_id,
+                                                PreparationAnswer.side == side))).all()}
+            for key, question, answer in answers:
+                row = existing.get(key)
+                if row is None:
+                    s.add(PreparationAnswer(review_id=review_id, person_id=person_id, side=side,
+                                            question_key=key, question=question, answer=answer))
+                else:
+                    row.answer, row.question, row.answered_at = answer, question, _now()
+
+    # --- objectives and the form ----------------------------------------------------------
+
+    async def objectives(self, review_id: int) -> list[Objective]:
+        async with self.db.session() as s:
+            q = select(Objective).where(Objective.review_id == review_id).order_by(Objective.number)
+            return list((await s.exec(q)).all())
+
+    async def progress(self, objective_ids: Sequence[int]) -> list[ObjectiveProgress]:
+        if not objective_ids:
+            return []
+        async with self.db.session() as s:
+            q = select(ObjectiveProgress).where(ObjectiveProgress.objective_id.in_(list(objective_ids)))  # type: ignore[union-attr]
+            return list((await s.exec(q)).all())
+
+    async def coop_reflections(self, review_id: int) -> list[CoopReflection]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(CoopReflection).where(CoopReflection.review_id == review_id))).all())
+
+    async def signatures(self, subject_type: str, subject_id: int) -> list[Signature]:
+        async with self.db.session() as s:
+            q = select(Signature).where(Signature.subject_type == subject_type, Signature.subject_id == subject_id)
+            return list((await s.exec(q)).all())
+
+    async def training_needs(self, review_id: int) -> list[TrainingNeed]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(TrainingNeed).where(TrainingNeed.review_id == review_id))).all())
+
+    # --- check-ins ------------------------------------------------------------------------
+
+    async def checkins(self, person_id: int, limit: int = 50) -> list[CheckIn]:
+        async with self.db.session() as s:
+            q = select(CheckIn).where(CheckIn.person_id == person_id).order_by(CheckIn.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
+            return list((await s.exec(q)).all())
+
+    # --- support plans and improvement plans ----------------------------------------------
+
+    # --- appeals --------------------------------------------------------------------------
+
+    # --- dialog sessions ------------------------------------------------------------------
+
+    async def active_session(self, person_id: int) -> DialogSession | None:
+        async with self.db.session() as s:
+            q = (select(DialogSession).where(DialogSession.person_id == person_id, DialogSession.status == "active")
+                 .order_by(DialogSession.updated_at.desc()))  # type: ignore[attr-defined]
+            return (await s.exec(q)).first()
+
+    async def paused_sessions(self, person_id: int) -> list[DialogSession]:
+        async with self.db.session() as s:
+            q = (select(DialogSession).where(DialogSession.person_id == person_id, DialogSession.status == "paused")
+                 .order_by(DialogSession.updated_at.desc()))  # type: ignore[attr-defined]
+            return list((await s.exec(q)).all())
+
+    async def dialog_session(self, session_id: int) -> DialogSession | None:
+        async with self.db.session() as s:
+            return await s.get(DialogSession, session_id)
+
+    async def start_session(self, person_id: int, dialog_id: str, version: int, state: dict[str, Any],
+                            subject_person_id: int | None, channel: str) -> DialogSession:
+        """Open a session; any other active one of this person is paused, never lost."""
+        async with self.db.transaction() as s:
+            await s.execute(update(DialogSession)  # type: ignore[call-overload]
+                         .where(DialogSession.person_id == person_id, DialogSession.status == "active")
+                         .values(status="paused", updated_at=_now(), revision=DialogSession.revision + 1))
+            row = DialogSession(person_id=person_id, dialog_id=dialog_id, dialog_version=version, state=state,
+                                subject_person_id=subject_person_id, channel=channel)
+            s.add(row)
+            await s.flush()
+            return row
+
+    async def save_session(self, session_id: int, expected_revision: int, state: dict[str, Any],
+                           status: str, channel: str = "") -> int:
+        """Write the state if nobody else has since; returns the new revision or raises StaleRevision."""
+        async with self.db.transaction() as s:
+            values: dict[str, Any] = {"state": state, "status": status, "revision": expected_revision + 1,
+                                      "updated_at": _now()}
+            if channel:
+                values["channel"] = channel
+            result = await s.execute(update(DialogSession)  # type: ignore[call-overload]
+                                  .where(DialogSession.id == session_id, DialogSession.revision == expected_revision)
+                                  .values(values))
+            if result.rowcount != 1:
+                raise StaleRevision(f"dialog session {session_id} moved past revision {expected_revision}")
+            return expected_revision + 1
+
+    async def set_session_status(self, session_id: int, status: str) -> None:
+        async with self.db.transaction() as s:
+            await s.execute(update(DialogSession).where(DialogSession.id == session_id)  # type: ignore[call-overload]
+                         .values(status=status, updated_at=_now(), revision=DialogSession.revision + 1))
+
+    # --- conversation references ----------------------------------------------------------
+
+    async def conversation_reference(self, person_id: int, channel: str) -> dict[str, Any] | None:
+        async with self.db.session() as s:
+            row = (await s.exec(select(ConversationReference).where(
+                ConversationReference.person_id == person_id, ConversationReference.channel == channel))).first()
+            return dict(row.reference) if row else None
+
+    async def save_conversation_reference(self, person_id: int, channel: str, reference: dict[str, Any]) -> None:
+        async with self.db.transaction() as s:
+            row = (await s.exec(select(ConversationReference).where(
+                ConversationReference.person_id == person_id, ConversationReference.channel == channel))).first()
+            if row is None:
+                s.add(ConversationReference(person_id=person_id, channel=channel, reference=reference))
+            else:
+                row.reference, row.updated_at = reference, _now()
+
+    # --- reminders ------------------------------------------------------------------------
+
+    async def enqueue(self, reminder: Reminder) -> bool:
+        """Insert a reminder unless one with its dedupe key exists; True if inserted."""
+        async with self.db.transaction() as s:
+            existing = (await s.exec(select(Reminder.id).where(Reminder.dedupe_key == reminder.dedupe_key))).first()
+            if existing is not None:
+                return False
+            s.add(reminder)
+            return True
+
+    async def reminders(self, status: str | None = "pending", limit: int = 1000) -> list[Reminder]:
+        async with self.db.session() as s:
+            q = select(Reminder).order_by(Reminder.due_at).limit(limit)
+            if status is not None:
+                q = q.where(Reminder.status == status)
+            return list((await s.exec(q)).all())
+
+    # --- audit ----------------------------------------------------------------------------
+
+    async def audit(self, *, actor_id: int | None, action: str, record_type: str, record_id: int | None = None,
+                    subject_person_id: int | None = None, channel: str = "", actor_identity: str = "",
+                    detail: dict[str, Any] | None = None) -> None:
+        async with self.db.transaction() as s:
+            s.add(AuditEvent(actor_id=actor_id, action=action, record_type=record_type, record_id=record_id,
+                             subject_person_id=subject_person_id, channel=channel, actor_identity=actor_identity,
+                             detail=detail or {}))
+
+    async def audit_events(self, subject_person_id: int | None = None, limit: int = 500) -> list[AuditEvent]:
+        async with self.db.session() as s:
+            q = select(AuditEvent).order_by(AuditEvent.at.desc()).limit(limit)  # type: ignore[attr-defined]
+            if subject_person_id is not None:
+                q = q.where(or_(AuditEvent.subject_person_id == subject_person_id,
+                                AuditEvent.actor_id == subject_person_id))
+            return list((await s.exec(q)).all())
+
+    # --- retention ------------------------------------------------------------------------
+
+
+def as_date(value: str) -> date:
+    return date.fromisoformat(value)
