@@ -14,8 +14,8 @@ A calendar file (YAML) maps an organisation name, or ``default``, to academic ye
         summer: {end: 2027-07-16}  # override just what differs; the rest is inherited
 
 ``half_term_start`` and ``half_term_end`` are the first and last days of the half-term holiday
-(inclusive), so the first half of a term ends the day before ``half_term_start`` and the second
-half begins the day after ``half_term_end``. A term's span (``start``..``end``) includes its
+(inclusive), so the first half of a term ends on the last weekday before ``half_term_start`` and
+the second half begins on the first weekday after ``half_term_end``. A term's span (``start``..``end``) includes its
 half-term week.
 
 This module never reads files: the app reads ``DEFAULT_CALENDAR_RESOURCE`` (a path relative to
@@ -64,11 +64,19 @@ class Term:
 
     @property
     def first_half_end(self) -> date:
-        return self.half_term_start - timedelta(days=1)
+        """The last weekday before the half-term holiday (usually a Friday)."""
+        d = self.half_term_start - timedelta(days=1)
+        while d.weekday() >= 5:
+            d -= timedelta(days=1)
+        return d
 
     @property
     def second_half_start(self) -> date:
-        return self.half_term_end + timedelta(days=1)
+        """The first weekday after the half-term holiday (usually a Monday)."""
+        d = self.half_term_end + timedelta(days=1)
+        while d.weekday() >= 5:
+            d += timedelta(days=1)
+        return d
 
     @property
     def label(self) -> str:
