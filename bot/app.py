@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, SystemClock
+from bot.delivery import Deliverer
 from bot.dialogs.base import Services
 from bot.dialogs.engine import Engine
 from bot.dialogs.registry import build_registry
@@ -29,6 +30,7 @@ class App:
     repo: Repo
     services: Services
     engine: Engine
+    channels: dict[str, Deliverer] = field(default_factory=dict)  # filled by each handler package
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def ensure_schema(self) -> None:

@@ -1,0 +1,143 @@
+"""The ``cadence`` command (DESIGN.md's interface). Coroutines run with asyncio.run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot import cli_records, cli_reminders, cli_teams
+from bot.settings import Settings
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Cadence: support-staff performance management in chat.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+db_app = typer.Typer(help="Database administration.")
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def run_with_app(work: Callable[[Any], Awaitable[T]], *, migrate: bool = True, clock: Any = None) -> T:
+    """Build the app, bring the schema up to date, run ``work(app)`` and close."""
+    from bot.app import build_app
+
+    async def go() -> T:
+        application = build_app(settings(), clock=clock)
+        try:
+            if migrate:
+                await application.ensure_schema()
+            return await work(application)
+        finally:
+            await application.close()
+
+    return asyncio.run(go())
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision")) -> None:
+    """Run the database migrations (Alembic) to head."""
+    from store.db import upgrade
+
+    upgrade(settings().database_url, revision)
+    console.print(f"[green]Database is at {revision}.[/green]")
+
+
+@app.command()
+def demo(reset: bool = typer.Option(False, help="Start again from a fresh demo trust")) -> None:
+    """Create the demo trust in the default SQLite file and open the console chat."""
+    from bot.demo import seed_demo
+    from bot.handlers.console.chat import run_console
+
+    async def work(application: Any) -> None:
+        created = await seed_demo(application, reset=reset)
+        if created:
+            console.print(f"[green]Demo trust ready:[/green] {created}")
+        await run_console(application, None, sys.stdin, console)
+
+    run_with_app(work)
+
+
+@app.command()
+def chat(as_: str = typer.Option(..., "--as", help="Email of the person you are")) -> None:
+    """Open the console chat as one person."""
+    from bot.handlers.console.chat import run_console
+
+    async def work(application: Any) -> None:
+        await run_console(application, as_, sys.stdin, console)
+
+    run_with_app(work)
+
+
+@app.command("import-roster")
+def import_roster(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True)) -> None:
+    """Validate the whole roster CSV first; import nothing if any row is bad."""
+    from bot.roster import RosterError, import_roster_file
+
+    async def work(application: Any) -> Any:
+        return await import_roster_file(application, file, console)
+
+    try:
+        result = run_with_app(work)
+    except RosterError as error:
+        err.print(f"[red]Nothing was imported: {len(error.problems)} problem(s) in {file.name}.[/red]")
+        for problem in error.problems:
+            err.print(f"  line {problem.line}: {problem.message}")
+        err.print("Fix these rows and run the import again.")
+        raise typer.Exit(1) from None
+    console.print(f"[green]{result}[/green]")
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
+          no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Do not run reminders here")) -> None:
+    """Serve Slack (/slack/events), Teams (/api/messages) and /healthz; run the scheduler."""
+    from aiohttp import web
+
+    from bot.app import build_app
+    from bot.handlers.web import build_web_app
+    from bot.scheduler.jobs import start_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def go() -> None:
+        application = build_app(settings())
+        await application.ensure_schema()
+        web_app = build_web_app(application)
+        scheduler = None if no_scheduler else start_scheduler(application)
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            await runner.cleanup()
+            await application.close()
+
+    try:
+        asyncio.run(go())
+    except KeyboardInterrupt:
+        pass
+
+
+cli_reminders.register(app)
+cli_records.register(app)
+cli_teams.register(app)
+
+
+def main() -> None:
+    app()
