@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.clock import Clock, SystemClock
 from bot.delivery import Deliverer
 from bot.dialogs.base import Services
@@ -46,9 +48,16 @@ def load_calendar_text(settings: Settings) -> str:
     from bot.policy.calendar import DEFAULT_CALENDAR_RESOURCE
 
     default = resources.files("bot.policy").joinpath(DEFAULT_CALENDAR_RESOURCE).read_text(encoding="utf-8")
-    if settings.calendar_file:
-        return default + "\n" + Path(settings.calendar_file).read_text(encoding="utf-8")
-    return default
+    if not settings.calendar_file:
+        return default
+    merged = yaml.safe_load(default) or {}
+    trust = yaml.safe_load(Path(settings.calendar_file).read_text(encoding="utf-8")) or {}
+    for name, body in trust.items():  # the trust's file overrides the shipped one organisation by organisation
+        if name in merged and isinstance(body, dict) and isinstance(merged[name], dict):
+            merged[name] = {**merged[name], **body}
+        else:
+            merged[name] = body
+    return yaml.safe_dump(merged)
 
 
 def build_calendars(settings: Settings):  # noqa: ANN201 - returns (calendar_for, workdays_for)

@@ -59,6 +59,38 @@ class PersonContext:
         return role in self.roles
 
 
+@dataclass(frozen=True)
+class RosterPerson:
+    """One validated roster row (bot/roster.py validates; apply_roster writes)."""
+
+    line: int
+    email: str
+    name: str
+    job_title: str
+    organisation: str
+    organisation_kind: str
+    managers: tuple[str, ...]
+    lead_manager: str | None
+    start_date: date | None
+    contract_end: date | None
+    employment_type: str
+    extended_agency: bool
+    on_induction: bool
+    in_capability: bool
+    leadership_role: bool
+    roles: tuple[str, ...]
+    slack_user_id: str | None
+    teams_user_id: str | None
+    last_day: date | None
+    leave_start: date | None
+
+
+ROSTER_FIELDS = ("name", "job_title", "start_date", "contract_end", "employment_type", "extended_agency",
+                 "on_induction", "in_capability", "leadership_role", "slack_user_id", "teams_user_id",
+                 "last_day", "leave_start")
+TRUST_WIDE_ROLES = ("hr_admin", "executive_leader")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -161,6 +193,17 @@ class Repo:
         async with self.db.session() as s:
             return list((await s.exec(select(LineManagement).where(LineManagement.report_id == report_id))).all())
 
+    async def lead_managers(self) -> dict[int, int]:
+        """report id -> lead line manager id (the first manager where none is marked lead)."""
+        out: dict[int, int] = {}
+        async with self.db.session() as s:
+            for lm in (await s.exec(select(LineManagement).order_by(LineManagement.id))).all():
+                if lm.is_lead:
+                    out[lm.report_id] = lm.manager_id
+                else:
+                    out.setdefault(lm.report_id, lm.manager_id)
+        return out
+
     async def direct_reports(self, manager_id: int) -> list[Person]:
         async with self.db.session() as s:
             q = (select(Person).join(LineManagement, LineManagement.report_id == Person.id)
@@ -189,6 +232,83 @@ class Repo:
             for role, org_id in roles:
                 s.add(RoleGrant(person_id=person_id, role=role, organisation_id=org_id))
 
+    async def apply_roster(self, rows: Sequence[RosterPerson],
+                           on_progress: Any = None) -> dict[str, int]:
+        """Write a validated roster in one transaction; the same file twice changes nothing."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        unchanged: set[str] = set()
+        async with self.db.transaction() as s:
+            orgs = {o.name: o for o in (await s.exec(select(Organisation))).all()}
+            for r in rows:
+                org = orgs.get(r.organisation)
+                if org is None:
+                    org = Organisation(name=r.organisation, kind=r.organisation_kind)
+                    s.add(org)
+                    orgs[r.organisation] = org
+                elif org.kind != r.organisation_kind:
+                    org.kind = r.organisation_kind
+            await s.flush()
+            trusts = [o for o in orgs.values() if o.kind == "trust"]
+            if len(trusts) == 1:
+                for o in orgs.values():
+                    if o.kind != "trust" and o.parent_id is None:
+                        o.parent_id = trusts[0].id
+            people = {p.email.lower(): p for p in (await s.exec(select(Person))).all()}
+            for i, r in enumerate(rows, 1):
+                org = orgs[r.organisation]
+                person = people.get(r.email)
+                values = {f: getattr(r, f) for f in ROSTER_FIELDS}
+                if person is None:
+                    person = Person(email=r.email, organisation_id=org.id, **values)  # type: ignore[arg-type]
+                    s.add(person)
+                    people[r.email] = person
+                    counts["created"] += 1
+                else:
+                    changed = person.organisation_id != org.id or not person.active or any(
+                        getattr(person, f) != v for f, v in values.items())
+                    if changed:
+                        for f, v in values.items():
+                            setattr(person, f, v)
+                        person.organisation_id, person.active, person.updated_at = org.id, True, _now()  # type: ignore[assignment]
+                        counts["updated"] += 1
+                    else:
+                        counts["unchanged"] += 1
+                        unchanged.add(r.email)
+                if on_progress is not None and i % 200 == 0:
+                    on_progress(i // 2)
+            await s.flush()
+            ids = [people[r.email].id for r in rows]
+            existing_lm: dict[int, set[tuple[int, bool]]] = {}
+            for lm in (await s.exec(select(LineManagement).where(LineManagement.report_id.in_(ids)))).all():  # type: ignore[union-attr]
+                existing_lm.setdefault(lm.report_id, set()).add((lm.manager_id, lm.is_lead))
+            existing_roles: dict[int, set[tuple[str, int]]] = {}
+            for g in (await s.exec(select(RoleGrant).where(RoleGrant.person_id.in_(ids)))).all():  # type: ignore[union-attr]
+                existing_roles.setdefault(g.person_id, set()).add((g.role, g.organisation_id))
+            touched: set[int] = set()
+            for i, r in enumerate(rows, 1):
+                person = people[r.email]
+                pid = person.id
+                assert pid is not None
+                wanted_lm = {(people[m].id, m == r.lead_manager) for m in r.managers}
+                if wanted_lm != existing_lm.get(pid, set()):
+                    await s.execute(delete(LineManagement).where(LineManagement.report_id == pid))
+                    s.add_all(LineManagement(manager_id=m, report_id=pid, is_lead=lead) for m, lead in wanted_lm)  # type: ignore[arg-type]
+                    touched.add(pid)
+                org = orgs[r.organisation]
+                home = org.parent_id if org.kind in ("central", "trust") and org.parent_id else org.id
+                wanted_roles = {(role, home if role in TRUST_WIDE_ROLES else org.id) for role in r.roles}
+                if wanted_roles != existing_roles.get(pid, set()):
+                    await s.execute(delete(RoleGrant).where(RoleGrant.person_id == pid))
+                    s.add_all(RoleGrant(person_id=pid, role=role, organisation_id=o) for role, o in wanted_roles)  # type: ignore[arg-type]
+                    touched.add(pid)
+                if on_progress is not None and i % 200 == 0:
+                    on_progress(len(rows) // 2 + i // 2)
+            # a person whose managers or roles changed (and nothing else) was "updated", not "unchanged"
+            relinked = sum(1 for r in rows if people[r.email].id in touched and r.email in unchanged)
+            counts["unchanged"] -= relinked
+            counts["updated"] += relinked
+        return counts
+
     # --- cycles and reviews ---------------------------------------------------------------
 
     async def cycle(self, organisation_id: int, year: int, *, create: bool = False) -> Cycle | None:
@@ -199,6 +319,27 @@ class Repo:
                 s.add(c)
                 await s.flush()
             return c
+
+    async def ensure_reviews(self, wanted: Sequence[tuple[int, int, int | None, date]], year: int) -> int:
+        """Create missing reviews for (colleague_id, organisation_id, reviewer_id, retain_until) in
+        the cycle ``year`` of each organisation; existing reviews are left as they are (4.3)."""
+        created = 0
+        async with self.db.transaction() as s:
+            cycles = {c.organisation_id: c for c in (await s.exec(select(Cycle).where(Cycle.year == year))).all()}
+            for org_id in {w[1] for w in wanted} - set(cycles):
+                c = Cycle(organisation_id=org_id, year=year)
+                s.add(c)
+                cycles[org_id] = c
+            await s.flush()
+            cycle_ids = [c.id for c in cycles.values()]
+            have = set((await s.exec(select(Review.colleague_id).where(Review.cycle_id.in_(cycle_ids)))).all())  # type: ignore[union-attr]
+            for colleague_id, org_id, reviewer_id, keep_until in wanted:
+                if colleague_id in have:
+                    continue
+                s.add(Review(cycle_id=cycles[org_id].id, colleague_id=colleague_id, reviewer_id=reviewer_id,  # type: ignore[arg-type]
+                             retain_until=keep_until))
+                created += 1
+        return created
 
     async def cycle_by_id(self, cycle_id: int) -> Cycle | None:
         async with self.db.session() as s:
@@ -426,6 +567,14 @@ class Repo:
                 q = q.where(or_(AuditEvent.subject_person_id == subject_person_id,
                                 AuditEvent.actor_id == subject_person_id))
             return list((await s.exec(q)).all())
+
+    async def wipe_all(self) -> None:
+        """Delete every row (``cadence demo --reset``); the schema stays."""
+        from sqlmodel import SQLModel
+
+        async with self.db.transaction() as s:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                await s.execute(table.delete())
 
     # --- retention ------------------------------------------------------------------------
 

@@ -1,0 +1,157 @@
+"""The demo trust: two academies and a central team, about 20 people, one cycle in progress.
+
+Built from examples/roster.csv through the real roster import, then moved to different stages so
+every part of the bot has something to show: objectives agreed and signed (Jo, Priya, Mark, Tom,
+Lucy, Nina, Ian), awaiting the colleague's signature (Alex), a planning meeting booked with
+preparation still to do (Sam), nothing started yet (Chris, Omar), a new joiner (Dana), and last
+cycle's record with end-of-year outcomes for Jo and Sam.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.policy.calendar import academic_year_of
+from bot.policy.deadlines import retain_until
+from bot.roster import import_roster_text
+from store.models import (
+    CheckIn,
+    CoopReflection,
+    Meeting,
+    Objective,
+    ObjectiveProgress,
+    Review,
+    ReviewStage,
+    Signature,
+    TrainingNeed,
+)
+
+DEMO_ROSTER = Path(__file__).resolve().parents[1] / "examples" / "roster.csv"
+LONDON = ZoneInfo("Europe/London")
+
+OBJECTIVES = {
+    "jo.brown@hillside.example": [
+        ("Lead phonics catch-up sessions for 6 Year 2 pupils, three times a week",
+         "At least 5 of the 6 pupils reach the expected phonics standard by the June screening check",
+         "Phonics training (Read Write Inc.) in the Autumn term", ["team"]),
+        ("Run the lunchtime nurture club every Tuesday and Thursday",
+         "Attendance records kept; 90% of referred pupils attend at least 3 sessions in 4 each half term",
+         "Half-termly supervision with the Inclusion Lead", ["ways_of_being_coop"]),
+    ],
+    "alex.green@hillside.example": [
+        ("Bring the site's statutory compliance checks onto the new log book system",
+         "100% of weekly and monthly checks logged on time for two consecutive terms",
+         "Log book system training (half a day)", ["academy"]),
+        ("Cut reactive repair requests by planning a termly maintenance walk-round",
+         "Repair requests fall by 20% compared with 2025-26, measured from the helpdesk log",
+         "Time allocated on the last Friday of each half term", []),
+    ],
+}
+DEFAULT_OBJECTIVE = ("Keep the team's records accurate and up to date",
+                     "No more than 2 errors a term found in the termly audit", "Refresher on the MIS", ["team"])
+
+
+async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
+    """Seed the demo trust unless the database already has people. Returns a summary or None."""
+    repo = app.repo
+    if reset:
+        await repo.wipe_all()
+    if await repo.all_people():
+        return None
+    if not DEMO_ROSTER.exists():
+        raise FileNotFoundError(f"The demo roster {DEMO_ROSTER} is missing; run cadence demo from a clone of the repo.")
+    await import_roster_text(app, DEMO_ROSTER.read_text(encoding="utf-8"))
+    today: date = app.clock.today()
+    year = academic_year_of(today)
+    people = {p.email: p for p in await repo.all_people()}
+
+    async def review_of(email: str) -> Review:
+        review = await repo.current_review(people[email].id)
+        assert review is not None, f"{email} should be enrolled"
+        return review
+
+    def at(d: date, hour: int) -> datetime:
+        return datetime.combine(d, time(hour), LONDON).astimezone(UTC)
+
+    planning_day = _weekday_on_or_before(date(year, 10, 14))
+    agreed = ["jo.brown@hillside.example", "priya.shah@hillside.example", "mark.lee@hillside.example",
+              "tom.reed@riverside.example", "lucy.moss@riverside.example", "nina.ross@riverside.example",
+              "ian.finch@central.example"]
+    for email in [*agreed, "alex.green@hillside.example"]:
+        review = await review_of(email)
+        await repo.save(Meeting(review_id=review.id, kind="planning", starts_at=at(planning_day, 10), minutes=60,
+                                location="Meeting room 2", status="held", scheduled_by_id=review.reviewer_id,
+                                scheduled_at=at(planning_day - timedelta(days=10), 9)))
+        for number, (text, criteria, support, kinds) in enumerate(OBJECTIVES.get(email, [DEFAULT_OBJECTIVE]), 1):
+            await repo.save(Objective(review_id=review.id, number=number, text=text, success_criteria=criteria,
+                                      support_needed=support, due_date=date(year + 1, 7, 17), kinds=kinds))
+        review.professional_development = "Interested in the Level 3 Teaching Assistant qualification next year."
+        review.other_information = "Works Monday to Thursday."
+        review.planning_submitted_at = at(planning_day + timedelta(days=3), 15)
+        for way in ("Succeed together", "Do what matters most", "Be yourself, always", "Show you care"):
+            await repo.save(CoopReflection(review_id=review.id, part="planning", way=way,
+                                           text=f"Talked about examples of “{way}” from last year."))
+        await repo.save(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewer",
+                                  person_id=review.reviewer_id, signed_at=at(planning_day + timedelta(days=3), 16),
+                                  channel="console", platform_identity="demo"))
+        if email in agreed:
+            await repo.save(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
+                                      person_id=people[email].id, signed_at=at(planning_day + timedelta(days=4), 9),
+                                      channel="console", platform_identity="demo"))
+            review.stage = ReviewStage.OBJECTIVES_AGREED
+        else:
+            review.stage = ReviewStage.PLANNING
+        await repo.save(review)
+
+    sam = await review_of("sam.patel@hillside.example")
+    meeting_day = _next_weekday(today + timedelta(days=8))
+    await repo.save(Meeting(review_id=sam.id, kind="planning", starts_at=at(meeting_day, 14), minutes=60,
+                            location="Inclusion office", scheduled_by_id=sam.reviewer_id,
+                            scheduled_at=at(today - timedelta(days=2), 9)))
+    sam.stage = ReviewStage.PLANNING
+    await repo.save(sam)
+    await repo.save(CheckIn(person_id=people["sam.patel@hillside.example"].id, mood=4, note="Good week.",
+                            share_with_manager="mood", created_at=at(today - timedelta(days=7), 12)))
+
+    for email in ("jo.brown@hillside.example", "sam.patel@hillside.example"):
+        await _last_cycle(app, people[email].id, people[email].organisation_id, year - 1,
+                          reviewer_id=(await review_of(email)).reviewer_id, at=at)
+    return (f"{len(people)} people in {len(await repo.organisations())} organisations; the {year}-"
+            f"{(year + 1) % 100:02d} cycle is under way. Pick someone to chat as.")
+
+
+async def _last_cycle(app: Any, colleague_id: int, organisation_id: int, year: int, *, reviewer_id: int | None,
+                      at: Any) -> None:
+    repo = app.repo
+    cycle = await repo.cycle(organisation_id, year, create=True)
+    review = await repo.save(Review(cycle_id=cycle.id, colleague_id=colleague_id, reviewer_id=reviewer_id,
+                                    stage=ReviewStage.CLOSED, retain_until=retain_until(year),
+                                    eoy_performing_expected=True, eoy_comments="A good year.",
+                                    report_delivered_on=date(year + 1, 10, 1)))
+    objective = await repo.save(Objective(review_id=review.id, number=1, due_date=date(year + 1, 7, 18),
+                                          text="Support the Year 3 reading group four mornings a week",
+                                          success_criteria="8 of 10 pupils make expected progress in reading"))
+    await repo.save(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="partially_met",
+                                      evidence="7 of 10 pupils made expected progress; two long absences.",
+                                      recorded_by_id=reviewer_id))
+    await repo.save(TrainingNeed(review_id=review.id, category="a", description="Phonics refresher", essential=True,
+                                 funded=True))
+    for role, person_id in (("reviewer", reviewer_id), ("reviewee", colleague_id)):
+        await repo.save(Signature(subject_type="review", subject_id=review.id, part="end_of_year", role=role,
+                                  person_id=person_id, signed_at=at(date(year + 1, 9, 30), 15), channel="console",
+                                  platform_identity="demo"))
+
+
+def _next_weekday(d: date) -> date:
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+def _weekday_on_or_before(d: date) -> date:
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d

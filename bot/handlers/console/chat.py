@@ -1,0 +1,100 @@
+"""The console chat: the same engine and Reply model as Slack and Teams, in a terminal.
+
+Works with piped standard input (one input per line, no TTY), so it can be scripted:
+``printf 'checkin\n4\n...' | cadence chat --as sam.patel@hillside.example``.
+Attachments are saved under ./exports/ and their path is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from bot.app import App
+from bot.handlers.console.render import render
+from bot.messages import Address, Channel, Inbound, Reply
+
+QUIT_WORDS = {":quit", ":q", "quit", "exit", "bye"}
+EXPORT_DIR = Path("exports")
+
+
+async def _readline(stream: TextIO, out: Console, prompt: str) -> str | None:
+    if stream.isatty():
+        out.print(prompt, end="")
+    line = await asyncio.to_thread(stream.readline)
+    if line == "":
+        return None
+    return line.rstrip("\r\n")
+
+
+def _show(out: Console, replies: list[Reply]) -> None:
+    for reply in replies:
+        out.print(f"[bold cyan]cadence:[/bold cyan] {escape(render(reply))}")
+        for attachment in reply.attachments:
+            EXPORT_DIR.mkdir(exist_ok=True)
+            path = EXPORT_DIR / attachment.filename
+            path.write_bytes(attachment.content)
+            out.print(f"  [green]saved {escape(str(path))}[/green]")
+
+
+async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
+    people = [p for p in await app.repo.people_in(None) if p.active]
+    orgs = {o.id: o.name for o in await app.repo.organisations()}
+    out.print("Who are you? Pick a number or type an email address:")
+    for i, p in enumerate(people, 1):
+        out.print(f"  {i:2}. {escape(p.name)} — {escape(p.job_title)}, {escape(orgs.get(p.organisation_id, ''))}")
+    while True:
+        line = await _readline(stream, out, "you are> ")
+        if line is None or line.strip().lower() in QUIT_WORDS:
+            return None
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= len(people):
+            return people[int(text) - 1].email
+        person = await app.repo.person_by_email(text)
+        if person is not None:
+            return person.email
+        out.print(f"I couldn't find “{escape(text)}”. Please type a number from 1 to {len(people)} or an email.")
+
+
+async def run_console(app: App, email: str | None, stream: TextIO, out: Console) -> None:
+    if email is None:
+        email = await choose_person(app, stream, out)
+        if email is None:
+            return
+    person = await app.repo.person_by_email(email)
+    if person is None:
+        out.print(f"[red]{escape(email)} isn't on the roster.[/red] Import it with cadence import-roster, "
+                  "or pick someone from cadence demo.")
+        return
+    address = Address(Channel.CONSOLE, person.email)
+    out.print(f"You're chatting as [bold]{escape(person.name)}[/bold]. Type help for what I can do, "
+              ":as EMAIL to switch person, or quit to leave.")
+    _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}")))
+    last: list[Reply] = []
+    while True:
+        line = await _readline(stream, out, "you> ")
+        if line is None:
+            return
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in QUIT_WORDS:
+            out.print("Bye for now. Everything you've answered is saved.")
+            return
+        if text.startswith(":as "):
+            other = await app.repo.person_by_email(text[4:].strip())
+            if other is None:
+                out.print("No one with that email is on the roster.")
+                continue
+            person, address = other, Address(Channel.CONSOLE, other.email)
+            out.print(f"You're now chatting as [bold]{escape(person.name)}[/bold].")
+            continue
+        choices = last[-1].choices if last else ()
+        if text.isdigit() and choices and 1 <= int(text) <= len(choices):
+            text = choices[int(text) - 1].value
+        last = await app.engine.handle(Inbound(address, text, platform_identity=f"console:{person.email}"))
+        _show(out, last)

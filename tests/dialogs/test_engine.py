@@ -1,0 +1,102 @@
+"""The dialog engine as a colleague meets it: answers, mistakes, back/skip/pause/resume, stale buttons."""
+
+from __future__ import annotations
+
+from bot.app import App, build_app
+from bot.messages import Action, Address, Channel, Inbound, PromptKind
+from tests.conftest import make_settings
+
+SAM = "sam.patel@hillside.example"
+
+
+def say(text: str, who: str = SAM) -> Inbound:
+    return Inbound(Address(Channel.CONSOLE, who), text)
+
+
+async def test_an_unknown_person_gets_a_polite_refusal_and_nothing_is_stored(demo_app: App) -> None:
+    replies = await demo_app.engine.handle(Inbound(Address(Channel.SLACK, "U-NOBODY"), "checkin"))
+    assert "don't recognise your Slack account" in replies[0].text
+    assert await demo_app.repo.reminders(status=None) == []
+
+
+async def test_a_bad_rating_is_explained_and_the_question_asked_again(demo_app: App) -> None:
+    engine = demo_app.engine
+    await engine.handle(say("checkin"))
+    replies = await engine.handle(say("seven"))
+    assert "number from 1 (low) to 5" in replies[0].text
+    assert replies[1].prompt == PromptKind.RATING
+
+
+async def test_back_skip_and_a_required_step_that_cannot_be_skipped(demo_app: App) -> None:
+    engine = demo_app.engine
+    await engine.handle(say("checkin"))
+    assert "can't be skipped" in (await engine.handle(say("skip")))[0].text
+    await engine.handle(say("3"))
+    replies = await engine.handle(say("skip"))  # the note is optional
+    assert replies[0].step == "one_to_one"
+    replies = await engine.handle(say("back"))
+    assert replies[0].step == "note"
+    replies = await engine.handle(say("back"))
+    assert replies[0].step == "mood"
+
+
+async def test_pause_and_resume_after_a_process_restart(demo_app: App, db_url: str, clock) -> None:
+    await demo_app.engine.handle(say("checkin"))
+    await demo_app.engine.handle(say("2"))
+    paused = await demo_app.engine.handle(say("pause"))
+    assert "say resume" in paused[0].text
+
+    restarted = build_app(make_settings(db_url), clock=clock)  # a new process on the same database
+    try:
+        replies = await restarted.engine.handle(say("resume"))
+        assert replies[-1].step == "note"
+        await restarted.engine.handle(say("A long week."))
+        await restarted.engine.handle(say("no"))
+        await restarted.engine.handle(say("yes"))
+        done = await restarted.engine.handle(say("Keep it to myself"))
+        assert "saved" in done[0].text
+        sam = await restarted.repo.person_by_email(SAM)
+        latest = (await restarted.repo.checkins(sam.id))[0]
+        assert (latest.mood, latest.note) == (2, "A long week.")
+    finally:
+        await restarted.close()
+
+
+async def test_a_button_from_an_old_message_is_recognised_as_stale(demo_app: App) -> None:
+    engine = demo_app.engine
+    first = (await engine.handle(say("checkin")))[0]
+    click = Action("4", session_id=first.session_id, revision=first.revision, step=first.step)
+    second = await engine.handle(Inbound(Address(Channel.CONSOLE, SAM), action=click))
+    assert second[0].step == "note"
+    again = await engine.handle(Inbound(Address(Channel.CONSOLE, SAM), action=click))  # a double click
+    assert "earlier message" in again[0].text
+    session = await demo_app.repo.active_session((await demo_app.repo.person_by_email(SAM)).id)
+    assert session.state["answers"] == {"mood": 4}
+
+
+async def test_cancel_keeps_what_was_already_saved(demo_app: App) -> None:
+    engine = demo_app.engine
+    sam = await demo_app.repo.person_by_email(SAM)
+    before = len(await demo_app.repo.checkins(sam.id))
+    await engine.handle(say("checkin"))
+    await engine.handle(say("5"))
+    replies = await engine.handle(say("cancel"))
+    assert "Cancelled" in replies[0].text and "Nothing you had already saved has changed" in replies[0].text
+    assert len(await demo_app.repo.checkins(sam.id)) == before
+
+
+async def test_asking_for_help_mid_dialog_explains_and_repeats_the_question(demo_app: App) -> None:
+    await demo_app.engine.handle(say("checkin"))
+    replies = await demo_app.engine.handle(say("help"))
+    assert "Wellbeing check-in" in replies[0].text and replies[1].step == "mood"
+
+
+async def test_asking_for_support_in_a_checkin_nudges_the_manager(demo_app: App) -> None:
+    engine = demo_app.engine
+    for text in ("checkin", "2", "skip", "yes", "no", "Keep it to myself"):
+        replies = await engine.handle(say(text))
+    assert "let your manager know" in replies[0].text
+    [notice] = await demo_app.repo.reminders()
+    priya = await demo_app.repo.person_by_email("priya.shah@hillside.example")
+    assert notice.recipient_id == priya.id and notice.clause == "3.3"
+    assert "Mood" not in notice.body  # she kept her mood to herself
