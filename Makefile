@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/cadence demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot store tests bench
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 test: lint
