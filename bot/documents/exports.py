@@ -1,0 +1,95 @@
+"""Exports as one door for the CLI, the ``export`` chat command and the sign-off copy.
+
+Every export asks bot.access first and is written to the audit log with who, what, when, the
+channel and the platform identity (10.1). The document comes back as a neutral Attachment, which
+Slack and Teams upload and the console saves.
+"""
+
+from __future__ import annotations
+
+from bot import access
+from bot.documents.form import build_form, form_filename, load_form
+from bot.documents.plans import build_plan, load_plan, plan_filename
+from bot.documents.render import FORMATS, MEDIA_TYPES, render
+from bot.messages import Attachment
+from bot.policy.calendar import academic_year_label
+from store.models import Review
+from store.repo import PersonContext, Repo
+
+
+class NothingToExport(LookupError):
+    """The record asked for does not exist; the message says what there is instead."""
+
+    def __init__(self, message: str, clause: str = "10.2") -> None:
+        super().__init__(message)
+        self.message = message
+        self.clause = clause
+
+
+def check_format(fmt: str) -> str:
+    fmt = (fmt or "docx").lower().lstrip(".")
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in FORMATS:
+        raise NothingToExport(f"I can write the form as docx, pdf or md; “{fmt}” isn't one of those.")
+    return fmt
+
+
+async def find_review(repo: Repo, subject_id: int, cycle_year: int | None) -> Review:
+    reviews = await repo.reviews_of(subject_id)
+    person = await repo.person(subject_id)
+    name = person.name if person else "This colleague"
+    if not reviews:
+        raise NothingToExport(f"{name} has no Planning & Review Form yet: there is no review in any cycle "
+                              "(Policy 1.1 says who the cycle covers).", "1.1")
+    if cycle_year is None:
+        return reviews[-1][0]
+    for review, cycle in reviews:
+        if cycle.year == cycle_year:
+            return review
+    have = ", ".join(academic_year_label(c.year) for _r, c in reviews)
+    raise NothingToExport(f"{name} has no form for {academic_year_label(cycle_year)}. Forms on record: {have}.")
+
+
+async def export_form(repo: Repo, actor: PersonContext, subject_id: int, *, cycle_year: int | None = None,
+                      fmt: str = "docx", channel: str = "", identity: str = "") -> Attachment:
+    """The Planning & Review Form (Annex 1) of one colleague, if the actor may read it (10.2)."""
+    fmt = check_format(fmt)
+    await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
+    review = await find_review(repo, subject_id, cycle_year)
+    assert review.id is not None
+    data = await load_form(repo, review.id)
+    content = render(build_form(data), fmt)
+    await access.record(repo, actor, "export", "review", record_id=review.id, subject_id=subject_id,
+                        channel=channel, identity=identity, detail={"document": "planning_review_form",
+                                                                     "format": fmt})
+    return Attachment(form_filename(data, fmt), content, MEDIA_TYPES[fmt],
+                      title=f"Planning & Review Form {academic_year_label(data.cycle.year)}: {data.colleague.name}")
+
+
+async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt: str = "docx",
+                      plan_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
+    """The colleague's support plan or improvement action plan: the one named, else the latest open one,
+    else the latest (Annex 4, seed 000)."""
+    fmt = check_format(fmt)
+    await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
+    plans = await repo.export_support_plans(subject_id)
+    person = await repo.person(subject_id)
+    name = person.name if person else "This colleague"
+    if plan_id is not None:
+        chosen = next((p for p in plans if p.id == plan_id), None)
+        if chosen is None:
+            raise NothingToExport(f"{name} has no plan number {plan_id}. "
+                                  f"Plans on record: {', '.join(str(p.id) for p in plans) or 'none'}.", "7.4")
+    else:
+        open_plans = [p for p in plans if p.status == "open"]
+        chosen = (open_plans or plans or [None])[-1]
+        if chosen is None:
+            raise NothingToExport(f"{name} has no support plan or improvement action plan on record "
+                                  "(Policy 7.4, Annex 4).", "7.4")
+    data = await load_plan(repo, chosen)
+    content = render(build_plan(data), fmt)
+    await access.record(repo, actor, "export", "support_plan", record_id=chosen.id, subject_id=subject_id,
+                        channel=channel, identity=identity, detail={"document": chosen.kind, "format": fmt})
+    title = "Improvement Action Plan" if chosen.kind == "improvement" else "Support Plan"
+    return Attachment(plan_filename(data, fmt), content, MEDIA_TYPES[fmt], title=f"{title}: {data.colleague.name}")

@@ -1,0 +1,209 @@
+"""Render a :class:`~bot.documents.layout.Doc` as DOCX (python-docx), PDF (fpdf2) or Markdown.
+
+The PDF embeds DejaVu Sans (shipped with matplotlib) so every name and answer prints as typed,
+accents and curly quotes included, and the text stays extractable (screen readers, pypdf).
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from bot.documents.layout import Doc, Fields, Heading, Image, PageBreak, Para, Table
+
+FORMATS = ("docx", "pdf", "md")
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "zip": "application/zip",
+    "ics": "text/calendar; charset=utf-8",
+}
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def render(doc: Doc, fmt: str) -> bytes:
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "docx":
+        return to_docx(doc)
+    if fmt == "pdf":
+        return to_pdf(doc)
+    if fmt in ("md", "markdown"):
+        return to_markdown(doc).encode("utf-8")
+    raise UnknownFormat(f"I can write docx, pdf or md, not {fmt!r}.")
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+def _md_cell(text: str) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", "<br>")
+
+
+def to_markdown(doc: Doc) -> str:
+    lines: list[str] = [f"# {doc.title}", ""]
+    if doc.confidential:
+        lines += ["**IN CONFIDENCE**", ""]
+    for block in doc.blocks:
+        match block:
+            case Heading(text=text, level=level):
+                lines += [f"{'#' * min(max(level, 0) + 1, 6)} {text}", ""]
+            case Para(text=text, italic=italic, bold=bold):
+                shown = f"**{text}**" if bold else f"*{text}*" if italic else text
+                lines += [shown, ""]
+            case Fields(rows=rows):
+                lines += ["| | |", "|---|---|"]
+                lines += [f"| **{_md_cell(k)}** | {_md_cell(v)} |" for k, v in rows]
+                lines.append("")
+            case Table(header=header, rows=rows):
+                lines.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+                lines.append("|" + "---|" * len(header))
+                lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+                lines.append("")
+            case Image(caption=caption):
+                lines += [f"*[Chart: {caption}]*", ""]
+            case PageBreak():
+                lines += ["---", ""]
+    if doc.footer:
+        lines += ["---", f"*{doc.footer}*", ""]
+    return "\n".join(lines)
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+def to_docx(doc: Doc) -> bytes:
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    d = Document()
+    d.core_properties.title = doc.title
+    d.add_heading(doc.title, level=0)
+    if doc.confidential:
+        d.add_paragraph().add_run("IN CONFIDENCE").bold = True
+    for block in doc.blocks:
+        match block:
+            case Heading(text=text, level=level):
+                d.add_heading(text, level=min(max(level, 1), 9))
+            case Para(text=text, italic=italic, bold=bold):
+                run = d.add_paragraph().add_run(text)
+                run.italic, run.bold = italic, bold
+            case Fields(rows=rows):
+                table = d.add_table(rows=0, cols=2)
+                table.style = "Table Grid"
+                for label, value in rows:
+                    cells = table.add_row().cells
+                    cells[0].text = ""
+                    cells[0].paragraphs[0].add_run(label).bold = True
+                    cells[1].text = value
+                d.add_paragraph()
+            case Table(header=header, rows=rows):
+                table = d.add_table(rows=1, cols=len(header))
+                table.style = "Table Grid"
+                for cell, text in zip(table.rows[0].cells, header, strict=True):
+                    cell.text = ""
+                    cell.paragraphs[0].add_run(text).bold = True
+                for row in rows:
+                    for cell, text in zip(table.add_row().cells, row, strict=True):
+                        cell.text = text
+                d.add_paragraph()
+            case Image(png=png, caption=caption, width_mm=width):
+                d.add_picture(io.BytesIO(png), width=Mm(min(width, 160)))
+                if caption:
+                    d.add_paragraph().add_run(caption).italic = True
+            case PageBreak():
+                d.add_page_break()
+    if doc.footer:
+        section = d.sections[0]
+        para = section.footer.paragraphs[0]
+        para.text = doc.footer
+        for run in para.runs:
+            run.font.size = Pt(8)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+@cache
+def _font_dir() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def to_pdf(doc: Doc) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    font_dir = _font_dir()
+
+    class _PDF(FPDF):
+        def footer(self) -> None:  # noqa: D401 - fpdf hook
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 7)
+            left = (doc.footer + "  ·  ") if doc.footer else ""
+            self.cell(0, 5, f"{left}{'IN CONFIDENCE  ·  ' if doc.confidential else ''}Page {self.page_no()}",
+                      align="C")
+
+    pdf = _PDF(format="A4")
+    pdf.set_title(doc.title)
+    pdf.add_font("DejaVu", "", str(font_dir / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(font_dir / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "I", str(font_dir / "DejaVuSans-Oblique.ttf"))
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_page()
+    width = pdf.epw
+
+    def line(text: str, size: float = 10, style: str = "", gap: float = 1.5) -> None:
+        pdf.set_font("DejaVu", style, size)
+        pdf.multi_cell(width, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(gap)
+
+    line(doc.title, 16, "B", 2)
+    if doc.confidential:
+        line("IN CONFIDENCE", 9, "B", 3)
+    for block in doc.blocks:
+        match block:
+            case Heading(text=text, level=level):
+                pdf.ln(2)
+                line(text, {0: 16, 1: 13, 2: 11}.get(level, 10), "B", 1.5)
+            case Para(text=text, italic=italic, bold=bold):
+                line(text, 10, "B" if bold else "I" if italic else "")
+            case Fields(rows=rows):
+                pdf.set_font("DejaVu", "", 9.5)
+                with pdf.table(col_widths=(35, 65), first_row_as_headings=False, line_height=5.5) as table:
+                    for label, value in rows:
+                        row = table.row()
+                        pdf.set_font("DejaVu", "B", 9.5)
+                        row.cell(label)
+                        pdf.set_font("DejaVu", "", 9.5)
+                        row.cell(value)
+                pdf.ln(3)
+            case Table(header=header, rows=rows):
+                pdf.set_font("DejaVu", "", 8.5 if len(header) > 4 else 9.5)
+                with pdf.table(line_height=5, headings_style=_bold_style()) as table:
+                    head = table.row()
+                    for h in header:
+                        head.cell(h)
+                    for r in rows:
+                        row = table.row()
+                        for c in r:
+                            row.cell(c)
+                pdf.ln(3)
+            case Image(png=png, caption=caption, width_mm=w):
+                pdf.image(io.BytesIO(png), w=min(w, width))
+                if caption:
+                    line(caption, 8.5, "I", 3)
+            case PageBreak():
+                pdf.add_page()
+    return bytes(pdf.output())
+
+
+def _bold_style():  # noqa: ANN202
+    from fpdf.fonts import FontFace
+
+    return FontFace(family="DejaVu", emphasis="BOLD")
