@@ -57,6 +57,7 @@ class Inbound:
     action: Action | None = None
     form: dict[str, str] | None = None  # submitted values of a long form (modal / card)
     platform_identity: str = ""  # e.g. "slack:U123@T9" — recorded on signatures and audit
+    command: bool = False  # an explicit command (slash command, a "start" button): never a dialog answer
 
 
 class PromptKind(StrEnum):

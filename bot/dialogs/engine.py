@@ -72,11 +72,10 @@ class Engine:
                 return await self._stale(person, None, channel)
             return await self._answer_form(person, session, inbound)
         text = (action.value if action is not None else inbound.text or "").strip()
-        word = text.lower().split(" ", 1)[0] if text else ""
         if session is not None:
             if text.lower() in CONTROL_WORDS:
                 return await self._control(person, session, text.lower(), inbound)
-            if self.registry.router.is_command(text) and not self.registry.router.is_answer_like(word):
+            if await self._switches_dialog(person, session, text, inbound):
                 await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
                 dialog = self.registry.get(session.dialog_id)
                 replies = await self.registry.router.route(self, person, text, inbound)
@@ -84,6 +83,24 @@ class Engine:
                 return [note, *replies]
             return await self._answer(person, session, text, inbound)
         return await self.registry.router.route(self, person, text, inbound)
+
+    async def _switches_dialog(self, person: PersonContext, session: DialogSession, text: str,
+                               inbound: Inbound) -> bool:
+        """Mid-dialog, a command word starts something else only when it can't be an answer: it came
+        as an explicit command (slash command, start button), or it is a lone command word at a
+        question that isn't free text ("Help the new starters settle in" is an answer, not help)."""
+        router = self.registry.router
+        if not router.is_command(text):
+            return False
+        if inbound.command or text.startswith("/"):
+            return True
+        if len(text.split()) > 1 or router.is_answer_like(text.lower()):
+            return False
+        dialog = self.registry.get(session.dialog_id)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        step = self._current(dialog, self._ctx(person, subject, session.state, inbound.address.channel),
+                             session.state)
+        return step is not None and step.kind not in (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT)
 
     # --- starting, resuming -----------------------------------------------------------------
 

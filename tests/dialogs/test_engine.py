@@ -100,3 +100,23 @@ async def test_asking_for_support_in_a_checkin_nudges_the_manager(demo_app: App)
     priya = await demo_app.repo.person_by_email("priya.shah@hillside.example")
     assert notice.recipient_id == priya.id and notice.clause == "3.3"
     assert "Mood" not in notice.body  # she kept her mood to herself
+
+
+async def test_an_answer_that_starts_with_a_command_word_is_kept_as_an_answer(demo_app: App) -> None:
+    engine = demo_app.engine
+    await engine.handle(say("checkin"))
+    await engine.handle(say("3"))
+    replies = await engine.handle(say("Help with the new starters is taking a lot of time"))
+    assert replies[0].step == "one_to_one"
+    sam = await demo_app.repo.person_by_email(SAM)
+    session = await demo_app.repo.active_session(sam.id)
+    assert session.state["answers"]["note"].startswith("Help with the new starters")
+
+
+async def test_a_command_at_a_button_question_pauses_the_dialog_and_resume_returns(demo_app: App) -> None:
+    engine = demo_app.engine
+    await engine.handle(say("checkin"))
+    replies = await engine.handle(say("status"))
+    assert "paused your wellbeing check-in" in replies[0].text and "Stage" in replies[1].text
+    replies = await engine.handle(say("resume"))
+    assert replies[-1].step == "mood"
