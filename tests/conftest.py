@@ -40,20 +40,59 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cadence.db'}"
 
 
+def _copy_db(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file at the head revision, made once and copied for each test (migrations are slow)."""
+    from store.db import upgrade
+
+    path = tmp_path_factory.mktemp("templates") / "migrated.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Path:
+    """The demo trust seeded once on the fixed clock, copied for each test that wants it."""
+    import asyncio
+
+    from bot.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("templates") / "demo.db"
+    _copy_db(migrated_db, path)
+
+    async def seed() -> None:
+        application = build_app(make_settings(f"sqlite:///{path}"), clock=FixedClock(TODAY))
+        try:
+            await seed_demo(application)
+        finally:
+            await application.close()
+
+    asyncio.run(seed())
+    return path
+
+
 @pytest.fixture
-async def app(db_url: str, clock: FixedClock) -> AsyncIterator[App]:
+async def app(db_url: str, clock: FixedClock, migrated_db: Path) -> AsyncIterator[App]:
+    """A migrated, empty SQLite app on the fixed clock (Monday 23 November 2026, 10:00 London)."""
+    _copy_db(migrated_db, Path(db_url.removeprefix("sqlite:///")))
     application = build_app(make_settings(db_url), clock=clock)
-    await application.ensure_schema()
     yield application
     await application.close()
 
 
 @pytest.fixture
-async def demo_app(app: App) -> App:
-    from bot.demo import seed_demo
-
-    await seed_demo(app)
-    return app
+async def demo_app(db_url: str, clock: FixedClock, demo_db: Path) -> AsyncIterator[App]:
+    """The demo trust (examples/roster.csv, people at different stages) on the fixed clock."""
+    _copy_db(demo_db, Path(db_url.removeprefix("sqlite:///")))
+    application = build_app(make_settings(db_url), clock=clock)
+    yield application
+    await application.close()
 
 
 def _free_port() -> int:
