@@ -109,6 +109,7 @@ class Subject:
 
     SELF = "self"  # the speaker (preparation, check-in, appeal)
     REPORT = "report"  # a colleague the speaker reviews or manages (objectives, schedule, plans)
+    EITHER = "either"  # the speaker, or with a colleague's name one they review (agenda, signoff)
 
 
 @dataclass(frozen=True)

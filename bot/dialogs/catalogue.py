@@ -13,7 +13,7 @@ COMMANDS = (
     Command("status", "where your review stands and what's next", handler=status.status_command,
             aliases=("home", "where")),
     Command("prep", "prepare for your review meeting (Annex 2); “prep NAME” for a reviewer",
-            dialog_id="colleague_prep", aliases=("prepare", "preparation")),
+            dialog_id="colleague_prep", aliases=("prepare", "preparation"), report_dialog_id="reviewer_prep"),
     Command("checkin", "a 30-second wellbeing check-in (3.3)", dialog_id="checkin", aliases=("check-in", "wellbeing")),
     Command("objectives", "set or see objectives (6.1–6.8)", dialog_id="objectives", aliases=("objective",)),
     Command("schedule", "book a review meeting with 5 days' notice (5.3)", dialog_id="schedule_meeting",

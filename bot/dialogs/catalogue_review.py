@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+from bot.dialogs import (
+    agenda,
+    colleague_prep,
+    end_of_year_review,
+    midyear_review,
+    objectives,
+    reviewer_prep,
+    schedule_meeting,
+    signoff,
+)
 from bot.dialogs.base import Dialog
 
-REVIEW_DIALOGS: tuple[Dialog, ...] = ()
+REVIEW_DIALOGS: tuple[Dialog, ...] = (
+    colleague_prep.DIALOG,
+    reviewer_prep.DIALOG,
+    agenda.DIALOG,
+    schedule_meeting.DIALOG,
+    objectives.DIALOG,
+    signoff.DIALOG,
+    midyear_review.DIALOG,
+    end_of_year_review.DIALOG,
+)

@@ -108,9 +108,10 @@ class Engine:
                     subject_id: int | None = None) -> list[Reply]:
         dialog = self.registry.get(dialog_id)
         channel = inbound.address.channel
-        subject: PersonContext | None = person if dialog.subject == Subject.SELF else None
+        subject: PersonContext | None = person if dialog.subject in (Subject.SELF, Subject.EITHER) else None
         state: dict[str, Any] = {"answers": {}, "history": [], "data": {}}
-        if dialog.subject == Subject.REPORT:
+        about_other = dialog.subject == Subject.EITHER and subject_id is not None and subject_id != person.id
+        if dialog.subject == Subject.REPORT or about_other:
             candidates = await self.registry.access.subjects_for(self.repo, person)
             if subject_id is not None:
                 if subject_id not in {p.id for p in candidates} and not await self.registry.access.may_manage(

@@ -24,6 +24,7 @@ class Command:
     handler: CommandHandler | None = None  # or answer directly
     aliases: tuple[str, ...] = ()
     managers_only: bool = False
+    report_dialog_id: str | None = None  # with a colleague's name, start this dialog instead ("prep NAME")
 
 
 class Router:
@@ -59,7 +60,8 @@ class Router:
         if not engine.registry.has(command.dialog_id):
             return [Reply(f"“{command.word}” isn't ready yet in this version of Cadence. Say help for what is.")]
         subject_id = await self.find_subject(engine, person, argument) if argument else None
-        return await engine.start(person, command.dialog_id, inbound, subject_id=subject_id)
+        dialog_id = command.report_dialog_id if subject_id is not None and command.report_dialog_id else command.dialog_id
+        return await engine.start(person, dialog_id, inbound, subject_id=subject_id)
 
     async def find_subject(self, engine: Engine, person: PersonContext, argument: str) -> int:
         needle = argument.lower().removeprefix("for ").strip()
