@@ -21,7 +21,7 @@ from bot.dialogs.base import Dialog, Run, Services, Subject
 from bot.dialogs.review_common import ensure_review, is_reviewer, when_label
 from bot.messages import Card, Reply
 from bot.policy.meetings import meeting_kind_label
-from bot.policy.objectives import OUTCOME_LABELS, TRAINING_CATEGORIES
+from bot.policy.objectives import OUTCOME_LABELS
 from store.models import Meeting
 from store.repo import PersonContext, Repo
 

@@ -21,7 +21,14 @@ from bot.dialogs.questions import (
     PERFORMING_EXPECTED,
     REVIEWEE_COMMENTS,
 )
-from bot.dialogs.review_common import audit_change, ensure_review, first_name, now_utc, reviewer_refusal, subject_of
+from bot.dialogs.review_common import (
+    audit_change,
+    ensure_review,
+    first_name,
+    now_utc,
+    reviewer_refusal,
+    subject_of,
+)
 from bot.dialogs.signoff import record_signature
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION

@@ -42,7 +42,6 @@ from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.objectives import (
     MAX_OBJECTIVE_CHARS,
     MAX_OBJECTIVES,
-    OBJECTIVE_KIND_LABELS,
     OBJECTIVE_KINDS,
     WAYS_OF_BEING_COOP,
     WAYS_OF_BEING_COOP_DESCRIPTIONS,
@@ -81,7 +80,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     existing = await repo.objectives(review.id)  # type: ignore[arg-type]
     progress = await repo.progress([o.id for o in existing if o.id is not None])
     carry: list[str] = []
-    for old_review, cycle in await repo.reviews_of(subject.id):
+    for old_review, _cycle in await repo.reviews_of(subject.id):
         if old_review.id == review.id:
             continue
         old = await repo.objectives(old_review.id)  # type: ignore[arg-type]

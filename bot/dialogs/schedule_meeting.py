@@ -24,13 +24,19 @@ from bot.dialogs.review_common import (
     reviewer_refusal,
     subject_of,
     when_label,
-    working_hours,
     workdays_for,
+    working_hours,
 )
 from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
 from bot.messages import Attachment, Capabilities, Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
-from bot.policy.meetings import MEETING_KIND_CLAUSES, MEETING_KINDS, MIN_MEETING_MINUTES, check_meeting, meeting_kind_label
+from bot.policy.meetings import (
+    MEETING_KIND_CLAUSES,
+    MEETING_KINDS,
+    MIN_MEETING_MINUTES,
+    check_meeting,
+    meeting_kind_label,
+)
 from store.models import Meeting, Review, ReviewStage
 from store.repo import PersonContext
 

@@ -1,10 +1,30 @@
-"""Status and help: where my review stands, what comes next and by when, with the clause."""
+"""Status and help: where my review stands, what comes next and by when, with the clause.
+
+For reviewers and line managers, their team's next steps follow. “status NAME” shows one colleague
+(for those who may read their record, Policy 10.1). Every read is audited.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
+from bot import access
+from bot.dialogs.base import Services
+from bot.dialogs.errors import Refusal
+from bot.dialogs.questions import COLLEAGUE_QUESTIONS
+from bot.dialogs.review_common import local, when_label, workdays_for
 from bot.messages import Card, Choice, Inbound, Reply
+from bot.policy.deadlines import (
+    form_completion_escalation,
+    informal_resolution_deadline,
+    prep_nudge_dates,
+    reviewer_prep_date,
+)
+from bot.policy.meetings import meeting_kind_label
+from bot.policy.windows import meeting1_window, midyear_window
+from store.models import Review, ReviewStage
 from store.repo import PersonContext
 
 if TYPE_CHECKING:
@@ -18,31 +38,195 @@ STAGE_LABELS = {
     "end_of_year_done": "End-of-year review done (7.1)",
     "closed": "Closed",
 }
+SHORT_STAGE = {"preparation": "preparing", "planning": "planning", "objectives_agreed": "objectives agreed",
+               "mid_year_done": "mid-year done", "end_of_year_done": "end of year done", "closed": "closed"}
 
 
-async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
+@dataclass(frozen=True)
+class NextStep:
+    text: str  # what comes next, addressed to the viewer
+    clause: str
+    due: date | None = None
+    who: str = ""  # "colleague" | "reviewer" | "both"
+
+    def line(self) -> str:
+        by = f" by {self.due:%a %d %b %Y}" if self.due else ""
+        return f"{self.text}{by} (Policy {self.clause})"
+
+
+def _cal_date(fn, *args) -> date | None:  # noqa: ANN001 - a windows function
+    try:
+        return fn(*args)
+    except (KeyError, ValueError, LookupError):
+        return None
+
+
+async def next_step(services: Services, review: Review, *, as_colleague: bool) -> NextStep:
+    """The next thing to happen on this review, and by when (Policy 3.2 and the clause of each step)."""
+    repo = services.repo
+    assert review.id is not None
+    today, now = services.clock.today(), services.clock.now()
+    colleague = await repo.context(review.colleague_id)
+    assert colleague is not None
+    cal = services.calendar_for(colleague.organisation.calendar_name)
+    cycle = await repo.cycle_by_id(review.cycle_id)
+    year = cycle.year if cycle else today.year
+    workdays = workdays_for(services, colleague)
+    name = colleague.person.name.split(" ")[0]
+    signed = {(s.part, s.role) for s in await repo.signatures("review", review.id)}
+    me, other = ("reviewee", "reviewer") if as_colleague else ("reviewer", "reviewee")
+
+    for part, submitted in (("end_of_year", review.eoy_submitted_at), ("mid_year", review.midyear_submitted_at),
+                            ("planning", review.planning_submitted_at)):
+        if submitted is None:
+            continue
+        if (part, me) not in signed:
+            word = "signoff" if as_colleague else f"signoff {name}"
+            what = {"planning": "objectives", "mid_year": "mid-year review", "end_of_year": "end of year review"}[part]
+            return NextStep(f"Read and sign the {what}: say {word}", "Annex 1", who=me)
+        if (part, other) not in signed:
+            whom = "your reviewer" if as_colleague else name
+            return NextStep(f"Waiting for {whom} to sign", "Annex 1", who=other)
+        break
+
+    meetings = await repo.meetings_for(review.id)
+    upcoming = [m for m in meetings if m.status == "scheduled" and m.starts_at >= now]
+    if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
+        if upcoming:
+            m = upcoming[0]
+            day = local(m.starts_at).date()
+            if as_colleague:
+                answered = len(await repo.preparation_answers(review.id, "colleague"))
+                if answered < len(COLLEAGUE_QUESTIONS):
+                    return NextStep(f"Prepare for your meeting on {when_label(m.starts_at)} ({answered} of "
+                                    f"{len(COLLEAGUE_QUESTIONS)} questions answered): say prep", "5.1",
+                                    prep_nudge_dates(day, workdays)[1], "colleague")
+                return NextStep(f"Your meeting: {when_label(m.starts_at)}, {m.location}. Say agenda to see it",
+                                "5.5", None, "both")
+            return NextStep(f"Prepare with the reviewer's checklist for {when_label(m.starts_at)}: say prep {name}",
+                            "Annex 2", reviewer_prep_date(day, workdays), "reviewer")
+        held = [m for m in meetings if m.status != "cancelled" and m.starts_at < now]
+        if held:
+            day = local(held[-1].starts_at).date()
+            due = form_completion_escalation(day, workdays).due
+            text = ("Your reviewer records your objectives" if as_colleague else
+                    f"Record the objectives agreed: say objectives {name}")
+            return NextStep(text, "3.2", due, "reviewer")
+        window = _cal_date(meeting1_window, cal, year)
+        text = ("Your reviewer books your planning meeting, with at least 5 days' notice" if as_colleague else
+                f"Book the planning meeting, with at least 5 days' notice: say schedule {name}")
+        return NextStep(text, "5.3", window.end if window and window.end >= today else None, "reviewer")
+    if review.stage == ReviewStage.OBJECTIVES_AGREED:
+        window = _cal_date(midyear_window, cal, year)
+        text = ("Mid-year review with your reviewer in the Spring term" if as_colleague else
+                f"Hold and record the mid-year review in the Spring term: say midyear {name}")
+        if window and upcoming:
+            text += f" (booked: {when_label(upcoming[0].starts_at)})"
+        return NextStep(text, "3.2", window.end if window else None, "reviewer")
+    if review.stage == ReviewStage.MID_YEAR_DONE:
+        window = _cal_date(meeting1_window, cal, year + 1)
+        text = ("End of year review with your reviewer" if as_colleague else
+                f"Hold and record the end of year review: say endyear {name}")
+        return NextStep(text, "7.1", window.end if window else None, "reviewer")
+    if review.report_delivered_on is not None:
+        due = informal_resolution_deadline(review.report_delivered_on)
+        if today <= due.due:
+            text = ("Report delivered. If you disagree with it, talk to your reviewer" if as_colleague else
+                    f"Report delivered to {name}; they may raise any disagreement with you")
+            return NextStep(text, "9.1", due.due, "colleague")
+        kept = f"; the form is kept until {review.retain_until:%d %b %Y}" if review.retain_until else ""
+        return NextStep(f"This cycle is complete{kept}", "10.3", None, "both")
+    return NextStep("Nothing is waiting right now", "3.2", None, "both")
+
+
+async def _own(engine: Engine, person: PersonContext, inbound: Inbound) -> tuple[list[tuple[str, str]], str] | None:
     repo = engine.repo
     review = await repo.current_review(person.id)
     if review is None:
-        return [Reply("You don't have a review in this cycle. If you think you should, please ask HR "
-                      "(Policy 1.1 explains who the cycle applies to).", clause="1.1")]
+        return None
     await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                      subject_person_id=person.id, channel=inbound.address.channel.value)
+    facts = await _facts(engine, review, as_colleague=True)
+    step = await next_step(engine.services, review, as_colleague=True)
+    facts.append(("Next", step.line()))
+    return facts, step.clause
+
+
+async def _facts(engine: Engine, review: Review, *, as_colleague: bool) -> list[tuple[str, str]]:
+    repo, now = engine.repo, engine.services.clock.now()
     facts: list[tuple[str, str]] = [("Stage", STAGE_LABELS.get(review.stage, review.stage))]
     reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
-    if reviewer:
+    if reviewer and as_colleague:
         facts.append(("Reviewer", reviewer.name))
-    meetings = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
-    if meetings:
-        m = meetings[-1]
-        facts.append(("Next meeting", f"{m.starts_at:%a %d %b %Y %H:%M} UTC, {m.location or 'location to follow'}"))
+    upcoming = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"  # type: ignore[arg-type]
+                and m.starts_at >= now]
+    if upcoming:
+        m = upcoming[0]
+        facts.append(("Next meeting", f"{meeting_kind_label(m.kind)}, {when_label(m.starts_at)}, "
+                                      f"{m.location or 'location to follow'}"))
     objectives = await repo.objectives(review.id)  # type: ignore[arg-type]
     facts.append(("Objectives", str(len(objectives)) if objectives else "none yet"))
     prep = await repo.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]
-    facts.append(("Your preparation", f"{len(prep)} of 23 questions answered"))
-    text = "\n".join(f"{k}: {v}" for k, v in facts)
-    return [Reply(text, card=Card("Your review", tuple(facts)),
-                  choices=(Choice("prep", "Prepare"), Choice("checkin", "Check in")))]
+    facts.append(("Your preparation" if as_colleague else "Their preparation",
+                  f"{len(prep)} of {len(COLLEAGUE_QUESTIONS)} questions answered"))
+    return facts
+
+
+async def _team(engine: Engine, person: PersonContext) -> list[str]:
+    """One line per colleague whose current review this person is reviewer of."""
+    repo = engine.repo
+    lines: list[str] = []
+    for review in await repo.reviews_by_reviewer(person.id):
+        current = await repo.current_review(review.colleague_id)
+        if current is None or current.id != review.id or review.stage == ReviewStage.CLOSED:
+            continue
+        colleague = await repo.person(review.colleague_id)
+        if colleague is None or not colleague.active:
+            continue
+        step = await next_step(engine.services, review, as_colleague=False)
+        lines.append(f"• {colleague.name} ({SHORT_STAGE.get(review.stage, review.stage)}): {step.line()}")
+    return sorted(lines)
+
+
+async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
+    if argument:
+        return await _status_of(engine, person, argument, inbound)
+    own = await _own(engine, person, inbound)
+    team = await _team(engine, person)
+    if own is None and not team:
+        return [Reply("You don't have a review in this cycle. If you think you should, please ask HR "
+                      "(Policy 1.1 explains who the cycle applies to).", clause="1.1")]
+    sections: list[str] = []
+    facts: tuple[tuple[str, str], ...] = ()
+    clause = "3.2"
+    if own is not None:
+        facts, clause = tuple(own[0]), own[1]
+        sections.append("\n".join(f"{k}: {v}" for k, v in facts))
+    else:
+        sections.append("You don't have a review of your own in this cycle.")
+    if team:
+        sections.append("Your team's next steps:\n" + "\n".join(team))
+    text = "\n\n".join(sections)
+    choices = (Choice("prep", "Prepare"), Choice("agenda", "Agenda"), Choice("checkin", "Check in"))
+    return [Reply(text, card=Card("Your review", facts, tuple(sections[1:])), choices=choices, clause=clause)]
+
+
+async def _status_of(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
+    subject_id = await engine.registry.router.find_subject(engine, person, argument)
+    if not await access.may_read_record(engine.repo, person, subject_id):
+        raise Refusal("You can only see the reviews of colleagues you review or manage (Policy 10.1).", "10.1")
+    review = await engine.repo.current_review(subject_id)
+    subject = await engine.repo.person(subject_id)
+    assert subject is not None
+    if review is None:
+        return [Reply(f"{subject.name} has no review in this cycle yet.", clause="1.1")]
+    await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+                            subject_person_id=subject_id, channel=inbound.address.channel.value)
+    facts = await _facts(engine, review, as_colleague=False)
+    step = await next_step(engine.services, review, as_colleague=False)
+    facts.append(("Next", step.line()))
+    text = f"{subject.name}\n" + "\n".join(f"{k}: {v}" for k, v in facts)
+    return [Reply(text, card=Card(subject.name, tuple(facts)), clause=step.clause)]
 
 
 async def help_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:

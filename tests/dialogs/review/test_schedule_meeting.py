@@ -1,0 +1,89 @@
+"""Reviewers book and move meetings with 5 days' notice, at least an hour, somewhere quiet (5.3, 5.4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from bot.app import App
+from store.models import ReviewStage
+from tests.dialogs.review.conftest import CHRIS, JO, MARK, PRIYA, SAM, Say, person_id, text_of
+
+LONDON = ZoneInfo("Europe/London")
+
+
+async def test_under_notice_is_refused_with_the_earliest_slot_then_booked(demo_app: App, say: Say) -> None:
+    first = text_of(await say(MARK, "schedule chris"))
+    assert "Booking a meeting with Chris Wood" in first and "Which meeting" in first
+    await say(MARK, "planning")
+    await say(MARK, "60")
+    await say(MARK, "Business manager's office")
+    refused = await say(MARK, "25/11/2026 10:00")  # Wednesday: two days' notice
+    assert refused[0].clause == "5.3"
+    # 5 days from Mon 23 Nov 10:00 is Sat 28 Nov; the first working day is Monday 30 November
+    assert "at least 5 days' notice" in refused[0].text and "Monday 30 November at 10:00" in refused[0].text
+    assert refused[1].step == "when"  # asked for the time again, nothing else lost
+    weekend = await say(MARK, "28/11/2026 10:00")
+    assert "Saturday" in weekend[0].text and weekend[0].clause == "3.4"
+    done = await say(MARK, "30/11/2026 10:00")
+    assert "booked for Mon 30 Nov 2026, 10:00" in done[0].text
+
+    chris = await person_id(demo_app, CHRIS)
+    review = await demo_app.repo.current_review(chris)
+    [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    assert meeting.starts_at == datetime(2026, 11, 30, 10, tzinfo=LONDON)
+    assert (meeting.kind, meeting.minutes, meeting.location) == ("planning", 60, "Business manager's office")
+    assert meeting.policy_version == "2019-07-25"
+    assert (await demo_app.repo.review(review.id)).stage == ReviewStage.PLANNING  # type: ignore[union-attr]
+    [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == chris and r.kind == "meeting_notice"]
+    assert notice.clause == "5.3" and "Mon 30 Nov 2026, 10:00" in notice.body
+    # the calendar invite, in UK time, is attached to the reviewer's reply
+    [invite] = done[0].attachments
+    assert invite.media_type == "text/calendar" and invite.filename.endswith(".ics")
+    [event] = Calendar.from_ical(invite.content).walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2026, 11, 30, 10, tzinfo=LONDON)
+    assert str(event["location"]) == "Business manager's office"
+    assert str(event["dtstart"].params["TZID"]) == "Europe/London"
+    assert any("chris.wood@hillside.example" in str(a) for a in [event["attendee"]])
+    assert any(e.record_type == "meeting" for e in await demo_app.repo.audit_events(chris))
+
+
+async def test_under_an_hour_is_refused_at_the_length_question(say: Say) -> None:
+    await say(MARK, "schedule chris")
+    await say(MARK, "1")
+    short = await say(MARK, "45 minutes")
+    assert short[0].clause == "5.4" and "at least one hour" in short[0].text and short[1].step == "minutes"
+    assert "whole number" in text_of(await say(MARK, "an hour-ish"))
+    assert "Where will you meet" in text_of(await say(MARK, "60"))
+    assert "name the room" in text_of(await say(MARK, "x"))
+
+
+async def test_moving_a_meeting_re_applies_the_notice_rule(demo_app: App, say: Say) -> None:
+    sam = await person_id(demo_app, SAM)
+    review = await demo_app.repo.current_review(sam)
+    [booked] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    intro = text_of(await say(PRIYA, "schedule sam"))
+    assert "0 of 23 questions answered" in intro and "Policy 5.8" in intro
+    await say(PRIYA, "1")  # move the planning meeting already booked (5.8)
+    await say(PRIYA, "60")
+    await say(PRIYA, "Inclusion office")
+    refused = await say(PRIYA, "tomorrow 14:00")
+    assert refused[0].clause == "5.3" and "Monday 30 November at 14:00" in refused[0].text
+    moved = await say(PRIYA, "07/12/2026 14:00")
+    assert "moved to Mon 7 Dec 2026, 14:00" in moved[0].text
+    [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    assert meeting.id == booked.id and meeting.starts_at == datetime(2026, 12, 7, 14, tzinfo=LONDON)
+    [event] = Calendar.from_ical(moved[0].attachments[0].content).walk("VEVENT")
+    assert int(event["sequence"]) > 0  # the same invite, updated
+    assert "moved to" in [r for r in await demo_app.repo.reminders() if r.recipient_id == sam][-1].subject
+
+
+async def test_only_the_reviewer_may_book(say: Say) -> None:
+    refused = text_of(await say(MARK, "schedule jo"))
+    assert "Priya Shah is Jo Brown's reviewer" in refused and "4.1" in refused
+    assert "colleague of yours" in text_of(await say(MARK, "schedule sam"))
+    assert "no colleagues to review" in text_of(await say(SAM, "schedule"))
+    assert "only do that for colleagues you review" in text_of(await say(SAM, f"schedule {JO}"))
+
