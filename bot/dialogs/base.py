@@ -94,6 +94,8 @@ class Run:
     channel: Channel
     platform_identity: str
     session_id: int
+    # set by a completion hook to hand over to another dialog: (dialog id, subject person id)
+    then: tuple[str, int | None] | None = None
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.answers.get(key, default)

@@ -126,6 +126,8 @@ class Engine:
                               "review. If that's wrong, please ask HR to check the roster.", "4.1")
             else:
                 state["data"]["_candidates"] = [[p.id, p.name, p.job_title] for p in candidates]
+        elif subject_id is not None:
+            state["data"]["_asked_subject_id"] = subject_id  # e.g. "plan Sam" passed on by a menu dialog
         if subject is not None:
             refusal = await self._prepare(dialog, person, subject, state)
             if refusal:
@@ -310,6 +312,9 @@ class Engine:
             await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
             return [Reply(refusal.message + " Your answers are kept: say resume to try again.", clause=refusal.clause)]
         await self.repo.set_session_status(session.id, "done")  # type: ignore[arg-type]
+        if run.then is not None:  # a menu dialog hands over to the dialog the person chose
+            dialog_id, subject_id = run.then
+            return replies + await self.start(person, dialog_id, inbound, subject_id=subject_id)
         return replies
 
     async def _stale(self, person: PersonContext, session: DialogSession | None, channel: Channel) -> list[Reply]:
