@@ -1,8 +1,17 @@
-"""Dialogs for support plans, improvement action plans and appeals (Annex 4, seed 000, section 9)."""
+"""Dialogs for support plans, improvement action plans and appeals (Annex 4, seed 000, section 9).
+
+`support_plan` (the `plan` command) and `appeal` (the `appeal` command) are menus whose first
+step hands over to the dialog the person chose; no new command words are needed.
+"""
 
 from __future__ import annotations
 
 from bot.dialogs import (
+    appeal,
+    appeal_concerns,
+    appeal_hearing,
+    appeal_outcome,
+    appeal_written,
     plan_acknowledge,
     plan_close,
     plan_improvement,
@@ -19,4 +28,9 @@ SUPPORT_DIALOGS: tuple[Dialog, ...] = (
     plan_review.DIALOG,
     plan_close.DIALOG,
     plan_acknowledge.DIALOG,
+    appeal.DIALOG,
+    appeal_concerns.DIALOG,
+    appeal_written.DIALOG,
+    appeal_hearing.DIALOG,
+    appeal_outcome.DIALOG,
 )

@@ -292,3 +292,18 @@ def readback(steps: Sequence[Step]) -> list[Step]:
 def whose(ctx: Ctx) -> str:
     name = ctx.data.get("name")
     return f"{name}'s" if name else "a"
+
+
+def labelled_summary(steps: Sequence[Step], ctx: Ctx) -> str:
+    """Answers read back with choice labels rather than their stored values."""
+    lines = []
+    for s in steps:
+        if s.key not in ctx.answers or s.kind == PromptKind.CONFIRM or s.key.endswith("_more"):
+            continue
+        value = ctx.answers[s.key]
+        if s.kind == PromptKind.CHOICE:
+            choices = s.choices(ctx) if callable(s.choices) else s.choices
+            value = next((c.label for c in choices if c.value == value), value)
+        label = s.label or (s.prompt(ctx) if callable(s.prompt) else s.prompt)
+        lines.append(f"• {label}: {show(value)}")
+    return "\n".join(lines)

@@ -11,7 +11,6 @@ from typing import Any
 
 from bot.dialogs.answers import show
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.engine import summary
 from bot.dialogs.plan_common import (
     CLAUSE,
     MAX_ACTIONS,
@@ -21,6 +20,7 @@ from bot.dialogs.plan_common import (
     action_count,
     action_loop,
     after_today,
+    labelled_summary,
     not_in_future,
     prepare_new,
     readback,
@@ -86,7 +86,7 @@ def _revision_choices(ctx: Ctx) -> tuple[Choice, ...]:
 
 
 def _confirm_prompt(ctx: Ctx) -> str:
-    return (f"Here is {whose(ctx)} improvement action plan:\n{summary(readback(steps(ctx)), ctx.answers, ctx)}\n"
+    return (f"Here is {whose(ctx)} improvement action plan:\n{labelled_summary(readback(steps(ctx)), ctx)}\n"
             f"Shall I save it and send {ctx.data.get('first', 'them')} the written confirmation to acknowledge "
             "(Annex 4)?")
 

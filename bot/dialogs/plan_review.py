@@ -10,7 +10,6 @@ from typing import Any
 from bot import access
 from bot.dialogs.answers import show
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
-from bot.dialogs.engine import summary
 from bot.dialogs.errors import Refusal
 from bot.dialogs.plan_common import (
     CLAUSE,
@@ -18,6 +17,7 @@ from bot.dialogs.plan_common import (
     RESULT_LABELS,
     RESULTS,
     chosen_plan,
+    labelled_summary,
     not_in_future,
     plan_choice_step,
     plan_data,
@@ -90,7 +90,7 @@ def steps(ctx: Ctx) -> list[Step]:
              validate=_review_date_valid, clause=CLAUSE, label="Date of review"),
         *action_steps,
         Step("confirm", lambda c: (f"Here is {whose(c)} plan review:\n"
-                                   f"{summary([s for s in action_steps if s.key in c.answers], c.answers, c)}\n"
+                                   f"{labelled_summary(action_steps, c)}\n"
                                    f"Shall I save it and send {c.data.get('first', 'them')} the outcome in writing?"),
              PromptKind.CONFIRM, clause=CLAUSE),
     ]

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.engine import summary
 from bot.dialogs.plan_common import (
     CLAUSE,
     MAX_ACTIONS,
@@ -19,6 +18,7 @@ from bot.dialogs.plan_common import (
     _dates,
     action_count,
     action_loop,
+    labelled_summary,
     not_in_future,
     prepare_new,
     readback,
@@ -53,7 +53,7 @@ def _action(i: int) -> list[Step]:
 
 def _confirm_prompt(ctx: Ctx) -> str:
     return (f"Here is {ctx.data.get('name', 'the colleague')}'s support plan:\n"
-            f"{summary(readback(steps(ctx)), ctx.answers, ctx)}\n"
+            f"{labelled_summary(readback(steps(ctx)), ctx)}\n"
             f"Shall I save it and send {ctx.data.get('first', 'them')} the written confirmation to acknowledge "
             "(Annex 4)?")
 
