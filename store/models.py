@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.types import UTCDateTime
@@ -397,6 +397,21 @@ class ConversationReference(SQLModel, table=True):
     channel: str = Field(max_length=20)
     reference: dict[str, Any] = _json({})
     updated_at: datetime = _created()
+
+
+class FileOffer(SQLModel, table=True):
+    """A document offered in chat and not yet accepted (Teams file consent): kept here, not in memory,
+    so whichever worker receives the acceptance can upload it. Deleted when accepted or declined."""
+
+    __tablename__ = "file_offer"
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: str = Field(default="", max_length=20)
+    filename: str = Field(max_length=255)
+    media_type: str = Field(default="application/octet-stream", max_length=120)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _created()
 
 
 class Reminder(SQLModel, table=True):

@@ -23,6 +23,7 @@ from store.models import (
     CoopReflection,
     Cycle,
     DialogSession,
+    FileOffer,
     InputRequest,
     LineManagement,
     Meeting,
@@ -743,6 +744,29 @@ class Repo:
                 s.add(ConversationReference(person_id=person_id, channel=channel, reference=reference))
             else:
                 row.reference, row.updated_at = reference, _now()
+
+    # --- file offers (Teams file consent) --------------------------------------------------
+
+    async def save_file_offer(self, offer: FileOffer) -> FileOffer:
+        async with self.db.transaction() as s:
+            s.add(offer)
+            await s.flush()
+            return offer
+
+    async def file_offer(self, token: str) -> FileOffer | None:
+        async with self.db.session() as s:
+            return (await s.exec(select(FileOffer).where(FileOffer.token == token))).first()
+
+    async def delete_file_offer(self, token: str) -> bool:
+        async with self.db.transaction() as s:
+            result = await s.execute(delete(FileOffer).where(FileOffer.token == token))  # type: ignore[arg-type]
+            return bool(result.rowcount)
+
+    async def purge_file_offers(self, before: datetime) -> int:
+        """Offers nobody accepted: they hold a copy of a confidential document, so they don't linger."""
+        async with self.db.transaction() as s:
+            result = await s.execute(delete(FileOffer).where(FileOffer.created_at < before))  # type: ignore[arg-type]
+            return int(result.rowcount or 0)
 
     # --- reminders ------------------------------------------------------------------------
 

@@ -1,14 +1,159 @@
-"""POST /api/messages: the Bot Framework endpoint (filled by the Teams work)."""
+"""POST /api/messages: the Bot Framework endpoint, guarded before the CloudAdapter sees anything.
+
+Authentication: with ``CADENCE_TEAMS_APP_ID`` and ``CADENCE_TEAMS_APP_PASSWORD`` set, every request
+must carry a Bot Framework JWT that the SDK validates (ConfigurationBotFrameworkAuthentication);
+anything else is refused with 401. With ``CADENCE_TEAMS_TENANT_ID`` set too, the app is treated as a
+single-tenant Entra app (the kind Azure creates for new bots) and messages from other tenants get the
+polite refusal. With the id and password empty the endpoint runs unauthenticated, as the Bot
+Framework Emulator expects, and says so loudly at start.
+
+A bare CloudAdapter answers 500 to most malformed activities (a body that isn't JSON, a missing
+serviceUrl, a timestamp that isn't a date...). This route checks the request first and answers 400
+with a log line for each of those; nothing is stored for a request that fails the check.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from typing import Any
+
 from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
 
 from bot.app import App
+from bot.handlers.teams.bot import CadenceTeamsBot
+from bot.handlers.teams.channel import TeamsDeliverer
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+APOLOGY = ("Sorry, something went wrong on my side. Nothing you had already saved has been lost; "
+           "please try again in a minute.")
+
+
+@dataclass
+class TeamsConfig:
+    """The configuration object ConfigurationBotFrameworkAuthentication reads (its attribute names)."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> TeamsConfig:
+        app_id = settings.teams_app_id.strip()
+        password = settings.teams_app_password.strip()
+        tenant = settings.teams_tenant_id.strip()
+        single = bool(app_id and password and tenant)
+        return cls(app_id, password, "SingleTenant" if single else "MultiTenant", tenant if single else "")
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.APP_ID)
+
+
+@dataclass
+class TeamsRuntime:
+    adapter: CloudAdapter
+    bot: CadenceTeamsBot
+    deliverer: TeamsDeliverer
+    config: TeamsConfig
+
+
+def build_runtime(app: App) -> TeamsRuntime:
+    config = TeamsConfig.from_settings(app.settings)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+
+    async def on_error(turn_context: TurnContext, error: Exception) -> None:
+        log.exception("teams: turn failed for a %s activity", turn_context.activity.type, exc_info=error)
+        if turn_context.activity.type == "message":
+            try:
+                await turn_context.send_activity(APOLOGY)
+            except Exception:  # noqa: BLE001 - the connector itself may be what failed
+                log.warning("teams: could not send the apology either")
+
+    adapter.on_turn_error = on_error
+    bot = CadenceTeamsBot(app, tenant_id=app.settings.teams_tenant_id)
+    deliverer = TeamsDeliverer(adapter, app.repo, config.APP_ID)
+    return TeamsRuntime(adapter, bot, deliverer, config)
+
+
+def problem_with(body: Any) -> str | None:
+    """Why this JSON is not a Bot Framework activity we can process, or None."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if not isinstance(body.get("type"), str) or not body["type"].strip():
+        return "type is missing"
+    service_url = body.get("serviceUrl")
+    if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
+        return "serviceUrl is missing or not an http(s) URL"
+    for key in ("conversation", "from"):
+        account = body.get(key)
+        if not isinstance(account, dict) or not isinstance(account.get("id"), str) or not account["id"].strip():
+            return f"{key}.id is missing"
+    for key in ("recipient", "channelData"):
+        if key in body and body[key] is not None and not isinstance(body[key], dict):
+            return f"{key} is not an object"
+    for key in ("entities", "attachments", "membersAdded", "membersRemoved"):
+        if key in body and body[key] is not None and (
+                not isinstance(body[key], list) or not all(isinstance(item, dict) for item in body[key])):
+            return f"{key} is not a list of objects"
+    for key in ("text", "channelId", "id", "name", "action", "replyToId"):
+        if key in body and body[key] is not None and not isinstance(body[key], str):
+            return f"{key} is not a string"
+    return None
+
+
+def _bad(reason: str, request: web.Request, status: int = 400) -> web.Response:
+    log.warning("teams: %s %s refused (%s): %s", request.method, request.path, status, reason)
+    return web.json_response({"error": reason}, status=status)
 
 
 def add_routes(web_app: web.Application, app: App) -> None:
-    async def not_configured(request: web.Request) -> web.Response:
-        return web.json_response({"error": "Teams is not configured on this server"}, status=404)
+    runtime = build_runtime(app)
+    app.channels["teams"] = runtime.deliverer
+    app.extras["teams"] = runtime
+    config = runtime.config
+    if not config.authenticated:
+        log.warning("!" * 78)
+        log.warning("TEAMS ENDPOINT %s IS UNAUTHENTICATED: CADENCE_TEAMS_APP_ID / _PASSWORD are empty.", ROUTE)
+        log.warning("Anyone who can reach this server can talk to the bot as anyone. Use this only with the")
+        log.warning("Bot Framework Emulator on your own machine; set the app id and password in production.")
+        log.warning("!" * 78)
+    elif not config.APP_PASSWORD:
+        log.error("teams: CADENCE_TEAMS_APP_ID is set but CADENCE_TEAMS_APP_PASSWORD is empty: inbound requests "
+                  "are checked, but the bot cannot reply until the password is set")
 
-    web_app.router.add_post("/api/messages", not_configured)
+    async def messages(request: web.Request) -> web.Response:
+        content_type = request.headers.get("Content-Type", "")
+        if "application/json" not in content_type.lower():
+            return _bad(f"Content-Type must be application/json (got {content_type or 'none'})", request)
+        auth_header = request.headers.get("Authorization", "")
+        if config.authenticated and not auth_header:
+            return _bad("no Authorization header", request, 401)
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            return _bad("the body is not valid JSON", request)
+        problem = problem_with(body)
+        if problem:
+            return _bad(problem, request)
+        try:
+            activity = Activity().deserialize(body)
+        except Exception as error:  # noqa: BLE001 - msrest raises several kinds for bad field values
+            return _bad(f"the activity could not be read: {error}", request)
+        try:
+            authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(
+                activity, auth_header)
+        except Exception as error:  # noqa: BLE001 - PermissionError, jwt errors, "Invalid AppId"...
+            return _bad(f"authentication failed: {type(error).__name__}: {error}", request, 401)
+        invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
+        if invoke_response:
+            return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
+        return web.Response(status=201)
+
+    web_app.router.add_post(ROUTE, messages)

@@ -1,0 +1,166 @@
+"""The Teams bot: an ActivityHandler that hands each message to the dialog engine.
+
+Identity (Policy 10.1, confidentiality): the sender's Entra object id (``from.aadObjectId``) is looked
+up with ``repo.person_by_teams_id``. The first time, when no one has that id yet, the bot asks Teams
+for the member's email (``TeamsInfo.get_member``), finds the person by email and remembers the id
+(``repo.link_platform_id``), so later messages need no lookup. Someone not on the roster, or from
+another tenant when ``CADENCE_TEAMS_TENANT_ID`` is set, gets the engine's polite refusal and nothing
+is read or stored for them.
+
+Proactive messages need a ConversationReference: it is saved on install (``installationUpdate``),
+when the bot is added to the chat (``conversationUpdate``) and, if it changed, on every message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema.teams import FileConsentCardResponse
+
+from bot.dialogs.engine import unknown_person_reply
+from bot.handlers.teams import cards, files
+from bot.handlers.teams.translate import tenant_of, to_inbound, user_key
+from bot.messages import Channel, Reply
+from store.models import Person
+from store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+CHANNEL = Channel.TEAMS.value
+
+
+def reference_of(activity: Activity) -> dict[str, Any]:
+    """The activity's ConversationReference as plain JSON, without the per-message activity id."""
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    data = reference.serialize()
+    data.pop("activityId", None)
+    return data
+
+
+class CadenceTeamsBot(TeamsActivityHandler):
+    def __init__(self, app: Any, *, tenant_id: str = "") -> None:
+        self.app = app
+        self.repo: Repo = app.repo
+        self.tenant_id = tenant_id.strip()
+
+    # --- identity ---------------------------------------------------------------------------
+
+    async def person_for(self, turn_context: TurnContext) -> Person | None:
+        activity = turn_context.activity
+        key = user_key(activity)
+        if not key:
+            return None
+        if self.tenant_id and tenant_of(activity) not in (None, self.tenant_id):
+            log.warning("teams: message from another tenant (%s) refused", tenant_of(activity))
+            return None
+        person = await self.repo.person_by_teams_id(key)
+        if person is not None:
+            return person if person.active else None
+        email = await self._member_email(turn_context)
+        if not email:
+            return None
+        person = await self.repo.person_by_email(email)
+        if person is None or person.id is None or not person.active:
+            log.info("teams: %s is not on the roster", email)
+            return None
+        if person.teams_user_id and person.teams_user_id != key:
+            log.warning("teams: %s already has another Teams id on the roster; not linking %s", email, key)
+            return None
+        await self.repo.link_platform_id(person.id, CHANNEL, key)
+        log.info("teams: linked %s to person %s", key, person.id)
+        return await self.repo.person(person.id)
+
+    async def _member_email(self, turn_context: TurnContext) -> str:
+        sender = turn_context.activity.from_property
+        try:
+            member = await TeamsInfo.get_member(turn_context, sender.id)
+        except Exception as error:  # noqa: BLE001 - any failure means "we don't know who this is"
+            log.warning("teams: could not look up member %s: %s", sender.id, error)
+            return ""
+        email = getattr(member, "email", None) or getattr(member, "user_principal_name", None) or ""
+        return email.strip()
+
+    async def remember_conversation(self, turn_context: TurnContext, person: Person) -> None:
+        assert person.id is not None
+        reference = reference_of(turn_context.activity)
+        if await self.repo.conversation_reference(person.id, CHANNEL) != reference:
+            await self.repo.save_conversation_reference(person.id, CHANNEL, reference)
+
+    # --- activities -------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        person = await self.person_for(turn_context)
+        if person is None:
+            await self.send(turn_context, [unknown_person_reply(Channel.TEAMS)])
+            return
+        await self.remember_conversation(turn_context, person)
+        inbound = to_inbound(turn_context.activity)
+        replies = await self.app.engine.handle(inbound)
+        await self.send(turn_context, replies, person)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        added = turn_context.activity.members_added or []
+        recipient = turn_context.activity.recipient
+        if any(recipient is not None and m.id == recipient.id for m in added):
+            await self._greet(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._greet(turn_context)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        return None
+
+    async def _greet(self, turn_context: TurnContext) -> None:
+        """On install: remember where to reach the person and say what the bot does."""
+        if turn_context.activity.from_property is None:
+            return
+        person = await self.person_for(turn_context)
+        if person is None:
+            await self.send(turn_context, [unknown_person_reply(Channel.TEAMS)])
+            return
+        already = await self.repo.conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
+        await self.remember_conversation(turn_context, person)
+        if already is not None:
+            return  # conversationUpdate and installationUpdate both arrive on install: greet once
+        context = await self.repo.context(person.id)  # type: ignore[arg-type]
+        first = person.name.split(" ")[0]
+        help_reply = self.app.engine.registry.router.help_reply(context) if context else None
+        greeting = Reply(f"Hi {first}, I'm Cadence. I'll help you with your performance review and check-ins, "
+                         "and remind you when something is due. Everything you tell me stays confidential "
+                         "(Policy 10.1).")
+        await self.send(turn_context, [greeting, *([help_reply] if help_reply else [])])
+
+    # --- files ------------------------------------------------------------------------------
+
+    async def on_teams_file_consent_accept(self, turn_context: TurnContext,
+                                           file_consent_card_response: FileConsentCardResponse) -> None:
+        person = await self.person_for(turn_context)
+        await files.accept(self.repo, turn_context, file_consent_card_response, person)
+
+    async def on_teams_file_consent_decline(self, turn_context: TurnContext,
+                                            file_consent_card_response: FileConsentCardResponse) -> None:
+        person = await self.person_for(turn_context)
+        await files.decline(self.repo, turn_context, file_consent_card_response, person)
+
+    # --- sending ----------------------------------------------------------------------------
+
+    async def send(self, turn_context: TurnContext, replies: list[Reply], person: Person | None = None) -> None:
+        activities = await render_for(self.repo, turn_context.activity, replies, person)
+        if activities:
+            await turn_context.send_activities([Activity().deserialize(a) for a in activities])
+
+
+async def render_for(repo: Repo, activity: Activity, replies: list[Reply], person: Person | None) -> list[dict]:
+    """Every reply as Teams activities; attached files become a file offer (see files.py)."""
+    out: list[dict] = []
+    for reply in replies:
+        out += cards.render(reply)
+        for attachment in reply.attachments:
+            out.append(await files.offer(repo, activity, attachment, person))
+    return out

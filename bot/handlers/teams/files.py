@@ -1,0 +1,121 @@
+"""Sending a document (``export``) to a Teams user.
+
+What Teams really supports for a bot in a personal chat: the *file consent* flow of the Teams bot
+APIs (manifest ``"supportsFiles": true``; personal scope only). Teams does not show ``data:`` URIs
+except for inline images, so a DOCX or PDF cannot simply be attached.
+
+1. The bot sends a FileConsentCard (name, size, description) and keeps the bytes in the
+   ``file_offer`` table, keyed by a random token carried in the card's accept/decline context.
+   The table (not memory) is used so any worker can finish the upload.
+2. The user presses Allow: Teams creates the file in their OneDrive and sends an invoke
+   ``fileConsent/invoke`` with an ``uploadUrl``; the bot PUTs the bytes there (one request with
+   ``Content-Range``), sends a FileInfoCard pointing at the file, removes the consent card and deletes
+   the offer. Decline deletes the offer too; offers older than :data:`OFFER_TTL` are purged.
+
+The Bot Framework Emulator has no file consent, so there (channel ``emulator``) the document is sent as
+an ordinary attachment with a ``data:`` URI, which the Emulator offers for download. In a Teams group
+chat or channel (not in the manifest's scopes) the user is asked to use the personal chat.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+from botbuilder.schema.teams import FileConsentCardResponse
+
+from bot.messages import Attachment
+from store.models import FileOffer, Person, utcnow
+from store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
+INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
+OFFER_TTL = timedelta(days=1)
+CONTEXT_KEY = "cadence_offer"
+
+
+async def offer(repo: Repo, activity: Activity, attachment: Attachment, person: Person | None) -> dict[str, Any]:
+    """The activity that offers ``attachment`` to the person in this conversation."""
+    channel = (activity.channel_id or "").lower()
+    if channel == "emulator":
+        data = base64.b64encode(attachment.content).decode("ascii")
+        return {"type": "message", "text": f"Here is {attachment.filename}.",
+                "attachments": [{"contentType": attachment.media_type, "name": attachment.filename,
+                                 "contentUrl": f"data:{attachment.media_type};base64,{data}"}]}
+    conversation_type = getattr(activity.conversation, "conversation_type", None) or "personal"
+    if person is None or person.id is None or conversation_type != "personal":
+        return {"type": "message", "text": "I can only send documents in our one-to-one chat. Open a chat with "
+                                           "Cadence and say export there (Policy 10.2)."}
+    await repo.purge_file_offers(utcnow() - OFFER_TTL)
+    token = secrets.token_urlsafe(24)
+    await repo.save_file_offer(FileOffer(token=token, person_id=person.id, channel="teams",
+                                         filename=attachment.filename, media_type=attachment.media_type,
+                                         content=attachment.content))
+    description = attachment.title or attachment.filename
+    return {"type": "message",
+            "text": f"{description} is ready. Press Allow and I'll save it to your OneDrive, where only you "
+                    "can see it (Policy 10.2).",
+            "attachments": [{"contentType": CONSENT_CARD, "name": attachment.filename,
+                             "content": {"description": description[:200], "sizeInBytes": len(attachment.content),
+                                         "acceptContext": {CONTEXT_KEY: token},
+                                         "declineContext": {CONTEXT_KEY: token}}}]}
+
+
+def _token(response: FileConsentCardResponse) -> str:
+    context = response.context if isinstance(response.context, dict) else {}
+    return str(context.get(CONTEXT_KEY) or "")
+
+
+async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
+                 person: Person | None) -> None:
+    token = _token(response)
+    record = await repo.file_offer(token) if token else None
+    if record is None or person is None or record.person_id != person.id:
+        await turn_context.send_activity("That document offer has expired. Say export to make it again.")
+        return
+    info = response.upload_info
+    size = len(record.content)
+    headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{size - 1}/{size}"}
+    try:
+        async with aiohttp.ClientSession() as http, http.put(info.upload_url, data=record.content,
+                                                               headers=headers) as answer:
+            if answer.status >= 300:
+                raise RuntimeError(f"upload answered {answer.status}")
+    except Exception as error:  # noqa: BLE001 - tell the person; the offer stays for another try
+        log.warning("teams: upload of %s failed: %s", record.filename, error)
+        await turn_context.send_activity("Sorry, I couldn't save the document to your OneDrive just now. "
+                                         "Please press Allow again in a minute, or say export.")
+        return
+    await repo.delete_file_offer(token)
+    card = Activity(type="message", attachments=[{
+        "contentType": INFO_CARD, "contentUrl": info.content_url, "name": info.name or record.filename,
+        "content": {"uniqueId": info.unique_id, "fileType": info.file_type}}])
+    await turn_context.send_activity(card)
+    await _remove_consent_card(turn_context)
+
+
+async def decline(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
+                  person: Person | None) -> None:
+    token = _token(response)
+    if token:
+        await repo.delete_file_offer(token)
+    await turn_context.send_activity("OK, I haven't sent the document. Say export whenever you want it.")
+    await _remove_consent_card(turn_context)
+
+
+async def _remove_consent_card(turn_context: TurnContext) -> None:
+    reply_to = turn_context.activity.reply_to_id
+    if not reply_to:
+        return
+    try:
+        await turn_context.delete_activity(reply_to)
+    except Exception as error:  # noqa: BLE001 - a card left in place is harmless
+        log.info("teams: could not remove the consent card: %s", error)

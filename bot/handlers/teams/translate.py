@@ -1,0 +1,123 @@
+"""Bot Framework Activity -> Inbound. Pure: no I/O, no store.
+
+* A typed message becomes ``Inbound.text`` with any ``<at>Cadence</at>`` mention of the bot removed
+  (Teams includes it when someone @-mentions the bot) and HTML entities decoded.
+* A card button (``Action.Submit``) arrives as a message whose ``value`` holds the button's data:
+  ``{"cadence": {"value", "session_id", "revision", "step"}}`` -> ``Inbound.action``.
+  ``"pick"`` names the input holding the value (a long choice list, a date or number input).
+* A form card's submit carries ``{"cadence": {"form", ...}}`` plus one value per input ->
+  ``Inbound.form`` (a date input and its time input are joined as "YYYY-MM-DD HH:MM").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from botbuilder.schema import Activity
+
+from bot.handlers.teams.cards import TIME_SUFFIX
+from bot.messages import Action, Address, Channel, Inbound
+
+_AT_TAG = re.compile(r"<at>.*?</at>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def user_key(activity: Activity) -> str:
+    """The id we know a Teams user by: the Entra (AAD) object id, else the channel account id (Emulator)."""
+    sender = activity.from_property
+    return (getattr(sender, "aad_object_id", None) or sender.id or "").strip()
+
+
+def tenant_of(activity: Activity) -> str | None:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else None
+    if tenant and tenant.get("id"):
+        return str(tenant["id"])
+    conversation = activity.conversation
+    return getattr(conversation, "tenant_id", None) if conversation else None
+
+
+def address_of(activity: Activity) -> Address:
+    return Address(Channel.TEAMS, user_key(activity), activity.conversation.id if activity.conversation else None,
+                   tenant_of(activity))
+
+
+def platform_identity(activity: Activity) -> str:
+    tenant = tenant_of(activity)
+    return f"teams:{user_key(activity)}" + (f"@{tenant}" if tenant else "")
+
+
+def strip_mentions(activity: Activity) -> str:
+    text = activity.text or ""
+    recipient_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        props = entity.additional_properties if hasattr(entity, "additional_properties") else {}
+        if getattr(entity, "type", None) != "mention":
+            continue
+        mentioned = (props or {}).get("mentioned") or {}
+        mention_text = (props or {}).get("text")
+        if mention_text and (recipient_id is None or mentioned.get("id") == recipient_id):
+            text = text.replace(mention_text, " ")
+    text = _AT_TAG.sub(" ", text)
+    text = _TAGS.sub(" ", text)
+    return " ".join(html.unescape(text).split())
+
+
+def to_inbound(activity: Activity) -> Inbound:
+    """The neutral Inbound for a message activity (typed text or a card submission)."""
+    value = activity.value if isinstance(activity.value, dict) else None
+    cadence = value.get("cadence") if value else None
+    base = {"address": address_of(activity), "platform_identity": platform_identity(activity)}
+    if not isinstance(cadence, dict):
+        return Inbound(text=strip_mentions(activity), **base)
+    session_id = _int(cadence.get("session_id"))
+    revision = _int(cadence.get("revision"))
+    step = str(cadence["step"]) if cadence.get("step") is not None else None
+    assert value is not None
+    if cadence.get("form"):
+        form = _form_values(value)
+        return Inbound(action=Action("", session_id, revision, step), form=form, **base)
+    pick = cadence.get("pick")
+    if isinstance(pick, str):
+        raw = _joined(value, pick)
+    else:
+        raw = cadence.get("value")
+    return Inbound(action=Action(_text(raw), session_id, revision, step), **base)
+
+
+def _form_values(value: dict[str, Any]) -> dict[str, str]:
+    form: dict[str, str] = {}
+    for key in value:
+        if key == "cadence" or key.endswith(TIME_SUFFIX) or key == "msteams":
+            continue
+        form[key] = _joined(value, key)
+    return form
+
+
+def _joined(value: dict[str, Any], key: str) -> str:
+    """An input's value; a date joined with its time input when the card had one."""
+    main = _text(value.get(key))
+    time = _text(value.get(key + TIME_SUFFIX))
+    return f"{main} {time}".strip() if time else main
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _int(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        return int(raw)
+    return None

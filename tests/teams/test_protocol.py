@@ -1,0 +1,233 @@
+"""Teams scenarios over the Bot Framework protocol: POST /api/messages in, connector calls out."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import build_app
+from bot.clock import FixedClock
+from bot.delivery import DeliveryError
+from bot.handlers.teams.channel import TeamsDeliverer
+from bot.handlers.web import build_web_app
+from bot.messages import Reply
+from tests.teams.conftest import (
+    BOT_ID,
+    PRIYA_AAD,
+    SAM_AAD,
+    STRANGER_AAD,
+    TENANT,
+    activity,
+    make_settings,
+    say,
+    seed,
+)
+
+
+async def install(client, connector, aad: str, user_id: str, conversation: str):  # noqa: ANN001, ANN201
+    """What Teams sends when someone adds the app in personal scope."""
+    return await say(client, connector, aad=aad, user_id=user_id, conversation=conversation,
+                     kind="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+
+
+async def test_a_colleague_does_a_whole_checkin_with_buttons_and_typing(bot_client, connector, teams_app):
+    sam = teams_app.extras["people"]["sam"]
+
+    first = await say(bot_client, connector, "checkin")
+    assert len(first) == 1 and "How are you feeling this week" in first[0].words
+    assert first[0].reply_to is not None  # answered as a reply to Sam's message
+    assert [a["title"] for a in first[0].cards[0]["actions"]] == ["1 Low", "2", "3 OK", "4", "5 Great"]
+
+    # pressing "4" on the card: Teams posts the button's data as activity.value with no text
+    note_prompt = await say(bot_client, connector, value=first[0].button("4"))
+    assert "Anything you'd like to add" in note_prompt[0].words
+
+    one_to_one = await say(bot_client, connector, "Busy week with the Year 3 trip, but good.")
+    assert "one-to-one" in one_to_one[0].words
+    on_track = await say(bot_client, connector, value=one_to_one[0].button("Yes"))
+    share = await say(bot_client, connector, value=on_track[0].button("No"))
+    assert "What may your manager see" in share[0].words
+    done = await say(bot_client, connector, value=share[0].button("Share my mood only"))
+
+    assert "saved" in done[0].text and "one-to-one" in done[0].text
+    checkins = await teams_app.repo.checkins(sam.id)
+    assert [(c.mood, c.wants_one_to_one, c.objectives_on_track, c.share_with_manager) for c in checkins] == [
+        (4, True, False, "mood")]
+    assert checkins[0].note == "Busy week with the Year 3 trip, but good."
+    # Priya, Sam's manager, has a notice waiting in the outbox
+    pending = await teams_app.repo.reminders()
+    assert [(r.recipient_id, r.kind, r.clause) for r in pending] == [
+        (teams_app.extras["people"]["priya"].id, "one_to_one_checkin", "3.3")]
+
+
+async def test_a_button_from_an_old_card_is_ignored_and_changes_nothing(bot_client, connector, teams_app):
+    first = await say(bot_client, connector, "checkin")
+    await say(bot_client, connector, value=first[0].button("2"))
+    stale = await say(bot_client, connector, value=first[0].button("5 Great"))  # the same card, pressed again
+    assert "earlier message" in stale[0].words
+    session = await teams_app.repo.active_session(teams_app.extras["people"]["sam"].id)
+    assert session is not None and session.state["answers"] == {"mood": 2}
+
+
+async def test_help_and_free_text_get_the_command_buttons(bot_client, connector):
+    sent = await say(bot_client, connector, "<at>Cadence</at> what can you do",
+                     entities=[{"type": "mention", "text": "<at>Cadence</at>",
+                                "mentioned": {"id": BOT_ID, "name": "Cadence"}}])
+    assert "here's what I can do" in sent[0].words.lower() or "Here's what I can do" in sent[0].words
+    status = await say(bot_client, connector, value=sent[0].button("status"))
+    assert status and status[0].words  # the button runs the command word
+
+
+async def test_conversation_update_stores_the_reference_and_greets_once(bot_client, connector, teams_app):
+    priya = teams_app.extras["people"]["priya"]
+    connector.members["29:priya"] = {"id": "29:priya", "name": "Priya Shah", "aadObjectId": PRIYA_AAD,
+                                     "email": "priya.shah@hillside.example",
+                                     "userPrincipalName": "priya.shah@hillside.example", "tenantId": TENANT}
+    greeting = await install(bot_client, connector, PRIYA_AAD, "29:priya", "a:priya-personal-chat")
+    assert "Hi Priya" in greeting[0].words
+    reference = await teams_app.repo.conversation_reference(priya.id, "teams")
+    assert reference is not None
+    assert reference["conversation"]["id"] == "a:priya-personal-chat"
+    assert reference["serviceUrl"] == connector.url and reference["bot"]["id"] == BOT_ID
+    # identity was found by email through the connector and remembered
+    assert (await teams_app.repo.person(priya.id)).teams_user_id == PRIYA_AAD
+
+    again = await say(bot_client, connector, aad=PRIYA_AAD, user_id="29:priya",
+                      conversation="a:priya-personal-chat", kind="installationUpdate", action="add")
+    assert again == []  # the install sends both activities; one greeting is enough
+
+
+async def test_a_proactive_reminder_reaches_the_manager_through_the_deliverer(bot_client, connector, teams_app):
+    people = teams_app.extras["people"]
+    connector.members["29:priya"] = {"id": "29:priya", "name": "Priya Shah", "aadObjectId": PRIYA_AAD,
+                                     "email": "priya.shah@hillside.example"}
+    await install(bot_client, connector, PRIYA_AAD, "29:priya", "a:priya-personal-chat")
+    first = await say(bot_client, connector, "checkin")
+    for answer in ("3", "skip", "yes", "yes", "everything"):
+        await say(bot_client, connector, answer)
+    (notice,) = await teams_app.repo.reminders()
+    connector.clear()
+
+    deliverer = teams_app.channels["teams"]
+    priya = await teams_app.repo.person(people["priya"].id)
+    assert await deliverer.can_reach(priya)
+    assert not await deliverer.can_reach(await teams_app.repo.person(people["jo"].id))
+    await deliverer.deliver(priya, Reply(f"{notice.subject}\n{notice.body}", clause=notice.clause))
+
+    (message,) = connector.sent
+    assert message.conversation_id == "a:priya-personal-chat" and message.reply_to is None
+    assert "Sam Patel would like a one-to-one" in message.text and "Mood this week: 3/5" in message.text
+    assert first  # Sam's own chat was answered too
+
+
+async def test_the_deliverer_waits_for_retry_after_on_429_and_sends_once(bot_client, connector, teams_app):
+    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    await say(bot_client, connector, "hello")  # first contact stores the reference
+    connector.clear()
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    runtime = teams_app.extras["teams"]
+    deliverer = TeamsDeliverer(runtime.adapter, teams_app.repo, "", sleep=sleep)
+    connector.throttle, connector.retry_after = 1, "2"
+    await deliverer.deliver(sam, Reply("Your check-in is due (Policy 3.3).", choices=()))
+    assert waits == [2.0] and connector.throttled == 1
+    assert [s.text for s in connector.sent] == ["Your check-in is due (Policy 3.3)."]
+
+    connector.clear()
+    connector.throttle, connector.retry_after = 5, "120"
+    with pytest.raises(DeliveryError) as raised:
+        await deliverer.deliver(sam, Reply("Another reminder (Policy 3.3)."))
+    assert raised.value.retry_after == 120.0 and not raised.value.permanent
+    assert connector.sent == []
+
+
+async def test_someone_not_on_the_roster_is_politely_refused_and_nothing_is_stored(bot_client, connector,
+                                                                                    teams_app):
+    connector.members["29:stranger"] = {"id": "29:stranger", "name": "Visitor", "aadObjectId": STRANGER_AAD,
+                                        "email": "visitor@elsewhere.example"}
+    sent = await say(bot_client, connector, "checkin", aad=STRANGER_AAD, user_id="29:stranger",
+                     conversation="a:stranger-chat")
+    assert "don't recognise your Teams account" in sent[0].text
+    assert "HR admin" in sent[0].text
+    for person in teams_app.extras["people"].values():
+        assert await teams_app.repo.conversation_reference(person.id, "teams") is None
+    assert await teams_app.repo.person_by_teams_id(STRANGER_AAD) is None
+    people = await teams_app.repo.all_people()
+    assert all(p.teams_user_id in (None, SAM_AAD) for p in people)
+
+
+@pytest.mark.parametrize(("body", "content_type", "reason"), [
+    (b"{not json", "application/json", "not valid JSON"),
+    (b"[1, 2]", "application/json", "not a JSON object"),
+    (json.dumps({"type": "message", "text": "hi"}).encode(), "application/json", "serviceUrl"),
+    (None, "text/plain", "Content-Type"),
+    ("no-type", "application/json", "type is missing"),
+    ("no-from", "application/json", "from.id"),
+    ("no-conversation", "application/json", "conversation.id"),
+    ("bad-timestamp", "application/json", "could not be read"),
+    ("entities-not-a-list", "application/json", "entities"),
+])
+async def test_a_malformed_activity_gets_400_and_nothing_is_stored(bot_client, connector, teams_app, caplog,
+                                                                   body, content_type, reason):
+    good = activity(connector, "checkin")
+    if body is None:
+        body = json.dumps(good).encode()
+    elif isinstance(body, str):
+        broken = dict(good)
+        match body:
+            case "no-type":
+                broken.pop("type")
+            case "no-from":
+                broken["from"] = {"name": "x"}
+            case "no-conversation":
+                broken.pop("conversation")
+            case "bad-timestamp":
+                broken["timestamp"] = "last Tuesday"
+            case "entities-not-a-list":
+                broken["entities"] = "mention"
+        body = json.dumps(broken).encode()
+    response = await bot_client.post("/api/messages", data=body, headers={"Content-Type": content_type})
+    assert response.status == 400
+    assert reason in (await response.json())["error"]
+    assert any("refused (400)" in r.getMessage() for r in caplog.records)
+    assert connector.sent == []
+    sam = teams_app.extras["people"]["sam"]
+    assert await teams_app.repo.active_session(sam.id) is None
+    assert await teams_app.repo.conversation_reference(sam.id, "teams") is None
+
+
+async def test_with_app_credentials_an_unauthenticated_request_is_refused(tmp_path, connector, caplog):
+    settings = make_settings(tmp_path, app_id="00000000-0000-0000-0000-00000000a99d",
+                             password="not-a-real-password", tenant=TENANT)
+    app = build_app(settings, clock=FixedClock(datetime(2026, 11, 23, 10, 0)))
+    await app.ensure_schema()
+    people = await seed(app)
+    client = TestClient(TestServer(build_web_app(app), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        assert not any("UNAUTHENTICATED" in r.getMessage() for r in caplog.records)
+        body = json.dumps(activity(connector, "checkin"))
+        for headers in ({}, {"Authorization": "Bearer not-a-jwt"}, {"Authorization": "Basic c2FtOnNhbQ=="}):
+            response = await client.post("/api/messages", data=body,
+                                         headers={"Content-Type": "application/json", **headers})
+            assert response.status == 401, headers
+        assert connector.sent == []
+        assert await app.repo.active_session(people["sam"].id) is None
+        assert await app.repo.conversation_reference(people["sam"].id, "teams") is None
+    finally:
+        await client.close()
+        await app.close()
+
+
+async def test_without_credentials_the_server_warns_loudly_that_it_is_unauthenticated(tmp_path, caplog):
+    app = build_app(make_settings(tmp_path), clock=FixedClock(datetime(2026, 11, 23, 10, 0)))
+    build_web_app(app)
+    assert any("UNAUTHENTICATED" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    assert "teams" in app.channels
+    await app.close()
