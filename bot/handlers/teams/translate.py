@@ -84,7 +84,8 @@ def to_inbound(activity: Activity) -> Inbound:
         raw = _joined(value, pick)
     else:
         raw = cadence.get("value")
-    return Inbound(action=Action(_text(raw), session_id, revision, step), **base)
+    # a button rendered outside a dialog (help's shortcuts) is an explicit command, never an answer
+    return Inbound(action=Action(_text(raw), session_id, revision, step), command=session_id is None, **base)
 
 
 def _form_values(value: dict[str, Any]) -> dict[str, str]:
