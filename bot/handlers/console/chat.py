@@ -73,7 +73,8 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
     address = Address(Channel.CONSOLE, person.email)
     out.print(f"You're chatting as [bold]{escape(person.name)}[/bold]. Type help for what I can do, "
               ":as EMAIL to switch person, or quit to leave.")
-    _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}")))
+    _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
+                                                     command=True)))  # never an answer to an open question
     last: list[Reply] = []
     while True:
         line = await _readline(stream, out, "you> ")
