@@ -9,7 +9,6 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import App, build_app
-from bot.clock import FixedClock
+from bot.app import App
 from bot.handlers.web import build_web_app
 from bot.settings import Settings
-from store.models import Organisation, Person
+from store.models import Person
 
 TENANT = "5f1c7a2e-0000-4000-8000-00000000c0de"
 BOT_ID = "28:cadence-test-bot"
@@ -145,36 +143,32 @@ async def connector() -> AsyncIterator[Connector]:
     await server.close()
 
 
-async def seed(app: App) -> dict[str, Person]:
-    """Hillside from the example roster: Priya Shah (Inclusion Lead) line-manages Sam Patel (TA)."""
-    repo = app.repo
-    org = await repo.upsert_organisation("Co-op Academy Hillside", "academy")
-    assert isinstance(org, Organisation) and org.id is not None
-    people = {}
-    for key, email, name, title, teams_id in (
-            ("priya", "priya.shah@hillside.example", "Priya Shah", "Inclusion Lead", None),
-            ("sam", "sam.patel@hillside.example", "Sam Patel", "Teaching Assistant", SAM_AAD),
-            ("jo", "jo.brown@hillside.example", "Jo Brown", "Teaching Assistant", None)):
-        people[key] = await repo.save_person(Person(email=email, name=name, job_title=title,
-                                                    organisation_id=org.id, teams_user_id=teams_id))
-    await repo.set_line_managers(people["sam"].id, [(people["priya"].id, True)])
-    await repo.set_line_managers(people["jo"].id, [(people["priya"].id, True)])
-    return people
+EMAILS = {"priya": "priya.shah@hillside.example", "sam": "sam.patel@hillside.example",
+          "jo": "jo.brown@hillside.example"}
 
 
-def make_settings(tmp_path: Path, **teams: str) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'cadence.db'}",  # type: ignore[call-arg]
-                    teams_app_id=teams.get("app_id", ""), teams_app_password=teams.get("password", ""),
-                    teams_tenant_id=teams.get("tenant", ""))
+async def people_of(app: App) -> dict[str, Person]:
+    """From the demo trust (examples/roster.csv): Priya Shah (Inclusion Lead) line-manages Sam Patel and
+    Jo Brown (teaching assistants) at Co-op Academy Hillside."""
+    found = {key: await app.repo.person_by_email(email) for key, email in EMAILS.items()}
+    assert all(found.values()), found
+    return found  # type: ignore[return-value]
 
 
 @pytest.fixture
-async def teams_app(tmp_path: Path) -> AsyncIterator[App]:
-    app = build_app(make_settings(tmp_path), clock=FixedClock(datetime(2026, 11, 23, 10, 0)))
-    await app.ensure_schema()
-    app.extras["people"] = await seed(app)
-    yield app
-    await app.close()
+async def teams_app(demo_app: App) -> AsyncIterator[App]:
+    """The demo trust; Sam's Teams id is on the roster, Priya's and Jo's are found by email."""
+    people = await people_of(demo_app)
+    await demo_app.repo.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
+    demo_app.extras["people"] = await people_of(demo_app)
+    yield demo_app
+
+
+def app_settings(url: str, **teams: str) -> Settings:
+    from tests.conftest import make_settings
+
+    return make_settings(url, teams_app_id=teams.get("app_id", ""), teams_app_password=teams.get("password", ""),
+                         teams_tenant_id=teams.get("tenant", ""))
 
 
 @pytest.fixture
