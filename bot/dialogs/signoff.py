@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
-from bot.dialogs.questions import NOTES_SIGN, PLANNING_SIGN
+from bot.dialogs.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.dialogs.review_common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import informal_resolution_deadline, retain_until
@@ -107,20 +107,35 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
             "texts": {p: await part_text(repo, review, p) for p in parts}}
 
 
-def _sign_prompt(ctx: Ctx) -> str:
-    parts = ctx.data["parts"]
-    part = ctx.answers.get("part") or parts[0]
-    sentence = PLANNING_SIGN if part == "planning" else NOTES_SIGN
+def _what(ctx: Ctx) -> str:
+    part = _part(ctx)
     whose = "your" if ctx.data["role"] == "reviewee" else f"{ctx.subject.person.name}'s" if ctx.subject else "the"
-    return (f"{PART_LABELS[part]} on {whose} Planning & Review Form:\n{ctx.data['texts'][part]}\n\n"
-            f"{sentence} Say confirm to sign as {ctx.data['role']}. If you don't agree, say cancel and talk it "
-            "through first (Policy 6.3, 7.2).")
+    return f"{PART_LABELS[part]} on {whose} Planning & Review Form:\n{ctx.data['texts'][part]}"
+
+
+def _asks_comments(ctx: Ctx) -> bool:
+    return ctx.data.get("role") == "reviewee" and _part(ctx) in ("mid_year", "end_of_year")
+
+
+def _sign_prompt(ctx: Ctx) -> str:
+    part = _part(ctx)
+    sentence = PLANNING_SIGN if part == "planning" else NOTES_SIGN
+    shown = "" if _asks_comments(ctx) else f"{_what(ctx)}\n\n"
+    return (f"{shown}{sentence} Say confirm to sign as {ctx.data['role']}. If you don't agree, say cancel and talk "
+            "it through first (Policy 6.3, 7.2).")
+
+
+def _part(ctx: Ctx) -> str:
+    return str(ctx.answers.get("part") or ctx.data["parts"][0])
 
 
 STEPS = (
     Step("part", "Which part would you like to sign?", PromptKind.CHOICE,
          lambda ctx: tuple(Choice(p, PART_LABELS[p]) for p in ctx.data["parts"]),
          when=lambda ctx: len(ctx.data.get("parts", [])) > 1),
+    Step("comments", lambda ctx: f"{_what(ctx)}\n\n{REVIEWEE_COMMENTS}: anything you'd like added in your own "
+         "words before you sign (Policy 7.2)?", PromptKind.LONG_TEXT, optional=True, clause="7.2",
+         label=REVIEWEE_COMMENTS, when=_asks_comments),
     Step("sign", _sign_prompt, PromptKind.CONFIRM, (Choice("confirm", "Sign", "primary"), Choice("change", "Go back")),
          clause="Annex 1"),
 )
@@ -190,6 +205,13 @@ async def complete(run: Run) -> list[Reply]:
     if role == "reviewer" and run.subject is not None:
         # re-check at the moment of signing: the reviewer may have changed since the dialog began (4.2)
         assert await is_reviewer(run.services, run.person, review, run.subject)
+    comment = str(run.get("comments", "")).strip()
+    if comment and role == "reviewee":
+        field = "midyear_reviewee_comments" if part == "mid_year" else "eoy_reviewee_comments"
+        earlier = str(getattr(review, field) or "").strip()
+        setattr(review, field, f"{earlier}\n{comment}".strip() if earlier and comment not in earlier else comment)
+        review = await repo.save(Review.model_validate(review))
+        await audit_change(run, "review", review.id, review.colleague_id, {"reviewee_comments": part})
     both = await record_signature(run, review, part, role, notify_other=True)
     label = PART_LABELS[part].lower()
     if not both:

@@ -173,9 +173,10 @@ async def _facts(engine: Engine, review: Review, *, as_colleague: bool) -> list[
 
 
 async def _team(engine: Engine, person: PersonContext) -> list[str]:
-    """One line per colleague whose current review this person is reviewer of."""
+    """One line per colleague this person reviews, then those they line-manage with another reviewer (4.1)."""
     repo = engine.repo
     lines: list[str] = []
+    seen: set[int] = set()
     for review in await repo.reviews_by_reviewer(person.id):
         current = await repo.current_review(review.colleague_id)
         if current is None or current.id != review.id or review.stage == ReviewStage.CLOSED:
@@ -183,9 +184,21 @@ async def _team(engine: Engine, person: PersonContext) -> list[str]:
         colleague = await repo.person(review.colleague_id)
         if colleague is None or not colleague.active:
             continue
+        seen.add(review.colleague_id)
         step = await next_step(engine.services, review, as_colleague=False)
         lines.append(f"• {colleague.name} ({SHORT_STAGE.get(review.stage, review.stage)}): {step.line()}")
-    return sorted(lines)
+    others: list[str] = []
+    for colleague in await repo.direct_reports(person.id):
+        if colleague.id is None or colleague.id in seen or not colleague.active:
+            continue
+        review = await repo.current_review(colleague.id)
+        if review is None or review.stage == ReviewStage.CLOSED:
+            continue
+        reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
+        who = f"reviewed by {reviewer.name}" if reviewer else "no reviewer yet"
+        others.append(f"• {colleague.name} ({SHORT_STAGE.get(review.stage, review.stage)}, {who}; you give "
+                      "input when asked, Policy 4.1)")
+    return sorted(lines) + sorted(others)
 
 
 async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:

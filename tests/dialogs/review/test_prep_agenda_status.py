@@ -112,6 +112,7 @@ async def test_status_says_what_comes_next_by_when_with_the_clause(demo_app: App
     assert "• Alex Green (planning): Waiting for Alex to sign (Policy Annex 1)" in mark
     assert "• Chris Wood (preparing): Book the planning meeting, with at least 5 days' notice: say schedule Chris " \
            "(Policy 5.3)" in mark
+    assert "• Jo Brown (objectives agreed, reviewed by Priya Shah; you give input when asked, Policy 4.1)" in mark
     one = text_of(await say(MARK, "status chris"))
     assert one.startswith("Chris Wood") and "Their preparation: 0 of 23" in one
     assert "only see the reviews of colleagues you review" in text_of(await say(CHRIS, f"status {SAM}"))

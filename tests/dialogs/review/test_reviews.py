@@ -38,8 +38,12 @@ async def test_mid_year_review_then_jo_signs(demo_app: App, say: Say) -> None:
     assert sorted(p.comment for p in progress if p.stage == "mid_year")[0].startswith("Five of the six")
     assert "please read it and sign" in [r for r in await demo_app.repo.reminders()
                                          if r.recipient_id == jo][-1].body.lower()
-    assert "Mid-year interim review" in text_of(await say(JO, "signoff"))
+    shown = text_of(await say(JO, "signoff"))
+    assert "Mid-year interim review" in shown and "Five of the six pupils" in shown and "Reviewee comments" in shown
+    assert "notes of meeting are agreed" in text_of(await say(JO, "I'd like more time to plan the phonics sessions"))
     assert "by you both" in text_of(await say(JO, "confirm"))
+    review = await demo_app.repo.review(review.id)
+    assert review is not None and review.midyear_reviewee_comments == "I'd like more time to plan the phonics sessions"
     assert (await demo_app.repo.review(review.id)).stage == ReviewStage.MID_YEAR_DONE  # type: ignore[union-attr]
 
 
@@ -81,6 +85,7 @@ async def test_end_of_year_review_with_training_needs_then_the_report_is_deliver
     assert review.report_delivered_on is None  # not until both have signed
 
     assert "End of year review" in text_of(await say(JO, "signoff"))
+    await say(JO, "skip")
     final = text_of(await say(JO, "confirm"))
     assert "report is final" in final and "Policy 9.1" in final
     review = await demo_app.repo.review(review.id)
