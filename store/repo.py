@@ -786,6 +786,13 @@ class Repo:
                 q = q.where(Reminder.status == status)
             return list((await s.exec(q)).all())
 
+    async def pending_reminders_for(self, recipient_id: int, limit: int = 20) -> list[Reminder]:
+        """A person's pending reminders, soonest first (their App Home / status "what's next")."""
+        async with self.db.session() as s:
+            q = (select(Reminder).where(Reminder.recipient_id == recipient_id, Reminder.status == "pending")
+                 .order_by(Reminder.due_at).limit(limit))
+            return list((await s.exec(q)).all())
+
     # --- audit ----------------------------------------------------------------------------
 
     async def audit(self, *, actor_id: int | None, action: str, record_type: str, record_id: int | None = None,

@@ -102,6 +102,29 @@ class Engine:
                              session.state)
         return step is not None and step.kind not in (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT)
 
+    async def current(self, inbound: Inbound) -> list[Reply]:
+        """The open dialog's current question (or form) again, changing nothing.
+
+        For channels that must re-show a prompt on request, e.g. Slack opening a modal from a
+        button, since a modal needs the trigger id of a fresh click. An action from an old
+        message is recognised as stale.
+        """
+        person = await self.identify(inbound.address)
+        if person is None:
+            return [unknown_person_reply(inbound.address.channel)]
+        session = await self.repo.active_session(person.id)
+        channel = inbound.address.channel
+        action = inbound.action
+        if session is None or (action is not None and action.session_id is not None
+                               and (session.id != action.session_id or session.revision != action.revision)):
+            return await self._stale(person, session, channel)
+        dialog = self.registry.get(session.dialog_id)
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        ctx = self._ctx(person, subject, session.state, channel)
+        if self._current(dialog, ctx, session.state) is None:
+            return []
+        return await self._next(person, subject, dialog, session, session.state, inbound, save=False)
+
     # --- starting, resuming -----------------------------------------------------------------
 
     async def start(self, person: PersonContext, dialog_id: str, inbound: Inbound,

@@ -6,6 +6,7 @@ For reviewers and line managers, their team's next steps follow. â€œstatus NAMEâ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -244,3 +245,54 @@ async def _status_of(engine: Engine, person: PersonContext, argument: str, inbou
 
 async def help_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
     return [engine.registry.router.help_reply(person)]
+
+
+# --- a dashboard of the same facts (Slack App Home; any channel with a home screen) ----------------
+
+_SAY = re.compile(r"\bsay ([a-z-]+)")
+_DUE_LABELS = {"prep": "Prepare for my review", "checkin": "Check in", "objectives": "Objectives",
+               "schedule": "Book a meeting", "signoff": "Sign the form", "midyear": "Mid-year review",
+               "endyear": "End of year review", "plan": "Support plan", "appeal": "Raise a concern",
+               "agenda": "Meeting agenda", "export": "Export my form", "status": "Status"}
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """What ``status`` shows, gathered for a dashboard: the facts, the next step with its clause,
+    the objectives, the team's next steps and the command words that start what is due."""
+
+    first_name: str
+    has_review: bool
+    facts: tuple[tuple[str, str], ...] = ()
+    next_step: NextStep | None = None
+    objectives: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()
+    due: tuple[Choice, ...] = ()
+
+
+async def home_summary(engine: Engine, person: PersonContext, channel: str = "") -> HomeSummary:
+    """The person's cycle at a glance (reads are audited, as for ``status``)."""
+    repo = engine.repo
+    first = person.person.name.split(" ")[0]
+    team = tuple(await _team(engine, person))
+    words: list[str] = []
+    review = await repo.current_review(person.id)
+    facts: list[tuple[str, str]] = []
+    step: NextStep | None = None
+    objectives: tuple[str, ...] = ()
+    if review is not None:
+        await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+                         subject_person_id=person.id, channel=channel)
+        facts = await _facts(engine, review, as_colleague=True)
+        step = await next_step(engine.services, review, as_colleague=True)
+        objectives = tuple(f"{o.number}. {o.text}" for o in await repo.objectives(review.id))  # type: ignore[arg-type]
+        words.extend(_SAY.findall(step.text))
+    for reminder in await repo.pending_reminders_for(person.id):
+        words.extend(_SAY.findall(reminder.body) or [(reminder.action or "").split(" ", 1)[0]])
+    words.append("checkin")
+    due: list[str] = []
+    for word in words:
+        if word and word in _DUE_LABELS and word not in due and engine.registry.router.is_command(word):
+            due.append(word)
+    choices = tuple(Choice(w, _DUE_LABELS[w], "primary" if i == 0 else None) for i, w in enumerate(due[:5]))
+    return HomeSummary(first, review is not None, tuple(facts), step, objectives, team, choices)

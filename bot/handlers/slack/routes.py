@@ -1,14 +1,93 @@
-"""POST /slack/events: events, interactivity and slash commands on one URL (filled by the Slack work)."""
+"""POST /slack/events: events, interactivity and slash commands on one URL; Socket Mode when asked.
+
+Bolt checks the signature (v0 HMAC-SHA256 of ``v0:{timestamp}:{body}`` with the signing secret,
+timestamp within five minutes) and answers 401 when it fails. Bolt does not guard the door
+against bodies it cannot parse (a signed body that is not JSON or a form makes it answer 500),
+so this route reads the body first: anything that isn't a Slack event, interaction or command
+gets 401 if it is unsigned and 400 with a log line if it is signed. A 5xx from here is our bug.
+
+With CADENCE_SLACK_APP_TOKEN set, the same Bolt app also runs over Socket Mode (slack_bolt's
+aiohttp AsyncSocketModeHandler), started and stopped with the web server.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_sdk.signature import SignatureVerifier
 
 from bot.app import App
+from bot.handlers.slack import translate
+from bot.handlers.slack.runtime import SlackRuntime, install
+
+log = logging.getLogger(__name__)
+
+PATH = "/slack/events"
+SOCKET_KEY: web.AppKey[Any] = web.AppKey("cadence_slack_socket", object)
 
 
 def add_routes(web_app: web.Application, app: App) -> None:
+    runtime = install(app)
+    secret = app.settings.slack_signing_secret
+
     async def not_configured(request: web.Request) -> web.Response:
         return web.json_response({"error": "Slack is not configured on this server"}, status=404)
 
-    web_app.router.add_post("/slack/events", not_configured)
+    if runtime is None or not secret:
+        web_app.router.add_post(PATH, not_configured)
+    else:
+        web_app.router.add_post(PATH, events_handler(runtime, secret))
+    if runtime is not None and app.settings.slack_app_token:
+        add_socket_mode(web_app, runtime, app.settings.slack_app_token)
+
+
+def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aiohttp handler
+    verifier = SignatureVerifier(secret)
+
+    async def slack_events(request: web.Request) -> web.Response:
+        raw = await request.read()
+        problem: str | None
+        bolt_request = None
+        try:
+            bolt_request = await to_bolt_request(request)
+            problem = translate.shape_problem(bolt_request.body)
+        except Exception as error:  # json/UTF-8/context errors: the body is not one of Slack's
+            problem = f"unreadable body ({error.__class__.__name__})"
+        if problem is not None or bolt_request is None:
+            text = raw.decode("utf-8", errors="replace")
+            timestamp = request.headers.get("X-Slack-Request-Timestamp", "0")
+            signature = request.headers.get("X-Slack-Signature", "")
+            if not verifier.is_valid(text, timestamp, signature):
+                return web.json_response({"error": "invalid request"}, status=401)
+            log.warning("Refused a signed Slack request to %s: %s (%d bytes, content-type %s)",
+                        PATH, problem, len(raw), request.headers.get("Content-Type", "-"))
+            return web.json_response({"error": f"malformed Slack request: {problem}"}, status=400)
+        response = await runtime.bolt.async_dispatch(bolt_request)
+        if response.status >= 500:
+            log.error("Bolt answered %s to a well-formed Slack request; this is a bug", response.status)
+        return await to_aiohttp_response(response)
+
+    return slack_events
+
+
+def add_socket_mode(web_app: web.Application, runtime: SlackRuntime, app_token: str) -> None:
+    """Socket Mode: Slack pushes the same payloads over a WebSocket; no public URL needed."""
+
+    async def start(_: web.Application) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(runtime.bolt, app_token, web_client=runtime.client)
+        await handler.connect_async()
+        web_app[SOCKET_KEY] = handler
+        log.info("Slack Socket Mode connected")
+
+    async def stop(_: web.Application) -> None:
+        handler = web_app.get(SOCKET_KEY)
+        if handler is not None:
+            await handler.close_async()
+
+    web_app.on_startup.append(start)
+    web_app.on_cleanup.append(stop)

@@ -1,0 +1,170 @@
+"""Sending to Slack: replies into a DM, modals, the App Home, files; and the reminders' Deliverer.
+
+Short rate limits (Retry-After up to ``RATE_LIMIT_WAIT`` seconds) are waited out inside the Web
+API client by slack_sdk's async retry handler; a longer one, or one that persists, becomes a
+:class:`DeliveryError` with ``retry_after`` so the dispatcher reschedules the reminder instead of
+holding a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.delivery import DeliveryError
+from bot.handlers.slack import blocks
+from bot.handlers.slack.identity import SlackIdentity
+from bot.messages import Channel, Reply
+from store.models import Person
+from store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_WAIT = 5  # seconds we are willing to wait in-process for a 429
+RATE_LIMIT_RETRIES = 2
+PERMANENT_ERRORS = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "channel_not_found",
+                    "is_archived", "users_not_found", "not_allowed_token_type"}
+
+
+class ShortRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler, but only for waits we can afford while someone is waiting."""
+
+    def __init__(self, max_retry_count: int = RATE_LIMIT_RETRIES, max_wait: int = RATE_LIMIT_WAIT) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        return (retry_after(response.headers) or 0) <= self.max_wait
+
+
+def retry_after(headers: Any) -> float | None:
+    if not headers:
+        return None
+    for key, value in dict(headers).items():
+        if key.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) else value
+            try:
+                return float(raw)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def build_client(token: str, api_url: str = "") -> AsyncWebClient:
+    base = (api_url or "https://slack.com/api/").rstrip("/") + "/"
+    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler(), ShortRateLimitRetryHandler()]
+    return AsyncWebClient(token=token, base_url=base, retry_handlers=handlers)
+
+
+def as_delivery_error(error: Exception) -> DeliveryError:
+    if isinstance(error, SlackApiError):
+        response = error.response
+        code = response.get("error") if isinstance(response.data, dict) else None
+        if response.status_code == 429:
+            wait = retry_after(response.headers)
+            return DeliveryError(f"Slack rate limit (Retry-After {wait})", retry_after=wait if wait is not None else 60)
+        return DeliveryError(f"Slack API error: {code or response.status_code}", permanent=code in PERMANENT_ERRORS)
+    return DeliveryError(f"Slack unreachable: {error.__class__.__name__}: {error}")
+
+
+class SlackChannel:
+    """The Slack Deliverer (bot/delivery.py) and the listeners' way of answering."""
+
+    channel = Channel.SLACK
+
+    def __init__(self, client: AsyncWebClient, repo: Repo, identity: SlackIdentity) -> None:
+        self.client = client
+        self.repo = repo
+        self.identity = identity
+        self._dms: dict[str, str] = {}
+
+    # --- Deliverer ----------------------------------------------------------------------------
+
+    async def can_reach(self, person: Person) -> bool:
+        if person.slack_user_id:
+            return True
+        if not person.email or person.id is None:
+            return False
+        user_id = await self.identity.user_id_for_email(person.email)
+        if user_id is None:
+            return False
+        await self.repo.link_platform_id(person.id, "slack", user_id)
+        person.slack_user_id = user_id
+        return True
+
+    async def deliver(self, person: Person, reply: Reply) -> None:
+        """A reminder or notice into the person's DM; raises DeliveryError (retry_after on 429)."""
+        if not person.slack_user_id and not await self.can_reach(person):
+            raise DeliveryError(f"person {person.id} has no Slack account", permanent=True)
+        assert person.slack_user_id
+        try:
+            dm = await self.dm_channel(person.slack_user_id)
+            await self._post_all(dm, [reply])
+        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise as_delivery_error(error) from error
+
+    # --- answering in conversation ------------------------------------------------------------
+
+    async def dm_channel(self, user_id: str) -> str:
+        """The bot's DM with this user (conversations.open is idempotent; cached per process)."""
+        if user_id not in self._dms:
+            response = await self.client.conversations_open(users=user_id)
+            self._dms[user_id] = response["channel"]["id"]
+        return self._dms[user_id]
+
+    async def send(self, channel_id: str, replies: Sequence[Reply], *, trigger_id: str | None = None) -> None:
+        """Post replies into a conversation; the first form opens as a modal when a trigger id is at hand.
+
+        Errors are logged, not raised: the person has been acknowledged already and a failure here
+        must not turn into a retry storm from Slack.
+        """
+        try:
+            if trigger_id:
+                form = next((r for r in replies if r.form is not None), None)
+                if form is not None:
+                    await self.open_form(trigger_id, form, channel_id)
+            await self._post_all(channel_id, replies)
+        except SlackApiError as error:
+            log.error("Slack answer to %s failed: %s", channel_id, error.response.get("error"))
+
+    async def open_form(self, trigger_id: str, reply: Reply, channel_id: str | None) -> bool:
+        """views.open; False (and the message's "Open the form" button stays the way in) on failure."""
+        try:
+            await self.client.views_open(trigger_id=trigger_id, view=blocks.modal_view(reply, channel_id))
+            return True
+        except SlackApiError as error:
+            log.warning("views.open failed (%s); the form stays one click away", error.response.get("error"))
+            return False
+
+    async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        try:
+            await self.client.views_publish(user_id=user_id, view=view)
+        except SlackApiError as error:
+            log.error("views.publish for %s failed: %s", user_id, error.response.get("error"))
+
+    async def _post_all(self, channel_id: str, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            if reply.text.strip() or reply.card or reply.choices or reply.form:
+                for message in blocks.render_reply(reply):
+                    await self.client.chat_postMessage(channel=channel_id, text=message.text, blocks=message.blocks,
+                                                       unfurl_links=False)
+            for attachment in reply.attachments:
+                await self.client.files_upload_v2(channel=channel_id, content=attachment.content,
+                                                  filename=attachment.filename,
+                                                  title=attachment.title or attachment.filename)

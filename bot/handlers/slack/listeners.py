@@ -1,0 +1,171 @@
+"""Bolt listeners: every one acknowledges first (Slack's 3-second rule), then does the work.
+
+With ``process_before_response=False`` Bolt sends the ack's HTTP response as soon as ``ack()`` is
+awaited and lets the listener carry on, so the dialog engine, the database and the Web API
+calls all happen after Slack has its 200.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from bot.dialogs.engine import unknown_person_reply
+from bot.dialogs.status import home_summary
+from bot.handlers.slack import blocks, translate
+from bot.messages import Channel, Inbound, Reply
+
+if TYPE_CHECKING:
+    from bot.handlers.slack.runtime import SlackRuntime
+
+log = logging.getLogger(__name__)
+
+SORRY = Reply("Sorry, something went wrong on my side. Nothing you had saved is lost; please try again in a "
+              "minute, or say help.")
+
+
+def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
+    engine = runtime.app.engine
+    channel = runtime.channel
+
+    async def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
+                      work: Callable[[], Awaitable[None]]) -> None:
+        """Run one person's work in order; on our own error, say sorry rather than go quiet."""
+        async with runtime.lock_for(user_id):
+            try:
+                await work()
+            except Exception:
+                log.exception("Slack work for %s failed", user_id)
+                try:
+                    target = await where()
+                    if target:
+                        await channel.send(target, [SORRY])
+                except Exception:
+                    log.exception("could not tell %s about the failure", user_id)
+
+    def is_repeat(body: dict[str, Any], request: AsyncBoltRequest) -> bool:
+        reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
+        if reason == "http_timeout":
+            return True  # we acked; the first delivery is being (or was) handled
+        return not runtime.first_time(body.get("event_id"))
+
+    @bolt.event("message")
+    async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
+        await ack()
+        inbound = translate.from_message_event(event, body.get("team_id"))
+        if inbound is None or is_repeat(body, request):
+            return
+        dm = inbound.address.conversation_id
+        assert dm is not None
+
+        async def work() -> None:
+            await runtime.identity.resolve(inbound.address.user_id)
+            await channel.send(dm, await engine.handle(inbound))
+
+        async def where() -> str | None:
+            return dm
+
+        await guarded(inbound.address.user_id, where, work)
+
+    @bolt.command(translate.COMMAND)
+    async def on_command(ack: Any, body: dict[str, Any]) -> None:
+        in_dm = str(body.get("channel_id", "")).startswith("D")
+        await ack() if in_dm else await ack("I've answered in your direct messages with Cadence.")
+        inbound = translate.from_command(body)
+        if inbound is None:
+            return
+        user = inbound.address.user_id
+
+        async def where() -> str | None:
+            return await channel.dm_channel(user)
+
+        async def work() -> None:
+            await runtime.identity.resolve(user)
+            replies = await engine.handle(inbound)
+            await channel.send(await channel.dm_channel(user), replies, trigger_id=body.get("trigger_id"))
+
+        await guarded(user, where, work)
+
+    @bolt.action(re.compile(r"^cadence_"))
+    async def on_action(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        click = translate.from_block_action(body)
+        if click is None:
+            return
+        user = click.inbound.address.user_id
+
+        async def where() -> str | None:
+            return click.channel_id or await channel.dm_channel(user)
+
+        async def work() -> None:
+            await runtime.identity.resolve(user)
+            target = await where()
+            assert target is not None
+            inbound = click.inbound if click.channel_id else _with_conversation(click.inbound, target)
+            if click.action_id == translate.OPEN_FORM_ACTION:
+                replies = await engine.current(inbound)
+                form = next((r for r in replies if r.form is not None), None)
+                if form is not None and click.trigger_id and await channel.open_form(click.trigger_id, form, target):
+                    replies = [r for r in replies if r is not form]
+                await channel.send(target, replies)
+                return
+            await channel.send(target, await engine.handle(inbound), trigger_id=click.trigger_id)
+
+        await guarded(user, where, work)
+
+    @bolt.view(translate.FORM_CALLBACK)
+    async def on_submission(ack: Any, body: dict[str, Any]) -> None:
+        await ack()  # closes the modal; what was valid is saved, anything else is asked again in the DM
+        submission = translate.from_view_submission(body, runtime.app.settings.timezone)
+        if submission is None:
+            return
+        user = submission.inbound.address.user_id
+
+        async def where() -> str | None:
+            return submission.channel_id or await channel.dm_channel(user)
+
+        async def work() -> None:
+            await runtime.identity.resolve(user)
+            target = await where()
+            assert target is not None
+            await channel.send(target, await engine.handle(submission.inbound), trigger_id=submission.trigger_id)
+
+        await guarded(user, where, work)
+
+    @bolt.event("app_home_opened")
+    async def on_home(ack: Any, event: dict[str, Any]) -> None:
+        await ack()
+        user = event.get("user")
+        if event.get("tab") != "home" or not isinstance(user, str):
+            return
+
+        async def where() -> str | None:
+            return None
+
+        async def work() -> None:
+            await publish_home(runtime, user)
+
+        await guarded(user, where, work)
+
+
+async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
+    """views.publish the person's cycle; a stranger sees the polite refusal and no data."""
+    app = runtime.app
+    person_id = await runtime.identity.resolve(user_id)
+    person = await app.repo.context(person_id) if person_id is not None else None
+    if person is None:
+        await runtime.channel.publish_home(user_id, blocks.refusal_home_view(unknown_person_reply(Channel.SLACK).text))
+        return
+    summary = await home_summary(app.engine, person, Channel.SLACK.value)
+    await runtime.channel.publish_home(user_id, blocks.home_view(summary))
+
+
+def _with_conversation(inbound: Inbound, conversation_id: str) -> Inbound:
+    from dataclasses import replace
+
+    return replace(inbound, address=replace(inbound.address, conversation_id=conversation_id))

@@ -1,0 +1,80 @@
+"""The Slack side of one process: Web API client, Bolt app, channel and identity, built once.
+
+``install(app)`` is idempotent and does nothing without CADENCE_SLACK_BOT_TOKEN. It registers the
+channel in ``app.channels["slack"]`` so the reminder dispatcher can deliver through it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import App
+from bot.handlers.slack.channel import SlackChannel, build_client
+from bot.handlers.slack.identity import SlackIdentity
+
+log = logging.getLogger(__name__)
+
+EXTRAS_KEY = "slack"
+SEEN_EVENTS = 2000
+
+
+@dataclass
+class SlackRuntime:
+    app: App
+    client: AsyncWebClient
+    bolt: AsyncApp
+    channel: SlackChannel
+    identity: SlackIdentity
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
+
+    def lock_for(self, user_id: str) -> asyncio.Lock:
+        """One person's messages are answered in order (a fast second tap waits for the first)."""
+        lock = self._locks.get(user_id)
+        if lock is None:
+            lock = self._locks[user_id] = asyncio.Lock()
+        return lock
+
+    def first_time(self, event_id: str | None) -> bool:
+        """False for an event we have already taken (Slack retries when an ack got lost)."""
+        if not event_id:
+            return True
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        while len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return True
+
+
+def install(app: App) -> SlackRuntime | None:
+    existing = app.extras.get(EXTRAS_KEY)
+    if isinstance(existing, SlackRuntime):
+        return existing
+    settings = app.settings
+    if not settings.slack_bot_token:
+        return None
+    from bot.handlers.slack import listeners
+
+    client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=True,  # the v0 HMAC signature and 5-minute timestamp window
+        process_before_response=False,  # a long-running server: ack goes back first, work continues
+        logger=logging.getLogger("bot.handlers.slack.bolt"),
+        name="cadence",
+    )
+    identity = SlackIdentity(app.repo, client)
+    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repo, identity), identity)
+    listeners.register(bolt, runtime)
+    app.channels["slack"] = runtime.channel
+    app.extras[EXTRAS_KEY] = runtime
+    return runtime

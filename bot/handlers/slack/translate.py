@@ -1,0 +1,269 @@
+"""Slack payload -> :class:`Inbound` (pure: no I/O, no clock, no slack_bolt objects).
+
+Covers what Cadence subscribes to: ``message.im`` events, ``block_actions`` (our buttons),
+``view_submission`` (our modal forms) and the ``/cadence WORD ARGS`` slash command. Anything
+else, or anything of the wrong shape, translates to ``None`` and is ignored politely.
+:func:`shape_problem` is the door check used by the HTTP route before Bolt sees a body.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.messages import Action, Address, Channel, Inbound
+
+ACTION_PREFIX = "cadence_"
+CHOICE_ACTION = "cadence_choice"  # cadence_choice_<n>: an answer button
+HOME_ACTION = "cadence_home"  # cadence_home_<n>: an App Home button starting a command
+OPEN_FORM_ACTION = "cadence_open_form"  # re-open the current form as a modal
+FORM_CALLBACK = "cadence_form"  # callback_id of our modals
+COMMAND = "/cadence"
+
+_LINK = re.compile(r"<(?:mailto:)?([^<>|]+)\|([^<>]*)>|<(?:mailto:)?([^<>|@!#][^<>|]*)>")
+
+
+def clean_text(text: str) -> str:
+    """Slack's wire text as the person typed it: links unwrapped, &amp; &lt; &gt; unescaped.
+
+    Slack turns ``jo@school.org`` into ``<mailto:jo@school.org|jo@school.org>``; the router wants
+    the plain email. User mentions (``<@U1>``) and channel links are left as they are.
+    """
+
+    def unwrap(m: re.Match[str]) -> str:
+        if m.group(2) is not None:
+            return m.group(2) or m.group(1)
+        return m.group(3)
+
+    return html.unescape(_LINK.sub(unwrap, text or "")).strip()
+
+
+def identity(user_id: str, team_id: str | None) -> str:
+    return f"slack:{user_id}@{team_id}" if team_id else f"slack:{user_id}"
+
+
+def _address(user_id: str, conversation_id: str | None, team_id: str | None) -> Address:
+    return Address(Channel.SLACK, user_id, conversation_id, team_id)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def from_message_event(event: dict[str, Any], team_id: str | None = None) -> Inbound | None:
+    """A person's direct message to the bot. Edits, bot messages and channel messages are ignored."""
+    if not isinstance(event, dict) or event.get("type") != "message":
+        return None
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    user, channel = _str(event.get("user")), _str(event.get("channel"))
+    text = event.get("text")
+    if user is None or channel is None or not isinstance(text, str):
+        return None
+    team = _str(event.get("team")) or team_id
+    return Inbound(_address(user, channel, team), text=clean_text(text), platform_identity=identity(user, team))
+
+
+def from_command(body: dict[str, Any]) -> Inbound | None:
+    """``/cadence WORD ARGS``: the same words as the console chat; no words means help."""
+    user = _str(body.get("user_id"))
+    if user is None or body.get("command") != COMMAND:
+        return None
+    team = _str(body.get("team_id"))
+    text = clean_text(body.get("text") if isinstance(body.get("text"), str) else "") or "help"
+    return Inbound(_address(user, None, team), text=text, platform_identity=identity(user, team), command=True)
+
+
+# --- interactivity --------------------------------------------------------------------------
+
+
+def encode_value(value: str | None = None, session_id: int | None = None, revision: int | None = None,
+                 step: str | None = None) -> str:
+    """What a button carries: the answer plus the dialog state it was rendered from (compact JSON)."""
+    data: dict[str, Any] = {}
+    if value is not None:
+        data["v"] = value
+    if session_id is not None:
+        data["s"] = session_id
+    if revision is not None:
+        data["r"] = revision
+    if step:
+        data["k"] = step
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_value(raw: Any) -> Action | None:
+    """A button value back into an :class:`Action`; None when it isn't one of ours."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    value, session, revision, step = data.get("v", ""), data.get("s"), data.get("r"), data.get("k")
+    if not isinstance(value, str):
+        return None
+    if session is not None and not isinstance(session, int):
+        return None
+    if revision is not None and not isinstance(revision, int):
+        return None
+    return Action(value=value, session_id=session, revision=revision, step=step if isinstance(step, str) else None)
+
+
+@dataclass(frozen=True)
+class Click:
+    """A button press on one of our messages, modals or the App Home."""
+
+    inbound: Inbound
+    action_id: str
+    trigger_id: str | None
+    channel_id: str | None  # where the clicked message is; None on the App Home
+
+
+def from_block_action(body: dict[str, Any]) -> Click | None:
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user_id = _str(user.get("id"))
+    actions = body.get("actions")
+    if user_id is None or not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+        return None
+    first = actions[0]
+    action_id = _str(first.get("action_id")) or ""
+    if not action_id.startswith(ACTION_PREFIX):
+        return None
+    raw = first.get("value")
+    if raw is None and isinstance(first.get("selected_option"), dict):
+        raw = first["selected_option"].get("value")
+    action = decode_value(raw)
+    if action is None:
+        return None
+    team = _str((body.get("team") or {}).get("id")) if isinstance(body.get("team"), dict) else None
+    team = team or _str(user.get("team_id"))
+    channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    channel_id = _str(channel.get("id")) or _str(container.get("channel_id"))
+    inbound = Inbound(_address(user_id, channel_id, team), action=action, platform_identity=identity(user_id, team),
+                      command=action_id.startswith(HOME_ACTION))  # App Home buttons start things
+    return Click(inbound, action_id, _str(body.get("trigger_id")), channel_id)
+
+
+@dataclass(frozen=True)
+class Submission:
+    inbound: Inbound
+    channel_id: str | None  # the DM the form was opened from (private_metadata)
+    trigger_id: str | None
+
+
+def form_metadata(session_id: int | None, revision: int | None, step: str | None, form_id: str,
+                  channel_id: str | None) -> str:
+    """private_metadata of a modal: the dialog state it belongs to and where to answer."""
+    return json.dumps({"s": session_id, "r": revision, "k": step, "f": form_id, "c": channel_id},
+                      separators=(",", ":"))
+
+
+def from_view_submission(body: dict[str, Any], tz: str = "Europe/London") -> Submission | None:
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user_id = _str(user.get("id"))
+    view = body.get("view")
+    if user_id is None or not isinstance(view, dict) or view.get("callback_id") != FORM_CALLBACK:
+        return None
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return None
+    if not isinstance(meta, dict):
+        return None
+    session, revision = meta.get("s"), meta.get("r")
+    if not isinstance(session, int) or not isinstance(revision, int):
+        return None
+    state = view.get("state") if isinstance(view.get("state"), dict) else {}
+    values = state.get("values") if isinstance(state.get("values"), dict) else {}
+    form: dict[str, str] = {}
+    for block_id, inputs in values.items():
+        if not isinstance(inputs, dict):
+            continue
+        for element in inputs.values():
+            if isinstance(element, dict):
+                form[str(block_id)] = element_value(element, tz)
+    team = _str((body.get("team") or {}).get("id")) if isinstance(body.get("team"), dict) else None
+    team = team or _str(user.get("team_id"))
+    channel_id = _str(meta.get("c"))
+    action = Action(value="", session_id=session, revision=revision, step=_str(meta.get("k")))
+    inbound = Inbound(_address(user_id, channel_id, team), action=action, form=form,
+                      platform_identity=identity(user_id, team))
+    return Submission(inbound, channel_id, _str(body.get("trigger_id")))
+
+
+def element_value(element: dict[str, Any], tz: str = "Europe/London") -> str:
+    """One input's submitted value as the text a person would type (what answers.parse_answer reads)."""
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        option = element.get("selected_option")
+        return str(option.get("value", "")) if isinstance(option, dict) else ""
+    if kind == "datepicker":
+        return str(element.get("selected_date") or "")
+    if kind == "datetimepicker":
+        stamp = element.get("selected_date_time")
+        if not isinstance(stamp, int | float):
+            return ""
+        local = datetime.fromtimestamp(stamp, UTC).astimezone(ZoneInfo(tz))
+        return f"{local:%Y-%m-%d %H:%M}"
+    if kind == "checkboxes":
+        options = element.get("selected_options") or []
+        return ", ".join(str(o.get("value", "")) for o in options if isinstance(o, dict))
+    value = element.get("value")
+    return value if isinstance(value, str) else ""
+
+
+# --- the door -------------------------------------------------------------------------------
+
+
+def shape_problem(body: Any) -> str | None:
+    """Why a (signed) body is not a Slack event, interaction or command we can read; None if it is.
+
+    Bolt answers 500 to some of these; the route answers 400 instead (DESIGN.md quality bar).
+    """
+    if not isinstance(body, dict):
+        return "the body is not a JSON object or form"
+    if "ssl_check" in body:
+        return None
+    kind = body.get("type")
+    if kind is not None:
+        if not isinstance(kind, str):
+            return "'type' is not a string"
+        if kind == "url_verification":
+            return None if isinstance(body.get("challenge"), str) else "url_verification without a challenge"
+        if kind == "event_callback":
+            event = body.get("event")
+            if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+                return "event_callback without an event object"
+            return None
+        if kind in ("block_actions", "view_submission", "view_closed", "block_suggestion", "shortcut",
+                    "message_action"):
+            user = body.get("user")
+            if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+                return f"{kind} without a user"
+            if kind == "block_actions" and not (isinstance(body.get("actions"), list)
+                                                and all(isinstance(a, dict) for a in body["actions"])):
+                return "block_actions without a list of actions"
+            if kind.startswith("view_") and not isinstance(body.get("view"), dict):
+                return f"{kind} without a view"
+            for key in ("team", "channel", "container", "message", "view"):
+                if key in body and body[key] is not None and not isinstance(body[key], dict):
+                    return f"'{key}' is not an object"
+            return None
+        return None  # other Slack types: Bolt answers them (404 when nobody listens)
+    if "command" in body:
+        if not isinstance(body.get("command"), str) or not isinstance(body.get("user_id"), str):
+            return "a slash command without a command or user"
+        return None
+    return "not a Slack event, interaction or slash command"
