@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
@@ -34,6 +36,30 @@ class SlackRuntime:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    _busy: int = 0
+    _idle: asyncio.Event | None = None
+
+    @asynccontextmanager
+    async def working(self) -> AsyncIterator[None]:
+        """Marks a listener's work as in flight, from before its ack to its last Web API call.
+
+        ``idle()`` waits for all of it: tests use it to wait for the answer to a request, and a
+        shutdown can use it to finish what was acknowledged.
+        """
+        self._busy += 1
+        if self._idle is None:
+            self._idle = asyncio.Event()
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                self._idle.set()
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        if self._busy and self._idle is not None:
+            await asyncio.wait_for(self._idle.wait(), timeout)
 
     def lock_for(self, user_id: str) -> asyncio.Lock:
         """One person's messages are answered in order (a fast second tap waits for the first)."""
@@ -42,9 +68,9 @@ class SlackRuntime:
             lock = self._locks[user_id] = asyncio.Lock()
         return lock
 
-    def first_time(self, event_id: str | None) -> bool:
+    def first_time(self, event_id: object) -> bool:
         """False for an event we have already taken (Slack retries when an ack got lost)."""
-        if not event_id:
+        if not isinstance(event_id, str) or not event_id:
             return True
         if event_id in self._seen:
             return False

@@ -178,7 +178,7 @@ def from_view_submission(body: dict[str, Any], tz: str = "Europe/London") -> Sub
         return None
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):
         return None
     if not isinstance(meta, dict):
         return None
@@ -236,6 +236,11 @@ def shape_problem(body: Any) -> str | None:
         return "the body is not a JSON object or form"
     if "ssl_check" in body:
         return None
+    for key in ("event", "user", "team", "channel", "container", "message", "view"):
+        if key in body and not isinstance(body[key], dict) and not (key == "user" and "command" in body):
+            return f"'{key}' is not an object"
+    if key_problem := _nested_problem(body):
+        return key_problem
     kind = body.get("type")
     if kind is not None:
         if not isinstance(kind, str):
@@ -252,14 +257,12 @@ def shape_problem(body: Any) -> str | None:
             user = body.get("user")
             if not isinstance(user, dict) or not isinstance(user.get("id"), str):
                 return f"{kind} without a user"
-            if kind == "block_actions" and not (isinstance(body.get("actions"), list)
-                                                and all(isinstance(a, dict) for a in body["actions"])):
+            if kind == "block_actions" and not (isinstance(body.get("actions"), list) and body["actions"]
+                                                and all(isinstance(a, dict) and isinstance(a.get("action_id"), str)
+                                                        for a in body["actions"])):
                 return "block_actions without a list of actions"
             if kind.startswith("view_") and not isinstance(body.get("view"), dict):
                 return f"{kind} without a view"
-            for key in ("team", "channel", "container", "message", "view"):
-                if key in body and body[key] is not None and not isinstance(body[key], dict):
-                    return f"'{key}' is not an object"
             return None
         return None  # other Slack types: Bolt answers them (404 when nobody listens)
     if "command" in body:
@@ -267,3 +270,27 @@ def shape_problem(body: Any) -> str | None:
             return "a slash command without a command or user"
         return None
     return "not a Slack event, interaction or slash command"
+
+
+def _nested_problem(body: dict[str, Any]) -> str | None:
+    """Fields Bolt reads without checking their type (found by fuzzing the route)."""
+    for outer, inner in (("event", "user"), ("event", "channel"), ("user", "id"), ("team", "id"),
+                         ("channel", "id"), ("view", "callback_id"), ("event", "type")):
+        value = body.get(outer, {}).get(inner) if isinstance(body.get(outer), dict) else None
+        if value is not None and not isinstance(value, str):
+            return f"'{outer}.{inner}' is not a string"
+    for key in ("callback_id", "trigger_id", "response_url", "api_app_id", "team_id", "enterprise_id"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            return f"'{key}' is not a string"
+    actions = body.get("actions")
+    if isinstance(actions, list):
+        for action in actions:
+            if not isinstance(action, dict):
+                return "an action is not an object"
+            for key in ("action_id", "block_id", "type"):
+                if action.get(key) is not None and not isinstance(action[key], str):
+                    return f"'actions.{key}' is not a string"
+    auths = body.get("authorizations")
+    if auths is not None and not (isinstance(auths, list) and all(isinstance(a, dict) for a in auths)):
+        return "'authorizations' is not a list of objects"
+    return None
