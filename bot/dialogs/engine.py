@@ -21,7 +21,7 @@ from store.repo import PersonContext, StaleRevision
 
 log = logging.getLogger(__name__)
 
-CONTROL_WORDS = {"back", "skip", "pause", "cancel", "help", "stop", "quit", "exit"}
+CONTROL_WORDS = {"back", "skip", "pause", "cancel", "help", "stop", "quit", "exit", "resume"}
 SUBJECT_STEP = "_subject"
 CONTROLS_HINT = "Say back, skip (if optional), pause or cancel at any time."
 
@@ -264,6 +264,9 @@ class Engine:
         if word in ("cancel", "stop", "quit", "exit"):
             await self.repo.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
             return [Reply(f"Cancelled your {dialog.title.lower()}. Nothing you had already saved has changed.")]
+        if word == "resume":  # already active (e.g. started on another channel): show where it stands
+            return [Reply(f"Carrying on with your {dialog.title.lower()}.")] + await self._next(
+                person, subject, dialog, session, state, inbound, save=False)
         if word == "pause":
             await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
             return [Reply(f"Paused. Your answers are saved; say resume when you're ready to carry on "
