@@ -1,0 +1,68 @@
+"""Reminders reach people in their Slack DM, and Slack's rate limits are honoured (Retry-After)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.delivery import DeliveryError
+from bot.messages import Reply
+from tests.slack.conftest import Slack
+
+NUDGE = Reply("Your planning meeting is on Thursday 3 December. Say prep to get ready.", clause="5.1")
+
+
+async def sam(slack: Slack):  # noqa: ANN201
+    person = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    assert person is not None
+    return person
+
+
+async def test_a_short_rate_limit_is_waited_out_and_the_reminder_arrives_once(slack: Slack) -> None:
+    slack.api.fail("chat.postMessage", 429, times=2, retry_after="0")
+    started = time.monotonic()
+    await slack.app.channels["slack"].deliver(await sam(slack), NUDGE)
+    posts = slack.api.called("chat.postMessage")
+    assert len(posts) == 3  # two 429s, then delivered
+    assert slack.api.text_of("D0SAM").count("Your planning meeting") == 3  # the stand-in records every attempt
+    assert time.monotonic() - started < 10
+
+
+async def test_a_long_rate_limit_goes_back_to_the_dispatcher_with_retry_after(slack: Slack) -> None:
+    slack.api.fail("chat.postMessage", 429, retry_after="120")
+    with pytest.raises(DeliveryError) as raised:
+        await slack.app.channels["slack"].deliver(await sam(slack), NUDGE)
+    assert raised.value.retry_after == 120 and not raised.value.permanent
+    assert len(slack.api.called("chat.postMessage")) == 1  # no busy-waiting on Slack
+
+
+async def test_a_rate_limit_that_persists_is_reported_with_its_retry_after(slack: Slack) -> None:
+    slack.api.fail("conversations.open", 429, times=5, retry_after="1")
+    with pytest.raises(DeliveryError) as raised:
+        await slack.app.channels["slack"].deliver(await sam(slack), NUDGE)
+    assert raised.value.retry_after == 1
+    assert len(slack.api.called("conversations.open")) == 3  # first try and two retries
+
+
+async def test_a_slack_outage_is_a_retryable_delivery_error(slack: Slack) -> None:
+    slack.api.fail("chat.postMessage", 500)
+    with pytest.raises(DeliveryError) as raised:
+        await slack.app.channels["slack"].deliver(await sam(slack), NUDGE)
+    assert raised.value.retry_after is None and not raised.value.permanent
+
+
+async def test_someone_without_slack_is_not_reachable_there(slack: Slack) -> None:
+    evan = await slack.app.repo.person_by_email("evan.black@hillside.example")
+    channel = slack.app.channels["slack"]
+    assert not await channel.can_reach(evan)
+    with pytest.raises(DeliveryError) as raised:
+        await channel.deliver(evan, NUDGE)
+    assert raised.value.permanent
+    assert slack.api.called("chat.postMessage") == []
+
+
+async def test_an_answer_in_conversation_survives_a_short_rate_limit(slack: Slack) -> None:
+    slack.api.fail("chat.postMessage", 429, retry_after="0")
+    await slack.say("U0SAM", "checkin")
+    assert "How are you feeling" in slack.api.text_of("D0SAM")
