@@ -12,6 +12,7 @@ import asyncio
 import copy
 import hashlib
 import hmac
+import html
 import itertools
 import json
 import shutil
@@ -150,6 +151,7 @@ class StandIn:
 
 
 def render(blocks: list[dict[str, Any]]) -> str:
+    """Blocks as a person reads them in Slack (entities shown as characters)."""
     lines: list[str] = []
     for b in blocks:
         if b.get("text"):
@@ -161,7 +163,7 @@ def render(blocks: list[dict[str, Any]]) -> str:
                 lines.append(f"[{e['text']['text']}]")
             elif e.get("type") == "mrkdwn":
                 lines.append(e["text"])
-    return "\n".join(lines)
+    return html.unescape("\n".join(lines))
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
