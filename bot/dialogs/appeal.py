@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.dialogs.answers import show
 from bot.dialogs.appeal_common import appeals_i_handle, as_local, colleague_view, local_zone, window_note
+from bot.dialogs.appeal_hearing import hearing_candidates
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
@@ -22,7 +23,7 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
     "concerns": ("Raise concerns with my reviewer (Policy 9.1)", "appeal_concerns"),
     "resolved": ("My concerns are resolved: close it", None),
     "where": ("Where my appeal stands", None),
-    "hearing": ("Schedule an appeal hearing (Policy 9.5)", "appeal_hearing"),
+    "hearing": ("Schedule or move an appeal hearing (Policy 9.5)", "appeal_hearing"),
     "outcome": ("Record the outcome of a hearing", "appeal_outcome"),
 }
 
@@ -38,7 +39,7 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
             options += ["written", "resolved"]
         else:
             options.append("where")
-    if await appeals_i_handle(services, person, ("written",)):
+    if await hearing_candidates(services, person):
         options.append("hearing")
     if await appeals_i_handle(services, person, ("hearing_scheduled",)):
         options.append("outcome")

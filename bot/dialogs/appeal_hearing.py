@@ -16,6 +16,7 @@ from bot.dialogs.answers import show
 from bot.dialogs.appeal_common import (
     COMPANION_LABELS,
     appeals_i_handle,
+    as_local,
     closed_days,
     hearing_deadline,
     hearing_refusal,
@@ -31,9 +32,24 @@ from store.repo import PersonContext, Repo
 CLAUSE = "9.5"
 
 
+async def hearing_candidates(services: Services, person: PersonContext) -> list[Appeal]:
+    """Written appeals awaiting a hearing, and hearings this person arranged that are still to come
+    (they can be moved: 9.5 asks for "the flexibility required for all parties to attend")."""
+    now = services.clock.now()
+    waiting = await appeals_i_handle(services, person, ("written",))
+    booked = [a for a in await appeals_i_handle(services, person, ("hearing_scheduled",))
+              if a.hearing_by_id == person.id and a.hearing_at is not None and _aware(a.hearing_at) > now]
+    return waiting + booked
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
 async def prepare(services: Services, person: PersonContext, _subject: PersonContext | None) -> dict[str, Any] | str:
     repo = services.repo
-    appeals = await appeals_i_handle(services, person, ("written",))
+    appeals = await hearing_candidates(services, person)
+    zone = local_zone(services)
     if not appeals:
         return "There's no written appeal waiting for a hearing that you can arrange (Policy 9.5)."
     today = services.clock.today()
@@ -45,8 +61,10 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
             continue
         reviewer_id = review.reviewer_id or colleague.lead_manager_id
         due = hearing_deadline(services, colleague.organisation, appeal.written_received_on)
+        current = as_local(appeal.hearing_at, zone) if appeal.stage == "hearing_scheduled" else None
         items.append({"id": appeal.id, "colleague": colleague.person.name, "colleague_id": colleague.id,
                       "received": appeal.written_received_on.isoformat(), "due": due.isoformat(),
+                      "current": current.replace(tzinfo=None).isoformat(timespec="minutes") if current else None,
                       "closed": closed_days(services, colleague.organisation, today, due),
                       "refusal": await _refusal(repo, person, appeal, reviewer_id, colleague)})
         await repo.audit(actor_id=person.id, action="read", record_type="appeal", record_id=appeal.id,
@@ -98,14 +116,20 @@ def _when_valid(value: Any, ctx: Ctx) -> str | None:
 
 def _when_prompt(ctx: Ctx) -> str:
     item = chosen(ctx)
-    return (f"When will {item['colleague']}'s appeal hearing be? It must be by {show(item['due'])}: within 15 working "
+    moving = f"The hearing is booked for {show(item['current'])}. " if item.get("current") else ""
+    return (f"{moving}When will {item['colleague']}'s appeal hearing be? It must be by {show(item['due'])}: within 15 working "
             f"days of receiving the appeal on {show(item['received'])} (Policy 9.5). For example 14/12/2026 10:00.")
+
+
+def _label(item: dict[str, Any]) -> str:
+    if item.get("current"):
+        return f"{item['colleague']}: move the hearing on {show(item['current'])} (hear by {show(item['due'])})"
+    return f"{item['colleague']} (received {show(item['received'])}, hear by {show(item['due'])})"
 
 
 STEPS = (
     Step("appeal", "Which appeal are you arranging a hearing for?", PromptKind.CHOICE, clause="9.3",
-         choices=lambda c: tuple(Choice(str(a["id"]), f"{a['colleague']} (received {show(a['received'])}, hear by "
-                                                      f"{show(a['due'])})") for a in c.data.get("appeals", [])),
+         choices=lambda c: tuple(Choice(str(a["id"]), _label(a)) for a in c.data.get("appeals", [])),
          when=lambda c: len(c.data.get("appeals", [])) > 1, validate=_appeal_valid),
     Step("hearing_at", _when_prompt, PromptKind.DATETIME, clause=CLAUSE, validate=_when_valid, label="Hearing"),
     Step("location", "Where will it be held? Somewhere private, please.",
@@ -122,7 +146,8 @@ async def complete(run: Run) -> list[Reply]:
     item = chosen(Ctx(run.answers, run.data, run.person, run.subject, services.clock.today(), services.clock.now(),
                       run.channel))
     appeal = await repo.appeal(item["id"])
-    if appeal is None or appeal.stage != "written":
+    moving = appeal is not None and appeal.stage == "hearing_scheduled" and appeal.hearing_by_id == run.person.id
+    if appeal is None or (appeal.stage != "written" and not moving):
         raise Refusal("That appeal's hearing has already been arranged or the appeal has closed. Nothing has changed.",
                       CLAUSE)
     colleague = await repo.context(appeal.colleague_id)
@@ -139,7 +164,7 @@ async def complete(run: Run) -> list[Reply]:
     appeal = await repo.save(appeal)
     await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=colleague.id, channel=run.channel.value, actor_identity=run.platform_identity,
-                     detail={"event": "hearing_scheduled", "hearing_at": local.isoformat(),
+                     detail={"event": "hearing_moved" if moving else "hearing_scheduled", "hearing_at": local.isoformat(),
                              "location": run.get("location"), "policy_version": POLICY_VERSION})
     when = show(local.replace(tzinfo=None).isoformat(timespec="minutes"))
     first = colleague.person.name.split(" ")[0]
@@ -148,8 +173,8 @@ async def complete(run: Run) -> list[Reply]:
         who = COMPANION_LABELS[appeal.companion_kind]
         companion = f" You've told us {appeal.companion_name or who} will come with you ({who})."
     await services.notifier.notify(
-        colleague.id, f"Your appeal hearing: {when}",
-        f"Hello {first}, your appeal hearing is on {when} at {run.get('location')}, heard by "
+        colleague.id, f"Your appeal hearing{' has moved' if moving else ''}: {when}",
+        f"Hello {first}, your appeal hearing {'has moved: it is now' if moving else 'is'} on {when} at {run.get('location')}, heard by "
         f"{run.person.person.name} (Policy 9.3). Where you appealed on more than one point, they are all heard "
         f"together (Policy 9.5). You have the right to be accompanied by a union representative or a work colleague "
         f"(Policy 9.4).{companion} If the time is difficult, please reply to {run.person.person.name} as soon as you can.",

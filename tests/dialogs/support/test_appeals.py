@@ -142,7 +142,7 @@ async def test_a_central_colleague_appeals_to_a_more_senior_executive_leader(tru
     # Elaine is Ian's reviewer: she may not hear it
     replies = await trust.say(ELAINE, "appeal")
     if replies[-1].step == "what":
-        replies = await trust.say(ELAINE, "Schedule an appeal hearing")
+        replies = await trust.say(ELAINE, "Schedule or move an appeal hearing")
     assert "Policy 9.3: the reviewer cannot hear an appeal against their own review" in text_of(replies)
     assert (await trust.app.repo.appeal(appeal.id)).stage == "written"
     # Sarah, the executive leader above Elaine, arranges it
@@ -194,8 +194,23 @@ async def test_a_hearing_past_15_working_days_is_refused_across_christmas_2026(t
         in notice.body
     assert "Pat Okoro will come with you" in notice.body and "Meeting room 2" in notice.body
 
-    # the outcome waits for the hearing, then goes to Sam in writing
+    # the hearing can be moved, still within the 15 working days
     replies = await trust.say(HELEN, "appeal")
+    assert [c.label for c in replies[-1].choices] == ["Schedule or move an appeal hearing (Policy 9.5)",
+                                                      "Record the outcome of a hearing"]
+    replies = await trust.say(HELEN, "Schedule or move")
+    assert "The hearing is booked for Thu 07 Jan 2027, 14:00." in replies[-1].text
+    replies = await trust.say(HELEN, "11/01/2027 14:00")
+    assert "the last valid date is Thu 07 Jan 2027" in replies[0].text
+    await trust.say(HELEN, "06/01/2027 09:30")
+    await trust.say(HELEN, "Meeting room 2")
+    await trust.say(HELEN, "confirm")
+    moved = [r for r in await outbox(trust, SAM) if r.subject.startswith("Your appeal hearing has moved")]
+    assert len(moved) == 1 and "it is now on Wed 06 Jan 2027, 09:30" in moved[0].body
+
+    # the outcome waits for the hearing, then goes to Sam in writing
+    await trust.say(HELEN, "appeal")
+    replies = await trust.say(HELEN, "Record the outcome")
     assert "Please record the outcome after the hearing" in text_of(replies)
     trust.set_now(datetime(2027, 1, 7, 16, 0))
     replies = await trust.say(HELEN, "appeal")
