@@ -17,6 +17,7 @@ from bot.dialogs import (
     plan_improvement,
     plan_review,
     plan_support,
+    plan_view,
     support_plan,
 )
 from bot.dialogs.base import Dialog
@@ -28,6 +29,7 @@ SUPPORT_DIALOGS: tuple[Dialog, ...] = (
     plan_review.DIALOG,
     plan_close.DIALOG,
     plan_acknowledge.DIALOG,
+    plan_view.DIALOG,
     appeal.DIALOG,
     appeal_concerns.DIALOG,
     appeal_written.DIALOG,

@@ -23,6 +23,7 @@ OPTIONS: dict[str, tuple[str, str | None]] = {  # value -> (label, dialog it han
     "new_improvement": ("New improvement action plan", "plan_improvement"),
     "review": ("Review a plan", "plan_review"),
     "close": ("Close a plan: “draw a line under it”", "plan_close"),
+    "see": ("See a colleague's plan", "plan_view"),
     "acknowledge": ("Acknowledge my plan", "plan_acknowledge"),
     "mine": ("See my plan", None),
 }
@@ -37,7 +38,7 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
     if any(p.acknowledged_at is None for p in mine):
         options.append("acknowledge")
     if manages:
-        options += ["new_support", "new_improvement", "review", "close"]
+        options += ["new_support", "new_improvement", "review", "close", "see"]
     if mine:
         options.append("mine")
     if not options:

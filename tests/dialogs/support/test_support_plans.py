@@ -33,9 +33,9 @@ async def outbox(trust: Trust, to: str) -> list[Reminder]:
 async def start_support_plan(trust: Trust, manager: str = PRIYA, colleague: str = "Sam") -> list:
     replies = await trust.say(manager, "plan")
     assert "What would you like to do?" in replies[-1].text
-    assert [c.label for c in replies[-1].choices][:4] == [
+    assert [c.label for c in replies[-1].choices] == [
         "New support plan (Annex 4)", "New improvement action plan", "Review a plan",
-        "Close a plan: “draw a line under it”"]
+        "Close a plan: “draw a line under it”", "See a colleague's plan"]
     replies = await trust.say(manager, "New support plan")
     assert replies[-1].text.startswith("Who is this for?") or "Date of the meeting" in replies[-1].text
     if replies[-1].step == "_subject":
@@ -281,6 +281,23 @@ async def test_only_a_line_manager_reviewer_or_headteacher_opens_a_plan(trust: T
     await trust.say("helen.hart@hillside.example", f"plan {CHRIS}")
     replies = await trust.say("helen.hart@hillside.example", "New support plan")
     assert "Date of the meeting with Chris" in replies[-1].text
+
+
+async def test_the_manager_reads_the_colleagues_plan_and_the_read_is_audited(trust: Trust):
+    await make_support_plan(trust)
+    await trust.say(PRIYA, "plan")
+    replies = await trust.say(PRIYA, "See a colleague's plan")
+    if replies[-1].step == "_subject":
+        replies = await trust.say(PRIYA, "Sam")
+    assert replies[0].card is not None and ("Acknowledged", "not yet") in replies[0].card.facts
+    assert "Arriving late to morning intervention sessions" in replies[0].text
+    reads = [e for e in await trust.app.repo.audit_events(trust.ids[SAM])
+             if e.action == "read" and e.actor_id == trust.ids[PRIYA] and e.record_type == "support_plan"]
+    assert reads
+    # Mark manages Chris and Alex, not Sam: Sam is not among his colleagues
+    await trust.say("mark.lee@hillside.example", "plan")
+    replies = await trust.say("mark.lee@hillside.example", "See a colleague's plan")
+    assert "Sam Patel" not in " ".join(c.label for c in replies[-1].choices)
 
 
 async def test_a_colleague_only_ever_sees_their_own_plan(trust: Trust):
