@@ -79,23 +79,39 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     repo = services.repo
     existing = await repo.objectives(review.id)  # type: ignore[arg-type]
     progress = await repo.progress([o.id for o in existing if o.id is not None])
-    carry: list[str] = []
-    for old_review, _cycle in await repo.reviews_of(subject.id):
-        if old_review.id == review.id:
-            continue
-        old = await repo.objectives(old_review.id)  # type: ignore[arg-type]
-        for m in await repo.milestones([o.id for o in old if o.id is not None]):
-            if not m.done:
-                carry.append(f"{m.description}" + (f" (due {m.due_date:%d/%m/%Y})" if m.due_date else ""))
+    carried_already = {o.carried_from_id for o in existing if o.carried_from_id}
+    carry: list[list[Any]] = []
+    earlier = [r for r, _ in await repo.reviews_of(subject.id) if r.id != review.id]
+    if earlier:
+        old = await repo.objectives(earlier[-1].id)  # type: ignore[arg-type]
+        milestones = await repo.milestones([o.id for o in old if o.id is not None])
+        for o in old:
+            open_ones = [[m.description, m.due_date.isoformat() if m.due_date else None]
+                         for m in milestones if m.objective_id == o.id and not m.done]
+            if open_ones and o.id not in carried_already:
+                carry.append([o.id, o.text, o.success_criteria, o.support_needed, list(o.kinds), open_ones])
     return {"review_id": review.id, "existing": [[o.number, o.text] for o in existing],
             "locked": bool(progress), "carry": carry}
 
 
+def _keeps_existing(data: dict[str, Any], answers: dict[str, Any]) -> bool:
+    return bool(data.get("existing")) and bool(data.get("locked") or answers.get("mode") == "add")
+
+
+def _carried(data: dict[str, Any], answers: dict[str, Any]) -> list[list[Any]]:
+    """Last cycle's objectives the reviewer chose to carry over with their open milestones (7.3)."""
+    return [c for c in data.get("carry", []) if answers.get(f"carry_{c[0]}") is True]
+
+
 def _first_number(ctx: Ctx) -> int:
+    """The number of the first new objective: after those kept and those carried over."""
     existing = ctx.data.get("existing", [])
-    if existing and (ctx.data.get("locked") or ctx.answers.get("mode") == "add"):
-        return max(n for n, _ in existing) + 1
-    return 1
+    base = max(n for n, _ in existing) if _keeps_existing(ctx.data, ctx.answers) else 0
+    return base + len(_carried(ctx.data, ctx.answers)) + 1
+
+
+def _milestone_line(m: list[Any]) -> str:
+    return m[0] + (f" (by {date.fromisoformat(m[1]):%d/%m/%Y})" if m[1] else "")
 
 
 def _due(value: Any) -> date | None:
@@ -179,8 +195,6 @@ def _intro(ctx: Ctx) -> str:
         lines.append("Already recorded: " + "; ".join(f"{n}. {t}" for n, t in existing) + ".")
         if ctx.data.get("locked"):
             lines.append("Progress is already recorded against them, so new objectives are added alongside.")
-    if ctx.data.get("carry"):
-        lines.append("Milestones carried over from last cycle (Policy 7.3): " + "; ".join(ctx.data["carry"]) + ".")
     return "\n".join(lines)
 
 
@@ -235,9 +249,17 @@ def steps(ctx: Ctx) -> list[Step]:
                         "start again?", PromptKind.CHOICE, MODE_CHOICES, clause="6.3"))
         if "mode" not in ctx.answers:
             return out
+    for c in ctx.data.get("carry", []):
+        out.append(Step(f"carry_{c[0]}", f"Last cycle's objective “{c[1]}” spans more than one cycle, with milestones "
+                        "still to come: " + "; ".join(_milestone_line(m) for m in c[5]) + ". Carry it over into "
+                        "this cycle with those milestones (Policy 7.3)?", PromptKind.YES_NO, clause="7.3"))
     first = _first_number(ctx)
+    new_ones = True
+    if _carried(ctx.data, ctx.answers):
+        out.append(Step("o0_more", "Add a new objective as well?", PromptKind.YES_NO, clause="6.4"))
+        new_ones = ctx.answers.get("o0_more") is True
     i = 1
-    while True:
+    while new_ones:
         number = first + i - 1
         out += _objective_steps(i, number)
         if number >= MAX_TOTAL:
@@ -271,10 +293,21 @@ async def complete(run: Run) -> list[Reply]:
     subject = subject_of(run)
     review = await repo.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
-    keep = bool(run.data.get("existing")) and (run.data.get("locked") or run.answers.get("mode") == "add")
-    first = max((n for n, _ in run.data["existing"]), default=0) + 1 if keep else 1
+    keep = _keeps_existing(run.data, run.answers)
+    number = max((n for n, _ in run.data["existing"]), default=0) if keep else 0
     today = services.clock.today()
     rows: list[tuple[Objective, list[Milestone]]] = []
+    for old_id, text, criteria, support, kinds, open_ones in _carried(run.data, run.answers):
+        number += 1
+        dues = [date.fromisoformat(d) for _, d in open_ones if d]
+        rows.append((Objective(review_id=review.id, number=number, text=text, success_criteria=criteria,
+                               support_needed=support, due_date=max(dues) if dues else None, kinds=kinds,
+                               carried_from_id=old_id, policy_version=POLICY_VERSION,
+                               smart_gaps=[g.element for g in smart_check(text, criteria, max(dues) if dues else None,
+                                                                          today)]),
+                     [Milestone(objective_id=0, description=d, due_date=date.fromisoformat(w) if w else None)
+                      for d, w in open_ones]))
+    first = number + 1
     for i in range(1, _count(run.answers) + 1):
         number = first + i - 1
         reason = run.get(f"o{i}_reason", "")

@@ -6,8 +6,8 @@ from datetime import date
 
 from bot.app import App
 from bot.messages import Action, Address, Channel, Inbound
-from store.models import ReviewStage
-from tests.dialogs.review.conftest import CHRIS, JO, MARK, PRIYA, Say, person_id, text_of
+from store.models import Milestone, ReviewStage
+from tests.dialogs.review.conftest import CHRIS, JO, MARK, PRIYA, SAM, Say, person_id, text_of
 
 GOOD_1 = ("Answer the school office phone and email within agreed times, logging every enquiry on the new system",
           "95% of enquiries answered within one working day, measured monthly from the log", "31/07/2027")
@@ -150,3 +150,30 @@ async def test_slack_shows_each_objective_as_a_form_and_keeps_valid_fields(demo_
 async def test_only_the_reviewer_sets_objectives(say: Say) -> None:
     assert "Priya Shah is Jo Brown's reviewer" in text_of(await say(MARK, "objectives jo"))
     assert "no colleagues to review" in text_of(await say(CHRIS, "objectives"))
+
+
+async def test_an_objective_spanning_cycles_carries_over_with_its_open_milestones(demo_app: App, say: Say) -> None:
+    sam = await person_id(demo_app, SAM)
+    [last, current] = [r for r, _ in await demo_app.repo.reviews_of(sam)]
+    [old] = await demo_app.repo.objectives(last.id)  # type: ignore[arg-type]
+    await demo_app.repo.save(Milestone(objective_id=old.id, description="Pupils read with a buddy", done=True,
+                                       due_date=date(2026, 7, 1)))  # type: ignore[arg-type]
+    await demo_app.repo.save(Milestone(objective_id=old.id, description="Reading ages rechecked",
+                                       due_date=date(2027, 2, 12)))  # type: ignore[arg-type]
+    offer = text_of(await say(PRIYA, "objectives sam"))
+    assert "Carry it over into this cycle with those milestones (Policy 7.3)?" in offer
+    assert "Reading ages rechecked (by 12/02/2027)" in offer and "read with a buddy" not in offer
+    assert "Add a new objective as well?" in text_of(await say(PRIYA, "yes"))
+    assert "Objective 2: what is the objective?" in text_of(await say(PRIYA, "yes"))  # numbered after the carried one
+    for answer in ("Lead the Year 3 spelling group three mornings a week this year",
+                   "8 of 10 pupils gain 6 months in spelling age by July", "16/07/2027", "skip", "skip", "skip",
+                   "agreed", "no", "skip", "skip", "skip", "skip", "skip", "skip"):
+        await say(PRIYA, answer)
+    assert "Saved 2 objective(s)" in text_of(await say(PRIYA, "confirm"))
+    carried, new = await demo_app.repo.objectives(current.id)  # type: ignore[arg-type]
+    assert carried.carried_from_id == old.id and carried.number == 1 and carried.due_date == date(2027, 2, 12)
+    [milestone] = await demo_app.repo.milestones([carried.id])  # type: ignore[list-item]
+    assert milestone.description == "Reading ages rechecked" and not milestone.done
+    assert new.number == 2
+    # once carried, it isn't offered again
+    assert "Carry it over" not in text_of(await say(PRIYA, "objectives sam"))
