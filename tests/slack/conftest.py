@@ -69,6 +69,8 @@ class StandIn:
     users: dict[str, str] = field(default_factory=lambda: dict(EMAILS))
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -91,7 +93,38 @@ class StandIn:
         web_app = web.Application()
         web_app.router.add_route("*", "/api/{method}", self.api)
         web_app.router.add_post("/upload/{file_id}", self.upload)
+        web_app.router.add_get("/link", self.socket)
         return web_app
+
+    # --- Socket Mode: apps.connections.open hands out ws://127.0.0.1/link -------------------------
+
+    async def socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "standin"},
+                            "connection_info": {"app_id": "A0CADENCE"}})
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+                self._changed.set()
+        return ws
+
+    async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> dict[str, Any]:
+        """Send one envelope down the socket and wait for Cadence's acknowledgement of it."""
+        for _ in range(200):
+            if self.sockets:
+                break
+            await asyncio.sleep(0.02)
+        await self.sockets[-1].send_json({"envelope_id": envelope_id, "type": envelope_type, "payload": payload,
+                                          "accepts_response_payload": envelope_type != "events_api",
+                                          "retry_attempt": 0, "retry_reason": ""})
+        for _ in range(250):
+            ack = next((a for a in self.acks if a.get("envelope_id") == envelope_id), None)
+            if ack is not None:
+                return ack
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no acknowledgement for {envelope_id}")
 
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -140,6 +173,8 @@ class StandIn:
                 return {"ok": True, "user": {"id": found, "deleted": False, "is_bot": False}}
             case "files.getUploadURLExternal":
                 return {"ok": True, "upload_url": f"{self.url}/upload/F{n}", "file_id": f"F{n}"}
+            case "apps.connections.open":
+                return {"ok": True, "url": self.url.replace("http://", "ws://") + "/link"}
             case "files.completeUploadExternal":
                 files = params.get("files") or []
                 return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}

@@ -119,3 +119,17 @@ async def test_reminders_deliver_through_the_slack_channel(slack: Slack) -> None
     linked = await slack.app.repo.person_by_email("sam.patel@hillside.example")
     assert linked.slack_user_id == SAM
     assert Reminder  # the outbox model the dispatcher feeds from
+
+
+async def test_a_double_click_applies_the_answer_once(slack: Slack) -> None:
+    import asyncio
+
+    await slack.say(SAM, "checkin")
+    four = slack.button(SAM, "4")
+    assert await asyncio.gather(slack.click(SAM, four), slack.click(SAM, four)) == [200, 200]
+    text = slack.api.text_of(SAM_DM)
+    assert text.count("Anything you'd like to add") == 2  # asked once, and shown again after the stale note
+    assert text.count("That button belongs to an earlier message") == 1
+    async with slack.app.db.session() as s:
+        session = (await s.exec(select(DialogSession).where(DialogSession.dialog_id == "checkin"))).one()
+    assert session.state["answers"] == {"mood": 4} and session.state["history"] == ["mood"]

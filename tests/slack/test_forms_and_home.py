@@ -133,3 +133,12 @@ async def test_files_a_reply_carries_are_uploaded_into_the_dm(slack: Slack) -> N
     assert b"Jo Brown" in content
     assert "Planning & Review Form" in slack.api.text_of("D0JO")
     assert Attachment
+
+
+async def test_when_slack_cannot_open_the_form_the_button_in_the_dm_still_can(slack: Slack) -> None:
+    slack.api.users.update({MARK: "mark.lee@hillside.example"})
+    slack.api.fail("views.open", 500)
+    await slack.command(MARK, "objectives chris", channel_id="D0MARK")
+    assert "[Open the form: Objective setting]" in slack.api.text_of("D0MARK")
+    await slack.click(MARK, slack.button(MARK, "Open the form: Objective setting"))
+    assert inputs(slack.api.called("views.open")[-1]["view"]) == ["o1_text", "o1_criteria", "o1_due"]

@@ -12,6 +12,7 @@ aiohttp AsyncSocketModeHandler), started and stopped with the web server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -73,20 +74,38 @@ def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aio
     return slack_events
 
 
-def add_socket_mode(web_app: web.Application, runtime: SlackRuntime, app_token: str) -> None:
-    """Socket Mode: Slack pushes the same payloads over a WebSocket; no public URL needed."""
+def add_socket_mode(web_app: web.Application, runtime: SlackRuntime, app_token: str,
+                    ping_interval: float = 10.0) -> None:
+    """Socket Mode: Slack pushes the same payloads over a WebSocket; no public URL needed.
+
+    The connection is made in the background: slack_sdk's client keeps retrying a failed connect
+    (every ``ping_interval`` seconds, logging each failure) and reconnects a dropped session, and
+    meanwhile /healthz and Teams keep serving.
+    """
+
+    async def connect(handler: Any) -> None:
+        while True:
+            try:
+                await handler.connect_async()
+                log.info("Slack Socket Mode connected")
+                return
+            except Exception as error:  # noqa: BLE001 - any failure: say so and try again
+                log.error("Slack Socket Mode could not connect (%s: %s); retrying in %.0f s",
+                          error.__class__.__name__, error, ping_interval)
+                await asyncio.sleep(ping_interval)
 
     async def start(_: web.Application) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        handler = AsyncSocketModeHandler(runtime.bolt, app_token, web_client=runtime.client)
-        await handler.connect_async()
-        web_app[SOCKET_KEY] = handler
-        log.info("Slack Socket Mode connected")
+        handler = AsyncSocketModeHandler(runtime.bolt, app_token, web_client=runtime.client,
+                                         ping_interval=ping_interval)
+        web_app[SOCKET_KEY] = (handler, asyncio.create_task(connect(handler)))
 
     async def stop(_: web.Application) -> None:
-        handler = web_app.get(SOCKET_KEY)
-        if handler is not None:
+        entry = web_app.get(SOCKET_KEY)
+        if entry is not None:
+            handler, task = entry
+            task.cancel()
             await handler.close_async()
 
     web_app.on_startup.append(start)
