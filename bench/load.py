@@ -1,0 +1,83 @@
+"""A bounded HTTP load generator for servers on 127.0.0.1: a fixed number of requests, N at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+
+RequestMaker = Callable[[int], tuple[bytes, dict[str, str]]]
+
+
+@dataclass
+class LoadResult:
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+        return ordered[index]
+
+    @property
+    def p50_ms(self) -> float:
+        return self.percentile(50) * 1000
+
+    @property
+    def p99_ms(self) -> float:
+        return self.percentile(99) * 1000
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def ok(self) -> int:
+        return sum(n for status, n in self.statuses.items() if 200 <= status < 300)
+
+    def summary(self) -> str:
+        codes = ", ".join(f"{s}: {n}" for s, n in sorted(self.statuses.items()))
+        return f"{self.ok} ok of {sum(self.statuses.values()) + self.errors} ({codes or 'none'}; errors {self.errors})"
+
+
+async def drive(url: str, make: RequestMaker, total: int, concurrency: int, *, warmup: int = 20,
+                timeout: float = 30.0) -> LoadResult:
+    """POST ``total`` requests built by ``make(i)`` with ``concurrency`` in flight; warm-up not counted."""
+    result = LoadResult()
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
+        for i in range(warmup):
+            body, headers = make(-1 - i)
+            async with session.post(url, data=body, headers=headers) as response:
+                await response.read()
+        counter = iter(range(total))
+
+        async def worker() -> None:
+            for i in counter:
+                body, headers = make(i)
+                t0 = time.perf_counter()
+                try:
+                    async with session.post(url, data=body, headers=headers) as response:
+                        await response.read()
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError):
+                    result.errors += 1
+                    continue
+                took = time.perf_counter() - t0
+                result.statuses[status] += 1
+                if 200 <= status < 300:
+                    result.latencies.append(took)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.elapsed = time.perf_counter() - t0
+    return result

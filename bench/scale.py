@@ -1,0 +1,117 @@
+"""3. Planning at scale: generated trusts, a whole cycle's planning, dispatch claims on a big outbox.
+
+Each step runs in its own process (bench/scale_worker.py) so that peak memory (VmHWM) is that
+step's alone and the generator's page cache is not counted against the bot.
+
+- Planning: trusts of 1,000, 10,000 and 100,000 colleagues in SQLite; one full planning pass
+  (bot.scheduler.planner.Planner.run) against the floor of reading the same rows in the same
+  batches; linearity as the time per colleague at the largest size over the smallest; peak
+  memory against the same process before planning.
+- Claim: 1,000,000 pending reminders (about one in ten due) on SQLite and on PostgreSQL; the
+  median of 20 claims of 50 rows (store.repo.Repo.claim_due) against a primary-key update of one
+  reminder (the cheapest write there is); peak memory against the same claims on an outbox of
+  1,000 rows.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import pg, procs
+from bench.report import Figure, not_measured
+
+SECTION = "3 planning at scale"
+CLAIM_TARGET_MS = 50.0
+LINEAR_MAX_RATIO = 1.5
+MEMORY_MAX_RATIO = 1.5
+
+
+class StepFailed(Exception):
+    pass
+
+
+def step(mode: str, url: str, n: int | None = None, timeout: float = 900) -> dict[str, Any]:
+    argv = procs.python_module("bench.scale_worker", mode, url, *([str(n)] if n is not None else []))
+    done = subprocess.run(argv, capture_output=True, text=True, env=procs.clean_env(), cwd=procs.ROOT, timeout=timeout)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        raise StepFailed(lines[-1] if lines else f"exit {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def planning(sizes: list[int]) -> list[Figure]:
+    figures: list[Figure] = []
+    per_colleague: dict[int, float] = {}
+    peaks: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="cadence-bench-plan-") as tmp:
+        for n in sizes:
+            url = f"sqlite:///{Path(tmp) / f'trust{n}.db'}"
+            made = step("gen-trust", url, n)
+            try:
+                r = step("plan", url)
+            except StepFailed as error:
+                return [not_measured(SECTION, f"plan a cycle, {n:,} colleagues", "s",
+                                     f"the planner did not run on this tree ({error})")]
+            per_colleague[n] = r["plan_seconds"] / n
+            peaks[n] = r["peak_mib"]
+            figures.append(Figure(
+                SECTION, f"plan a cycle, {n:,} colleagues", r["plan_seconds"], "s", r["floor_seconds"], "read floor",
+                note=f"{r['planned']:,} reminders planned ({r['inserted']:,} new) for {made['reviews']:,} reviews; "
+                     f"a second pass changed {r['replan_inserted'] + r['replan_updated']} and took "
+                     f"{r['replan_seconds']:.2f} s; trust generated in {made['seconds']:.1f} s"))
+            figures.append(Figure(SECTION, f"peak memory planning {n:,}", r["peak_mib"], "MiB", r["start_mib"],
+                                  "same process before"))
+            Path(tmp, f"trust{n}.db").unlink(missing_ok=True)
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        lin = Figure(SECTION, f"planning time per colleague, {large:,} vs {small:,}", per_colleague[large] * 1e6,
+                     "us", per_colleague[small] * 1e6, f"at {small:,}", target=f"<={LINEAR_MAX_RATIO}x (linear)")
+        lin.met = lin.ratio is not None and lin.ratio <= LINEAR_MAX_RATIO
+        mem = Figure(SECTION, f"peak planning memory, {large:,} vs {small:,}", peaks[large], "MiB", peaks[small],
+                     f"at {small:,}", target=f"<={MEMORY_MAX_RATIO}x (flat)")
+        mem.met = mem.ratio is not None and mem.ratio <= MEMORY_MAX_RATIO
+        figures += [lin, mem]
+    return figures
+
+
+def _claims(label: str, make_db, rows: int, claims: int) -> list[Figure]:  # noqa: ANN001
+    name = f"dispatch claim, {rows:,} pending ({label})"
+    small_url, big_url = make_db("small"), make_db("big")
+    for url, outbox in ((small_url, 1000), (big_url, rows)):
+        step("gen-trust", url, 1000)
+        step("gen-outbox", url, outbox)
+    try:
+        small = step("claim", small_url, claims)
+        big = step("claim", big_url, claims)
+    except StepFailed as error:
+        return [not_measured(SECTION, name, "ms", f"the dispatcher's claim is not on this tree ({error})",
+                             f"<{CLAIM_TARGET_MS:.0f} ms")]
+    claim = Figure(SECTION, name, big["claim_ms"], "ms", big["floor_ms"], "pk update", target=f"<{CLAIM_TARGET_MS:.0f} ms",
+                   note=f"median of {claims} claims of {big['claimed_each']:.0f} rows (slowest {big['claim_max_ms']:.1f} ms); "
+                        f"the same on 1,000 rows: {small['claim_ms']:.1f} ms"
+                        + (f"; one whole dispatcher tick (no channel: rows wait) {big['tick']['seconds'] * 1000:.0f} ms"
+                           if big.get("tick") else ""))
+    claim.met = big["claim_ms"] < CLAIM_TARGET_MS
+    mem = Figure(SECTION, f"dispatcher peak memory, {rows:,} pending ({label})", big["peak_mib"], "MiB",
+                 small["peak_mib"], "1,000 pending", target=f"<={MEMORY_MAX_RATIO}x (flat)")
+    mem.met = mem.ratio is not None and mem.ratio <= MEMORY_MAX_RATIO
+    return [claim, mem]
+
+
+def claims(rows: int = 1_000_000, count: int = 20, postgres: bool = True) -> list[Figure]:
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="cadence-bench-claim-") as tmp:
+        figures += _claims("SQLite", lambda tag: f"sqlite:///{Path(tmp) / f'{tag}.db'}", rows, count)
+    name = f"dispatch claim, {rows:,} pending (PostgreSQL)"
+    if not postgres:
+        return figures + [not_measured(SECTION, name, "ms", "skipped with --no-postgres")]
+    reason = pg.why_not()
+    if reason:
+        return figures + [not_measured(SECTION, name, "ms", f"no PostgreSQL here: {reason}")]
+    with pg.server() as server:
+        figures += _claims("PostgreSQL", lambda tag: pg.create_database(server, f"bench_{tag}"), rows, count)
+    return figures

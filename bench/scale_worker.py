@@ -1,0 +1,141 @@
+"""One measurement of section 3 in a fresh process, so its peak memory is its own.
+
+``python -m bench.scale_worker MODE DB_URL [N]`` prints one JSON object:
+
+- ``gen-trust N``: migrate and write a trust of N colleagues (bench.generate);
+- ``gen-outbox N``: add N pending reminders;
+- ``plan``: one planning pass (bot.scheduler.planner.Planner.run), then a second (nothing to
+  change), then the floor: reading every review, cycle and person in the planner's batches;
+- ``claim N``: N dispatch claims of 50 rows (store.repo.Repo.claim_due), then as many
+  primary-key updates of one reminder (the floor), then one whole dispatcher tick (no channel).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from typing import Any
+
+from bench.generate import NOW
+from bench.procs import peak_rss_mib, rss_mib
+from bot.app import build_app
+from bot.clock import FixedClock
+from bot.settings import Settings
+
+BATCH = 500
+
+
+def _app(url: str) -> Any:
+    return build_app(Settings(_env_file=None, database_url=url), clock=FixedClock(NOW))  # type: ignore[call-arg]
+
+
+async def gen_trust(url: str, n: int) -> dict[str, Any]:
+    from bench.generate import generate_trust
+
+    app = _app(url)
+    try:
+        await app.ensure_schema()
+        t0 = time.perf_counter()
+        made = await generate_trust(app, n)
+        return {**made, "seconds": time.perf_counter() - t0}
+    finally:
+        await app.close()
+
+
+async def gen_outbox(url: str, n: int) -> dict[str, Any]:
+    from bench.generate import pending_reminders
+
+    app = _app(url)
+    try:
+        t0 = time.perf_counter()
+        total = await pending_reminders(app, n)
+        return {"outbox": total, "seconds": time.perf_counter() - t0}
+    finally:
+        await app.close()
+
+
+async def floor_read(app: Any) -> float:
+    """Reading what the planner must read, batch by batch, doing nothing with it."""
+    t0 = time.perf_counter()
+    after = 0
+    while batch := await app.repo.review_batch(after, BATCH):
+        after = batch[-1][0].id
+    after = 0
+    while people := await app.repo.person_batch(after, BATCH):
+        after = people[-1].id
+    return time.perf_counter() - t0
+
+
+async def plan(url: str) -> dict[str, Any]:
+    from bot.scheduler.planner import Planner
+
+    app = _app(url)
+    try:
+        rss0 = rss_mib(os.getpid())
+        t0 = time.perf_counter()
+        first = await Planner(app).run()
+        t1 = time.perf_counter()
+        peak = peak_rss_mib(os.getpid())
+        again = await Planner(app).run()
+        t2 = time.perf_counter()
+        floor = await floor_read(app)
+        return {"plan_seconds": t1 - t0, "replan_seconds": t2 - t1, "floor_seconds": floor,
+                "planned": first.planned, "inserted": first.inserted, "replan_inserted": again.inserted,
+                "replan_updated": again.updated, "peak_mib": peak, "start_mib": rss0}
+    finally:
+        await app.close()
+
+
+async def claim(url: str, n: int) -> dict[str, Any]:
+    from sqlalchemy import update
+
+    from store.models import Reminder
+
+    app = _app(url)
+    try:
+        lease = NOW + timedelta(minutes=5)
+        rss0 = rss_mib(os.getpid())
+        await app.repo.claim_due("bench-warm", NOW, lease, 50)  # warm the pool and the statement cache
+        claims, sizes = [], []
+        for i in range(n):
+            t0 = time.perf_counter()
+            rows = await app.repo.claim_due(f"bench-{i}", NOW, lease, 50)
+            claims.append(time.perf_counter() - t0)
+            sizes.append(len(rows))
+        floors = []
+        for i in range(n):
+            t0 = time.perf_counter()
+            async with app.db.transaction() as s:
+                await s.execute(update(Reminder).where(Reminder.id == i + 1).values(attempts=Reminder.attempts))  # type: ignore[call-overload]
+            floors.append(time.perf_counter() - t0)
+        tick = None
+        try:
+            from bot.scheduler.dispatcher import Dispatcher
+
+            t0 = time.perf_counter()
+            stats = await Dispatcher(app, worker_id="bench-tick", batch=50).tick()
+            tick = {"seconds": time.perf_counter() - t0, "claimed": stats.claimed}
+        except ImportError:
+            pass
+        return {"claim_ms": statistics.median(claims) * 1000, "claim_max_ms": max(claims) * 1000,
+                "claimed_each": statistics.median(sizes), "floor_ms": statistics.median(floors) * 1000,
+                "tick": tick, "peak_mib": peak_rss_mib(os.getpid()), "start_mib": rss0}
+    finally:
+        await app.close()
+
+
+def main() -> None:
+    mode, url = sys.argv[1], sys.argv[2]
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    work = {"gen-trust": lambda: gen_trust(url, n), "gen-outbox": lambda: gen_outbox(url, n),
+            "plan": lambda: plan(url), "claim": lambda: claim(url, n)}[mode]
+    print(json.dumps(asyncio.run(work())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""1. The Slack path: signed interaction requests through ``cadence serve`` against a bare Bolt app.
+
+Both servers run as their own processes on 127.0.0.1 (the load generator stays out of their
+event loop): ``cadence serve --no-scheduler`` on the demo trust in SQLite with its Web API pointed
+at the stand-in Slack (bench/standin_slack.py, limits off: rate limits are section 4), and
+bench/bare_slack.py. Each request is a ``block_actions`` payload, form-encoded and signed with the
+v0 HMAC-SHA256 scheme and a fresh timestamp, clicking an App Home button that runs ``status``
+for one of the demo trust's people in turn. Cadence acknowledges first and does the work after
+(Bolt's process_before_response=False), so the latency is the ack's, while the work competes for
+the same CPU; the replies that reached the stand-in are counted in a note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench import procs
+from bench.load import LoadResult, drive
+from bench.report import Figure, not_measured
+from bench.seed import prepare_demo_db
+
+SECTION = "1 Slack path"
+SECRET = "bench-signing-secret-not-real"
+TOKEN = "xoxb-test-not-a-token"
+P99_TARGET_MS = 100.0
+P99_MAX_RATIO = 1.5
+
+
+def signed(body: bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    base = b"v0:" + ts.encode() + b":" + body
+    signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded"}
+
+
+def home_click(user_id: str, command: str = "status") -> bytes:
+    payload = {
+        "type": "block_actions", "api_app_id": "ABENCH", "token": "legacy-not-used", "trigger_id": "1.2.bench",
+        "user": {"id": user_id, "team_id": "TBENCH", "username": user_id},
+        "team": {"id": "TBENCH", "domain": "bench"},
+        "container": {"type": "view", "view_id": "VBENCH"},
+        "view": {"id": "VBENCH", "type": "home", "callback_id": ""},
+        "actions": [{"type": "button", "action_id": "cadence_home_0", "block_id": "home",
+                     "value": json.dumps({"v": command}, separators=(",", ":")), "action_ts": "1.0"}],
+    }
+    return urlencode({"payload": json.dumps(payload, separators=(",", ":"))}).encode()
+
+
+def _maker(users: list[str]):  # noqa: ANN202
+    def make(i: int) -> tuple[bytes, dict[str, str]]:
+        body = home_click(users[i % len(users)])
+        return body, signed(body)
+
+    return make
+
+
+def _stats(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stats", timeout=5) as r:  # noqa: S310
+        return json.loads(r.read())
+
+
+def _drain(port: int, settle: float = 0.5, limit: float = 20.0) -> int:
+    """Wait until the stand-in stops receiving replies (the work after the acks); returns the count."""
+    last, stable_since, deadline = -1, time.monotonic(), time.monotonic() + limit
+    while time.monotonic() < deadline:
+        posted = _stats(port)["posted"]
+        if posted != last:
+            last, stable_since = posted, time.monotonic()
+        elif time.monotonic() - stable_since >= settle:
+            break
+        time.sleep(0.1)
+    return last
+
+
+async def _run_load(url: str, users: list[str], requests: dict[int, int]) -> dict[int, LoadResult]:
+    out = {}
+    for concurrency, total in requests.items():
+        out[concurrency] = await drive(url, _maker(users), total, concurrency)
+    return out
+
+
+def run(requests: dict[int, int] | None = None) -> list[Figure]:
+    import asyncio
+
+    requests = requests or {1: 300, 50: 2000}
+    with tempfile.TemporaryDirectory(prefix="cadence-bench-slack-") as tmp:
+        work = Path(tmp)
+        db_url, ids = prepare_demo_db(work)
+        users_file = work / "users.json"
+        users_file.write_text(json.dumps(ids["slack"]))
+        users = sorted(ids["slack"])
+        api_port = procs.free_port()
+        standin = procs.start(procs.python_module("bench.standin_slack", str(api_port), "--users", str(users_file),
+                                                  "--per-workspace", "1000000", "--per-channel", "1000000"),
+                              api_port, work / "standin.log")
+        bare_port, cadence_port = procs.free_port(), procs.free_port()
+        bare = procs.start(procs.python_module("bench.bare_slack", str(bare_port), SECRET,
+                                                f"http://127.0.0.1:{api_port}/api/"), bare_port,
+                           work / "bare.log")
+        env = procs.clean_env(CADENCE_DATABASE_URL=db_url, CADENCE_SLACK_BOT_TOKEN=TOKEN,
+                              CADENCE_SLACK_SIGNING_SECRET=SECRET,
+                              CADENCE_SLACK_API_URL=f"http://127.0.0.1:{api_port}/api/")
+        cadence = procs.start(procs.python_module("bot", "serve", "--port", str(cadence_port), "--no-scheduler"),
+                              cadence_port, work / "cadence.log", env)
+        try:
+            procs.wait_healthy(bare)
+            procs.wait_healthy(cadence)
+            _wait_standin(api_port)
+            probe = home_click(users[0])
+            status = _post(f"{cadence.url}/slack/events", probe, signed(probe))
+            if status == 404:
+                return _unmeasured("the Slack handler is not on this tree (/slack/events answers 404: not configured)")
+            if status != 200:
+                return _unmeasured(f"a signed click answered {status}; see the server log")
+            base = asyncio.run(_run_load(f"{bare.url}/slack/events", users, requests))
+            before = _drain(api_port)
+            ours = asyncio.run(_run_load(f"{cadence.url}/slack/events", users, requests))
+            replies = _drain(api_port) - before
+        finally:
+            for server in (cadence, bare, standin):
+                server.stop()
+    sent = sum(r.ok for r in ours.values())
+    return _figures(ours, base, f"{replies} of {sent} clicks' replies reached the stand-in Slack after the acks",
+                    "bare Bolt")
+
+
+def _figures(ours: dict[int, LoadResult], base: dict[int, LoadResult], work_note: str, base_name: str,
+             section: str = SECTION) -> list[Figure]:
+    figures = []
+    for concurrency, r in ours.items():
+        b = base[concurrency]
+        note = f"{r.summary()}; baseline {b.summary()}"
+        p99 = Figure(section, f"p99 latency, concurrency {concurrency}", r.p99_ms, "ms", b.p99_ms, base_name,
+                     note=note)
+        if concurrency >= 50:
+            p99.target = f"<{P99_TARGET_MS:.0f} ms and <={P99_MAX_RATIO}x"
+            p99.met = r.p99_ms < P99_TARGET_MS and p99.ratio is not None and p99.ratio <= P99_MAX_RATIO
+            p99.note = f"{note}; {work_note}"
+        figures += [
+            Figure(section, f"p50 latency, concurrency {concurrency}", r.p50_ms, "ms", b.p50_ms, base_name),
+            p99,
+            Figure(section, f"requests/s, concurrency {concurrency}", r.rps, "req/s", b.rps, base_name),
+        ]
+    return figures
+
+
+def _unmeasured(why: str, section: str = SECTION) -> list[Figure]:
+    return [not_measured(section, "p99 latency, concurrency 50", "ms", why,
+                         f"<{P99_TARGET_MS:.0f} ms and <={P99_MAX_RATIO}x")]
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - 127.0.0.1 only
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _wait_standin(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _stats(port)
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError("stand-in Slack did not start")

@@ -1,0 +1,92 @@
+"""2. The Teams path: Bot Framework activities through ``cadence serve`` against a bare ActivityHandler.
+
+Both servers run as processes on 127.0.0.1 with no app credentials (the Emulator's
+unauthenticated mode: there is no local stand-in for Entra's token service, so neither side
+validates a JWT; the comparison stays like for like). Their connector is bench/standin_teams.py.
+Each request is a personal-chat ``message`` activity saying ``status`` from one of the demo
+trust's people in turn. A Bot Framework turn runs before the HTTP answer, so unlike the Slack
+path the latency includes Cadence's whole answer: the dialog engine, the database and the reply
+sent to the connector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import tempfile
+from pathlib import Path
+
+from bench import procs
+from bench.load import LoadResult, drive
+from bench.report import Figure
+from bench.slack_path import _drain, _figures, _post, _unmeasured, _wait_standin
+from bench.seed import prepare_demo_db
+
+SECTION = "2 Teams path"
+TENANT = "00000000-0000-4000-8000-0000000000aa"
+_ids = itertools.count(1)
+
+
+def message(service_url: str, aad: str, text: str = "status") -> bytes:
+    n = next(_ids)
+    return json.dumps({
+        "type": "message", "id": f"bench-{n}", "timestamp": "2026-11-23T10:00:00.000Z",
+        "localTimestamp": "2026-11-23T10:00:00.000+00:00", "serviceUrl": service_url, "channelId": "msteams",
+        "from": {"id": f"29:{aad}", "name": "Bench Person", "aadObjectId": aad},
+        "recipient": {"id": "28:bench-bot", "name": "Cadence"},
+        "conversation": {"id": f"a:bench-{aad}", "conversationType": "personal", "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}}, "locale": "en-GB", "text": text, "textFormat": "plain",
+    }).encode()
+
+
+def _maker(service_url: str, users: list[str]):  # noqa: ANN202
+    headers = {"Content-Type": "application/json"}
+
+    def make(i: int) -> tuple[bytes, dict[str, str]]:
+        return message(service_url, users[i % len(users)]), headers
+
+    return make
+
+
+async def _run_load(url: str, service_url: str, users: list[str], requests: dict[int, int]) -> dict[int, LoadResult]:
+    return {c: await drive(url, _maker(service_url, users), total, c) for c, total in requests.items()}
+
+
+def run(requests: dict[int, int] | None = None) -> list[Figure]:
+    requests = requests or {1: 300, 50: 1000}
+    with tempfile.TemporaryDirectory(prefix="cadence-bench-teams-") as tmp:
+        work = Path(tmp)
+        db_url, ids = prepare_demo_db(work)
+        users = sorted(ids["teams"])
+        connector_port, bare_port, cadence_port = procs.free_port(), procs.free_port(), procs.free_port()
+        service_url = f"http://127.0.0.1:{connector_port}/"
+        connector = procs.start(procs.python_module("bench.standin_teams", str(connector_port)), connector_port,
+                                work / "connector.log")
+        bare = procs.start(procs.python_module("bench.bare_teams", str(bare_port)), bare_port, work / "bare.log")
+        env = procs.clean_env(CADENCE_DATABASE_URL=db_url)
+        cadence = procs.start(procs.python_module("bot", "serve", "--port", str(cadence_port), "--no-scheduler"),
+                              cadence_port, work / "cadence.log", env)
+        try:
+            procs.wait_healthy(bare)
+            procs.wait_healthy(cadence)
+            _wait_standin(connector_port)
+            before = _drain(connector_port)
+            status = _post(f"{cadence.url}/api/messages", message(service_url, users[0]),
+                           {"Content-Type": "application/json"})
+            if status == 404:
+                return _unmeasured("the Teams handler is not on this tree (/api/messages answers 404: "
+                                   "not configured)", SECTION)
+            if status >= 300 or _drain(connector_port) == before:
+                return _unmeasured(f"a message activity answered {status} and no reply reached the connector; "
+                                   "see the server log", SECTION)
+            base = asyncio.run(_run_load(f"{bare.url}/api/messages", service_url, users, requests))
+            before = _drain(connector_port)
+            ours = asyncio.run(_run_load(f"{cadence.url}/api/messages", service_url, users, requests))
+            replies = _drain(connector_port) - before
+        finally:
+            for server in (cadence, bare, connector):
+                server.stop()
+    sent = sum(r.ok for r in ours.values())
+    return _figures(ours, base, f"{replies} replies reached the connector for {sent} messages", "bare ActivityHandler",
+                    SECTION)
