@@ -19,7 +19,16 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from store.models import POLICY_VERSION, Cycle, LineManagement, Organisation, Person, Reminder, Review, RoleGrant
+from store.models import (
+    POLICY_VERSION,
+    Cycle,
+    LineManagement,
+    Organisation,
+    Person,
+    Reminder,
+    Review,
+    RoleGrant,
+)
 
 ACADEMY_SIZE = 100
 TEAM_SIZE = 8

@@ -19,6 +19,7 @@ class LoadResult:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: int = 0
     elapsed: float = 0.0
+    warmup: int = 0  # requests sent before measuring (their work still reaches the stand-ins)
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -51,7 +52,7 @@ class LoadResult:
 async def drive(url: str, make: RequestMaker, total: int, concurrency: int, *, warmup: int = 20,
                 timeout: float = 30.0) -> LoadResult:
     """POST ``total`` requests built by ``make(i)`` with ``concurrency`` in flight; warm-up not counted."""
-    result = LoadResult()
+    result = LoadResult(warmup=warmup)
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:

@@ -43,12 +43,22 @@ def step(mode: str, url: str, n: int | None = None, timeout: float = 900) -> dic
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def planning(sizes: list[int]) -> list[Figure]:
+def planning(sizes: list[int], budget: float = 240.0) -> list[Figure]:
+    """Plan each size in turn; a size whose projected time (from the last one, linearly) is over
+    ``budget`` seconds is reported as not measured, with the projection."""
     figures: list[Figure] = []
     per_colleague: dict[int, float] = {}
     peaks: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="cadence-bench-plan-") as tmp:
         for n in sizes:
+            if per_colleague:
+                projected = max(per_colleague.values()) * n
+                if projected > budget:
+                    figures.append(not_measured(
+                        SECTION, f"plan a cycle, {n:,} colleagues", "s",
+                        f"skipped: projected {projected / 60:.0f} min from the time per colleague measured so far, "
+                        f"over this run's budget of {budget:.0f} s (raise it with --plan-budget)"))
+                    continue
             url = f"sqlite:///{Path(tmp) / f'trust{n}.db'}"
             made = step("gen-trust", url, n)
             try:
@@ -66,8 +76,9 @@ def planning(sizes: list[int]) -> list[Figure]:
             figures.append(Figure(SECTION, f"peak memory planning {n:,}", r["peak_mib"], "MiB", r["start_mib"],
                                   "same process before"))
             Path(tmp, f"trust{n}.db").unlink(missing_ok=True)
-    if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
+    measured = sorted(per_colleague)
+    if len(measured) > 1:
+        small, large = measured[0], measured[-1]
         lin = Figure(SECTION, f"planning time per colleague, {large:,} vs {small:,}", per_colleague[large] * 1e6,
                      "us", per_colleague[small] * 1e6, f"at {small:,}", target=f"<={LINEAR_MAX_RATIO}x (linear)")
         lin.met = lin.ratio is not None and lin.ratio <= LINEAR_MAX_RATIO

@@ -138,13 +138,24 @@ class SlackStandIn:
         return web.json_response({"ok": True})
 
     async def stats(self, _: web.Request) -> web.Response:
+        times = [t for _, _, t in self.posted]
+        per_channel: dict[str, int] = defaultdict(int)
+        for channel, _, _ in self.posted:
+            per_channel[channel] += 1
         return web.json_response({"posted": len(self.posted), "calls": dict(self.calls),
+                                  "first": min(times) if times else None, "last": max(times) if times else None,
+                                  "texts": len({(c, t) for c, t, _ in self.posted}),
                                   "answered_429": self.answered_429, "answered_500": self.answered_500,
                                   "channels": len({c for c, _, _ in self.posted})})
+
+    async def reset_handler(self, _: web.Request) -> web.Response:
+        self.reset()
+        return web.json_response({"ok": True})
 
     def web_app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/_stats", self.stats)
+        app.router.add_post("/_reset", self.reset_handler)
         app.router.add_route("*", "/api/{method}", self.handle)
         return app
 

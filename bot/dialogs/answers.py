@@ -24,6 +24,12 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.I)
 
 
+def whole_number(text: str, max_digits: int = 9) -> int | None:
+    """A plain ASCII whole number, or None: “²” is a digit to str.isdigit() but not to int(), and
+    int() refuses strings of thousands of digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= max_digits else None
+
+
 @dataclass(frozen=True)
 class Parsed:
     ok: bool
@@ -58,13 +64,15 @@ def parse_answer(kind: PromptKind, raw: str, choices: tuple[Choice, ...] = (), *
                 return Parsed(True, False)
             return Parsed(False, error="Please say confirm to go ahead, or back to change an answer.")
         case PromptKind.RATING:
-            if text.isdigit() and 1 <= int(text) <= 5:
-                return Parsed(True, int(text))
+            rating = whole_number(text)
+            if rating is not None and 1 <= rating <= 5:
+                return Parsed(True, rating)
             return Parsed(False, error="Please pick a number from 1 (low) to 5 (great).")
         case PromptKind.NUMBER:
             cleaned = text.lower().removesuffix("minutes").removesuffix("mins").removesuffix("min").strip()
-            if cleaned.isdigit():
-                return Parsed(True, int(cleaned))
+            number = whole_number(cleaned)
+            if number is not None:
+                return Parsed(True, number)
             return Parsed(False, error="Please give a whole number, for example 60.")
         case PromptKind.CHOICE:
             return _choice(text, choices)
@@ -84,8 +92,9 @@ def parse_answer(kind: PromptKind, raw: str, choices: tuple[Choice, ...] = (), *
 
 def _choice(text: str, choices: tuple[Choice, ...]) -> Parsed:
     low = text.lower().strip()
-    if low.isdigit() and 1 <= int(low) <= len(choices):
-        return Parsed(True, choices[int(low) - 1].value)
+    index = whole_number(low)
+    if index is not None and 1 <= index <= len(choices):
+        return Parsed(True, choices[index - 1].value)
     for c in choices:
         if low in (c.value.lower(), c.label.lower()):
             return Parsed(True, c.value)
@@ -120,7 +129,7 @@ def parse_date(text: str, today: date | None = None) -> date | None:
 
 
 def parse_datetime(text: str, today: date | None = None) -> datetime | None:
-    t = " ".join(text.strip().replace(",", " ").replace("T", " ").split())
+    t = " ".join(re.sub(r"(\d)T(\d)", r"\1 \2", text.strip().replace(",", " ")).split())  # ISO 2026-12-01T10:00
     parts = t.split(" ")
     for split in range(len(parts) - 1, 0, -1):
         d = parse_date(" ".join(parts[:split]), today)

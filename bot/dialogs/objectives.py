@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.dialogs.answers import parse_date
+from bot.dialogs.answers import parse_date, whole_number
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
 from bot.dialogs.engine import summary
 from bot.dialogs.errors import Refusal
@@ -133,8 +133,9 @@ def parse_kinds(text: str | None) -> list[str] | str:
         word = part.strip().lower().rstrip(".")
         if not word:
             continue
-        if word.isdigit() and 1 <= int(word) <= len(OBJECTIVE_KINDS):
-            kind = OBJECTIVE_KINDS[int(word) - 1]
+        number = whole_number(word)
+        if number is not None and 1 <= number <= len(OBJECTIVE_KINDS):
+            kind = OBJECTIVE_KINDS[number - 1]
         else:
             kind = KIND_WORDS.get(word, "")
         if not kind:
