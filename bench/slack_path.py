@@ -67,7 +67,7 @@ def _stats(port: int) -> dict:
         return json.loads(r.read())
 
 
-def _drain(port: int, settle: float = 0.5, limit: float = 20.0) -> int:
+def _drain(port: int, settle: float = 2.0, limit: float = 60.0) -> int:
     """Wait until the stand-in stops receiving replies (the work after the acks); returns the count."""
     last, stable_since, deadline = -1, time.monotonic(), time.monotonic() + limit
     while time.monotonic() < deadline:
