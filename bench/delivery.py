@@ -14,6 +14,7 @@ run against the same stand-in: it sends the same messages at exactly the allowed
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import tempfile
 import time
@@ -88,11 +89,11 @@ async def paced_client(api: str, plan: list[tuple[str, str]], allowed: float) ->
 
 
 async def _cadence(db_url: str, api: str, messages: int, recipients: int, timeout: float) -> dict[str, Any]:
-    from bot.handlers.slack.runtime import install
     from bot.scheduler.dispatcher import Dispatcher
 
     from bench.generate import generate_trust
     from bot.app import build_app
+    from bot.handlers.slack.runtime import install
     from bot.settings import Settings
     from store.models import Reminder
 
@@ -139,8 +140,8 @@ async def _cadence(db_url: str, api: str, messages: int, recipients: int, timeou
 
 def run(messages: int = 300, recipients: int = 100) -> list[Figure]:
     try:
-        import bot.handlers.slack.runtime  # noqa: F401
-        import bot.scheduler.dispatcher  # noqa: F401
+        importlib.import_module("bot.handlers.slack.runtime")
+        importlib.import_module("bot.scheduler.dispatcher")
     except ImportError as error:
         return [not_measured(SECTION, "achieved delivery rate", "msg/s",
                              f"the dispatcher or the Slack channel is not on this tree ({error})",

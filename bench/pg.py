@@ -34,26 +34,46 @@ def why_not() -> str | None:
     return None
 
 
+class PgServer:
+    """A PostgreSQL server of our own in a temporary directory; ``stop`` and ``start`` it at will
+    (the resilience tests take the database away and bring it back)."""
+
+    def __init__(self) -> None:
+        pg_ctl, initdb = pg_bin("pg_ctl"), pg_bin("initdb")
+        assert pg_ctl and initdb, why_not()
+        self.pg_ctl = pg_ctl
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.base = Path(tempfile.mkdtemp(prefix="cadence-bench-pg-"))
+        if self.as_postgres:
+            shutil.chown(self.base, "postgres", "postgres")
+        self.data, self.port = self.base / "data", free_port()
+        subprocess.run([*self.as_postgres, initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E",
+                        "UTF8"], check=True, capture_output=True)
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        subprocess.run([*self.as_postgres, self.pg_ctl, "-D", str(self.data), "-l", str(self.base / "log"), "-w",
+                        "-o", f"-p {self.port} -h 127.0.0.1 -k {self.base} -c max_connections=200", "start"],
+                       check=True, capture_output=True)
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run([*self.as_postgres, self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop"],
+                       capture_output=True)
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
 @contextmanager
 def server() -> Iterator[str]:
     """Yield the URL of a fresh PostgreSQL server; it is stopped and deleted afterwards."""
-    pg_ctl, initdb = pg_bin("pg_ctl"), pg_bin("initdb")
-    assert pg_ctl and initdb, why_not()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    base = Path(tempfile.mkdtemp(prefix="cadence-bench-pg-"))
-    if as_postgres:
-        shutil.chown(base, "postgres", "postgres")
-    data, port = base / "data", free_port()
-    subprocess.run([*as_postgres, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-l", str(base / "log"), "-w", "-o",
-                    f"-p {port} -h 127.0.0.1 -k {base} -c max_connections=200", "start"],
-                   check=True, capture_output=True)
+    pg = PgServer()
+    pg.start()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield pg.url
     finally:
-        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+        pg.remove()
 
 
 def create_database(server_url: str, name: str) -> str:
