@@ -45,3 +45,21 @@ async def test_an_appeal_and_a_refused_hearing_date_in_the_console(trust: Trust)
     [appeal] = await trust.app.repo.appeals_of(trust.ids["sam.patel@hillside.example"])
     assert (appeal.stage, appeal.companion_kind, appeal.companion_name) == ("hearing_scheduled", "colleague",
                                                                             "Jo Brown")
+
+
+async def test_an_improvement_plan_reviewed_and_closed_in_the_console(trust: Trust):
+    iap = ["plan", "2", "Sam", "23/11/2026", "1", "1",
+           "Accurate reading logs", "Every log complete each week", "12 of 30 missing", "no",
+           "Sam logs daily; Priya checks Fridays", "Quiet time at the end of the day", "Weekly",
+           "7/12/2026", "Weekly sample of 5 logs", "29/01/2027", "2", "confirm"]
+    output = await chat(trust, "priya.shah@hillside.example", [*iap, "quit"])
+    assert "Saved Sam Patel's improvement action plan with 1 action" in output
+    trust.set_now(trust.clock.now().replace(month=12, day=7, hour=15))
+    output = await chat(trust, "priya.shah@hillside.example", [
+        "plan", "3", "Sam", "7/12/2026", "All logs complete for two weeks", "1", "skip", "confirm",
+        "plan", "4", "Sam", "Reading logs are complete and checked every week.", "confirm", "quit"])
+    assert "Saved the review of Sam Patel's plan (action 1: Met)" in output
+    assert "Every action is Met" in output
+    assert "Closed Sam Patel's Improvement Action Plan" in output
+    [plan] = await trust.app.repo.plans_for(trust.ids["sam.patel@hillside.example"])
+    assert (plan.kind, plan.status) == ("improvement", "closed")
