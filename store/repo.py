@@ -670,6 +670,12 @@ class Repo:
                  .order_by(Appeal.id))
             return list((await s.exec(q)).all())
 
+    async def appeals_at_stage(self, stages: Sequence[str]) -> list[Appeal]:
+        """Every appeal at these stages (e.g. "written": a hearing to arrange within 15 working days, 9.5)."""
+        async with self.db.session() as s:
+            q = select(Appeal).where(Appeal.stage.in_(list(stages))).order_by(Appeal.id)  # type: ignore[attr-defined]
+            return list((await s.exec(q)).all())
+
     async def organisations_under(self, organisation_id: int) -> list[Organisation]:
         """The organisation and those whose parent it is (a trust's academies and central team)."""
         async with self.db.session() as s:

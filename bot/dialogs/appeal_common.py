@@ -12,7 +12,11 @@ into people from the roster. Decisions where the policy is silent:
   governors (the governing body outranks management for an appeal); or the head of the organisation
   when the reviewer is not a head.
 * The informal step (9.1) is 10 calendar days from ``review.report_delivered_on`` (the policy
-  helper's reading). After it, a written appeal is still possible: the bot says so kindly.
+  helper's reading). After it, a written appeal is still possible: the bot says so kindly. Before
+  a report is marked delivered the 10 days have not started: concerns can be raised with the
+  reviewer (kind, and harmless), and a written appeal follows only after that.
+* Only the person who arranged a hearing moves it or records its outcome; a chair of governors sees
+  only the appeals routed to them (governors otherwise see anonymised reports, 10.1).
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ async def prepare_new(services: Services, person: PersonContext, subject: Person
             "earlier": [[p.id, plan_label(p), p.status] for p in earlier]}
 
 
-def _dates(text: Any, today: date) -> list[str]:
+def iso_dates(text: Any, today: date) -> list[str]:
     return [d.isoformat() for d in split_dates(str(text or ""), today)[0]] if text else []
 
 

@@ -16,10 +16,10 @@ from bot.dialogs.plan_common import (
     MAX_ACTIONS,
     SMART_HINT,
     STAGES,
-    _dates,
     action_count,
     action_loop,
     after_today,
+    iso_dates,
     labelled_summary,
     not_in_future,
     prepare_new,
@@ -136,7 +136,7 @@ def _row(a: dict[str, Any], i: int, today: date) -> PlanAction:
                       identified_gap=a.get(f"a{i}_gap") or "", safety_risk=risk,
                       risk_measures=(a.get(f"a{i}_measures") or "") if risk else "",
                       agreed_actions=a.get(f"a{i}_agreed") or "", support=a.get(f"a{i}_support") or "",
-                      timescale=a.get(f"a{i}_timescale") or "", review_dates=_dates(a.get(f"a{i}_review_dates"), today),
+                      timescale=a.get(f"a{i}_timescale") or "", review_dates=iso_dates(a.get(f"a{i}_review_dates"), today),
                       how_measured=a.get(f"a{i}_measured") or "",
                       date_to_achieve=date.fromisoformat(a[f"a{i}_achieve_by"]) if a.get(f"a{i}_achieve_by") else None)
 

@@ -15,9 +15,9 @@ from bot.dialogs.plan_common import (
     CLAUSE,
     MAX_ACTIONS,
     SMART_HINT,
-    _dates,
     action_count,
     action_loop,
+    iso_dates,
     labelled_summary,
     not_in_future,
     prepare_new,
@@ -79,7 +79,7 @@ def _row(a: dict[str, Any], i: int, today: date) -> PlanAction:
     return PlanAction(plan_id=0, number=i, area=a[f"a{i}_area"], required_level=a.get(f"a{i}_required") or "",
                       support=a.get(f"a{i}_support") or "", support_arranged_by=a.get(f"a{i}_arranged_by") or "",
                       timescale=a.get(f"a{i}_timescale") or "",
-                      review_dates=_dates(a.get(f"a{i}_review_dates"), today))
+                      review_dates=iso_dates(a.get(f"a{i}_review_dates"), today))
 
 
 DIALOG = Dialog(

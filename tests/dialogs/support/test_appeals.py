@@ -247,3 +247,11 @@ def _inbound(email: str):
     from bot.messages import Address, Channel, Inbound
 
     return Inbound(Address(Channel.CONSOLE, email), "appeal")
+
+
+async def test_written_appeals_awaiting_a_hearing_can_be_listed_for_reminders(trust: Trust):
+    await trust.deliver_report(IAN, date(2026, 11, 2))
+    await written_appeal(trust, IAN, companion=("No one",))
+    waiting = await trust.app.repo.appeals_at_stage(["written"])
+    assert [a.colleague_id for a in waiting] == [trust.ids[IAN]]
+    assert await trust.app.repo.appeals_at_stage(["decided"]) == []
