@@ -276,3 +276,19 @@ async def test_a_manager_fills_in_an_objective_form_card(bot_client, connector, 
     assert session.state["answers"]["o1_text"] == "Lead the Year 2 phonics catch-up group"
     assert session.state["answers"]["o1_due"] == "2027-07-16"
     assert session.state["answers"]["o1_criteria"].startswith("80% of the group")
+
+
+async def test_a_reply_throttled_by_teams_is_sent_after_retry_after_and_only_once(bot_client, connector):
+    connector.throttle, connector.retry_after = 1, "0"
+    sent = await say(bot_client, connector, "checkin")
+    assert connector.throttled == 1
+    assert len(sent) == 1 and "How are you feeling" in sent[0].words
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date():
+    from bot.handlers.teams.throttle import retry_after_seconds
+
+    assert retry_after_seconds({"Retry-After": "7"}) == 7.0
+    assert retry_after_seconds({}) == 1.0
+    assert retry_after_seconds({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0  # already past
+    assert 0 < retry_after_seconds({"Retry-After": "Fri, 01 Jan 2100 00:00:00 GMT"})

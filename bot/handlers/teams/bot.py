@@ -13,6 +13,7 @@ when the bot is added to the chat (``conversationUpdate``) and, if it changed, o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -23,6 +24,7 @@ from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot.dialogs.engine import unknown_person_reply
 from bot.handlers.teams import cards, files
+from bot.handlers.teams.throttle import Sleep, send_all
 from bot.handlers.teams.translate import tenant_of, to_inbound, user_key
 from bot.messages import Channel, Reply
 from store.models import Person
@@ -43,8 +45,9 @@ def reference_of(activity: Activity) -> dict[str, Any]:
 
 
 class CadenceTeamsBot(TeamsActivityHandler):
-    def __init__(self, app: Any, *, tenant_id: str = "") -> None:
+    def __init__(self, app: Any, *, tenant_id: str = "", sleep: Sleep = asyncio.sleep) -> None:
         self.app = app
+        self.sleep = sleep
         self.repo: Repo = app.repo
         self.tenant_id = tenant_id.strip()
 
@@ -152,8 +155,7 @@ class CadenceTeamsBot(TeamsActivityHandler):
 
     async def send(self, turn_context: TurnContext, replies: list[Reply], person: Person | None = None) -> None:
         activities = await render_for(self.repo, turn_context.activity, replies, person)
-        if activities:
-            await turn_context.send_activities([Activity().deserialize(a) for a in activities])
+        await send_all(turn_context, activities, sleep=self.sleep)
 
 
 async def render_for(repo: Repo, activity: Activity, replies: list[Reply], person: Person | None) -> list[dict]:
