@@ -145,3 +145,16 @@ async def test_real_payloads_with_one_field_broken_never_get_a_5xx(slack: Slack,
     else:
         status, _ = await slack.post(body)
     assert status < 500, (path, value)
+
+
+async def test_when_slacks_web_api_is_down_slack_is_asked_to_retry_not_told_we_broke(slack: Slack) -> None:
+    slack.api.fail("auth.test", 500)
+    message = fixture("message_im.json")
+    message["event"]["text"] = "checkin"
+    status, text = await slack.post(json.dumps(message))
+    assert status == 503 and "unreachable" in text
+    status, _ = await slack.post(json.dumps(message), signed=False)
+    assert status == 401  # an unsigned request doesn't even make us try
+    status, _ = await slack.post(json.dumps(message))  # Slack's retry, once the API is back
+    assert status == 200
+    assert "How are you feeling" in slack.api.text_of("D0SAM")

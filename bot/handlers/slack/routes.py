@@ -58,20 +58,27 @@ def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aio
         except Exception as error:  # json/UTF-8/context errors: the body is not one of Slack's
             problem = f"unreadable body ({error.__class__.__name__})"
         if problem is not None or bolt_request is None:
-            text = raw.decode("utf-8", errors="replace")
-            timestamp = request.headers.get("X-Slack-Request-Timestamp", "0")
-            signature = request.headers.get("X-Slack-Signature", "")
-            if not verifier.is_valid(text, timestamp, signature):
+            if not verifier.is_valid(*_signed_parts(request, raw)):
                 return web.json_response({"error": "invalid request"}, status=401)
             log.warning("Refused a signed Slack request to %s: %s (%d bytes, content-type %s)",
                         PATH, problem, len(raw), request.headers.get("Content-Type", "-"))
             return web.json_response({"error": f"malformed Slack request: {problem}"}, status=400)
+        needs_api = bolt_request.body.get("type") != "url_verification" and "ssl_check" not in bolt_request.body
+        if needs_api and runtime._bot_user_id is None and verifier.is_valid(*_signed_parts(request, raw)):
+            if not await runtime.reachable():
+                # we could not answer anyway; 503 makes Slack retry later (a 5xx that is not our bug)
+                return web.json_response({"error": "Slack Web API unreachable; try again"}, status=503)
         response = await runtime.bolt.async_dispatch(bolt_request)
         if response.status >= 500:
             log.error("Bolt answered %s to a well-formed Slack request; this is a bug", response.status)
         return await to_aiohttp_response(response)
 
     return slack_events
+
+
+def _signed_parts(request: web.Request, raw: bytes) -> tuple[str, str, str]:
+    return (raw.decode("utf-8", errors="replace"), request.headers.get("X-Slack-Request-Timestamp", "0"),
+            request.headers.get("X-Slack-Signature", ""))
 
 
 def add_socket_mode(web_app: web.Application, runtime: SlackRuntime, app_token: str,

@@ -61,6 +61,24 @@ class SlackRuntime:
         if self._busy and self._idle is not None:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
+    _bot_user_id: str | None = None  # set once auth.test has answered
+
+    async def reachable(self) -> bool:
+        """Can we talk to Slack's Web API? (auth.test once per process, retried until it works)
+
+        Bolt needs auth.test before it runs a listener; without this check an unreachable API would
+        make Bolt answer 500, which would wrongly look like our bug.
+        """
+        if self._bot_user_id is not None:
+            return True
+        try:
+            response = await self.client.auth_test()
+        except Exception as error:  # noqa: BLE001 - SlackApiError, aiohttp errors, timeouts alike
+            log.error("Slack Web API unreachable (auth.test: %s: %s)", error.__class__.__name__, error)
+            return False
+        self._bot_user_id = str(response.get("user_id") or "")
+        return True
+
     def lock_for(self, user_id: str) -> asyncio.Lock:
         """One person's messages are answered in order (a fast second tap waits for the first)."""
         lock = self._locks.get(user_id)

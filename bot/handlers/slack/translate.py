@@ -62,7 +62,9 @@ def from_message_event(event: dict[str, Any], team_id: str | None = None) -> Inb
     """A person's direct message to the bot. Edits, bot messages and channel messages are ignored."""
     if not isinstance(event, dict) or event.get("type") != "message":
         return None
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    if event.get("channel_type") != "im" or event.get("bot_id"):
+        return None
+    if event.get("subtype") not in (None, "file_share"):  # edits, deletions, joins: not something said
         return None
     user, channel = _str(event.get("user")), _str(event.get("channel"))
     text = event.get("text")
@@ -151,8 +153,9 @@ def from_block_action(body: dict[str, Any]) -> Click | None:
     channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
     channel_id = _str(channel.get("id")) or _str(container.get("channel_id"))
+    # a button tied to no dialog state (App Home, help, status, a reminder's "start" button) is a command
     inbound = Inbound(_address(user_id, channel_id, team), action=action, platform_identity=identity(user_id, team),
-                      command=action_id.startswith(HOME_ACTION))  # App Home buttons start things
+                      command=action.session_id is None and action_id != OPEN_FORM_ACTION)
     return Click(inbound, action_id, _str(body.get("trigger_id")), channel_id)
 
 
