@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.dialogs import checkin, status
+from bot.dialogs import checkin, export, status
 from bot.dialogs.catalogue_review import REVIEW_DIALOGS
 from bot.dialogs.catalogue_support import SUPPORT_DIALOGS
 from bot.dialogs.router import Command
 
-DIALOGS = (checkin.DIALOG, *REVIEW_DIALOGS, *SUPPORT_DIALOGS)
+DIALOGS = (checkin.DIALOG, export.DIALOG, *REVIEW_DIALOGS, *SUPPORT_DIALOGS)
 
 COMMANDS = (
     Command("status", "where your review stands and what's next", handler=status.status_command,
@@ -26,6 +26,7 @@ COMMANDS = (
     Command("appeal", "raise a concern or appeal about your review (9.1–9.5)", dialog_id="appeal"),
     Command("plan", "a support plan or improvement action plan (Annex 4)", dialog_id="support_plan",
             aliases=("support",)),
-    Command("export", "your Planning & Review Form as a document (10.2)", dialog_id="export"),
+    Command("export", "your Planning & Review Form as a document (10.2)", dialog_id="export",
+            handler=export.export_command),
     Command("help", "this list", handler=status.help_command, aliases=("hi", "hello", "hey", "menu", "?")),
 )

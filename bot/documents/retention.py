@@ -1,0 +1,160 @@
+"""Retention (Policy 10.3): forms are kept for the current review year and then 5 years, then deleted.
+
+``purge_due(app, dry_run=False)`` is what the scheduler runs nightly (and ``cadence purge``).
+
+The rule, where the policy leaves us to decide:
+* A review is past retention the day after its ``retain_until`` (set when the review is made;
+  when it is missing, bot.policy.deadlines.retain_until of the cycle year: 31 August Y+6).
+* Nobody's record disappears without HR hearing first. A review past retention is deleted only
+  once a ``retention_expiry`` notice about it was *sent* to HR at least ``NOTICE_DAYS`` (30) days
+  earlier. The reminders planner normally sends that notice ahead of the date; if no notice about
+  the review exists at all (planned, pending or sent), the purge queues one itself and waits.
+* A legal hold on the colleague (person.legal_hold) stops the purge of every review of theirs,
+  however old; releasing the hold lets the next run delete what is due.
+* "Everything under it": the review's meetings, preparation answers, objectives (with milestones
+  and progress), Co-op reflections, signatures, training needs, input requests, appeals,
+  reminders, and the support / improvement plans tied to it or made in its cycle (with their
+  actions, action reviews and signatures). Wellbeing check-ins are not part of the form (3.3)
+  and are not touched. The audit trail of who read the record stays (it is the access log);
+  the purge adds an anonymous tombstone: organisation, cycle year, the date kept until and the
+  number of rows deleted per table, with no name, email or record id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.policy.calendar import academic_year_label, academic_year_of
+from bot.policy.deadlines import retain_until
+from bot.policy.retention import RETENTION_CLAUSE, is_due_for_purge
+from store.models import Person, Review, Role
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from store.repo import Repo
+
+NOTICE_DAYS = 30  # our reading of 10.3: HR hears at least 30 days before a record is deleted
+NOTICE_KIND = "retention_expiry"
+
+
+@dataclass(frozen=True)
+class PurgeItem:
+    review_id: int
+    person_id: int
+    person_name: str
+    organisation_id: int
+    cycle_year: int
+    retain_until: date
+    reason: str
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PurgeReport:
+    today: date
+    dry_run: bool
+    purged: list[PurgeItem] = field(default_factory=list)  # deleted (or, in a dry run, would be)
+    held: list[PurgeItem] = field(default_factory=list)  # past retention, under a legal hold
+    waiting: list[PurgeItem] = field(default_factory=list)  # past retention, HR's notice not 30 days old
+    notices_queued: list[PurgeItem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "would delete" if self.dry_run else "deleted"
+        return (f"Retention purge on {self.today:%d %B %Y} (Policy 10.3): {verb} {len(self.purged)} review(s); "
+                f"{len(self.held)} kept under a legal hold; {len(self.waiting)} waiting for HR's "
+                f"{NOTICE_DAYS}-day notice ({len(self.notices_queued)} notice(s) queued now).")
+
+
+def effective_retain_until(review: Review, cycle_year: int) -> date:
+    return review.retain_until or retain_until(cycle_year)
+
+
+async def hr_recipients(repo: Repo, organisation_id: int) -> list[Person]:
+    """HR admins of the organisation, else of its trust (10.3: retention is HR's)."""
+    people = await repo.role_holders(Role.HR_ADMIN, organisation_id)
+    if people:
+        return people
+    org = await repo.organisation(organisation_id)
+    if org is not None and org.parent_id is not None:
+        return await repo.role_holders(Role.HR_ADMIN, org.parent_id)
+    return []
+
+
+async def purge_due(app: App, dry_run: bool = False, *, organisation_ids: list[int] | None = None,
+                    actor_id: int | None = None, channel: str = "system",
+                    identity: str = "cadence:scheduler") -> PurgeReport:
+    """Delete every review past retention whose HR notice is at least 30 days old, skipping legal holds.
+
+    ``organisation_ids`` limits the run (``cadence purge --as HR`` covers the HR admin's
+    organisations); the nightly scheduler run covers every organisation.
+    """
+    repo = app.repo
+    today = app.clock.today()
+    report = PurgeReport(today=today, dry_run=dry_run)
+    candidates = await repo.retention_candidates(today, today.year - 6)
+    ids = [r.id for r, _c, _p in candidates if r.id is not None]
+    notices: dict[int, list[Any]] = {}
+    for n in await repo.retention_notices(ids):
+        notices.setdefault(n.review_id, []).append(n)
+    for review, cycle, person in candidates:
+        assert review.id is not None and person.id is not None
+        if organisation_ids is not None and cycle.organisation_id not in organisation_ids:
+            continue
+        kept_until = effective_retain_until(review, cycle.year)
+        if not is_due_for_purge(kept_until, today):
+            continue
+        item = PurgeItem(review.id, person.id, person.name, cycle.organisation_id, cycle.year, kept_until, "")
+        if person.legal_hold:
+            report.held.append(_with(item, f"legal hold: {person.legal_hold_reason or 'no reason recorded'}"))
+            continue
+        mine = notices.get(review.id, [])
+        sent = sorted(n.sent_at.date() for n in mine if n.status == "sent" and n.sent_at is not None)
+        if sent and sent[0] <= today - timedelta(days=NOTICE_DAYS):
+            report.purged.append(_with(item, f"past retention since {kept_until:%d %B %Y}; HR told on "
+                                             f"{sent[0]:%d %B %Y}"))
+            continue
+        if not mine:
+            if not dry_run:
+                await _queue_notice(app, review, person, cycle.organisation_id, cycle.year, kept_until)
+            report.notices_queued.append(_with(item, "HR notice queued now"))
+        report.waiting.append(_with(item, f"HR notice {'sent on ' + format(sent[0], '%d %B %Y') if sent else 'not sent yet'}"))
+    if dry_run:
+        return report
+    done: list[PurgeItem] = []
+    for item in report.purged:
+        plans = [p.id for p in await repo.unlinked_plans_of(item.person_id)
+                 if p.id is not None and academic_year_of(p.created_at.date()) == item.cycle_year]
+        rows = await repo.purge_review(
+            item.review_id, extra_plan_ids=plans, actor_id=actor_id, channel=channel, actor_identity=identity,
+            tombstone={"organisation_id": item.organisation_id, "cycle_year": item.cycle_year,
+                       "retained_until": item.retain_until.isoformat(), "clause": RETENTION_CLAUSE})
+        done.append(_with(item, item.reason, rows))
+    report.purged = done
+    return report
+
+
+def _with(item: PurgeItem, reason: str, rows: dict[str, int] | None = None) -> PurgeItem:
+    return PurgeItem(item.review_id, item.person_id, item.person_name, item.organisation_id, item.cycle_year,
+                     item.retain_until, reason, rows or {})
+
+
+async def _queue_notice(app: App, review: Review, person: Person, organisation_id: int, cycle_year: int,
+                        kept_until: date) -> None:
+    delete_on = app.clock.today() + timedelta(days=NOTICE_DAYS)
+    for hr in await hr_recipients(app.repo, organisation_id):
+        assert hr.id is not None
+        await app.services.notifier.notify(
+            hr.id, f"Retention: a {academic_year_label(cycle_year)} form is due for deletion",
+            f"{person.name}'s Planning & Review Form for {academic_year_label(cycle_year)} was kept until "
+            f"{kept_until:%d %B %Y} (Policy 10.3). It will be deleted on or after {delete_on:%d %B %Y}. "
+            f"To keep it (for example for a claim), place a legal hold: cadence hold {person.email} "
+            "--reason \"...\" --as YOUR_EMAIL.",
+            kind=NOTICE_KIND, clause=RETENTION_CLAUSE, dedupe_key=f"retention_expiry:review:{review.id}:{hr.id}",
+            review_id=review.id, action="purge", subject_person_id=person.id)
+
+
+async def set_hold(repo: Repo, person_id: int, *, hold: bool, reason: str) -> Person | None:
+    """Place or release a legal hold (10.3); the caller has checked access and audits the change."""
+    return await repo.set_legal_hold(person_id, hold, reason if hold else "")
