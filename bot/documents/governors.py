@@ -12,8 +12,8 @@ Three sections, as 11.3 lists them, each with a table and a chart:
 Anonymity (11.3), our reading:
 * No name, email, job title or free text from any record appears: only counts.
 * Every count under 5 (zero included) is printed as "<5".
-* Where one small count could be worked out from the others and a total, the next smallest count
-  of that group is printed as a floor ("≥15"), so no small group can be recovered by subtraction.
+* Where a small count could be worked out from a printed total, the smallest other count of that
+  group is printed as a floor ("≥15"), so no small group can be recovered by subtraction.
 * Charts draw the printed values only: a "<5" bar is drawn empty with its label.
 """
 
@@ -51,14 +51,16 @@ def shown(n: int) -> str:
 
 
 def suppress(counts: dict[str, int], total_known: bool = True) -> dict[str, str]:
-    """Print a group of counts safely: small ones as "<5"; if exactly one is small and the total is
-    known, the next smallest is printed as a floor so the small one cannot be subtracted out."""
+    """Print a group of counts safely: small ones as "<5"; when the group's total is printed elsewhere
+    and any count is small, the smallest of the others is printed as a floor ("≥15") so the small
+    ones cannot be worked out by subtraction."""
     out = {k: shown(v) for k, v in counts.items()}
     small = [k for k, v in counts.items() if v < THRESHOLD]
-    if total_known and len(small) == 1 and len(counts) > 1:
+    if total_known and small and len(small) < len(counts):
         others = sorted((v, k) for k, v in counts.items() if k not in small)
         value, key = others[0]
-        out[key] = f"≥{(value // THRESHOLD) * THRESHOLD}"
+        # one step below the value, so "≥35" of 40 does not pin the rest at 0
+        out[key] = f"≥{max(THRESHOLD, ((value - 1) // THRESHOLD) * THRESHOLD)}"
     return out
 
 
@@ -164,8 +166,9 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
     effectiveness = Section("effectiveness", "(b) How effective it was", "11.3(b)", ("Measure", "Count"),
                             chart_title="Objective outcomes at the end of the year")
     effectiveness.rows.append(("Objectives set (6.4)", shown(len(objectives))))
-    effectiveness.add_group({f"Objectives {OUTCOME_LABELS[k]} (7.1)": v for k, v in outcomes.items()},
-                            total_known=False)
+    outcomes["none"] = len(objectives) - sum(outcomes.values())
+    effectiveness.add_group({**{f"Objectives {OUTCOME_LABELS[k]} (7.1)": v for k, v in outcomes.items()
+                                if k != "none"}, "Objectives with no end-of-year outcome yet": outcomes["none"]})
     expected = [r.eoy_performing_expected for r in reviews if r.eoy_performing_expected is not None]
     effectiveness.add_group({"Performing to the expected level (6.6)": sum(1 for e in expected if e),
                              "Not yet performing to the expected level": sum(1 for e in expected if not e)})
@@ -182,7 +185,7 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
                     chart_title="Training and development needs by category (8.1)")
     by_category = {f"({c}) {label}": sum(1 for t in training if t.category == c)
                    for c, label in TRAINING_CATEGORIES.items()}
-    needs.add_group(by_category, total_known=False)
+    needs.add_group(by_category)
     needs.rows.append(("All needs recorded", shown(len(training))))
     needs.add_group({"Essential to the role or objectives (8.4)": sum(1 for t in training if t.essential),
                      "Other needs": sum(1 for t in training if not t.essential)})
