@@ -130,6 +130,13 @@ async def test_files_a_reply_carries_are_uploaded_into_the_dm(slack: Slack) -> N
     [complete] = slack.api.called("files.completeUploadExternal")
     assert complete["channel_id"] == "D0JO"
     content = slack.api.uploads[new.pop()]
+    if content.startswith(b"PK"):  # the export dialog sends DOCX by default: read it as Word would
+        import io
+
+        import docx
+
+        content = "\n".join(c.text for t in docx.Document(io.BytesIO(content)).tables
+                            for r in t.rows for c in r.cells).encode()
     assert b"Jo Brown" in content
     assert "Planning & Review Form" in slack.api.text_of("D0JO")
     assert Attachment
