@@ -72,9 +72,9 @@ def steps(ctx: Ctx) -> list[Step]:
                         f"{COOP_GUIDANCE}.", PromptKind.LONG_TEXT, optional=True, clause="6.8",
                         label=f"Ways of Being Co-op: {way}", group="coop"))
     out += [
-        Step("reviewee_comments", REVIEWEE_COMMENTS, PromptKind.LONG_TEXT, optional=True, label=REVIEWEE_COMMENTS,
+        Step("reviewee_comments", REVIEWEE_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True, label=REVIEWEE_COMMENTS,
              group="comments"),
-        Step("reviewer_comments", REVIEWER_COMMENTS, PromptKind.LONG_TEXT, optional=True, label=REVIEWER_COMMENTS,
+        Step("reviewer_comments", REVIEWER_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True, label=REVIEWER_COMMENTS,
              group="comments"),
     ]
     for cat, description in TRAINING_CATEGORIES.items():

@@ -71,7 +71,7 @@ def steps(ctx: Ctx) -> list[Step]:
              group="notes"),
         Step("coop_dialogue", MIDYEAR_COOP_DIALOGUE, PromptKind.LONG_TEXT, optional=True, clause="6.8",
              label="Ways of Being Co-op dialogue", group="notes"),
-        Step("reviewee_comments", REVIEWEE_COMMENTS, PromptKind.LONG_TEXT, optional=True,
+        Step("reviewee_comments", REVIEWEE_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True,
              label="Reviewee comments", group="notes"),
     ]
     out.append(Step("confirm", lambda ctx: "Here's the mid-year review:\n" + summary(out, ctx.answers, ctx) +

@@ -20,6 +20,7 @@ from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy.deadlines import (
     form_completion_escalation,
     informal_resolution_deadline,
+    joiner_planning_deadline,
     prep_nudge_dates,
     reviewer_prep_date,
 )
@@ -116,6 +117,11 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
         window = _cal_date(meeting1_window, cal, year)
         text = ("Your reviewer books your planning meeting, with at least 5 days' notice" if as_colleague else
                 f"Book the planning meeting, with at least 5 days' notice: say schedule {name}")
+        start = colleague.person.start_date
+        if start is not None and window is not None and start > window.start:
+            # 3.5: a colleague joining part way has initial planning within three months of starting
+            return NextStep(text + " (joined part way through the year)", "3.5",
+                            joiner_planning_deadline(start).due, "reviewer")
         return NextStep(text, "5.3", window.end if window and window.end >= today else None, "reviewer")
     if review.stage == ReviewStage.OBJECTIVES_AGREED:
         window = _cal_date(midyear_window, cal, year)

@@ -104,6 +104,9 @@ async def test_status_says_what_comes_next_by_when_with_the_clause(demo_app: App
     assert "Next: Read and sign the objectives: say signoff (Policy Annex 1)" in alex
     priya = text_of(await say(PRIYA, "status"))
     assert "Your team's next steps" in priya
+    # Dana started on 5 October 2026: initial planning within three months (3.5)
+    assert "• Dana White (preparing): Book the planning meeting, with at least 5 days' notice: say schedule Dana " \
+           "(joined part way through the year) by Tue 05 Jan 2027 (Policy 3.5)" in priya
     assert "• Sam Patel (planning): Prepare with the reviewer's checklist for Tue 1 Dec 2026, 14:00: say prep Sam " \
            "by Fri 27 Nov 2026 (Policy Annex 2)" in priya
     assert "• Jo Brown (objectives agreed): Hold and record the mid-year review in the Spring term: say midyear Jo" \
