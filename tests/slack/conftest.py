@@ -70,6 +70,7 @@ class StandIn:
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    slow: dict[str, float] = field(default_factory=dict)  # method -> seconds to take answering
     acks: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -140,6 +141,8 @@ class StandIn:
                 params[key] = json.loads(params[key])
         self.calls.append(Call(method, params, request.headers.get("Authorization", "")))
         self._changed.set()
+        if method in self.slow:
+            await asyncio.sleep(self.slow[method])
         scripted = self.failures.get(method)
         if scripted:
             status, headers = scripted.pop(0)
@@ -213,6 +216,7 @@ class Slack:
     api: StandIn
     url: str
     http: ClientSession
+    ack_seconds: list[float] = field(default_factory=list)  # how long each HTTP answer took
     _events: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -222,8 +226,10 @@ class Slack:
     async def post(self, body: str, content_type: str = "application/json", *, signed: bool = True,
                    timestamp: int | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
         all_headers = {"Content-Type": content_type, **(sign(body, timestamp) if signed else {}), **(headers or {})}
+        started = time.monotonic()
         async with self.http.post(f"{self.url}/slack/events", data=body.encode(), headers=all_headers) as response:
             status, text = response.status, await response.text()
+        self.ack_seconds.append(time.monotonic() - started)
         await self.runtime.idle()
         return status, text
 

@@ -133,3 +133,18 @@ async def test_a_double_click_applies_the_answer_once(slack: Slack) -> None:
     async with slack.app.db.session() as s:
         session = (await s.exec(select(DialogSession).where(DialogSession.dialog_id == "checkin"))).one()
     assert session.state["answers"] == {"mood": 4} and session.state["history"] == ["mood"]
+
+
+async def test_slack_gets_its_acknowledgement_before_the_slow_work_is_done(slack: Slack) -> None:
+    """Slack's 3-second rule: ack first. Here every Web API call takes 1.5 s and a check-in start needs
+    users.info, conversations (none: the DM is known) and chat.postMessage, yet the 200 comes at once."""
+    slack.api.slow.update({"users.info": 1.5, "chat.postMessage": 1.5, "views.open": 1.5})
+    import time
+
+    started = time.monotonic()
+    assert await slack.say(SAM, "checkin") == 200
+    whole = time.monotonic() - started
+    assert slack.ack_seconds[-1] < 1.0 and whole >= 3.0
+    assert "How are you feeling" in slack.api.text_of(SAM_DM)
+    await slack.command(SAM, "status")
+    assert slack.ack_seconds[-1] < 1.0
