@@ -742,6 +742,13 @@ class Repo:
                 ConversationReference.person_id == person_id, ConversationReference.channel == channel))).first()
             return dict(row.reference) if row else None
 
+    async def delete_conversation_reference(self, person_id: int, channel: str) -> bool:
+        """Forget how to reach someone on a channel (they removed the app): reminders go another way."""
+        async with self.db.transaction() as s:
+            result = await s.execute(delete(ConversationReference).where(  # type: ignore[arg-type]
+                ConversationReference.person_id == person_id, ConversationReference.channel == channel))
+            return bool(result.rowcount)
+
     async def save_conversation_reference(self, person_id: int, channel: str, reference: dict[str, Any]) -> None:
         async with self.db.transaction() as s:
             row = (await s.exec(select(ConversationReference).where(

@@ -87,6 +87,7 @@ class Connector:
     uploads: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     throttle: int = 0  # answer the next N sends with 429
+    gone: set[str] = field(default_factory=set)  # conversations whose user removed the app (403)
     retry_after: str = "1"
     throttled: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -99,6 +100,10 @@ class Connector:
 
     def app(self) -> web.Application:
         async def send(request: web.Request) -> web.Response:
+            if request.match_info["conversation_id"] in self.gone:
+                return web.json_response({"error": {"code": "BotNotInConversationRoster",
+                                                    "message": "The bot is not part of the conversation roster."}},
+                                         status=403)
             if self.throttle > 0:
                 self.throttle -= 1
                 self.throttled += 1

@@ -292,3 +292,22 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date():
     assert retry_after_seconds({}) == 1.0
     assert retry_after_seconds({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0  # already past
     assert 0 < retry_after_seconds({"Retry-After": "Fri, 01 Jan 2100 00:00:00 GMT"})
+
+
+async def test_when_a_colleague_removes_the_app_reminders_stop_going_to_teams(bot_client, connector, teams_app):
+    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    deliverer = teams_app.channels["teams"]
+    await say(bot_client, connector, "hello")
+    assert await deliverer.can_reach(sam)
+    await say(bot_client, connector, kind="installationUpdate", action="remove")
+    assert not await deliverer.can_reach(sam)  # the dispatcher will use email instead
+
+
+async def test_a_403_from_teams_is_permanent_and_the_conversation_is_forgotten(bot_client, connector, teams_app):
+    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    await say(bot_client, connector, "hello")
+    connector.gone.add("a:sam-personal-chat")
+    with pytest.raises(DeliveryError) as raised:
+        await teams_app.channels["teams"].deliver(sam, Reply("Your check-in is due (Policy 3.3)."))
+    assert raised.value.permanent
+    assert not await teams_app.channels["teams"].can_reach(sam)

@@ -115,6 +115,13 @@ class CadenceTeamsBot(TeamsActivityHandler):
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._greet(turn_context)
 
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """The person removed the app: stop sending there, so the dispatcher uses another channel."""
+        person = await self.repo.person_by_teams_id(user_key(turn_context.activity))
+        if person is not None and person.id is not None:
+            await self.repo.delete_conversation_reference(person.id, CHANNEL)
+            log.info("teams: person %s removed the app; their conversation is forgotten", person.id)
+
     async def on_members_added_activity(self, members_added: list[ChannelAccount],
                                         turn_context: TurnContext) -> None:
         return None

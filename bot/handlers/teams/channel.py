@@ -6,7 +6,7 @@ reply. When the connector answers 429 the Deliverer waits for ``Retry-After`` (u
 :attr:`TeamsDeliverer.max_wait` seconds) and sends that activity again (throttle.py), so nothing is
 sent twice; if it is still throttled, or asked to wait longer, it raises
 ``DeliveryError(retry_after=...)`` and the dispatcher tries later. 403/404 (the app was removed,
-the conversation is gone) are permanent.
+the conversation is gone) are permanent and the stored conversation is forgotten.
 """
 
 from __future__ import annotations
@@ -77,6 +77,13 @@ class TeamsDeliverer:
         if status == 429:
             raise DeliveryError("Teams is throttling messages (429)",
                                 retry_after=retry_after_seconds(headers)) from failure
-        if status in (401, 403, 404):
-            raise DeliveryError(f"Teams refused the message ({status})", permanent=True) from failure
+        if status in (403, 404):
+            # the app was removed or the chat is gone: forget it, so can_reach says no and the
+            # dispatcher falls back to another channel (email) next time
+            await self.repo.delete_conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
+            raise DeliveryError(f"Teams refused the message ({status}); conversation forgotten",
+                                permanent=True) from failure
+        if status == 401:
+            raise DeliveryError("Teams refused the bot's credentials (401): check CADENCE_TEAMS_APP_ID and "
+                                "_PASSWORD", permanent=True) from failure
         raise DeliveryError(f"Teams connector error ({status})") from failure
