@@ -97,3 +97,13 @@ def test_a_form_longer_than_a_modal_says_the_rest_follows() -> None:
     view = blocks.modal_view(Reply("Lots", form=Form("f", "Survey", fields), session_id=1, revision=1), None)
     assert len(view["blocks"]) <= 100
     assert "more questions follow in the chat" in json.dumps(view)
+
+
+def test_a_choice_field_with_more_options_than_a_select_holds_lists_them_all() -> None:
+    many = tuple(Choice(str(i), f"Option {i}") for i in range(150))
+    view = blocks.modal_view(Reply("Pick", form=Form("f", "Pick", (FormField("pick", "Which?", PromptKind.CHOICE,
+                                                                              choices=many),)),
+                                   session_id=1, revision=1), None)
+    [field] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert field["element"]["type"] == "plain_text_input"
+    assert all(f"{i + 1}. Option {i}" in json.dumps(view) for i in range(150))

@@ -196,7 +196,7 @@ def modal_view(reply: Reply, channel_id: str | None) -> Block:
     blocks: list[Block] = []
     if len(form.title) > VIEW_TITLE:
         blocks.append({"type": "header", "text": _plain(form.title, HEADER_TEXT)})
-    blocks.extend(sections(reply.text)[:3])
+    blocks.extend(sections(reply.text)[:3])  # a form's lead-in is one line; the DM message carries it whole
     room = VIEW_BLOCKS - len(blocks) - 1
     shown: list[FormField] = []
     for field in form.fields:
@@ -243,6 +243,9 @@ def field_blocks(field: FormField) -> list[Block]:
             element = {"type": "number_input", "is_decimal_allowed": False}
             if field.initial:
                 element["initial_value"] = field.initial
+        case _ if len(options) > OPTIONS_PER_SELECT:  # too many for a select: a numbered list to answer from
+            before.extend(sections("\n".join(f"{i}. {c.label}" for i, c in enumerate(options, 1))))
+            element = {"type": "plain_text_input", "placeholder": _plain("The number or the name", OPTION_TEXT)}
         case _ if options:
             if any(len(c.label) > OPTION_TEXT for c in options):
                 before.extend(sections("\n".join(f"{i}. {c.label}" for i, c in enumerate(options, 1))))
@@ -251,7 +254,7 @@ def field_blocks(field: FormField) -> list[Block]:
                 opts = [(c.label, c.value) for c in options]
             element = {"type": "static_select",
                        "options": [{"text": _plain(text, OPTION_TEXT), "value": value}
-                                   for text, value in opts[:OPTIONS_PER_SELECT]]}
+                                   for text, value in opts]}
             initial = next((o for o in element["options"] if o["value"] == field.initial), None)
             if initial:
                 element["initial_option"] = initial
