@@ -70,7 +70,7 @@ async def test_bytes_that_are_not_utf8_are_refused(slack: Slack) -> None:
         assert response.status == 401
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
                         st.sampled_from(["type", "event", "user", "actions", "view", "team", "channel", "command",
