@@ -6,6 +6,7 @@ channel ``cli`` and the terminal's login name as the platform identity):
 | command | acts as | who may |
 |---|---|---|
 | ``export form EMAIL`` / ``export plan EMAIL`` | ``--as`` (default: EMAIL, the colleague's own copy, 10.2) | the colleague, their reviewer and line managers, the headteacher, HR, the executive leader |
+| ``export invite EMAIL -o FILE.ics`` | ``--as`` (default: EMAIL) | as for reading the record |
 | ``export subject EMAIL -o FILE.zip`` | ``--as`` (default: EMAIL) | the colleague or an HR admin of their organisation (10.1) |
 | ``report governors`` | ``--as`` (optional) | anonymised by construction (11.3): without ``--as`` it is a terminal operator's run; with it, the headteacher, HR, executive leader or a governor of the organisation |
 | ``overview --org`` | ``--as`` (required: it shows names) | the headteacher, HR admins and the executive leader of the organisation |
@@ -88,9 +89,15 @@ def run(work: Any) -> Any:
 
 
 def _format(fmt: str | None, out: Path) -> str:
-    if fmt:
-        return fmt.lower()
+    """--format wins; else the -o suffix; else DOCX. A clash (--format pdf -o x.docx) is refused."""
     suffix = out.suffix.lower().lstrip(".")
+    suffix = "md" if suffix == "markdown" else suffix
+    if fmt:
+        fmt = fmt.lower().lstrip(".")
+        if suffix in ("docx", "pdf", "md") and suffix != fmt:
+            raise CliProblem(f"--format {fmt} but the file is named {out.name}. Use a matching name, "
+                             f"for example -o {out.with_suffix('.' + fmt).name}.")
+        return fmt
     return suffix if suffix in ("docx", "pdf", "md") else "docx"
 
 
@@ -135,6 +142,24 @@ def export_plan_cmd(email: str = typer.Argument(..., help="The colleague's email
         actor = await actor_for(app, as_ or email)
         attachment = await export_plan(app.repo, actor, await subject_for(app, email), fmt=_format(fmt, out),
                                        plan_id=plan_id, channel=CHANNEL, identity=identity())
+        _write(out, attachment.content)
+        console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
+
+    run(work)
+
+
+@export_app.command("invite")
+def export_invite_cmd(email: str = typer.Argument(..., help="The colleague's email"),
+                      out: Path = typer.Option(..., "-o", "--output", help="The .ics to write"),
+                      meeting_id: int | None = typer.Option(None, "--meeting", help="A meeting number (default: next)"),
+                      as_: str | None = AS_OPTION) -> None:
+    """The calendar invite (ICS, Europe/London time) of the colleague's next review meeting (Policy 5.3)."""
+    from bot.documents.exports import export_invite
+
+    async def work(app: Any) -> None:
+        actor = await actor_for(app, as_ or email)
+        attachment = await export_invite(app.repo, actor, await subject_for(app, email), app.clock.now(),
+                                         meeting_id=meeting_id, channel=CHANNEL, identity=identity())
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
 

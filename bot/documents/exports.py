@@ -7,6 +7,8 @@ Slack and Teams upload and the console saves.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot import access
 from bot.documents.form import build_form, form_filename, load_form
 from bot.documents.plans import build_plan, load_plan, plan_filename
@@ -93,3 +95,40 @@ async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt:
                         channel=channel, identity=identity, detail={"document": chosen.kind, "format": fmt})
     title = "Improvement Action Plan" if chosen.kind == "improvement" else "Support Plan"
     return Attachment(plan_filename(data, fmt), content, MEDIA_TYPES[fmt], title=f"{title}: {data.colleague.name}")
+
+
+async def export_invite(repo: Repo, actor: PersonContext, subject_id: int, now: datetime, *,
+                        meeting_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
+    """The calendar invite (ICS, Europe/London) of a colleague's meeting: the one named, else the next
+    scheduled one of their current review (5.3, 5.4). Built by bot.documents.invites."""
+    from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
+    from bot.policy.meetings import MEETING_KIND_CLAUSES, meeting_kind_label
+
+    await access.authorise(repo, actor, "read_record", subject_id=subject_id, channel=channel, identity=identity)
+    person = await repo.person(subject_id)
+    name = person.name if person else "This colleague"
+    meetings = [m for review, _c in await repo.reviews_of(subject_id) for m in await repo.meetings_for(review.id)]  # type: ignore[arg-type]
+    if meeting_id is not None:
+        chosen = next((m for m in meetings if m.id == meeting_id), None)
+    else:
+        upcoming = sorted((m for m in meetings if m.status == "scheduled" and m.starts_at >= now),
+                          key=lambda m: m.starts_at)
+        chosen = upcoming[0] if upcoming else None
+    if chosen is None:
+        raise NothingToExport(f"{name} has no {'such' if meeting_id else 'upcoming'} meeting booked. "
+                              "Say schedule to book one with 5 days' notice (Policy 5.3).", "5.3")
+    review = await repo.review(chosen.review_id)
+    assert review is not None and person is not None
+    reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
+    organiser = reviewer or person
+    label = meeting_kind_label(chosen.kind)
+    ics = build_invite(Invite(
+        uid=chosen.ics_uid or f"cadence-meeting-{chosen.id}@cadence", start=chosen.starts_at, minutes=chosen.minutes,
+        summary=f"{label}: {person.name}" + (f" and {reviewer.name}" if reviewer else ""),
+        location=chosen.location, cancelled=chosen.status == "cancelled",
+        description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(chosen.kind, '5.3')}). Confidential (Policy 10.1).",
+        organizer=Invitee(organiser.name, organiser.email),
+        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now)
+    await access.record(repo, actor, "export", "meeting", record_id=chosen.id, subject_id=subject_id,
+                        channel=channel, identity=identity, detail={"document": "invite", "format": "ics"})
+    return Attachment(invite_filename(label, chosen.starts_at), ics, MEDIA_TYPES["ics"], title=f"{label} invite")

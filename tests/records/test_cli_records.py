@@ -108,6 +108,16 @@ def test_helen_sees_the_overview_and_governors_get_the_report(terminal, tmp_path
     assert result.exit_code == 1 and "Policy 11.3" in result.output
 
 
+def test_a_format_that_clashes_with_the_file_name_is_refused_before_anything_is_written(terminal, tmp_path):
+    result = terminal("export", "form", SAM, "--format", "pdf", "-o", "sam.docx")
+    assert result.exit_code == 1 and "-o sam.pdf" in result.output
+    assert not (tmp_path / "sam.docx").exists()
+    result = terminal("export", "form", SAM, "-o", "sam.pdf")  # the name alone decides
+    assert result.exit_code == 0 and (tmp_path / "sam.pdf").read_bytes().startswith(b"%PDF")
+    result = terminal("export", "invite", SAM, "-o", "next.ics")
+    assert result.exit_code == 1 and "no upcoming meeting booked" in result.output
+
+
 def test_subject_access_from_the_terminal(terminal, tmp_path):
     result = terminal("export", "subject", SAM, "-o", "sam.zip")
     assert result.exit_code == 0, result.output
