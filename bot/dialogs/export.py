@@ -88,7 +88,8 @@ async def produce(repo: Repo, person: PersonContext, subject_id: int, fmt: str, 
     except access.AccessDenied as denied:
         return [Reply(denied.message + " Say export for your own form.", clause=denied.clause)]
     except NothingToExport as missing:
-        return [Reply(missing.message, clause=missing.clause)]
+        hint = " To export a colleague's form, say “export” and their name." if subject_id == person.id else ""
+        return [Reply(missing.message + hint, clause=missing.clause)]
     return [Reply(_sent_text(person, subject_id, attachment, fmt), attachments=(attachment,), clause=CLAUSE)]
 
 

@@ -200,7 +200,7 @@ def chart(section: Section) -> bytes:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    labels = [label if len(label) <= 48 else label[:46] + "…" for label, _v in section.rows]
+    labels = [label if len(label) <= 62 else label[:60] + "…" for label, _v in section.rows]
     values = []
     for _label, v in section.rows:
         values.append(float(v.lstrip("≥")) if v != SMALL else 0.0)
