@@ -179,7 +179,9 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     if subject.id == person.id:
         review = await services.repo.current_review(person.id)
         if review is None:
-            return "You don't have a review in this cycle yet, so there's no agenda. Say status to see why."
+            hint = (" For a colleague you review, say “agenda NAME”."
+                    if await services.repo.reviews_by_reviewer(person.id) else " Say status to see why.")
+            return "You don't have a review in this cycle yet, so there's no agenda." + hint
         return {"review_id": review.id}
     review = await ensure_review(services, subject)
     if isinstance(review, str):

@@ -37,11 +37,12 @@ from bot.policy.meetings import (
     check_meeting,
     meeting_kind_label,
 )
-from store.models import Meeting, Review, ReviewStage
+from store.models import Meeting, Person, Review, ReviewStage
 from store.repo import PersonContext
 
 CLAUSE = "5.3"
 NEW = "new"
+CANCEL = "cancel:"
 KIND_CHOICES = tuple(Choice(k, meeting_kind_label(k)) for k in MEETING_KINDS)
 MAX_MINUTES = 8 * 60
 
@@ -63,14 +64,35 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
 
 def _existing(ctx: Ctx) -> tuple[Choice, ...]:
     rows = ctx.data.get("meetings", [])
-    return tuple(Choice(str(mid), f"Move the {meeting_kind_label(kind).lower()} on "
-                                  f"{when_label(datetime.fromisoformat(at))}") for mid, kind, at, _, _ in rows) + (
-        Choice(NEW, "Book a new meeting", "primary"),)
+    moves = tuple(Choice(str(mid), f"Move the {meeting_kind_label(kind).lower()} on "
+                                   f"{when_label(datetime.fromisoformat(at))}") for mid, kind, at, _, _ in rows)
+    cancels = tuple(Choice(f"{CANCEL}{mid}", f"Cancel the {meeting_kind_label(kind).lower()} on "
+                                             f"{when_label(datetime.fromisoformat(at))}") for mid, kind, at, _, _ in rows)
+    return moves + (Choice(NEW, "Book a new meeting", "primary"),) + cancels
 
 
 def _moving(ctx: Ctx) -> list[Any] | None:
     choice = ctx.answers.get("meeting")
     return next((m for m in ctx.data.get("meetings", []) if str(m[0]) == choice), None)
+
+
+def _cancelling(answers: dict[str, Any], data: dict[str, Any]) -> list[Any] | None:
+    choice = str(answers.get("meeting") or "")
+    if not choice.startswith(CANCEL):
+        return None
+    return next((m for m in data.get("meetings", []) if str(m[0]) == choice.removeprefix(CANCEL)), None)
+
+
+def _booking(ctx: Ctx) -> bool:
+    return _cancelling(ctx.answers, ctx.data) is None
+
+
+def _cancel_prompt(ctx: Ctx) -> str:
+    meeting = _cancelling(ctx.answers, ctx.data)
+    assert meeting is not None
+    name = ctx.subject.person.name.split(" ")[0] if ctx.subject else "your colleague"
+    return (f"Cancel the {meeting_kind_label(meeting[1]).lower()} on {when_label(datetime.fromisoformat(meeting[2]))} "
+            f"and let {name} know? A new date needs 5 days' notice again (Policy 5.3).")
 
 
 def _intro(ctx: Ctx) -> str:
@@ -98,16 +120,20 @@ def _check_location(value: Any, ctx: Ctx) -> str | None:
 STEPS = (
     Step("meeting", "Book a new meeting, or move one that's already booked (Policy 5.8)?", PromptKind.CHOICE,
          _existing, when=lambda ctx: bool(ctx.data.get("meetings")), clause="5.8"),
+    Step("cancel", _cancel_prompt, PromptKind.CONFIRM, (Choice("confirm", "Cancel it", "danger"),
+                                                        Choice("change", "Go back")),
+         when=lambda ctx: not _booking(ctx), clause="5.8"),
     Step("kind", "Which meeting is it?", PromptKind.CHOICE, KIND_CHOICES,
-         when=lambda ctx: _moving(ctx) is None, clause="3.2",
+         when=lambda ctx: _booking(ctx) and _moving(ctx) is None, clause="3.2",
          help="A planning meeting may be split in two with everyone's agreement (Policy 5.7)."),
     Step("minutes", f"How long will it be, in minutes? At least {MIN_MEETING_MINUTES} (Policy 5.4).",
-         PromptKind.NUMBER, validate=_check_minutes, clause="5.4", label="Length (minutes)"),
+         PromptKind.NUMBER, validate=_check_minutes, clause="5.4", label="Length (minutes)", when=_booking),
     Step("location", "Where will you meet? Choose a quiet, confidential place free from interruptions "
          "(Policy 5.4).", PromptKind.SHORT_TEXT, validate=_check_location, clause="5.4", label="Location",
-         max_length=300),
+         max_length=300, when=_booking),
     Step("when", "What date and time? Give at least 5 days' notice, within working hours, for example "
-         "14/12/2026 10:00 (Policy 5.3).", PromptKind.DATETIME, clause=CLAUSE, label="Date and time"),
+         "14/12/2026 10:00 (Policy 5.3).", PromptKind.DATETIME, clause=CLAUSE, label="Date and time",
+         when=_booking),
 )
 
 
@@ -116,6 +142,9 @@ async def complete(run: Run) -> list[Reply]:
     subject = subject_of(run)
     review = await repo.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
+    cancelling = _cancelling(run.answers, run.data)
+    if cancelling is not None:
+        return await _cancel(run, review, int(cancelling[0]))
     start = datetime.fromisoformat(run.answers["when"]).replace(tzinfo=ZoneInfo(LOCAL_TZ))
     minutes = int(run.answers["minutes"])
     now = services.clock.now()
@@ -160,14 +189,7 @@ async def complete(run: Run) -> list[Reply]:
         f"You have at least 5 days' notice to prepare (Policy 5.3).{prep_hint}",
         kind="meeting_notice", clause=CLAUSE, dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}",
         review_id=review.id, action="agenda", subject_person_id=subject.id)
-    ics = build_invite(Invite(uid=meeting.ics_uid or f"cadence-meeting-{meeting.id}@cadence", start=start,
-                              minutes=minutes, summary=f"{label}: {subject.person.name} and {reviewer.name}",
-                              location=meeting.location,
-                              description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(meeting.kind, '5.3')}). "
-                                          "Confidential (Policy 10.1).",
-                              organizer=Invitee(reviewer.name, reviewer.email),
-                              attendees=(Invitee(subject.person.name, subject.person.email),),
-                              sequence=sequence), now)
+    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now)
     files = Capabilities.for_channel(run.channel).files
     attachments = (Attachment(invite_filename(label, start), ics, "text/calendar", f"{label} invite"),) if files else ()
     invite_note = " The calendar invite is attached." if files else ""
@@ -175,6 +197,45 @@ async def complete(run: Run) -> list[Reply]:
                   f"{meeting.location}. I've let {first_name(subject.person)} know (Policy 5.3).{invite_note} "
                   f"Next: say “prep {first_name(subject.person)}” to prepare with the reviewer's checklist.",
                   clause=CLAUSE, attachments=attachments)]
+
+
+def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence: int, *, cancelled: bool = False
+            ) -> Invite:
+    label = meeting_kind_label(meeting.kind)
+    return Invite(uid=meeting.ics_uid or f"cadence-meeting-{meeting.id}@cadence", start=meeting.starts_at,
+                  minutes=meeting.minutes, summary=f"{label}: {subject.person.name} and {reviewer.name}",
+                  location=meeting.location, description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(meeting.kind, '5.3')}). "
+                                                         "Confidential (Policy 10.1).",
+                  organizer=Invitee(reviewer.name, reviewer.email),
+                  attendees=(Invitee(subject.person.name, subject.person.email),), sequence=sequence,
+                  cancelled=cancelled)
+
+
+async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
+    """Cancel a booked meeting (5.8): the colleague is told and the calendar entry withdrawn."""
+    services, repo = run.services, run.services.repo
+    subject = subject_of(run)
+    meeting = await repo.meeting(meeting_id)
+    assert meeting is not None
+    now = services.clock.now()
+    meeting.status = "cancelled"
+    meeting = await repo.save(Meeting.model_validate(meeting))
+    await audit_change(run, "meeting", meeting.id, subject.id, {"cancelled": True,
+                                                                "starts_at": meeting.starts_at.isoformat()})
+    label, when = meeting_kind_label(meeting.kind), when_label(meeting.starts_at)
+    await services.notifier.notify(
+        subject.id, f"{label} on {when} cancelled",
+        f"{run.person.person.name} has cancelled your {label.lower()} on {when}. They'll book a new time with at "
+        "least 5 days' notice (Policy 5.3, 5.8).", kind="meeting_notice", clause="5.8",
+        dedupe_key=f"meeting:{meeting.id}:cancelled", review_id=review.id, subject_person_id=subject.id)
+    sequence = max(1, int((now - meeting.scheduled_at).total_seconds() // 60) + 1)
+    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now)
+    files = Capabilities.for_channel(run.channel).files
+    attachments = (Attachment(invite_filename(label, meeting.starts_at), ics, "text/calendar",
+                              f"{label} cancellation"),) if files else ()
+    return [Reply(f"Cancelled the {label.lower()} with {subject.person.name} on {when}, and let "
+                  f"{first_name(subject.person)} know (Policy 5.8). Say “schedule {first_name(subject.person)}” "
+                  "to book a new time.", clause="5.8", attachments=attachments)]
 
 
 DIALOG = Dialog(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.dialogs.agenda import AgendaFacts, build_agenda
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS, REVIEWER_CHECKLIST
-from tests.dialogs.review.conftest import ALEX, CHRIS, JO, MARK, PRIYA, SAM, Say, person_id, text_of
+from tests.dialogs.review.conftest import ALEX, CHRIS, HELEN, JO, MARK, PRIYA, SAM, Say, person_id, text_of
 
 
 async def test_priya_prepares_for_jo_and_asks_mark_for_input_which_reaches_the_agenda(demo_app: App, say: Say) -> None:
@@ -119,3 +119,7 @@ async def test_status_says_what_comes_next_by_when_with_the_clause(demo_app: App
     one = text_of(await say(MARK, "status chris"))
     assert one.startswith("Chris Wood") and "Their preparation: 0 of 23" in one
     assert "only see the reviews of colleagues you review" in text_of(await say(CHRIS, f"status {SAM}"))
+
+
+async def test_a_headteacher_without_a_review_of_her_own_is_pointed_to_agenda_name(say: Say) -> None:
+    assert "agenda NAME" in text_of(await say(HELEN, "agenda"))

@@ -87,3 +87,22 @@ async def test_only_the_reviewer_may_book(say: Say) -> None:
     assert "no colleagues to review" in text_of(await say(SAM, "schedule"))
     assert "only do that for colleagues you review" in text_of(await say(SAM, f"schedule {JO}"))
 
+
+
+async def test_cancelling_a_meeting_tells_the_colleague_and_withdraws_the_invite(demo_app: App, say: Say) -> None:
+    sam = await person_id(demo_app, SAM)
+    choices = (await say(PRIYA, "schedule sam"))[-1].choices
+    assert [c.label for c in choices] == ["Move the planning & review meeting on Tue 1 Dec 2026, 14:00",
+                                          "Book a new meeting",
+                                          "Cancel the planning & review meeting on Tue 1 Dec 2026, 14:00"]
+    assert "let Sam know" in text_of(await say(PRIYA, "3"))
+    done = await say(PRIYA, "confirm")
+    assert "Cancelled the planning & review meeting with Sam Patel on Tue 1 Dec 2026, 14:00" in done[0].text
+    [event] = Calendar.from_ical(done[0].attachments[0].content).walk("VEVENT")
+    assert str(event["status"]) == "CANCELLED"
+    review = await demo_app.repo.current_review(sam)
+    [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    assert meeting.status == "cancelled"
+    [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == sam and r.kind == "meeting_notice"]
+    assert "cancelled" in notice.body and notice.clause == "5.8"
+    assert "Book the planning meeting" in text_of(await say(PRIYA, "status"))
