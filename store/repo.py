@@ -806,6 +806,229 @@ class Repo:
                  .order_by(Reminder.due_at).limit(limit))
             return list((await s.exec(q)).all())
 
+    async def reminder(self, reminder_id: int) -> Reminder | None:
+        async with self.db.session() as s:
+            return await s.get(Reminder, reminder_id)
+
+    async def reminders_by_keys(self, keys: Sequence[str]) -> dict[str, Reminder]:
+        if not keys:
+            return {}
+        async with self.db.session() as s:
+            rows = (await s.exec(select(Reminder).where(Reminder.dedupe_key.in_(list(keys))))).all()  # type: ignore[attr-defined]
+            return {r.dedupe_key: r for r in rows}
+
+    async def pending_planned(self, *, review_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
+                              key_prefix: str = "") -> list[Reminder]:
+        """Pending planner rows of one scope: reviews (by review_id), people (by subject) or a key prefix."""
+        async with self.db.session() as s:
+            q = select(Reminder).where(Reminder.status == "pending")
+            if review_ids:
+                q = q.where(Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
+                            Reminder.dedupe_key.like("plan:review:%"))  # type: ignore[attr-defined]
+            elif person_ids:
+                q = q.where(Reminder.subject_person_id.in_(list(person_ids)),  # type: ignore[union-attr]
+                            Reminder.dedupe_key.like("plan:person:%"))  # type: ignore[attr-defined]
+            elif key_prefix:
+                q = q.where(Reminder.dedupe_key.like(key_prefix.replace("%", "") + "%"))  # type: ignore[attr-defined]
+            else:
+                return []
+            return list((await s.exec(q)).all())
+
+    async def apply_plan(self, inserts: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]],
+                         reactivate: Sequence[tuple[int, dict[str, Any]]], cancel_ids: Sequence[int]) -> None:
+        """One planning batch in one transaction. Inserts skip keys another worker just inserted;
+        updates and cancels touch only rows still pending (a claimed row is left to its worker)."""
+        async with self.db.transaction() as s:
+            if inserts:
+                insert_fn = _dialect_insert(self.db)
+                await s.execute(insert_fn(Reminder).values(list(inserts))
+                                .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+            for rid, values in updates:
+                await s.execute(update(Reminder).where(Reminder.id == rid, Reminder.status == "pending")  # type: ignore[call-overload]
+                                .values(values))
+            for rid, values in reactivate:
+                await s.execute(update(Reminder).where(Reminder.id == rid, Reminder.status == "cancelled")  # type: ignore[call-overload]
+                                .values({**values, "status": "pending", "attempts": 0, "last_error": ""}))
+            if cancel_ids:
+                await s.execute(update(Reminder)  # type: ignore[call-overload]
+                                .where(Reminder.id.in_(list(cancel_ids)), Reminder.status == "pending")  # type: ignore[union-attr]
+                                .values(status="cancelled"))
+
+    async def release_expired_leases(self, now: datetime) -> int:
+        """A crashed worker's claimed rows go back to pending when their lease ends."""
+        async with self.db.transaction() as s:
+            result = await s.execute(update(Reminder)  # type: ignore[call-overload]
+                                     .where(Reminder.status == "claimed", Reminder.lease_until < now)  # type: ignore[operator]
+                                     .values(status="pending", claimed_by="", lease_until=None))
+            return int(result.rowcount or 0)
+
+    async def claim_due(self, worker: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+        """Claim up to ``limit`` due rows for ``worker``, atomically.
+
+        One UPDATE ... WHERE status='pending' AND id IN (SELECT ... LIMIT n) RETURNING: on PostgreSQL
+        the inner SELECT takes FOR UPDATE SKIP LOCKED so concurrent workers take disjoint rows; on
+        SQLite the single statement runs under the database write lock, and the status check in the
+        outer WHERE makes a row claimed by another worker in between simply not match.
+        """
+        due = (select(Reminder.id).where(Reminder.status == "pending", Reminder.due_at <= now)  # type: ignore[arg-type]
+               .order_by(Reminder.due_at, Reminder.id).limit(limit))  # type: ignore[arg-type]
+        if self.db.is_postgres:
+            due = due.with_for_update(skip_locked=True)
+        stmt = (update(Reminder)  # type: ignore[call-overload]
+                .where(Reminder.status == "pending", Reminder.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+                .values(status="claimed", claimed_by=worker, lease_until=lease_until)
+                .returning(Reminder.id))
+        async with self.db.transaction() as s:
+            ids = [row[0] for row in (await s.execute(stmt)).all()]
+            if not ids:
+                return []
+            rows = (await s.exec(select(Reminder).where(Reminder.id.in_(ids)))).all()  # type: ignore[union-attr]
+            return sorted(rows, key=lambda r: (r.due_at, r.id or 0))
+
+    async def finish_claim(self, reminder_id: int, worker: str, values: dict[str, Any]) -> bool:
+        """Write the outcome of a claimed row, only if this worker still holds it."""
+        async with self.db.transaction() as s:
+            result = await s.execute(update(Reminder)  # type: ignore[call-overload]
+                                     .where(Reminder.id == reminder_id, Reminder.status == "claimed",
+                                            Reminder.claimed_by == worker)
+                                     .values({"claimed_by": "", "lease_until": None, **values}))
+            return bool(result.rowcount == 1)
+
+    async def reminders_due_between(self, start: datetime, end: datetime, status: str = "pending",
+                                    limit: int = 10000) -> list[Reminder]:
+        async with self.db.session() as s:
+            q = (select(Reminder).where(Reminder.status == status, Reminder.due_at >= start,  # type: ignore[arg-type]
+                                        Reminder.due_at <= end)  # type: ignore[arg-type]
+                 .order_by(Reminder.due_at).limit(limit))
+            return list((await s.exec(q)).all())
+
+    # planning reads, each one batch at a time (keyset pagination: no whole-table loads)
+
+    async def review_batch(self, after_id: int, limit: int) -> list[tuple[Review, Cycle]]:
+        async with self.db.session() as s:
+            q = (select(Review, Cycle).join(Cycle, Cycle.id == Review.cycle_id)
+                 .where(Review.id > after_id).order_by(Review.id).limit(limit))  # type: ignore[operator]
+            return [(r, c) for r, c in (await s.exec(q)).all()]
+
+    async def person_batch(self, after_id: int, limit: int) -> list[Person]:
+        async with self.db.session() as s:
+            q = select(Person).where(Person.id > after_id).order_by(Person.id).limit(limit)  # type: ignore[operator]
+            return list((await s.exec(q)).all())
+
+    async def meetings_of_reviews(self, review_ids: Sequence[int]) -> dict[int, list[Meeting]]:
+        out: dict[int, list[Meeting]] = {}
+        if review_ids:
+            async with self.db.session() as s:
+                q = select(Meeting).where(Meeting.review_id.in_(list(review_ids))).order_by(Meeting.starts_at)  # type: ignore[attr-defined]
+                for m in (await s.exec(q)).all():
+                    out.setdefault(m.review_id, []).append(m)
+        return out
+
+    async def answer_counts(self, review_ids: Sequence[int], side: str) -> dict[int, int]:
+        if not review_ids:
+            return {}
+        async with self.db.session() as s:
+            q = (select(PreparationAnswer.review_id, func.count())
+                 .where(PreparationAnswer.review_id.in_(list(review_ids)), PreparationAnswer.side == side,  # type: ignore[attr-defined]
+                        PreparationAnswer.answer != "")
+                 .group_by(PreparationAnswer.review_id))
+            return {rid: int(n) for rid, n in (await s.exec(q)).all()}
+
+    async def review_signature_parts(self, review_ids: Sequence[int]) -> dict[int, set[tuple[str, str]]]:
+        out: dict[int, set[tuple[str, str]]] = {}
+        if review_ids:
+            async with self.db.session() as s:
+                q = select(Signature.subject_id, Signature.part, Signature.role).where(
+                    Signature.subject_type == "review", Signature.subject_id.in_(list(review_ids)))  # type: ignore[attr-defined]
+                for sid, part, role in (await s.exec(q)).all():
+                    out.setdefault(sid, set()).add((part, role))
+        return out
+
+    async def appeals_of_reviews(self, review_ids: Sequence[int]) -> dict[int, list[Appeal]]:
+        out: dict[int, list[Appeal]] = {}
+        if review_ids:
+            async with self.db.session() as s:
+                for a in (await s.exec(select(Appeal).where(Appeal.review_id.in_(list(review_ids))))).all():  # type: ignore[attr-defined]
+                    out.setdefault(a.review_id, []).append(a)
+        return out
+
+    async def lead_managers(self, person_ids: Sequence[int]) -> dict[int, int]:
+        """report id -> lead line manager id (the lead, else any manager: 4.1)."""
+        out: dict[int, int] = {}
+        if person_ids:
+            async with self.db.session() as s:
+                q = (select(LineManagement).where(LineManagement.report_id.in_(list(person_ids)))  # type: ignore[attr-defined]
+                     .order_by(LineManagement.is_lead.desc(), LineManagement.id))  # type: ignore[attr-defined]
+                for lm in (await s.exec(q)).all():
+                    out.setdefault(lm.report_id, lm.manager_id)
+        return out
+
+    async def cycle_rows_of(self, person_ids: Sequence[int]) -> list[tuple[Review, int, list[str]]]:
+        """(review, cycle year, kinds of live meetings) for each review of these colleagues."""
+        if not person_ids:
+            return []
+        async with self.db.session() as s:
+            q = (select(Review, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
+                 .where(Review.colleague_id.in_(list(person_ids))))  # type: ignore[attr-defined]
+            rows = [(r, y) for r, y in (await s.exec(q)).all()]
+            ids = [r.id for r, _ in rows]
+            kinds: dict[int, list[str]] = {}
+            if ids:
+                mq = select(Meeting.review_id, Meeting.kind).where(
+                    Meeting.review_id.in_(ids), Meeting.status.in_(["scheduled", "held"]))  # type: ignore[attr-defined]
+                for rid, kind in (await s.exec(mq)).all():
+                    kinds.setdefault(rid, []).append(kind)
+            return [(r, y, kinds.get(r.id or 0, [])) for r, y in rows]
+
+    async def last_checkins(self, person_ids: Sequence[int]) -> dict[int, datetime]:
+        if not person_ids:
+            return {}
+        async with self.db.session() as s:
+            q = (select(CheckIn.person_id, func.max(CheckIn.created_at))
+                 .where(CheckIn.person_id.in_(list(person_ids))).group_by(CheckIn.person_id))  # type: ignore[attr-defined]
+            out: dict[int, datetime] = {}
+            for pid, at in (await s.exec(q)).all():
+                if isinstance(at, str):
+                    at = datetime.fromisoformat(at)
+                if at is not None:
+                    out[pid] = at if at.tzinfo else at.replace(tzinfo=UTC)
+            return out
+
+    async def plans_of(self, person_ids: Sequence[int]) -> list[tuple[SupportPlan, list[PlanAction], list[PlanActionReview]]]:
+        if not person_ids:
+            return []
+        async with self.db.session() as s:
+            plans = (await s.exec(select(SupportPlan).where(SupportPlan.colleague_id.in_(list(person_ids))))).all()  # type: ignore[attr-defined]
+            if not plans:
+                return []
+            actions = (await s.exec(select(PlanAction).where(
+                PlanAction.plan_id.in_([p.id for p in plans])))).all()  # type: ignore[attr-defined]
+            reviews = (await s.exec(select(PlanActionReview).where(
+                PlanActionReview.action_id.in_([a.id for a in actions])))).all() if actions else []  # type: ignore[attr-defined]
+            return [(p, [a for a in actions if a.plan_id == p.id],
+                     [r for r in reviews if any(a.id == r.action_id and a.plan_id == p.id for a in actions)])
+                    for p in plans]
+
+    async def role_grants(self) -> list[RoleGrant]:
+        """Every role grant (a few per organisation, not per colleague)."""
+        async with self.db.session() as s:
+            return list((await s.exec(select(RoleGrant))).all())
+
+    async def delegated_statements(self, organisation_id: int) -> list[tuple[int, int, str, str]]:
+        """(cycle year, review id, colleague name, reviewer name) of planning statements written by
+        delegated reviewers in one organisation (4.4)."""
+        from sqlalchemy.orm import aliased
+
+        colleague, reviewer = aliased(Person), aliased(Person)
+        async with self.db.session() as s:
+            q = (select(Cycle.year, Review.id, colleague.name, reviewer.name)
+                 .join(Cycle, Cycle.id == Review.cycle_id)
+                 .join(colleague, colleague.id == Review.colleague_id)
+                 .join(reviewer, reviewer.id == Review.reviewer_id)
+                 .where(Cycle.organisation_id == organisation_id, Review.delegated == True,  # noqa: E712
+                        Review.planning_submitted_at.is_not(None)))  # type: ignore[union-attr]
+            return [(y, rid, cn, rn) for y, rid, cn, rn in (await s.exec(q)).all()]
+
     # --- audit ----------------------------------------------------------------------------
 
     async def audit(self, *, actor_id: int | None, action: str, record_type: str, record_id: int | None = None,
@@ -1013,6 +1236,16 @@ class Repo:
                                         Reminder.status.in_(("pending", "claimed", "failed")))  # type: ignore[attr-defined]
                  .order_by(Reminder.due_at))
             return list((await s.exec(q)).all())
+
+
+def _dialect_insert(db: Database) -> Any:
+    if db.is_postgres:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def as_date(value: str) -> date:

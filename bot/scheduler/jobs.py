@@ -1,11 +1,75 @@
-"""APScheduler jobs inside ``cadence serve`` (filled by the reminders work)."""
+"""APScheduler jobs inside ``cadence serve``: dispatch tick, nightly planning, nightly purge.
+
+Several workers may run these at once on one database: the dispatcher claims rows atomically
+(no double delivery), planning is an idempotent upsert by dedupe key, and the purge is the
+records helper's (``bot.documents.retention.purge_due``), which must be idempotent too.
+Misfires are coalesced: a worker that was asleep runs a missed job once, not once per miss.
+"""
 
 from __future__ import annotations
 
+import importlib
+import logging
 from typing import Any
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.app import App
+from bot.scheduler.dispatcher import Dispatcher
+from bot.scheduler.planner import Planner
+
+log = logging.getLogger(__name__)
+
+PLANNING_AT = {"hour": 1, "minute": 30}  # nightly, Europe/London by default
+PURGE_AT = {"hour": 2, "minute": 15}
 
 
-def start_scheduler(app: App) -> Any:
-    return None
+async def dispatch_job(app: App, dispatcher: Dispatcher) -> None:
+    try:
+        stats = await dispatcher.tick()
+        if stats.claimed:
+            log.info("dispatch: %s", {k: v for k, v in vars(stats).items() if k != "sent_ids"})
+    except Exception:  # noqa: BLE001 - the next tick tries again; never kill the scheduler
+        log.exception("dispatch tick failed")
+
+
+async def planning_job(app: App) -> None:
+    try:
+        await Planner(app).run()
+    except Exception:  # noqa: BLE001
+        log.exception("planning pass failed")
+
+
+async def purge_job(app: App) -> None:
+    """Call the records helper's retention purge (Policy 10.3) if it is installed."""
+    try:
+        module = importlib.import_module("bot.documents.retention")
+    except ImportError:
+        log.warning("retention purge skipped: bot.documents.retention is not installed (Policy 10.3)")
+        return
+    purge = getattr(module, "purge_due", None)
+    if purge is None:
+        log.warning("retention purge skipped: bot.documents.retention has no purge_due(app) (Policy 10.3)")
+        return
+    try:
+        result = purge(app)
+        if hasattr(result, "__await__"):
+            result = await result
+        log.info("retention purge: %s", result)
+    except Exception:  # noqa: BLE001
+        log.exception("retention purge failed")
+
+
+def start_scheduler(app: App, *, start: bool = True) -> Any:
+    """Build (and start) the AsyncIOScheduler of ``cadence serve``; returns it."""
+    tz = app.settings.timezone
+    scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,
+                                                            "misfire_grace_time": 3600})
+    dispatcher = Dispatcher(app)
+    scheduler.add_job(dispatch_job, "interval", seconds=max(1, app.settings.dispatch_interval_seconds),
+                      args=(app, dispatcher), id="dispatch", replace_existing=True)
+    scheduler.add_job(planning_job, "cron", args=(app,), id="planning", replace_existing=True, **PLANNING_AT)
+    scheduler.add_job(purge_job, "cron", args=(app,), id="retention_purge", replace_existing=True, **PURGE_AT)
+    if start:
+        scheduler.start()
+    return scheduler

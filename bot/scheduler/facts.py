@@ -1,0 +1,207 @@
+"""Reads the store one batch at a time and turns rows into the plain facts of bot.scheduler.rules.
+
+Shared by the planner (which writes the outbox) and ``cadence simulate`` (which only prints).
+Nothing here loads a whole table: reviews and people are read in keyset-paginated batches, and
+per batch only the meetings, answers, signatures, appeals, managers, check-ins and plans of that
+batch. Organisations and role grants (a few per organisation) are read once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.policy.eligibility import RosterFacts, eligibility
+from bot.scheduler import rules
+from bot.scheduler.rules import (
+    AppealFacts,
+    CycleStatus,
+    MeetingFacts,
+    OrgFacts,
+    PersonFacts,
+    PlanFacts,
+    Planned,
+    ReviewFacts,
+    Span,
+    StatementFacts,
+)
+from store.models import Organisation, Person
+
+HEAD_ROLES = ("headteacher", "executive_leader")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Reminders planned for one scope, with what identifies the scope's existing rows."""
+
+    scope: str  # "reviews" | "people" | "org"
+    planned: list[Planned]
+    review_ids: tuple[int, ...] = ()
+    person_ids: tuple[int, ...] = ()
+    key_prefix: str = ""
+
+
+def is_enrolled(p: Person) -> bool:
+    """Policy 1.1 / 1.2 through bot.policy.eligibility; leavers (inactive) get nothing either."""
+    if not p.active:
+        return False
+    return eligibility(RosterFacts(employment_type=p.employment_type, extended_agency=p.extended_agency,
+                                   on_induction=p.on_induction, in_capability=p.in_capability,
+                                   start_date=p.start_date, contract_end=p.contract_end)).enrolled
+
+
+class FactSource:
+    def __init__(self, app: Any, batch_size: int = 500) -> None:
+        self.app = app
+        self.repo = app.repo
+        self.batch_size = batch_size
+        self.orgs: dict[int, OrgFacts] = {}
+        self._org_rows: dict[int, Organisation] = {}
+        self._heads: set[int] = set()
+
+    async def load_orgs(self) -> None:
+        rows = await self.repo.organisations()
+        self._org_rows = {o.id: o for o in rows if o.id is not None}
+        direct: dict[int, dict[str, list[int]]] = {}
+        for g in await self.repo.role_grants():
+            direct.setdefault(g.organisation_id, {}).setdefault(g.role, []).append(g.person_id)
+            if g.role in HEAD_ROLES:
+                self._heads.add(g.person_id)
+        services = self.app.services
+        tz = self.app.settings.timezone
+        for oid, o in self._org_rows.items():
+            holders: dict[str, tuple[int, ...]] = {}
+            roles = {r for d in direct.values() for r in d}
+            for role in roles:
+                cursor: Organisation | None = o
+                seen: set[int] = set()
+                while cursor is not None and cursor.id not in seen:
+                    seen.add(cursor.id)  # type: ignore[arg-type]
+                    found = direct.get(cursor.id, {}).get(role)  # type: ignore[arg-type]
+                    if found:
+                        holders[role] = tuple(sorted(found))
+                        break
+                    cursor = self._org_rows.get(cursor.parent_id) if cursor.parent_id else None
+            self.orgs[oid] = OrgFacts(id=oid, name=o.name, kind=o.kind, calendar=services.calendar_for(o.calendar_name),
+                                      workdays=services.workdays_for(o.calendar_name), holders=holders, tz=tz)
+
+    def top_org_ids(self) -> list[int]:
+        """The Trust (11.1 is the Trust's policy): organisations of kind trust, else those with no parent."""
+        trust = [oid for oid, o in self._org_rows.items() if o.kind == "trust"]
+        return trust or [oid for oid, o in self._org_rows.items() if o.parent_id is None]
+
+    def person_facts(self, p: Person, lead: int | None) -> PersonFacts:
+        assert p.id is not None
+        return PersonFacts(id=p.id, name=p.name, org_id=p.organisation_id, eligible=is_enrolled(p),
+                           start_date=p.start_date, last_day=p.last_day, leave_start=p.leave_start,
+                           leadership_role=p.leadership_role, checkin_cadence=p.checkin_cadence,
+                           legal_hold=p.legal_hold, lead_manager_id=lead,
+                           reports_to_head=lead is not None and lead in self._heads)
+
+    # --- batches --------------------------------------------------------------------------
+
+    async def review_batches(self) -> AsyncIterator[Batch]:
+        after = 0
+        while True:
+            rows = await self.repo.review_batch(after, self.batch_size)
+            if not rows:
+                return
+            after = rows[-1][0].id
+            ids = [r.id for r, _ in rows]
+            people = await self.repo.people([r.colleague_id for r, _ in rows])
+            leads = await self.repo.lead_managers(list(people))
+            meetings = await self.repo.meetings_of_reviews(ids)
+            answers = await self.repo.answer_counts(ids, "colleague")
+            sigs = await self.repo.review_signature_parts(ids)
+            appeals = await self.repo.appeals_of_reviews(ids)
+            planned: list[Planned] = []
+            for review, cycle in rows:
+                person = people.get(review.colleague_id)
+                org = self.orgs.get(person.organisation_id) if person else None
+                if person is None or org is None:
+                    continue
+                facts = ReviewFacts(
+                    id=review.id, cycle_year=cycle.year, colleague=self.person_facts(person, leads.get(person.id)),
+                    reviewer_id=review.reviewer_id, delegated=review.delegated,
+                    meetings=tuple(MeetingFacts(id=m.id, kind=m.kind, starts_at=m.starts_at, status=m.status,
+                                                scheduled_at=m.scheduled_at) for m in meetings.get(review.id, [])),
+                    colleague_answers=answers.get(review.id, 0),
+                    planning_submitted_at=review.planning_submitted_at,
+                    midyear_submitted_at=review.midyear_submitted_at, eoy_submitted_at=review.eoy_submitted_at,
+                    signatures=frozenset(sigs.get(review.id, set())), report_delivered_on=review.report_delivered_on,
+                    retain_until=review.retain_until,
+                    appeals=tuple(AppealFacts(id=a.id, stage=a.stage, written_received_on=a.written_received_on,
+                                              handler_id=a.handler_id, hearing_at=a.hearing_at)
+                                  for a in appeals.get(review.id, [])))
+                planned += rules.review_reminders(facts, org)
+            yield Batch("reviews", planned, review_ids=tuple(ids))
+
+    async def person_batches(self, span: Span) -> AsyncIterator[Batch]:
+        after = 0
+        while True:
+            people = await self.repo.person_batch(after, self.batch_size)
+            if not people:
+                return
+            after = people[-1].id
+            ids = [p.id for p in people]
+            eligible_ids = [p.id for p in people if is_enrolled(p)]
+            leads = await self.repo.lead_managers(eligible_ids)
+            cycles: dict[int, dict[int, CycleStatus]] = {}
+            for review, year, kinds in await self.repo.cycle_rows_of(eligible_ids):
+                cycles.setdefault(review.colleague_id, {})[year] = CycleStatus(
+                    year=year, review_id=review.id, reviewer_id=review.reviewer_id, booked_kinds=frozenset(kinds),
+                    planning_submitted=review.planning_submitted_at is not None)
+            last = await self.repo.last_checkins(eligible_ids)
+            plans: dict[int, list[PlanFacts]] = {}
+            for plan, actions, reviews in await self.repo.plans_of(eligible_ids):
+                dates = tuple(date.fromisoformat(d) for a in actions for d in a.review_dates if _is_iso(d))
+                plans.setdefault(plan.colleague_id, []).append(PlanFacts(
+                    id=plan.id, kind=plan.kind, colleague_id=plan.colleague_id, manager_id=plan.manager_id,
+                    status=plan.status, review_dates=dates, reviewed_dates=frozenset(r.review_date for r in reviews)))
+            planned: list[Planned] = []
+            for p in people:
+                org = self.orgs.get(p.organisation_id)
+                if org is None or p.id not in eligible_ids:
+                    continue
+                facts = self.person_facts(p, leads.get(p.id))
+                last_at = last.get(p.id)
+                last_day = last_at.astimezone(_zone(org.tz)).date() if last_at else None
+                planned += rules.person_reminders(facts, org, cycles.get(p.id, {}), span, last_day, plans.get(p.id, ()))
+            yield Batch("people", planned, person_ids=tuple(ids))
+
+    async def org_batches(self, span: Span) -> AsyncIterator[Batch]:
+        tops = set(self.top_org_ids())
+        for oid, org in self.orgs.items():
+            statements: dict[int, list[StatementFacts]] = {}
+            for year, rid, cname, rname in await self.repo.delegated_statements(oid):
+                statements.setdefault(year, []).append(StatementFacts(rid, cname, rname))
+            planned = rules.org_reminders(org, span, statements, is_top=oid in tops)
+            yield Batch("org", planned, key_prefix=f"{rules.KEY_PREFIX}org:{oid}:")
+
+    async def all_batches(self, span: Span) -> AsyncIterator[Batch]:
+        await self.load_orgs()
+        async for b in self.review_batches():
+            yield b
+        async for b in self.person_batches(span):
+            yield b
+        async for b in self.org_batches(span):
+            yield b
+
+
+def _is_iso(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _zone(tz: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tz)
+
+
+__all__: Sequence[str] = ("Batch", "FactSource", "is_enrolled")

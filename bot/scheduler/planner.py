@@ -1,0 +1,111 @@
+"""Planning pass: the rules' reminders -> the outbox (the reminder table).
+
+For each batch (reviews, people, organisations) the planner
+
+* inserts reminders it has not planned before (unique dedupe key; a key another worker inserted
+  a moment ago is skipped by ON CONFLICT DO NOTHING),
+* updates pending ones whose recipient or wording changed (a reassigned reviewer, Policy 4.2,
+  receives the pending reminders of the review),
+* cancels pending planner rows of that scope that the rules no longer produce: a rescheduled
+  meeting (the due date is part of the key, so its old reminders are cancelled and new ones
+  planned), a submitted form (its nudges stop), a booked meeting (the "book it" reminders stop).
+
+It never touches a row's due time once planned: the dispatcher moves that for working hours,
+absence and retries. Reminders whose date is more than ``catch_up`` in the past are not planned
+afresh (a first run does not send last year's notices), but pending ones that still apply stay.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.scheduler.facts import Batch, FactSource
+from bot.scheduler.rules import Planned, Span
+from store.models import Reminder
+
+log = logging.getLogger(__name__)
+
+HORIZON = timedelta(days=42)  # series (check-ins) are planned this far ahead
+LOOK_BACK = timedelta(days=60)  # series occurrences this old still count as planned (not cancelled)
+CATCH_UP = timedelta(days=3)  # a planner outage this long still catches up on missed reminders
+UPDATABLE = ("recipient_id", "subject", "body", "deadline", "clause", "action", "escalation_level",
+             "subject_person_id", "review_id", "kind")
+
+
+@dataclass
+class PlanStats:
+    planned: int = 0
+    inserted: int = 0
+    updated: int = 0
+    reactivated: int = 0
+    cancelled: int = 0
+    batches: int = 0
+
+
+def to_row(p: Planned) -> dict[str, Any]:
+    row = Reminder(dedupe_key=p.dedupe_key, kind=p.kind, recipient_id=p.recipient_id,
+                   subject_person_id=p.subject_person_id, review_id=p.review_id, due_at=p.due, deadline=p.deadline,
+                   clause=p.clause, subject=p.subject[:300], body=p.body, action=p.action,
+                   escalation_level=p.escalation_level)
+    return row.model_dump(exclude={"id"})
+
+
+class Planner:
+    def __init__(self, app: Any, *, batch_size: int = 500) -> None:
+        self.app = app
+        self.batch_size = batch_size
+
+    def span(self) -> Span:
+        today = self.app.clock.today()
+        return Span(today - LOOK_BACK, today + HORIZON)
+
+    async def run(self) -> PlanStats:
+        """One full planning pass over every review, person and organisation, batch by batch."""
+        stats = PlanStats()
+        source = FactSource(self.app, self.batch_size)
+        async for batch in source.all_batches(self.span()):
+            await self.sync(batch, stats)
+        log.info("planning pass: %s", stats)
+        return stats
+
+    async def sync(self, batch: Batch, stats: PlanStats) -> None:
+        repo = self.app.repo
+        now = self.app.clock.now()
+        stale_before = now - CATCH_UP
+        wanted: dict[str, Planned] = {}
+        for p in batch.planned:
+            wanted.setdefault(p.dedupe_key, p)
+        existing = await repo.reminders_by_keys(list(wanted))
+        scope_rows = await repo.pending_planned(review_ids=batch.review_ids, person_ids=batch.person_ids,
+                                                key_prefix=batch.key_prefix)
+        inserts: list[dict[str, Any]] = []
+        updates: list[tuple[int, dict[str, Any]]] = []
+        reactivate: list[tuple[int, dict[str, Any]]] = []
+        for key, p in wanted.items():
+            row = existing.get(key)
+            values = {k: v for k, v in to_row(p).items() if k in UPDATABLE}
+            if row is None:
+                if p.due >= stale_before:
+                    inserts.append(to_row(p))
+            elif row.status == "pending":
+                changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+                if changed:
+                    updates.append((row.id, changed))
+            elif row.status == "cancelled" and p.due >= stale_before:
+                reactivate.append((row.id, {**values, "due_at": p.due}))
+        cancel = [r.id for r in scope_rows if r.dedupe_key not in wanted]
+        await repo.apply_plan(inserts, updates, reactivate, cancel)
+        stats.batches += 1
+        stats.planned += len(wanted)
+        stats.inserted += len(inserts)
+        stats.updated += len(updates)
+        stats.reactivated += len(reactivate)
+        stats.cancelled += len(cancel)
+
+
+async def plan_now(app: Any) -> PlanStats:
+    """Run one planning pass (the nightly job; also handy after an import or in tests)."""
+    return await Planner(app).run()
