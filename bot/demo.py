@@ -119,6 +119,9 @@ async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
     for email in ("jo.brown@hillside.example", "sam.patel@hillside.example"):
         await _last_cycle(app, people[email].id, people[email].organisation_id, year - 1,
                           reviewer_id=(await review_of(email)).reviewer_id, at=at)
+    from bot.scheduler.demo_state import add_reminder_scenarios
+
+    await add_reminder_scenarios(app)  # an appeal, a support plan, a delegated review, an old form
     return (f"{len(people)} people in {len(await repo.organisations())} organisations; the {year}-"
             f"{(year + 1) % 100:02d} cycle is under way. Pick someone to chat as.")
 

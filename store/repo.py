@@ -952,8 +952,8 @@ class Repo:
                     out.setdefault(a.review_id, []).append(a)
         return out
 
-    async def lead_managers(self, person_ids: Sequence[int]) -> dict[int, int]:
-        """report id -> lead line manager id (the lead, else any manager: 4.1)."""
+    async def lead_managers_of(self, person_ids: Sequence[int]) -> dict[int, int]:
+        """report id -> lead line manager id (the lead, else any manager: 4.1), for these people only."""
         out: dict[int, int] = {}
         if person_ids:
             async with self.db.session() as s:

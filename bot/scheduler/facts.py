@@ -111,7 +111,7 @@ class FactSource:
             after = rows[-1][0].id
             ids = [r.id for r, _ in rows]
             people = await self.repo.people([r.colleague_id for r, _ in rows])
-            leads = await self.repo.lead_managers(list(people))
+            leads = await self.repo.lead_managers_of(list(people))
             meetings = await self.repo.meetings_of_reviews(ids)
             answers = await self.repo.answer_counts(ids, "colleague")
             sigs = await self.repo.review_signature_parts(ids)
@@ -146,8 +146,8 @@ class FactSource:
                 return
             after = people[-1].id
             ids = [p.id for p in people]
-            eligible_ids = [p.id for p in people if is_enrolled(p)]
-            leads = await self.repo.lead_managers(eligible_ids)
+            leads = await self.repo.lead_managers_of([p.id for p in people if is_enrolled(p)])
+            eligible_ids = [p.id for p in people if p.id in leads]  # enrolled and someone to review them
             cycles: dict[int, dict[int, CycleStatus]] = {}
             for review, year, kinds in await self.repo.cycle_rows_of(eligible_ids):
                 cycles.setdefault(review.colleague_id, {})[year] = CycleStatus(

@@ -34,6 +34,13 @@ async def dispatch_job(app: App, dispatcher: Dispatcher) -> None:
 
 
 async def planning_job(app: App) -> None:
+    """Enrol whoever became eligible (Policy 1.1: induction or capability ended), then plan."""
+    try:
+        from bot.enrolment import enrol_all
+
+        await enrol_all(app)
+    except Exception:  # noqa: BLE001 - planning still runs for those already enrolled
+        log.exception("enrolment before planning failed")
     try:
         await Planner(app).run()
     except Exception:  # noqa: BLE001

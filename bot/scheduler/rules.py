@@ -647,7 +647,8 @@ def org_reminders(org: OrgFacts, span: Span, statements: Mapping[int, Sequence[S
     for year in span.years():
         if not org.calendar.has_year(year):
             continue
-        out += governors_report_due(org, year)
+        if org.kind != "trust":  # the Trust's own staff are in its central team (1.3)
+            out += governors_report_due(org, year)
         out += moderation_sample(org, year, (statements or {}).get(year, ()))
     if is_top:
         out += policy_review_due(org, span)
@@ -683,7 +684,7 @@ def moderation_sample(org: OrgFacts, year: int, statements: Sequence[StatementFa
     _, heads = _heads(org)
     return _make("moderation_sample", heads, on, org=org, key=f"org:{org.id}:moderation_sample:{year}",
                  deadline=None, clause="4.4",
-                 subject=f"Check {len(sample)} planning statements for consistency",
+                 subject=f"Check {len(sample)} planning statement{'s' if len(sample) != 1 else ''} for consistency",
                  text=f"Reviewing was delegated for {len(statements)} colleague(s) this cycle. Your sample: {listed}.",
                  next_step="Type status NAME to read each one.", action="status")
 
