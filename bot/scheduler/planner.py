@@ -11,8 +11,10 @@ For each batch (reviews, people, organisations) the planner
   planned), a submitted form (its nudges stop), a booked meeting (the "book it" reminders stop).
 
 It never touches a row's due time once planned: the dispatcher moves that for working hours,
-absence and retries. Reminders whose date is more than ``catch_up`` in the past are not planned
-afresh (a first run does not send last year's notices), but pending ones that still apply stay.
+absence and retries. Reminders whose date is more than ``CATCH_UP`` in the past are not planned
+afresh (a first run does not send last year's notices) unless their deadline is still ahead (a
+meeting moved without a new booking date still gets its notice; an appeal received before the
+first run still gets its reminders); pending ones that still apply stay.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Planner:
         repo = self.app.repo
         now = self.app.clock.now()
         stale_before = now - CATCH_UP
+        today = self.app.clock.today()
         wanted: dict[str, Planned] = {}
         for p in batch.planned:
             wanted.setdefault(p.dedupe_key, p)
@@ -84,17 +87,20 @@ class Planner:
         inserts: list[dict[str, Any]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
         reactivate: list[tuple[int, dict[str, Any]]] = []
+        def fresh(p: Planned) -> bool:
+            return p.due >= stale_before or (p.deadline is not None and p.deadline >= today)
+
         for key, p in wanted.items():
             row = existing.get(key)
             values = {k: v for k, v in to_row(p).items() if k in UPDATABLE}
             if row is None:
-                if p.due >= stale_before:
+                if fresh(p):
                     inserts.append(to_row(p))
             elif row.status == "pending":
                 changed = {k: v for k, v in values.items() if getattr(row, k) != v}
                 if changed:
                     updates.append((row.id, changed))
-            elif row.status == "cancelled" and p.due >= stale_before:
+            elif row.status == "cancelled" and fresh(p):
                 reactivate.append((row.id, {**values, "due_at": p.due}))
         cancel = [r.id for r in scope_rows if r.dedupe_key not in wanted]
         await repo.apply_plan(inserts, updates, reactivate, cancel)

@@ -301,11 +301,12 @@ def meeting_notice(r: ReviewFacts, m: MeetingFacts, reviewer: int | None, org: O
     label = {"planning": "planning & review meeting", "mid_year": "mid-year review",
              "end_of_year": "end-of-year review", "one_to_one": "one-to-one"}.get(m.kind, "review meeting")
     common = dict(org=org, deadline=local.date(), clause="5.3", review_id=r.id, subject_person_id=r.colleague.id)
-    out = _make("meeting_notice", [r.colleague.id], when, key=f"review:{r.id}:meeting_notice:m{m.id}:colleague",
+    slot = f"{local:%Y%m%dT%H%M}"  # a moved meeting is a new notice
+    out = _make("meeting_notice", [r.colleague.id], when, key=f"review:{r.id}:meeting_notice:m{m.id}:{slot}:colleague",
                 subject=f"Your {label}: {fmt(local)}",
                 text=f"Your {label} is booked for {fmt(local)}.",
                 next_step="Type prep to get ready; it takes about 20 minutes.", action="prep", **common)
-    out += _make("meeting_notice", [reviewer], when, key=f"review:{r.id}:meeting_notice:m{m.id}:reviewer",
+    out += _make("meeting_notice", [reviewer], when, key=f"review:{r.id}:meeting_notice:m{m.id}:{slot}:reviewer",
                  subject=f"{r.colleague.name}: {label} {fmt(local)}",
                  text=f"The {label} with {r.colleague.name} is booked for {fmt(local)}.",
                  next_step="Type agenda to see the agenda.", action="agenda", **common)
