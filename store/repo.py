@@ -865,21 +865,25 @@ class Repo:
     async def claim_due(self, worker: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
         """Claim up to ``limit`` due rows for ``worker``, atomically.
 
-        One UPDATE ... WHERE status='pending' AND id IN (SELECT ... LIMIT n) RETURNING: on PostgreSQL
-        the inner SELECT takes FOR UPDATE SKIP LOCKED so concurrent workers take disjoint rows; on
-        SQLite the single statement runs under the database write lock, and the status check in the
-        outer WHERE makes a row claimed by another worker in between simply not match.
+        PostgreSQL: in one transaction, SELECT ... FOR UPDATE SKIP LOCKED LIMIT n, then UPDATE those ids
+        (two statements: an UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED LIMIT n) may rescan the
+        subquery and take more than n rows). Concurrent workers skip each other's locked rows.
+        SQLite: one UPDATE ... WHERE status='pending' AND id IN (SELECT ... LIMIT n) RETURNING id, run
+        under the database write lock; a row another worker claimed in between no longer matches.
         """
         due = (select(Reminder.id).where(Reminder.status == "pending", Reminder.due_at <= now)  # type: ignore[arg-type]
                .order_by(Reminder.due_at, Reminder.id).limit(limit))  # type: ignore[arg-type]
-        if self.db.is_postgres:
-            due = due.with_for_update(skip_locked=True)
-        stmt = (update(Reminder)  # type: ignore[call-overload]
-                .where(Reminder.status == "pending", Reminder.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
-                .values(status="claimed", claimed_by=worker, lease_until=lease_until)
-                .returning(Reminder.id))
+        claim = dict(status="claimed", claimed_by=worker, lease_until=lease_until)
         async with self.db.transaction() as s:
-            ids = [row[0] for row in (await s.execute(stmt)).all()]
+            if self.db.is_postgres:
+                ids = list((await s.exec(due.with_for_update(skip_locked=True))).all())
+                if ids:
+                    await s.execute(update(Reminder).where(Reminder.id.in_(ids)).values(claim))  # type: ignore[call-overload, union-attr]
+            else:
+                stmt = (update(Reminder)  # type: ignore[call-overload]
+                        .where(Reminder.status == "pending", Reminder.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+                        .values(claim).returning(Reminder.id))
+                ids = [row[0] for row in (await s.execute(stmt)).all()]
             if not ids:
                 return []
             rows = (await s.exec(select(Reminder).where(Reminder.id.in_(ids)))).all()  # type: ignore[union-attr]
