@@ -80,3 +80,15 @@ def start_scheduler(app: App, *, start: bool = True) -> Any:
     if start:
         scheduler.start()
     return scheduler
+
+
+async def stop_scheduler(scheduler: Any, timeout: float = 30.0) -> None:
+    """Stop taking new jobs, let a tick in flight finish (so no claim is left to its lease), then shut down."""
+    import asyncio
+
+    scheduler.pause()
+    executor = scheduler._lookup_executor("default")
+    pending = [f for f in getattr(executor, "_pending_futures", ()) if not f.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
+    scheduler.shutdown(wait=False)
