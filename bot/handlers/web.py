@@ -29,4 +29,7 @@ def build_web_app(app: App) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     slack_routes.add_routes(web_app, app)
     teams_routes.add_routes(web_app, app)
+    from bot.handlers.email import register as register_email
+
+    register_email(app)  # reminders by email for people with neither Slack nor Teams (CADENCE_SMTP_URL)
     return web_app
