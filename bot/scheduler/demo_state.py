@@ -1,9 +1,10 @@
 """Demo-trust state that gives every reminder kind something to say (called by bot.demo.seed_demo).
 
-On top of the lead's demo: Jo Brown has appealed in writing against last year's report (9.5);
-Tom Reed has a support plan with two review dates (Annex 4); Nina Ross's review was delegated by
-the headteacher to Lucy Moss (4.2), so it is in the moderation sample (4.4); Alex Green has a
-2021-22 form whose retention ends on 31 August 2027 (10.3). Idempotent: does nothing twice.
+On top of the lead's demo, all at Co-op Academy Riverside (Hillside is the dialogs' stage): Omar
+Aziz has appealed in writing against last year's report (9.1, 9.5); Tom Reed has a support plan
+with two review dates (Annex 4); Nina Ross's review was delegated by the headteacher to Lucy Moss
+(4.2), so it is in the moderation sample (4.4); Lucy Moss has a 2021-22 form whose retention ends
+on 31 August 2027 (10.3). Idempotent: does nothing twice.
 """
 
 from __future__ import annotations
@@ -23,18 +24,24 @@ async def add_reminder_scenarios(app: Any) -> None:
     def person(email: str) -> Any:
         return people.get(email)
 
-    jo, helen = person("jo.brown@hillside.example"), person("helen.hart@hillside.example")
-    if jo and helen:
-        reviews = await repo.reviews_of(jo.id)
-        last = [r for r, c in reviews if r.report_delivered_on is not None]
-        if last and not await repo.appeals_of_reviews([last[0].id]):
-            await repo.save(Appeal(review_id=last[0].id, colleague_id=jo.id, stage="written",
-                                   concerns="The outcome of objective 1 does not reflect two long pupil absences.",
-                                   informal_raised_on=today - timedelta(days=30),
-                                   written_received_on=today - timedelta(days=4), handler_role="headteacher",
-                                   handler_id=helen.id, grounds="Evidence not taken into account (Policy 7.1)."))
+    omar, lucy, ravi = (person("omar.aziz@riverside.example"), person("lucy.moss@riverside.example"),
+                        person("ravi.singh@riverside.example"))
+    if omar and lucy and ravi:
+        cycle = await repo.cycle(omar.organisation_id, 2025, create=True)
+        last = await repo.review_for(omar.id, cycle.id)
+        if last is None:
+            last = await repo.save(Review(cycle_id=cycle.id, colleague_id=omar.id, reviewer_id=lucy.id,
+                                          stage=ReviewStage.CLOSED, retain_until=retain_until(2025),
+                                          eoy_performing_expected=False, eoy_comments="Two objectives not met.",
+                                          report_delivered_on=date(2026, 10, 5)))
+        if not await repo.appeals_of_reviews([last.id]):
+            await repo.save(Appeal(review_id=last.id, colleague_id=omar.id, stage="written",
+                                   concerns="The library move took most of the spring and was not taken into account.",
+                                   informal_raised_on=date(2026, 10, 9), written_received_on=today - timedelta(days=4),
+                                   handler_role="headteacher", handler_id=ravi.id,
+                                   grounds="Evidence not taken into account (Policy 7.1)."))
 
-    tom, lucy = person("tom.reed@riverside.example"), person("lucy.moss@riverside.example")
+    tom = person("tom.reed@riverside.example")
     if tom and lucy and not await repo.plans_of([tom.id]):
         plan = await repo.save(SupportPlan(colleague_id=tom.id, manager_id=lucy.id, kind="support",
                                            meeting_date=today - timedelta(days=10), date_agreed=today - timedelta(days=10)))
@@ -52,10 +59,9 @@ async def add_reminder_scenarios(app: Any) -> None:
             review.reviewer_id, review.delegated = lucy.id, True
             await repo.save(review)
 
-    alex, mark = person("alex.green@hillside.example"), person("mark.lee@hillside.example")
-    if alex and mark:
-        cycle = await repo.cycle(alex.organisation_id, 2021, create=True)
-        if await repo.review_for(alex.id, cycle.id) is None:
-            await repo.save(Review(cycle_id=cycle.id, colleague_id=alex.id, reviewer_id=mark.id,
+    if lucy and ravi:
+        cycle = await repo.cycle(lucy.organisation_id, 2021, create=True)
+        if await repo.review_for(lucy.id, cycle.id) is None:
+            await repo.save(Review(cycle_id=cycle.id, colleague_id=lucy.id, reviewer_id=ravi.id,
                                    stage=ReviewStage.CLOSED, retain_until=retain_until(2021),
                                    eoy_performing_expected=True, eoy_comments="A steady year."))

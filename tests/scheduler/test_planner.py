@@ -149,7 +149,7 @@ async def test_the_new_joiner_is_chased_and_the_overdue_appeal_is_caught_up(demo
                     if r.subject_person_id == dana.id)
     # The 16 Nov nudge is a week old but the 5 Jan deadline is ahead, so it is caught up at once.
     assert joiner == [date(2026, 11, 16), date(2026, 12, 14), date(2027, 1, 5)]
-    # Jo's appeal arrived on Thu 19 Nov, before this first run: its hearing deadline is ahead, so the
+    # Omar's appeal arrived on Thu 19 Nov, before this first run: its hearing deadline is ahead, so the
     # receipt notice is still queued (and goes out at once) rather than skipped.
     appeal = sorted(local_day(r) for r in await rows(demo_app, kind="appeal_hearing_deadline"))
     assert appeal[0] == date(2026, 11, 19) and date(2026, 12, 11) in appeal

@@ -62,12 +62,14 @@ def test_cycle_windows_joiner_and_leaver(year_json):
 
 
 def test_disagreement_appeal_plans_and_records(year_json):
-    helen, colin = "helen.hart@hillside.example", "colin.chair@hillside.example"
+    helen, ravi, rita = "helen.hart@hillside.example", "ravi.singh@riverside.example", "rita.cole@riverside.example"
     assert sent(year_json, "informal_resolution", "jo.brown@hillside.example") == ["2026-10-01 08:00"]
-    # Jo's written appeal arrived Thu 19 Nov: hearing by Thu 10 Dec (15 working days).
-    assert sent(year_json, "appeal_hearing_deadline", helen) == ["2026-11-19 08:00", "2026-12-03 08:00",
-                                                                 "2026-12-08 08:00"]
-    assert sent(year_json, "appeal_hearing_deadline", colin) == ["2026-12-11 08:00"]
+    assert sent(year_json, "informal_resolution", "omar.aziz@riverside.example") == ["2026-10-05 08:00"]
+    # Omar's written appeal arrived Thu 19 Nov: hearing by Thu 10 Dec (15 working days); reminders
+    # 5 and 2 working days before; the chair hears of it the working day after.
+    assert sent(year_json, "appeal_hearing_deadline", ravi) == ["2026-11-19 08:00", "2026-12-03 08:00",
+                                                                "2026-12-08 08:00"]
+    assert sent(year_json, "appeal_hearing_deadline", rita) == ["2026-12-11 08:00"]
     assert sent(year_json, "support_plan_review", "lucy.moss@riverside.example") == ["2027-01-18 08:00",
                                                                                      "2027-03-08 08:00"]
     assert sent(year_json, "retention_expiry", "harriet.ward@central.example") == ["2027-08-02 08:00"]
