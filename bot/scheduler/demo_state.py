@@ -1,7 +1,8 @@
 """Demo-trust state that gives every reminder kind something to say (called by bot.demo.seed_demo).
 
 On top of the lead's demo, all at Co-op Academy Riverside (Hillside is the dialogs' stage): Omar
-Aziz has appealed in writing against last year's report (9.1, 9.5); Tom Reed has a support plan
+Aziz received last year's report on 5 Oct (9.1) and, with ``appeal=True``, has appealed in writing
+(9.5; off in the shared demo, whose appeal-dialog tests expect no appeal to be open); Tom Reed has a support plan
 with two review dates (Annex 4); Nina Ross's review was delegated by the headteacher to Lucy Moss
 (4.2), so it is in the moderation sample (4.4); Lucy Moss has a 2021-22 form whose retention ends
 on 31 August 2027 (10.3). Idempotent: does nothing twice.
@@ -16,7 +17,7 @@ from bot.policy.deadlines import retain_until
 from store.models import Appeal, PlanAction, Review, ReviewStage, SupportPlan
 
 
-async def add_reminder_scenarios(app: Any) -> None:
+async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
     repo = app.repo
     today: date = app.clock.today()
     people = {p.email: p for p in await repo.all_people()}
@@ -34,7 +35,7 @@ async def add_reminder_scenarios(app: Any) -> None:
                                           stage=ReviewStage.CLOSED, retain_until=retain_until(2025),
                                           eoy_performing_expected=False, eoy_comments="Two objectives not met.",
                                           report_delivered_on=date(2026, 10, 5)))
-        if not await repo.appeals_of_reviews([last.id]):
+        if appeal and not await repo.appeals_of_reviews([last.id]):
             await repo.save(Appeal(review_id=last.id, colleague_id=omar.id, stage="written",
                                    concerns="The library move took most of the spring and was not taken into account.",
                                    informal_raised_on=date(2026, 10, 9), written_received_on=today - timedelta(days=4),

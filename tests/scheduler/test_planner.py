@@ -143,6 +143,9 @@ async def test_a_colleague_going_into_capability_has_their_reminders_cancelled(d
 
 
 async def test_the_new_joiner_is_chased_and_the_overdue_appeal_is_caught_up(demo_app):
+    from bot.scheduler.demo_state import add_reminder_scenarios
+
+    await add_reminder_scenarios(demo_app, appeal=True)
     await Planner(demo_app).run()
     dana = await person(demo_app, "dana.white@hillside.example")
     joiner = sorted(local_day(r) for r in await rows(demo_app, kind="new_joiner_planning")

@@ -18,7 +18,16 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def year_json(demo_app, db_url) -> list[dict[str, str]]:
+async def with_appeal(demo_app):
+    """The demo trust, plus Omar Aziz's written appeal against last year's report (received Thu 19 Nov)."""
+    from bot.scheduler.demo_state import add_reminder_scenarios
+
+    await add_reminder_scenarios(demo_app, appeal=True)
+    return demo_app
+
+
+@pytest.fixture
+def year_json(with_appeal, db_url) -> list[dict[str, str]]:
     result = runner.invoke(cli, ["simulate", "--from", "2026-09-01", "--to", "2027-08-31", "--json"],
                            env={"CADENCE_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
