@@ -159,7 +159,8 @@ class StandIn:
             case "conversations.open":
                 return {"ok": True, "channel": {"id": "D" + str(params["users"])[1:]}}
             case "chat.postMessage":
-                return {"ok": True, "channel": params.get("channel"), "ts": f"1795428{n:03d}.000100",
+                params["_ts"] = f"1795428{n:03d}.000100"  # what Slack would call this message
+                return {"ok": True, "channel": params.get("channel"), "ts": params["_ts"],
                         "message": {"text": params.get("text", "")}}
             case "views.open" | "views.publish" | "views.update":
                 return {"ok": True, "view": {"id": f"V{n}", **(params.get("view") or {})}}
@@ -252,6 +253,10 @@ class Slack:
         payload["channel"]["id"] = payload["container"]["channel_id"] = dm
         payload["actions"] = [{"action_id": button["action_id"], "block_id": "b1", "text": button["text"],
                                "value": button["value"], "type": "button", "action_ts": "1795428001.000400"}]
+        clicked = next((m for m in reversed(self.api.messages(dm)) if button in buttons(m)), None)
+        if clicked is not None:  # Slack sends the message the button is on
+            payload["message"].update(ts=clicked["_ts"], text=clicked.get("text", ""), blocks=clicked["blocks"])
+            payload["container"]["message_ts"] = clicked["_ts"]
         status, _ = await self.post("payload=" + _quote(json.dumps(payload)), "application/x-www-form-urlencoded")
         return status
 

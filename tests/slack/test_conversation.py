@@ -24,6 +24,9 @@ async def test_sam_does_a_whole_checkin_in_dms_with_buttons_and_typed_answers(sl
 
     assert await slack.click(SAM, slack.button(SAM, "4")) == 200
     assert "Anything you'd like to add" in slack.api.text_of(SAM_DM)
+    [update] = slack.api.called("chat.update")  # the answered question loses its buttons, shows the answer
+    assert update["ts"] == first["_ts"] and update["channel"] == SAM_DM
+    assert "actions" not in [b["type"] for b in update["blocks"]] and "✓ 4" in str(update["blocks"])
     await slack.say(SAM, "Busy week with the &lt;b&gt;phonics&lt;/b&gt; group &amp; trips")  # as Slack sends it
     await slack.click(SAM, slack.button(SAM, "Yes"))
     assert "Are your objectives on track" in slack.api.text_of(SAM_DM)
@@ -55,6 +58,7 @@ async def test_a_button_from_an_old_message_is_recognised_as_stale(slack: Slack)
     await slack.click(SAM, two)  # the same old message, clicked again
     text = slack.api.text_of(SAM_DM)
     assert "That button belongs to an earlier message" in text
+    assert len(slack.api.called("chat.update")) == 1  # only the click that counted marked its message
     async with slack.app.db.session() as s:
         session = (await s.exec(select(DialogSession).where(DialogSession.dialog_id == "checkin"))).one()
     assert session.state["answers"] == {"mood": 4}  # the stale 2 changed nothing

@@ -12,7 +12,7 @@ MANIFEST = yaml.safe_load((ROOT / "deploy" / "slack-manifest.yml").read_text(enc
 CODE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "handlers" / "slack").glob("*.py"))
 
 # Web API method -> the bot scope it needs (Slack's method reference); None: no scope needed
-SCOPES = {"chat_postMessage": "chat:write", "conversations_open": "im:write", "users_info": "users:read",
+SCOPES = {"chat_postMessage": "chat:write", "chat_update": "chat:write", "conversations_open": "im:write", "users_info": "users:read",
           "users_lookupByEmail": "users:read.email", "files_upload_v2": "files:write", "views_open": None,
           "views_publish": None, "auth_test": None}
 EVENT_SCOPES = {"message.im": "im:history", "app_home_opened": None}

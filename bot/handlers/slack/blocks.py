@@ -172,6 +172,14 @@ def choice_blocks(choices: Sequence[Choice], session_id: int | None, revision: i
     return blocks
 
 
+def answered(message_blocks: Sequence[Block], label: str) -> list[Block]:
+    """The clicked message with its buttons replaced by the answer given (so an old message reads
+    as answered, not as a question still waiting)."""
+    kept = [b for b in message_blocks if b.get("type") != "actions"]
+    kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"✓ {escape(label)}"}]})
+    return kept[:MESSAGE_BLOCKS]
+
+
 def render_reply(reply: Reply) -> list[SlackMessage]:
     """A reply as one or more messages of at most 50 blocks each."""
     return pack(reply_blocks(reply), reply.text)

@@ -152,6 +152,15 @@ class SlackChannel:
             log.warning("views.open failed (%s); the form stays one click away", error.response.get("error"))
             return False
 
+    async def mark_answered(self, channel_id: str, ts: str, message_blocks: Sequence[dict[str, Any]],
+                            label: str, text: str) -> None:
+        """chat.update the clicked message: its buttons give way to the answer chosen."""
+        try:
+            await self.client.chat_update(channel=channel_id, ts=ts, text=text or label,
+                                          blocks=blocks.answered(message_blocks, label))
+        except SlackApiError as error:
+            log.info("chat.update of %s failed: %s", ts, error.response.get("error"))
+
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         try:
             await self.client.views_publish(user_id=user_id, view=view)

@@ -126,7 +126,16 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
                     replies = [r for r in replies if r is not form]
                 await channel.send(target, replies)
                 return
-            await channel.send(target, await engine.handle(inbound), trigger_id=click.trigger_id)
+            action = inbound.action
+            fresh = False
+            if action is not None and action.session_id is not None and click.message_ts:
+                session = await runtime.app.repo.dialog_session(action.session_id)
+                fresh = session is not None and session.status == "active" and session.revision == action.revision
+            replies = await engine.handle(inbound)
+            if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
+                await channel.mark_answered(target, click.message_ts, click.message_blocks, click.label,
+                                            str(body.get("message", {}).get("text", "")))
+            await channel.send(target, replies, trigger_id=click.trigger_id)
 
         await guarded(user, where, work)
 

@@ -130,6 +130,9 @@ class Click:
     action_id: str
     trigger_id: str | None
     channel_id: str | None  # where the clicked message is; None on the App Home
+    message_ts: str | None = None  # the clicked message, to mark the answer on it
+    message_blocks: tuple[dict[str, Any], ...] = ()
+    label: str = ""  # the clicked button's text
 
 
 def from_block_action(body: dict[str, Any]) -> Click | None:
@@ -156,7 +159,12 @@ def from_block_action(body: dict[str, Any]) -> Click | None:
     # a button tied to no dialog state (App Home, help, status, a reminder's "start" button) is a command
     inbound = Inbound(_address(user_id, channel_id, team), action=action, platform_identity=identity(user_id, team),
                       command=action.session_id is None and action_id != OPEN_FORM_ACTION)
-    return Click(inbound, action_id, _str(body.get("trigger_id")), channel_id)
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    blocks = message.get("blocks") if isinstance(message.get("blocks"), list) else []
+    text = first.get("text") if isinstance(first.get("text"), dict) else {}
+    return Click(inbound, action_id, _str(body.get("trigger_id")), channel_id,
+                 _str(message.get("ts")) or _str(container.get("message_ts")),
+                 tuple(b for b in blocks if isinstance(b, dict)), _str(text.get("text")) or "")
 
 
 @dataclass(frozen=True)
