@@ -92,3 +92,29 @@ async def test_in_the_emulator_the_document_comes_as_a_download(bot_client, conn
     await teams_app.channels["teams"].deliver(sam, Reply("Here is your form (Policy 10.2).", attachments=(form,)))
     (attachment,) = connector.sent[-1].body["attachments"]
     assert attachment["contentUrl"] == "data:text/markdown;base64,IyBQbGFubmluZyAmIFJldmlldyBGb3JtCg=="
+
+
+async def test_a_colleague_says_export_and_gets_their_form_in_onedrive(bot_client, connector, teams_app):
+    import io
+
+    from docx import Document
+
+    sent = await say(bot_client, connector, "export")
+    consent = next(s for s in sent if s.body.get("attachments") and s.body["attachments"][0]["contentType"]
+                   == "application/vnd.microsoft.teams.card.file.consent")
+    (card,) = consent.body["attachments"]
+    assert card["name"].endswith(".docx")
+    assert "Policy 10.2" in " ".join(s.words for s in sent)
+
+    response, after = await answer_consent(bot_client, connector, card["content"]["acceptContext"])
+    assert response.status == 200
+    ((_, _, uploaded),) = connector.uploads
+    assert len(uploaded) == card["content"]["sizeInBytes"]
+    document = Document(io.BytesIO(uploaded))
+    text = "\n".join([p.text for p in document.paragraphs]
+                     + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    assert "Sam Patel" in text  # Sam's own Planning & Review Form, nobody else's
+    assert after[0].body["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.info"
+    exports = [e for e in await teams_app.repo.audit_events(teams_app.extras["people"]["sam"].id)
+               if e.action == "export"]
+    assert exports and exports[0].channel == "teams" and exports[0].actor_identity.startswith("teams:")
