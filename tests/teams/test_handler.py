@@ -11,9 +11,10 @@ from bot.messages import Channel
 from tests.teams.conftest import BOT_ID, SAM_AAD, STRANGER_AAD, TENANT
 
 
-def teams_adapter(bot: CadenceTeamsBot, aad: str = SAM_AAD, tenant: str = TENANT) -> TestAdapter:
-    template = Activity(channel_id="msteams", service_url="https://smba.example.invalid/emea/",
-                        from_property=ChannelAccount(id="29:someone", name="Someone", aad_object_id=aad),
+def teams_adapter(bot: CadenceTeamsBot, aad: str | None = SAM_AAD, tenant: str = TENANT,
+                  channel: str = "msteams", user_id: str = "29:someone") -> TestAdapter:
+    template = Activity(channel_id=channel, service_url="https://smba.example.invalid/emea/",
+                        from_property=ChannelAccount(id=user_id, name="Someone", aad_object_id=aad),
                         recipient=ChannelAccount(id=BOT_ID, name="Cadence"),
                         conversation=ConversationAccount(id="a:personal", conversation_type="personal"),
                         channel_data={"tenant": {"id": tenant}})
@@ -104,3 +105,17 @@ def test_a_long_choice_list_reads_the_picked_value_and_menu_buttons_are_commands
         "type": "message", "from": {"id": "29:p"}, "conversation": {"id": "a:1"},
         "value": {"cadence": {"value": "status"}}}))
     assert menu.action.value == "status" and menu.action.session_id is None and menu.command
+
+
+async def test_in_the_emulator_a_roster_email_as_user_id_is_accepted_only_without_credentials(teams_app):
+    jo = "jo.brown@hillside.example"
+    strict = teams_adapter(CadenceTeamsBot(teams_app), aad=None, channel="emulator", user_id=jo)
+    await strict.receive_activity("status")
+    assert "don't recognise" in strict.get_next_activity().text
+
+    trial = teams_adapter(CadenceTeamsBot(teams_app, emulator_emails=True), aad=None, channel="emulator", user_id=jo)
+    await trial.receive_activity("status")
+    assert "don't recognise" not in (trial.get_next_activity().text or "")
+    elsewhere = teams_adapter(CadenceTeamsBot(teams_app, emulator_emails=True), aad=None, user_id="sam.patel@x.example")
+    await elsewhere.receive_activity("status")
+    assert "don't recognise" in elsewhere.get_next_activity().text  # only the Emulator channel, never Teams

@@ -45,8 +45,10 @@ def reference_of(activity: Activity) -> dict[str, Any]:
 
 
 class CadenceTeamsBot(TeamsActivityHandler):
-    def __init__(self, app: Any, *, tenant_id: str = "", sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(self, app: Any, *, tenant_id: str = "", sleep: Sleep = asyncio.sleep,
+                 emulator_emails: bool = False) -> None:
         self.app = app
+        self.emulator_emails = emulator_emails
         self.sleep = sleep
         self.repo: Repo = app.repo
         self.tenant_id = tenant_id.strip()
@@ -65,6 +67,8 @@ class CadenceTeamsBot(TeamsActivityHandler):
         if person is not None:
             return person if person.active else None
         email = await self._member_email(turn_context)
+        if not email and self.emulator_emails and activity.channel_id == "emulator" and "@" in key:
+            email = key  # local trial: the Emulator's "user ID" setting is a roster email
         if not email:
             return None
         person = await self.repo.person_by_email(email)
@@ -110,10 +114,10 @@ class CadenceTeamsBot(TeamsActivityHandler):
         added = turn_context.activity.members_added or []
         recipient = turn_context.activity.recipient
         if any(recipient is not None and m.id == recipient.id for m in added):
-            await self._greet(turn_context)
+            await self._greet(turn_context, refuse_unknown=True)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self._greet(turn_context)
+        await self._greet(turn_context, refuse_unknown=False)  # conversationUpdate already said it
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         """The person removed the app: stop sending there, so the dispatcher uses another channel."""
@@ -126,13 +130,14 @@ class CadenceTeamsBot(TeamsActivityHandler):
                                         turn_context: TurnContext) -> None:
         return None
 
-    async def _greet(self, turn_context: TurnContext) -> None:
+    async def _greet(self, turn_context: TurnContext, *, refuse_unknown: bool) -> None:
         """On install: remember where to reach the person and say what the bot does."""
         if turn_context.activity.from_property is None:
             return
         person = await self.person_for(turn_context)
         if person is None:
-            await self.send(turn_context, [unknown_person_reply(Channel.TEAMS)])
+            if refuse_unknown:
+                await self.send(turn_context, [unknown_person_reply(Channel.TEAMS)])
             return
         already = await self.repo.conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
         await self.remember_conversation(turn_context, person)

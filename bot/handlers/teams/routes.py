@@ -77,7 +77,7 @@ def build_runtime(app: App) -> TeamsRuntime:
                 log.warning("teams: could not send the apology either")
 
     adapter.on_turn_error = on_error
-    bot = CadenceTeamsBot(app, tenant_id=app.settings.teams_tenant_id)
+    bot = CadenceTeamsBot(app, tenant_id=app.settings.teams_tenant_id, emulator_emails=not config.authenticated)
     deliverer = TeamsDeliverer(adapter, app.repo, config.APP_ID)
     return TeamsRuntime(adapter, bot, deliverer, config)
 
@@ -145,7 +145,7 @@ def add_routes(web_app: web.Application, app: App) -> None:
         try:
             activity = Activity().deserialize(body)
         except Exception as error:  # noqa: BLE001 - msrest raises several kinds for bad field values
-            return _bad(f"the activity could not be read: {error}", request)
+            return _bad(f"the activity could not be read (a field has the wrong type): {str(error)[:160]}", request)
         try:
             authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(
                 activity, auth_header)
