@@ -16,6 +16,7 @@ from bot.delivery import Deliverer
 from bot.dialogs.base import Services
 from bot.dialogs.engine import Engine
 from bot.dialogs.registry import build_registry
+from bot.documents.facade import Documents
 from bot.scheduler.outbox import OutboxNotifier
 from bot.settings import Settings
 from store.db import Database, upgrade_async
@@ -83,5 +84,6 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     calendar_for, workdays_for = build_calendars(settings)
     services = Services(repo=repo, clock=clock, notifier=OutboxNotifier(repo, clock),
                         calendar_for=calendar_for, workdays_for=workdays_for)
+    services.documents = Documents(services)  # bot.documents.facade: copies, App Home overview, exports
     engine = Engine(services, build_registry())
     return App(settings=settings, clock=clock, db=db, repo=repo, services=services, engine=engine)
