@@ -23,7 +23,7 @@ SHARE_CHOICES = (Choice("yes", "Yes, share them before the meeting", "primary"),
 
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
-    review = await ensure_review(services, person)
+    review = await ensure_review(services, person, own=True)
     if isinstance(review, str):
         return review
     earlier = await services.repo.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]

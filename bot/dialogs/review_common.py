@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot import access
 from bot.dialogs.base import Run, Services
 from bot.policy.calendar import academic_year_of
-from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.deadlines import POLICY_VERSION, retain_until
 from bot.policy.eligibility import RosterFacts, eligibility
 from bot.policy.workdays import WorkingDays, WorkingHours
 from store.models import Person, Review, Role
@@ -33,7 +33,7 @@ def first_name(person: Person) -> str:
     return person.name.split(" ")[0]
 
 
-async def ensure_review(services: Services, colleague: PersonContext) -> Review | str:
+async def ensure_review(services: Services, colleague: PersonContext, *, own: bool = False) -> Review | str:
     """The colleague's current review, opened for this cycle if they have none; a str is a refusal."""
     repo = services.repo
     review = await repo.current_review(colleague.id)
@@ -42,16 +42,19 @@ async def ensure_review(services: Services, colleague: PersonContext) -> Review 
     p = colleague.person
     verdict = eligibility(RosterFacts(p.employment_type, p.extended_agency, p.on_induction, p.in_capability,
                                       p.start_date, p.contract_end))
+    who = "You aren't" if own else f"{p.name} isn't"
     if not verdict.enrolled:
-        return f"{p.name} isn't in the performance management cycle: {verdict.reason} (Policy {verdict.clause})."
+        return f"{who} in the performance management cycle yet. {verdict.reason} (Policy {verdict.clause})"
     if colleague.lead_manager_id is None:
-        return (f"{p.name} has no line manager on the roster, so there is no reviewer yet (Policy 4.1). "
+        whose = "You have" if own else f"{p.name} has"
+        return (f"{whose} no line manager on the roster, so there is no reviewer yet (Policy 4.1). "
                 "Please ask HR to add one.")
     year = academic_year_of(services.clock.today())
     cycle = await repo.cycle(p.organisation_id, year, create=True)
     assert cycle is not None and cycle.id is not None
     review = await repo.save(Review(cycle_id=cycle.id, colleague_id=colleague.id,
-                                    reviewer_id=colleague.lead_manager_id, policy_version=POLICY_VERSION))
+                                    reviewer_id=colleague.lead_manager_id, policy_version=POLICY_VERSION,
+                                    retain_until=retain_until(year)))  # 10.3, as enrolment does
     await repo.audit(actor_id=None, action="change", record_type="review", record_id=review.id,
                      subject_person_id=colleague.id, detail={"opened": year, "reason": "first review dialog"})
     return review
