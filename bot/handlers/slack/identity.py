@@ -12,12 +12,17 @@ from __future__ import annotations
 import logging
 import time
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from store.repo import Repo
 
 log = logging.getLogger(__name__)
+
+
+class _Unreachable(Exception):
+    """Slack could not be asked; unlike "not on the roster", this is not remembered."""
 
 
 class SlackIdentity:
@@ -35,7 +40,10 @@ class SlackIdentity:
         missed = self._misses.get(user_id)
         if missed is not None and time.monotonic() - missed < self.miss_ttl:
             return None
-        email = await self._email(user_id)
+        try:
+            email = await self._email(user_id)
+        except _Unreachable:
+            return None  # not a miss: ask again next time
         person = await self.repo.person_by_email(email) if email else None
         if person is None or person.id is None or not person.active:
             self._misses[user_id] = time.monotonic()
@@ -60,6 +68,9 @@ class SlackIdentity:
             if error.response.get("error") != "users_not_found":
                 log.warning("users.lookupByEmail failed: %s", error.response.get("error"))
             return None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.warning("users.lookupByEmail unreachable: %s", error)
+            return None
         user = response.get("user") or {}
         if user.get("deleted") or user.get("is_bot"):
             return None
@@ -71,6 +82,9 @@ class SlackIdentity:
         except SlackApiError as error:
             log.info("users.info for %s failed: %s", user_id, error.response.get("error"))
             return None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.warning("users.info unreachable: %s", error)
+            raise _Unreachable from error
         user = response.get("user") or {}
         if user.get("deleted") or user.get("is_bot"):
             return None
