@@ -152,3 +152,12 @@ async def test_slack_gets_its_acknowledgement_before_the_slow_work_is_done(slack
     assert "How are you feeling" in slack.api.text_of(SAM_DM)
     await slack.command(SAM, "status")
     assert slack.ack_seconds[-1] < 1.0
+
+
+async def test_if_slack_cannot_say_who_someone_is_they_are_asked_to_try_again_not_refused(slack: Slack) -> None:
+    slack.api.fail("users.info", 500)
+    await slack.say(SAM, "status")
+    text = slack.api.text_of(SAM_DM)
+    assert "please try again in a minute" in text and "don't recognise" not in text
+    await slack.say(SAM, "status")  # Slack is back: Sam is recognised, not remembered as a stranger
+    assert "Planning meeting booked" in slack.api.text_of(SAM_DM)

@@ -21,8 +21,8 @@ from store.repo import Repo
 log = logging.getLogger(__name__)
 
 
-class _Unreachable(Exception):
-    """Slack could not be asked; unlike "not on the roster", this is not remembered."""
+class SlackUnreachable(Exception):
+    """Slack could not be asked who this is; unlike "not on the roster", this is not remembered."""
 
 
 class SlackIdentity:
@@ -33,17 +33,17 @@ class SlackIdentity:
         self._misses: dict[str, float] = {}
 
     async def resolve(self, user_id: str) -> int | None:
-        """The person id for a Slack user id, linking by email on first contact; None if unknown."""
+        """The person id for a Slack user id, linking by email on first contact; None if unknown.
+
+        Raises :class:`SlackUnreachable` when Slack can't be asked right now.
+        """
         person = await self.repo.person_by_slack_id(user_id)
         if person is not None:
             return person.id if person.active else None
         missed = self._misses.get(user_id)
         if missed is not None and time.monotonic() - missed < self.miss_ttl:
             return None
-        try:
-            email = await self._email(user_id)
-        except _Unreachable:
-            return None  # not a miss: ask again next time
+        email = await self._email(user_id)  # SlackUnreachable propagates: "try again", not "who are you?"
         person = await self.repo.person_by_email(email) if email else None
         if person is None or person.id is None or not person.active:
             self._misses[user_id] = time.monotonic()
@@ -80,11 +80,13 @@ class SlackIdentity:
         try:
             response = await self.client.users_info(user=user_id)
         except SlackApiError as error:
+            if error.response.status_code == 429 or error.response.status_code >= 500:
+                raise SlackUnreachable from error
             log.info("users.info for %s failed: %s", user_id, error.response.get("error"))
             return None
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             log.warning("users.info unreachable: %s", error)
-            raise _Unreachable from error
+            raise SlackUnreachable from error
         user = response.get("user") or {}
         if user.get("deleted") or user.get("is_bot"):
             return None

@@ -18,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from bot.dialogs.engine import unknown_person_reply
 from bot.dialogs.status import home_summary
 from bot.handlers.slack import blocks, translate
+from bot.handlers.slack.identity import SlackUnreachable
 from bot.messages import Channel, Inbound, Reply
 
 if TYPE_CHECKING:
@@ -39,8 +40,11 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         async with runtime.lock_for(user_id):
             try:
                 await work()
-            except Exception:
-                log.exception("Slack work for %s failed", user_id)
+            except Exception as error:
+                if isinstance(error, SlackUnreachable):
+                    log.warning("Could not identify Slack user %s: Slack unreachable", user_id)
+                else:
+                    log.exception("Slack work for %s failed", user_id)
                 try:
                     target = await where()
                     if target:
