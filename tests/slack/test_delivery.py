@@ -66,3 +66,37 @@ async def test_an_answer_in_conversation_survives_a_short_rate_limit(slack: Slac
     slack.api.fail("chat.postMessage", 429, retry_after="0")
     await slack.say("U0SAM", "checkin")
     assert "How are you feeling" in slack.api.text_of("D0SAM")
+
+
+async def test_the_reminder_dispatcher_sends_through_slack_and_waits_out_a_long_retry_after(slack: Slack) -> None:
+    """A real reminder row, the real dispatcher: Slack says 429 Retry-After 120, so the reminder waits at
+    least two minutes, then arrives in Sam's DM with its clause and a button that does what it asks."""
+    from datetime import timedelta
+
+    from bot.scheduler.dispatcher import Dispatcher
+    from store.models import Reminder
+
+    person = await sam(slack)
+    now = slack.app.clock.now()
+    await slack.app.repo.enqueue(Reminder(
+        dedupe_key="test:slack:prep", kind="prep_nudge", recipient_id=person.id, clause="5.1", due_at=now,
+        subject="Prepare for your planning meeting", body="Your meeting is on Thursday: say prep to get ready.",
+        action="prep"))
+    slack.api.fail("chat.postMessage", 429, retry_after="120")
+    dispatcher = Dispatcher(slack.app, worker_id="test-worker")
+    first = await dispatcher.tick()
+    assert first.retried == 1 and first.sent == 0
+    [row] = [r for r in await slack.app.repo.reminders(status=None) if r.dedupe_key == "test:slack:prep"]
+    assert row.status == "pending" and row.due_at >= now + timedelta(seconds=120)
+
+    slack.app.clock.advance(timedelta(minutes=3))
+    second = await dispatcher.tick()
+    assert second.sent == 1
+    [row] = [r for r in await slack.app.repo.reminders(status=None) if r.dedupe_key == "test:slack:prep"]
+    assert row.status == "sent" and row.channel == "slack"
+    dm = slack.api.text_of("D0SAM")
+    assert "Prepare for your planning meeting" in dm and "5.1" in dm and "[Prepare]" in dm
+
+    # the button does what the reminder asks: Sam's preparation starts
+    await slack.click("U0SAM", slack.button("U0SAM", "Prepare"))
+    assert "Have you achieved the objectives set?" in slack.api.text_of("D0SAM")

@@ -153,3 +153,29 @@ async def test_when_slack_cannot_open_the_form_the_button_in_the_dm_still_can(sl
     assert "[Open the form: Objective setting]" in slack.api.text_of("D0MARK")
     await slack.click(MARK, slack.button(MARK, "Open the form: Objective setting"))
     assert inputs(slack.api.called("views.open")[-1]["view"]) == ["o1_text", "o1_criteria", "o1_due"]
+
+
+async def test_the_headteachers_app_home_adds_the_academy_overview(slack: Slack) -> None:
+    from tests.slack.conftest import HELEN
+
+    await slack.open_home(HELEN)
+    [published] = slack.api.called("views.publish")
+    home = render(published["view"]["blocks"])
+    assert "Hi Helen" in home
+    assert "Co-op Academy Hillside:" in home and "colleagues" in home and "overdue" in home
+    assert "Sam Patel" in home  # progress only: the overview never shows review content (Policy 10.1)
+    assert len(published["view"]["blocks"]) <= 100
+
+
+def test_an_overview_larger_than_a_home_says_how_much_more_there_is() -> None:
+    from bot.dialogs.status import HomeSummary
+    from bot.handlers.slack import blocks
+    from bot.messages import Card, Reply
+
+    big = Reply("Trust", card=Card("Trust: 2,000 colleagues", tuple((f"Colleague {i}", "planning")
+                                                                     for i in range(2000))))
+    view = blocks.home_view(HomeSummary("Sarah", False), [big])
+    assert len(view["blocks"]) == 100
+    note = render(view["blocks"])
+    shown = sum(1 for i in range(2000) if f"Colleague {i}*" in str(view["blocks"]))
+    assert f"and {2000 - shown} more lines than fit here" in note

@@ -286,10 +286,13 @@ def _default_options(kind: PromptKind) -> tuple[Choice, ...]:
 # --- App Home -------------------------------------------------------------------------------
 
 
-def home_view(summary: Any) -> Block:
-    """The App Home: stage, next step with its deadline and clause, preparation, objectives, what's due.
+def home_view(summary: Any, overview: Sequence[Reply] = ()) -> Block:
+    """The App Home: stage, next step with its deadline and clause, preparation, objectives, what's due;
+    then, for headteachers, HR and executive leaders, the overview of the organisations they oversee.
 
-    ``summary`` is a :class:`bot.dialogs.status.HomeSummary` (the data behind ``status``).
+    ``summary`` is a :class:`bot.dialogs.status.HomeSummary` (the data behind ``status``); ``overview``
+    the cards of ``services.documents.home_overview``. A Home holds 100 blocks: anything beyond is
+    named, with where to see it, never dropped silently.
     """
     blocks: list[Block] = [{"type": "header", "text": _plain(f"Hi {summary.first_name}: your review", HEADER_TEXT)}]
     if not summary.has_review:
@@ -316,9 +319,20 @@ def home_view(summary: Any) -> Block:
                 button["style"] = choice.style
             elements.append(button)
         blocks.append({"type": "actions", "elements": elements[:ACTIONS_PER_BLOCK]})
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
-        "Say *help* in the Messages tab, or type `/cadence help`, for everything I can do.")}]})
-    return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
+    extra: list[Block] = []
+    for reply in overview:
+        extra.append({"type": "divider"})
+        extra.extend(card_blocks(reply.card.title, reply.card.facts, reply.card.sections) if reply.card
+                     else sections(reply.text))
+    footer = {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        "Say *help* in the Messages tab, or type `/cadence help`, for everything I can do.")}]}
+    room = VIEW_BLOCKS - len(blocks) - 1
+    if len(extra) > room:
+        hidden = sum(len(b.get("fields", [])) or 1 for b in extra[room - 1:])
+        extra = extra[: room - 1] + [{"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"…and {hidden} more lines than fit here: type `/cadence status` for your team, or ask HR for "
+            "the full overview (`cadence overview`).")}]}]
+    return {"type": "home", "blocks": [*blocks, *extra, footer][:VIEW_BLOCKS]}
 
 
 def refusal_home_view(text: str) -> Block:

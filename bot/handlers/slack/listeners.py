@@ -195,7 +195,10 @@ async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
         await runtime.channel.publish_home(user_id, blocks.refusal_home_view(unknown_person_reply(Channel.SLACK).text))
         return
     summary = await home_summary(app.engine, person, Channel.SLACK.value)
-    await runtime.channel.publish_home(user_id, blocks.home_view(summary))
+    documents = app.services.documents
+    overview = await documents.home_overview(person, channel=Channel.SLACK.value,
+                                             identity=f"slack:{user_id}") if documents is not None else []
+    await runtime.channel.publish_home(user_id, blocks.home_view(summary, overview))
 
 
 def _with_conversation(inbound: Inbound, conversation_id: str) -> Inbound:
