@@ -164,6 +164,8 @@ async def record_signature(run: Run, review: Review, part: str, role: str, *, no
                 fresh.retain_until = retain_until(cycle.year)  # 10.3
         await repo.save(Review.model_validate(fresh))
         await audit_change(run, "review", review.id, review.colleague_id, {"stage": fresh.stage, "signed": part})
+        if services.documents is not None:  # 10.2: the reviewee's own copy, queued once per part
+            await services.documents.send_copy_after_signoff(review.id)
         if part == "end_of_year":
             due = informal_resolution_deadline(fresh.report_delivered_on)  # type: ignore[arg-type]
             await services.notifier.notify(

@@ -101,6 +101,9 @@ async def test_three_objectives_a_fourth_with_a_reason_smart_gaps_named_and_both
     roles = {(s.role, s.person_id) for s in await demo_app.repo.signatures("review", review.id)}
     assert roles == {("reviewer", await person_id(demo_app, MARK)), ("reviewee", chris)}
     assert "nothing on your form waiting" in text_of(await say(CHRIS, "signoff"))
+    # 10.2: Chris's own copy of the signed form is queued for him, once
+    [copy] = [r for r in await demo_app.repo.reminders() if r.recipient_id == chris and r.kind == "form_copy"]
+    assert copy.clause == "10.2" and copy.dedupe_key == f"form_copy:{review.id}:planning"
 
 
 async def test_changing_signed_objectives_withdraws_both_signatures(demo_app: App, say: Say) -> None:
