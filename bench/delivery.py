@@ -89,11 +89,10 @@ async def paced_client(api: str, plan: list[tuple[str, str]], allowed: float) ->
 
 
 async def _cadence(db_url: str, api: str, messages: int, recipients: int, timeout: float) -> dict[str, Any]:
-    from bot.scheduler.dispatcher import Dispatcher
-
     from bench.generate import generate_trust
     from bot.app import build_app
     from bot.handlers.slack.runtime import install
+    from bot.scheduler.dispatcher import Dispatcher
     from bot.settings import Settings
     from store.models import Reminder
 
