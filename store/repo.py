@@ -908,6 +908,16 @@ class Repo:
 
     # planning reads, each one batch at a time (keyset pagination: no whole-table loads)
 
+    async def dialog_meeting_notices(self, review_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+        """(review id, recipient id, dedupe key) of meeting notices the booking dialog wrote."""
+        if not review_ids:
+            return []
+        async with self.db.session() as s:
+            q = select(Reminder.review_id, Reminder.recipient_id, Reminder.dedupe_key).where(
+                Reminder.kind == "meeting_notice", Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
+                Reminder.dedupe_key.like("meeting:%"))  # type: ignore[attr-defined]
+            return [(rid, to, key) for rid, to, key in (await s.exec(q)).all()]
+
     async def review_batch(self, after_id: int, limit: int) -> list[tuple[Review, Cycle]]:
         async with self.db.session() as s:
             q = (select(Review, Cycle).join(Cycle, Cycle.id == Review.cycle_id)

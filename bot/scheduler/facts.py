@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.policy.eligibility import RosterFacts, eligibility
@@ -116,6 +116,7 @@ class FactSource:
             answers = await self.repo.answer_counts(ids, "colleague")
             sigs = await self.repo.review_signature_parts(ids)
             appeals = await self.repo.appeals_of_reviews(ids)
+            told = told_slots(await self.repo.dialog_meeting_notices(ids))
             planned: list[Planned] = []
             for review, cycle in rows:
                 person = people.get(review.colleague_id)
@@ -126,7 +127,9 @@ class FactSource:
                     id=review.id, cycle_year=cycle.year, colleague=self.person_facts(person, leads.get(person.id)),
                     reviewer_id=review.reviewer_id, delegated=review.delegated,
                     meetings=tuple(MeetingFacts(id=m.id, kind=m.kind, starts_at=m.starts_at, status=m.status,
-                                                scheduled_at=m.scheduled_at) for m in meetings.get(review.id, [])),
+                                                scheduled_at=m.scheduled_at,
+                                                colleague_told=(m.id, person.id, m.starts_at) in told)
+                                   for m in meetings.get(review.id, [])),
                     colleague_answers=answers.get(review.id, 0),
                     planning_submitted_at=review.planning_submitted_at,
                     midyear_submitted_at=review.midyear_submitted_at, eoy_submitted_at=review.eoy_submitted_at,
@@ -188,6 +191,22 @@ class FactSource:
             yield b
         async for b in self.org_batches(span):
             yield b
+
+
+def told_slots(rows: Sequence[tuple[int, int, str]]) -> set[tuple[int, int, datetime]]:
+    """(meeting id, recipient, start) of notices the booking dialog wrote ("meeting:ID:ISO-START")."""
+    out: set[tuple[int, int, datetime]] = set()
+    for _review_id, recipient, key in rows:
+        parts = key.split(":", 2)
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        try:
+            start = datetime.fromisoformat(parts[2])
+        except ValueError:
+            continue  # "meeting:ID:cancelled" and the like
+        if start.tzinfo is not None:
+            out.add((int(parts[1]), recipient, start))
+    return out
 
 
 def _is_iso(value: str) -> bool:

@@ -15,8 +15,10 @@ Decisions where the task and the policy are silent (our reading):
   defers to the recipient's own hours (3.4).
 * ``form_completion``: the reviewer is reminded on the 1st and 5th working day after the meeting,
   and the next level up is told on the 10th (3.2 Administration, ``form_completion_escalation``).
-* ``signoff_request``: each party who has not signed is asked when the part is submitted and again
-  5 and 10 working days later (Annex 1).
+* ``signoff_request``: the form dialogs ask for signatures the moment a part is submitted; each party
+  who has still not signed is asked again 5 and 10 working days later (Annex 1).
+* ``meeting_notice``: the booking dialog tells the colleague at once (its own outbox notice); the
+  planner tells the reviewer, and the colleague only when no such notice exists for that slot.
 * ``annual_review_due`` / ``midyear_due`` go to the reviewer for every enrolled colleague who has
   no meeting of that kind booked in the cycle; a colleague who started after the Meeting 1 window
   opened is a new joiner (3.5) for that cycle instead.
@@ -59,7 +61,7 @@ COLLEAGUE_PREP_QUESTIONS = 23  # Annex 2: 11 looking back + 12 looking ahead
 PREP_MEETING_KINDS = ("planning", "mid_year", "end_of_year")
 FORM_PARTS = {"planning": "planning", "mid_year": "mid_year", "end_of_year": "end_of_year"}
 FORM_FOLLOW_UP_WORKING_DAYS = (1, 5)  # our reading: reminders before the 3.2 escalation
-SIGNOFF_FOLLOW_UP_WORKING_DAYS = (0, 5, 10)
+SIGNOFF_FOLLOW_UP_WORKING_DAYS = (5, 10)  # the sign-off dialog asks at once; these follow up
 PLAN_REVIEW_LEAD_WORKING_DAYS = 2
 RETENTION_NOTICE_DAYS = 30  # the task: HR hears 30 days before retain_until (10.3)
 MODERATION_MIN_SAMPLE = 3
@@ -110,6 +112,7 @@ class MeetingFacts:
     starts_at: datetime
     status: str = "scheduled"
     scheduled_at: datetime | None = None
+    colleague_told: bool = False  # the booking dialog already told the colleague about this slot
 
 
 @dataclass(frozen=True)
@@ -302,7 +305,7 @@ def meeting_notice(r: ReviewFacts, m: MeetingFacts, reviewer: int | None, org: O
              "end_of_year": "end-of-year review", "one_to_one": "one-to-one"}.get(m.kind, "review meeting")
     common = dict(org=org, deadline=local.date(), clause="5.3", review_id=r.id, subject_person_id=r.colleague.id)
     slot = f"{local:%Y%m%dT%H%M}"  # a moved meeting is a new notice
-    out = _make("meeting_notice", [r.colleague.id], when, key=f"review:{r.id}:meeting_notice:m{m.id}:{slot}:colleague",
+    out = [] if m.colleague_told else _make("meeting_notice", [r.colleague.id], when, key=f"review:{r.id}:meeting_notice:m{m.id}:{slot}:colleague",
                 subject=f"Your {label}: {fmt(local)}",
                 text=f"Your {label} is booked for {fmt(local)}.",
                 next_step="Type prep to get ready; it takes about 20 minutes.", action="prep", **common)
@@ -387,7 +390,7 @@ def signoff_request(r: ReviewFacts, part: str, reviewer: int | None, org: OrgFac
         if (part, role) in r.signatures or who is None:
             continue
         for n in SIGNOFF_FOLLOW_UP_WORKING_DAYS:
-            on: date | datetime = submitted if n == 0 else _wd_after(org, start, n)
+            on = _wd_after(org, start, n)
             text = (f"The {label} part of your Planning & Review Form is ready to sign." if role == "reviewee"
                     else f"The {label} part of {r.colleague.name}'s form is ready to sign.")
             out += _make("signoff_request", [who], on, org=org, key=f"review:{r.id}:signoff_request:{part}:{role}:{n}",

@@ -167,3 +167,17 @@ async def test_the_clock_moving_on_plans_the_next_checkins(demo_app, clock):
     await Planner(demo_app).run()
     later = {local_day(r) for r in await rows(demo_app, kind="one_to_one_checkin", to=priya)}
     assert max(later) > max(first)
+
+
+async def test_the_booking_dialogs_own_notice_is_not_sent_twice(demo_app):
+    sam = await person(demo_app, "sam.patel@hillside.example")
+    meeting = await sams_meeting(demo_app)
+    start = meeting.starts_at.astimezone(LONDON)
+    await demo_app.repo.enqueue(Reminder(dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}", kind="meeting_notice",
+                                         recipient_id=sam.id, review_id=meeting.review_id, due_at=demo_app.clock.now(),
+                                         clause="5.3", subject="Planning meeting booked", body="Booked.",
+                                         action="agenda"))
+    await Planner(demo_app).run()
+    notices = await rows(demo_app, kind="meeting_notice")
+    assert sorted((r.recipient_id, r.dedupe_key.startswith("plan:")) for r in notices if r.review_id == meeting.review_id) \
+        == sorted([(sam.id, False), (meeting.scheduled_by_id, True)])

@@ -74,6 +74,10 @@ def test_meeting_notice_tells_both_people_when_the_meeting_is_booked(org):
     assert all(p.due == at(date(2026, 11, 20), 9) and p.clause == "5.3" for p in notices)
     assert all(p.deadline == date(2026, 12, 1) and "Policy 5.3" in p.body for p in notices)
     assert {p.action for p in notices} == {"prep", "agenda"}
+    told = MeetingFacts(id=3, kind="planning", starts_at=at(date(2026, 12, 1), 14), scheduled_at=at(date(2026, 11, 20), 9),
+                        colleague_told=True)
+    only_reviewer = [p for p in rules.review_reminders(review(meetings=(told,)), org) if p.kind == "meeting_notice"]
+    assert [p.recipient_id for p in only_reviewer] == [PRIYA]
 
 
 def test_prep_nudges_3_and_1_working_days_before_a_meeting_after_christmas(org):
@@ -134,13 +138,14 @@ def test_central_team_escalates_to_the_executive_leader(central):
     assert of(rules.review_reminders(r, central), "form_completion")[-1] == (date(2027, 1, 6), EXEC, 1)
 
 
-def test_signoff_asks_each_party_who_has_not_signed(org):
+def test_signoff_follows_up_each_party_who_has_not_signed(org):
+    # Submitted Thu 17 Dec 2026 (the sign-off dialog asks at once); follow-ups 5 working days on
+    # (18, 21, 22, 23, 24 Dec) and 10 (29, 30, 31 Dec, 4, 5 Jan: not 25, 28 Dec or 1 Jan).
     submitted = at(date(2026, 12, 17), 15)
     both = rules.review_reminders(review(planning_submitted_at=submitted), org)
     assert of(both, "signoff_request") == [
-        (date(2026, 12, 17), SAM, 0), (date(2026, 12, 17), PRIYA, 0),
-        (date(2026, 12, 24), SAM, 0), (date(2026, 12, 24), PRIYA, 0),   # 18, 21, 22, 23, 24 Dec
-        (date(2027, 1, 5), SAM, 0), (date(2027, 1, 5), PRIYA, 0)]       # 29, 30, 31 Dec, 4, 5 Jan
+        (date(2026, 12, 24), SAM, 0), (date(2026, 12, 24), PRIYA, 0),
+        (date(2027, 1, 5), SAM, 0), (date(2027, 1, 5), PRIYA, 0)]
     one = rules.review_reminders(review(planning_submitted_at=submitted,
                                         signatures=frozenset({("planning", "reviewer")})), org)
     assert {p.recipient_id for p in one if p.kind == "signoff_request"} == {SAM}
