@@ -311,3 +311,31 @@ async def test_a_403_from_teams_is_permanent_and_the_conversation_is_forgotten(b
         await teams_app.channels["teams"].deliver(sam, Reply("Your check-in is due (Policy 3.3)."))
     assert raised.value.permanent
     assert not await teams_app.channels["teams"].can_reach(sam)
+
+
+async def test_the_reminder_dispatcher_reaches_a_manager_in_teams_and_the_button_works(bot_client, connector,
+                                                                                        teams_app):
+    from bot.scheduler.dispatcher import Dispatcher
+
+    connector.members["29:priya"] = {"id": "29:priya", "name": "Priya Shah", "aadObjectId": PRIYA_AAD,
+                                     "email": "priya.shah@hillside.example"}
+    priya = {"aad": PRIYA_AAD, "user_id": "29:priya", "conversation": "a:priya-personal-chat"}
+    await install(bot_client, connector, PRIYA_AAD, "29:priya", "a:priya-personal-chat")
+    await say(bot_client, connector, "checkin")
+    for answer in ("2", "skip", "yes", "yes", "nothing"):
+        await say(bot_client, connector, answer)
+    connector.clear()
+    connector.throttle, connector.retry_after = 1, "0"  # Teams asks the first send to wait
+
+    stats = await Dispatcher(teams_app).drain()
+
+    to_priya = [s for s in connector.sent if s.conversation_id == "a:priya-personal-chat"]
+    (notice,) = [s for s in to_priya if "would like a one-to-one" in s.words]
+    assert "Sam Patel" in notice.words and "Policy 3.3" in notice.words
+    assert stats.sent >= 1 and connector.throttled == 1
+    (row,) = [r for r in await teams_app.repo.reminders(status=None) if r.dedupe_key.startswith("checkin:")]
+    assert (row.status, row.channel) == ("sent", "teams")
+
+    booking = await say(bot_client, connector, value=notice.button("Book a meeting"), **priya)
+    assert booking[0].words.startswith("Booking a meeting")  # the button is the command, in Priya's chat
+    assert all(s.conversation_id == "a:priya-personal-chat" for s in booking)
