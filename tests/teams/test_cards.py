@@ -134,3 +134,8 @@ async def test_every_reply_of_a_scripted_run_renders_as_valid_cards_under_28kb(v
     assert {PromptKind.CHOICE, PromptKind.RATING, PromptKind.YES_NO, PromptKind.LONG_TEXT} <= kinds
     for reply in seen:
         check(validator, reply)
+
+
+def test_a_reminder_title_is_bold_in_teams_and_asterisks_inside_text_are_left_alone():
+    (message,) = cards.render(Reply("*Preparation for your meeting*\nAnswer 2*3 questions (Policy 5.1)"))
+    assert message["text"] == "**Preparation for your meeting**\n\nAnswer 2*3 questions (Policy 5.1)"

@@ -26,6 +26,7 @@ see ``files.py``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -94,8 +95,13 @@ def size_of(activity: dict[str, Any]) -> int:
 _INPUT_PROMPTS = (PromptKind.DATE, PromptKind.DATETIME, PromptKind.NUMBER)
 
 
+_WHOLE_LINE_BOLD = re.compile(r"^\*([^*\n]+)\*$")
+
+
 def _markdown(text: str) -> str:
-    return "\n\n".join(line for line in text.split("\n"))
+    """Teams markdown: paragraph breaks for line breaks, and a line in Slack-style ``*bold*`` (as the
+    reminder titles are written) made ``**bold**``, which Teams renders bold rather than italic."""
+    return "\n\n".join(_WHOLE_LINE_BOLD.sub(r"**\1**", line) for line in text.split("\n"))
 
 
 def _with_clause(text: str, clause: str | None) -> str:
