@@ -22,6 +22,10 @@ MEDIA_TYPES = {
 }
 
 
+LONG_FIELD = 1200  # characters: a longer value is printed under its label, not in a table row
+LONG_CELL = 2400  # characters shared by a table row's cells before the row is printed cell by cell
+
+
 class UnknownFormat(ValueError):
     pass
 
@@ -174,15 +178,27 @@ def to_pdf(doc: Doc) -> bytes:
             case Para(text=text, italic=italic, bold=bold):
                 line(text, 10, "B" if bold else "I" if italic else "")
             case Fields(rows=rows):
-                pdf.set_font("DejaVu", "", 9.5)
-                with pdf.table(col_widths=(35, 65), first_row_as_headings=False, line_height=5.5) as table:
-                    for label, value in rows:
-                        row = table.row()
-                        pdf.set_font("DejaVu", "B", 9.5)
-                        row.cell(label)
-                        pdf.set_font("DejaVu", "", 9.5)
-                        row.cell(value)
+                for chunk, is_long in _chunks(rows, lambda r: len(r[1]) > LONG_FIELD):
+                    if is_long:  # too tall for one table row on a page: label, then the text
+                        for label, value in chunk:
+                            line(label, 9.5, "B", 0.5)
+                            line(value, 9.5, "", 2)
+                        continue
+                    pdf.set_font("DejaVu", "", 9.5)
+                    with pdf.table(col_widths=(35, 65), first_row_as_headings=False, line_height=5.5) as table:
+                        for label, value in chunk:
+                            row = table.row()
+                            pdf.set_font("DejaVu", "B", 9.5)
+                            row.cell(label)
+                            pdf.set_font("DejaVu", "", 9.5)
+                            row.cell(value)
                 pdf.ln(3)
+            case Table(header=header, rows=rows) if any(len(c) > LONG_CELL // len(header) for r in rows for c in r):
+                for r in rows:  # a row too tall for a page: each cell under its heading instead
+                    for h, c in zip(header, r, strict=True):
+                        line(h, 9, "B", 0.5)
+                        line(c, 9.5, "", 1.5)
+                    pdf.ln(2)
             case Table(header=header, rows=rows):
                 pdf.set_font("DejaVu", "", 8.5 if len(header) > 4 else 9.5)
                 with pdf.table(line_height=5, headings_style=_bold_style()) as table:
@@ -201,6 +217,17 @@ def to_pdf(doc: Doc) -> bytes:
             case PageBreak():
                 pdf.add_page()
     return bytes(pdf.output())
+
+
+def _chunks(rows, is_long):  # noqa: ANN001, ANN202 - consecutive rows grouped by ``is_long``
+    out: list[tuple[list, bool]] = []
+    for row in rows:
+        flag = bool(is_long(row))
+        if out and out[-1][1] == flag:
+            out[-1][0].append(row)
+        else:
+            out.append(([row], flag))
+    return out
 
 
 def _bold_style():  # noqa: ANN202

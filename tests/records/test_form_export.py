@@ -120,3 +120,16 @@ async def test_a_colleague_cannot_export_someone_elses_form_and_the_refusal_is_l
     assert "Policy 10.2" in refused.value.message
     events = await repo.audit_about(trust.ids["sam"])
     assert [(e.action, e.actor_id) for e in events] == [("refused", jo.id)]
+
+
+async def test_the_longest_answers_the_dialogs_allow_still_print_in_full(trust):
+    """3,000 characters (the dialogs' limit) in an objective and its evidence: no row too tall for a page."""
+    from store.models import Objective, ObjectiveProgress
+
+    repo = trust.app.repo
+    long_text = " ".join(f"step{n}" for n in range(500))[:3000]
+    o = await repo.save(Objective(review_id=trust.reviews["sam"], number=3, text=long_text, success_criteria=long_text))
+    await repo.save(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met", evidence=long_text))
+    sam = await trust.ctx("sam")
+    text = pdf_text((await exports.export_form(repo, sam, sam.id, fmt="pdf")).content)
+    assert "step0 step1" in text and text.count("step250") >= 3  # objective, criteria and evidence
