@@ -204,7 +204,7 @@ def chart(section: Section) -> bytes:
     values = []
     for _label, v in section.rows:
         values.append(float(v.lstrip("≥")) if v != SMALL else 0.0)
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(labels) + 1.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(labels) + 1.2), dpi=110, layout="constrained")
     bars = ax.barh(range(len(labels)), values, color="#2f6f9f")
     for bar, (_label, v) in zip(bars, section.rows, strict=True):
         ax.text(bar.get_width() + 0.3, bar.get_y() + bar.get_height() / 2, v, va="center", fontsize=8)
@@ -213,7 +213,6 @@ def chart(section: Section) -> bytes:
     ax.set_title(section.chart_title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlabel("Count (values under 5 shown as <5 and not drawn)", fontsize=7.5)
-    fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
     plt.close(fig)
