@@ -119,6 +119,9 @@ def _int(raw: Any) -> int | None:
         return None
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        return int(raw)
+    if isinstance(raw, str):
+        digits = raw.strip().removeprefix("-")
+        # "²" is a digit to str.isdigit() but not to int(); int() refuses thousands of digits
+        if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+            return int(raw.strip())
     return None
