@@ -70,11 +70,14 @@ async def paced_client(api: str, plan: list[tuple[str, str]], allowed: float) ->
     async with aiohttp.ClientSession() as session:
         t0 = time.monotonic()
         pending: list[asyncio.Task[None]] = []
+        previous = t0 - interval
         for i, (channel, text) in enumerate(plan):
-            slot = t0 + i * interval
-            slot = max(slot, last_in_channel.get(channel, 0.0) + 1.0 / PER_CHANNEL_PER_SECOND + 0.005)
+            # on schedule, but never closer than one interval to the previous send (a late wake-up
+            # must not bunch messages into one second), and never twice a second to a channel
+            slot = max(t0 + i * interval, previous + interval,
+                       last_in_channel.get(channel, -1.0) + 1.0 / PER_CHANNEL_PER_SECOND + 0.005)
             await asyncio.sleep(max(0.0, slot - time.monotonic()))
-            last_in_channel[channel] = time.monotonic()
+            previous = last_in_channel[channel] = time.monotonic()
 
             async def post(channel: str = channel, text: str = text) -> None:
                 while True:
