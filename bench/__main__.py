@@ -12,13 +12,14 @@ PostgreSQL) is reported as "not measured" with the reason; no number is ever mad
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.report import Figure, Results, markdown, not_measured, text_table
+from bench.report import Figure, Results, loadavg, markdown, not_measured, text_table
 
 SECTIONS = ("startup", "slack", "teams", "planning", "claim", "delivery")
 RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
@@ -77,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             results.add(not_measured(name, "section", "", f"the section failed: {type(error).__name__}: {error}"))
         print(f"   {name} took {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    results.load_at_end = loadavg()
     print(text_table(results))
+    print(f"\nload average at the start {results.load_at_start}, at the end {results.load_at_end} "
+          f"(nproc {os.cpu_count()})")
     if not args.no_write:
         args.out.write_text(markdown(results), encoding="utf-8")
         print(f"\nWritten to {args.out}", file=sys.stderr)

@@ -50,12 +50,23 @@ class Results:
     figures: list[Figure] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     options: str = ""
+    load_at_start: str = field(default_factory=lambda: loadavg())
+    load_at_end: str = ""
 
     def add(self, *figures: Figure) -> None:
         self.figures.extend(figures)
 
     def misses(self) -> list[Figure]:
         return [f for f in self.figures if f.met is False]
+
+
+def loadavg() -> str:
+    """The 1-, 5- and 15-minute load averages: other work on the machine skews every figure."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            return " ".join(fh.read().split()[:3])
+    except OSError:
+        return "?"
 
 
 def fmt(value: float | None, unit: str = "") -> str:
@@ -136,6 +147,8 @@ def markdown(results: Results) -> str:
         f"- run: {results.started:%Y-%m-%d %H:%M} UTC, options: `{results.options or 'defaults'}`",
         f"- machine: nproc {m['nproc']}, memory {m['memory']}, Python {m['python']}, {m['platform']}",
         f"- cpu: {m['cpu']}",
+        f"- load average (1, 5, 15 min) at the start: {results.load_at_start}; at the end: "
+        f"{results.load_at_end or loadavg()} (anything near or above nproc means other work shared the cores)",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
