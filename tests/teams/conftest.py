@@ -50,6 +50,7 @@ class Sent:
     conversation_id: str
     reply_to: str | None
     body: dict[str, Any]
+    id: str = ""  # the id the connector gave the message (Teams puts it in replyToId of a card click)
 
     @property
     def text(self) -> str:
@@ -86,6 +87,7 @@ class Connector:
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploads: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     throttle: int = 0  # answer the next N sends with 429
     gone: set[str] = field(default_factory=set)  # conversations whose user removed the app (403)
     retry_after: str = "1"
@@ -110,9 +112,14 @@ class Connector:
                 return web.json_response({"error": {"code": "TooManyRequests", "message": "slow down"}},
                                          status=429, headers={"Retry-After": self.retry_after})
             body = await request.json()
+            new_id = f"activity-{next(self._ids)}"
             self.sent.append(Sent("POST", request.path, request.match_info["conversation_id"],
-                                  request.match_info.get("activity_id"), body))
-            return web.json_response({"id": f"activity-{next(self._ids)}"}, status=201)
+                                  request.match_info.get("activity_id"), body, new_id))
+            return web.json_response({"id": new_id}, status=201)
+
+        async def update(request: web.Request) -> web.Response:
+            self.updates.append((request.match_info["activity_id"], await request.json()))
+            return web.json_response({"id": request.match_info["activity_id"]})
 
         async def delete(request: web.Request) -> web.Response:
             self.deleted.append(request.match_info["activity_id"])
@@ -132,6 +139,7 @@ class Connector:
         web_app = web.Application()
         web_app.router.add_post("/v3/conversations/{conversation_id}/activities", send)
         web_app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", send)
+        web_app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", update)
         web_app.router.add_delete("/v3/conversations/{conversation_id}/activities/{activity_id}", delete)
         web_app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", member)
         web_app.router.add_put("/upload/{name}", upload)

@@ -78,7 +78,8 @@ def test_a_form_card_has_one_input_per_field_and_one_submit(validator):
         "f_datetime__time": "Input.Time", "f_number": "Input.Number", "f_rating": "Input.ChoiceSet",
         "f_confirm": "Input.Toggle"}
     (submit,) = card["actions"]
-    assert submit["data"] == {"cadence": {"form": "review:overall", "session_id": 7, "revision": 3, "step": "q"}}
+    assert submit["data"] == {"cadence": {"form": "review:overall", "session_id": 7, "revision": 3, "step": "q",
+                                          "q": "End of year review", "label": "Sent"}}
 
 
 def test_a_card_too_big_for_one_message_is_split_with_the_buttons_last(validator):
@@ -96,6 +97,10 @@ def test_a_card_too_big_for_one_message_is_split_with_the_buttons_last(validator
 def test_a_long_plain_message_is_split_too(validator):
     activities = check(validator, Reply("\n".join(f"• Reminder {i}: " + "x" * 200 for i in range(300))))
     assert len(activities) > 1 and all("Reminder" in a["text"] for a in activities)
+
+
+def test_the_answered_card_is_valid_too(validator):
+    assert not list(validator.iter_errors(cards.answered("How are you feeling this week?", "4")))
 
 
 def test_a_broken_card_is_caught_by_the_schema(validator):

@@ -339,3 +339,17 @@ async def test_the_reminder_dispatcher_reaches_a_manager_in_teams_and_the_button
     booking = await say(bot_client, connector, value=notice.button("Book a meeting"), **priya)
     assert booking[0].words.startswith("Booking a meeting")  # the button is the command, in Priya's chat
     assert all(s.conversation_id == "a:priya-personal-chat" for s in booking)
+
+
+async def test_a_pressed_card_shows_the_answer_instead_of_its_buttons(bot_client, connector):
+    (question,) = await say(bot_client, connector, "checkin")
+    await say(bot_client, connector, value=question.button("4"), replyToId=question.id)
+    ((updated_id, update),) = connector.updates
+    assert updated_id == question.id
+    (card,) = [a["content"] for a in update["attachments"]]
+    assert "actions" not in card
+    assert [e["text"] for e in card["body"]] == [question.cards[0]["body"][0]["text"], "✓ 4"]
+
+    # the same old card pressed again changes nothing, and is not redrawn as if it counted
+    await say(bot_client, connector, value=question.button("1 Low"), replyToId=question.id)
+    assert len(connector.updates) == 1

@@ -25,8 +25,8 @@ from botbuilder.schema.teams import FileConsentCardResponse
 from bot.dialogs.engine import unknown_person_reply
 from bot.handlers.teams import cards, files
 from bot.handlers.teams.throttle import Sleep, send_all
-from bot.handlers.teams.translate import tenant_of, to_inbound, user_key
-from bot.messages import Channel, Reply
+from bot.handlers.teams.translate import answered_card_text, tenant_of, to_inbound, user_key
+from bot.messages import Channel, Inbound, Reply
 from store.models import Person
 from store.repo import Repo
 
@@ -107,8 +107,32 @@ class CadenceTeamsBot(TeamsActivityHandler):
             return
         await self.remember_conversation(turn_context, person)
         inbound = to_inbound(turn_context.activity)
+        fresh = await self._fresh(inbound)
         replies = await self.app.engine.handle(inbound)
+        if fresh:
+            await self._mark_answered(turn_context)
         await self.send(turn_context, replies, person)
+
+    async def _fresh(self, inbound: Inbound) -> bool:
+        """Will this click be applied (not stale)? Then its card is marked answered afterwards."""
+        action = inbound.action
+        if action is None or action.session_id is None:
+            return False
+        session = await self.repo.dialog_session(action.session_id)
+        return session is not None and session.status == "active" and session.revision == action.revision
+
+    async def _mark_answered(self, turn_context: TurnContext) -> None:
+        """Update the clicked card: its buttons give way to the answer chosen (like Slack's chat.update)."""
+        activity = turn_context.activity
+        shown = answered_card_text(activity)
+        if shown is None or not activity.reply_to_id:
+            return
+        update = Activity().deserialize(cards.answered_message(*shown))
+        update.id = activity.reply_to_id
+        try:
+            await turn_context.update_activity(update)
+        except Exception as error:  # noqa: BLE001 - the answer is saved either way; an old card is harmless
+            log.info("teams: could not update the answered card %s: %s", activity.reply_to_id, error)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         added = turn_context.activity.members_added or []

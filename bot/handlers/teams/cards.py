@@ -15,7 +15,10 @@ What a Teams user sees for each part of a :class:`~bot.messages.Reply`:
 * the clause is shown as a subtle "Policy X" line when the text does not already cite it.
 
 Every button carries ``{"cadence": {"value", "session_id", "revision", "step"}}`` so the engine can
-recognise a click on an old card as stale (``translate.py`` reads it back).
+recognise a click on an old card as stale (``translate.py`` reads it back). Buttons of a dialog step
+also carry the question (``q``, at most 300 characters) and their label: Teams does not send the card
+back with a click, and once the answer is applied the bot redraws that card as the question with
+"✓ answer" and no buttons (:func:`answered`), as Slack does with chat.update.
 
 Teams refuses messages over about 28 KB, so a card whose JSON would pass :data:`CARD_BUDGET` bytes
 is split into several cards: the read-only parts first, the inputs and buttons together on the last
@@ -42,6 +45,7 @@ CHOICE_INPUT_ID = "_cadence_choice"
 VALUE_INPUT_ID = "_cadence_value"
 TIME_SUFFIX = "__time"
 CHUNK_CHARS = 4000  # longest single TextBlock we send (a long section is cut at line ends)
+QUESTION_CHARS = 300  # question text carried in each button, for the answered card
 TEXT_CHUNK_CHARS = 7000  # longest plain text message (7,000 characters stay under 28 KB even in UTF-8)
 
 _STYLE = {"primary": "positive", "danger": "destructive"}
@@ -66,7 +70,8 @@ def render(reply: Reply) -> list[dict[str, Any]]:
         inputs = [{"type": "Input.ChoiceSet", "id": CHOICE_INPUT_ID, "style": "compact", "isRequired": True,
                    "label": "Choose one", "errorMessage": "Please choose one.",
                    "choices": [{"title": c.label, "value": c.value} for c in reply.choices]}]
-        actions = [_submit("Choose", _data(reply, pick=CHOICE_INPUT_ID), style="positive")]
+        actions = [_submit("Choose", _data(reply, pick=CHOICE_INPUT_ID,
+                                           labels={c.value: c.label[:80] for c in reply.choices}), style="positive")]
     elif reply.prompt in _INPUT_PROMPTS:
         inputs = _single_input(reply.prompt)  # type: ignore[arg-type]
         actions = [_submit("Send", _data(reply, pick=VALUE_INPUT_ID), style="positive")]
@@ -156,8 +161,8 @@ def _card_body(card: Card) -> list[dict[str, Any]]:
     return body
 
 
-def _data(reply: Reply, *, value: str | None = None, pick: str | None = None,
-          form: str | None = None) -> dict[str, Any]:
+def _data(reply: Reply, *, value: str | None = None, pick: str | None = None, form: str | None = None,
+          label: str | None = None, labels: dict[str, str] | None = None) -> dict[str, Any]:
     cadence: dict[str, Any] = {}
     if value is not None:
         cadence["value"] = value
@@ -169,7 +174,29 @@ def _data(reply: Reply, *, value: str | None = None, pick: str | None = None,
         cadence["session_id"] = reply.session_id
         cadence["revision"] = reply.revision
         cadence["step"] = reply.step
+        # what the answered card will show once the click is applied (Teams doesn't send the card back)
+        cadence["q"] = _question(reply)
+        if label is not None:
+            cadence["label"] = label[:80]
+        if labels:
+            cadence["labels"] = labels
     return {"cadence": cadence}
+
+
+def _question(reply: Reply) -> str:
+    text = reply.form.title if reply.form is not None else reply.text
+    return text if len(text) <= QUESTION_CHARS else text[:QUESTION_CHARS - 1] + "…"
+
+
+def answered(question: str, answer: str) -> dict[str, Any]:
+    """The card that replaces a question once it is answered: its buttons give way to the answer."""
+    body = _text_blocks(question) + [{"type": "TextBlock", "text": f"✓ {answer}", "wrap": True,
+                                      "weight": "Bolder", "color": "Good"}]
+    return card(body, [])
+
+
+def answered_message(question: str, answer: str) -> dict[str, Any]:
+    return _message(answered(question, answer), answer)
 
 
 def _submit(title: str, data: dict[str, Any], style: str | None = None) -> dict[str, Any]:
@@ -180,7 +207,7 @@ def _submit(title: str, data: dict[str, Any], style: str | None = None) -> dict[
 
 
 def _button(reply: Reply, choice: Choice) -> dict[str, Any]:
-    return _submit(choice.label, _data(reply, value=choice.value), _STYLE.get(choice.style or ""))
+    return _submit(choice.label, _data(reply, value=choice.value, label=choice.label), _STYLE.get(choice.style or ""))
 
 
 def _single_input(kind: PromptKind) -> list[dict[str, Any]]:
@@ -256,7 +283,7 @@ def _form_body(reply: Reply, form: Form) -> list[dict[str, Any]]:
 
 
 def _form_actions(reply: Reply, form: Form) -> list[dict[str, Any]]:
-    return [_submit(form.submit_label, _data(reply, form=form.form_id), style="positive")]
+    return [_submit(form.submit_label, _data(reply, form=form.form_id, label="Sent"), style="positive")]
 
 
 def _inputs_count(body: list[dict[str, Any]]) -> int:

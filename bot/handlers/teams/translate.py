@@ -125,3 +125,21 @@ def _int(raw: Any) -> int | None:
         if digits.isascii() and digits.isdigit() and len(digits) <= 18:
             return int(raw.strip())
     return None
+
+
+def answered_card_text(activity: Activity) -> tuple[str, str] | None:
+    """(question, answer as the person chose it) for a card click, to replace the answered card."""
+    value = activity.value if isinstance(activity.value, dict) else None
+    cadence = value.get("cadence") if value else None
+    if not isinstance(cadence, dict) or cadence.get("session_id") is None:
+        return None
+    question = _text(cadence.get("q"))
+    if cadence.get("label"):
+        answer = _text(cadence["label"])
+    elif isinstance(cadence.get("pick"), str):
+        picked = _joined(value, cadence["pick"])  # type: ignore[arg-type]
+        labels = cadence.get("labels") if isinstance(cadence.get("labels"), dict) else {}
+        answer = _text(labels.get(picked, picked))
+    else:
+        answer = _text(cadence.get("value"))
+    return (question, answer) if question and answer else None
