@@ -73,7 +73,7 @@ def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aio
                         PATH, problem, len(raw), request.headers.get("Content-Type", "-"))
             return web.json_response({"error": f"malformed Slack request: {problem}"}, status=400)
         needs_api = bolt_request.body.get("type") != "url_verification" and "ssl_check" not in bolt_request.body
-        if needs_api and runtime._bot_user_id is None and verifier.is_valid(*_signed_parts(request, raw)):
+        if needs_api and not runtime.checked and verifier.is_valid(*_signed_parts(request, raw)):
             if not await runtime.reachable():
                 # we could not answer anyway; 503 makes Slack retry later (a 5xx that is not our bug)
                 return web.json_response({"error": "Slack Web API unreachable; try again"}, status=503)

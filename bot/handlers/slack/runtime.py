@@ -63,6 +63,11 @@ class SlackRuntime:
 
     _bot_user_id: str | None = None  # set once auth.test has answered
 
+    @property
+    def checked(self) -> bool:
+        """auth.test has answered once in this process."""
+        return self._bot_user_id is not None
+
     async def reachable(self) -> bool:
         """Can we talk to Slack's Web API? (auth.test once per process, retried until it works)
 
