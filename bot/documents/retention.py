@@ -51,14 +51,21 @@ class PurgeItem:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(repr=False)
 class PurgeReport:
+    """What a purge did. Its text form is counts only, so a server log names nobody (10.1)."""
+
     today: date
     dry_run: bool
     purged: list[PurgeItem] = field(default_factory=list)  # deleted (or, in a dry run, would be)
     held: list[PurgeItem] = field(default_factory=list)  # past retention, under a legal hold
     waiting: list[PurgeItem] = field(default_factory=list)  # past retention, HR's notice not 30 days old
     notices_queued: list[PurgeItem] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    __str__ = __repr__
 
     def summary(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"

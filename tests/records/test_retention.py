@@ -131,3 +131,10 @@ async def test_a_review_within_retention_is_never_touched_and_the_last_day_count
     trust.app.clock.set(datetime(2026, 9, 1, 12, tzinfo=UTC))
     assert [i.review_id for i in (await purge_due(trust.app)).purged] == [edge]
     assert await repo.review(young) is not None
+
+
+async def test_the_nightly_log_line_names_nobody(trust):
+    await _old_review(trust, "jo", 2019, notice_sent=datetime(2026, 10, 1, 9, tzinfo=UTC))
+    report = await purge_due(trust.app, dry_run=True)
+    assert "deleted" not in str(report) and "would delete 1 review(s)" in str(report)
+    assert NAMES["jo"][0] not in repr(report) and NAMES["jo"][0] not in f"{report}"
