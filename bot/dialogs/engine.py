@@ -87,8 +87,9 @@ class Engine:
     async def _switches_dialog(self, person: PersonContext, session: DialogSession, text: str,
                                inbound: Inbound) -> bool:
         """Mid-dialog, a command word starts something else only when it can't be an answer: it came
-        as an explicit command (slash command, start button), or it is a lone command word at a
-        question that isn't free text ("Help the new starters settle in" is an answer, not help)."""
+        as an explicit command (slash command, start button), it is a lone main command word
+        ("status"), or a lone alias at a question that isn't free text. "Help the new starters
+        settle in" is an answer, not help; so is "Support" at a free-text question."""
         router = self.registry.router
         if not router.is_command(text):
             return False
@@ -96,6 +97,8 @@ class Engine:
             return True
         if len(text.split()) > 1 or router.is_answer_like(text.lower()):
             return False
+        if router.is_primary_word(text):
+            return True  # "status" alone is a request, even at a free-text question
         dialog = self.registry.get(session.dialog_id)
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
         step = self._current(dialog, self._ctx(person, subject, session.state, inbound.address.channel),

@@ -39,6 +39,11 @@ class Router:
     def is_command(self, text: str) -> bool:
         return bool(text) and text.lower().split(" ", 1)[0].lstrip("/") in self.commands
 
+    def is_primary_word(self, text: str) -> bool:
+        word = text.strip().lower().lstrip("/")
+        command = self.commands.get(word)
+        return command is not None and command.word == word
+
     def is_answer_like(self, word: str) -> bool:
         """Words that could be an answer to a question are not treated as commands mid-dialog."""
         return word in {"yes", "no", "ok", "skip", "back"}

@@ -77,7 +77,7 @@ _MEASURING = (
     r"count(?:ed)?|number of|no more than|at least|fewer than|less than|more than|zero"
 )
 _MEASURABLE = re.compile(rf"\d|%|\b(?:{_NUMBER_WORDS})\b|\b(?:{_MEASURING})\b", re.IGNORECASE)
-_ABSOLUTE = re.compile(r"\b(always|never|100 ?%|every single|all the time|perfect(?:ly)?|zero errors)\b",
+_ABSOLUTE = re.compile(r"\b(?:always|never|every single|all the time|perfect(?:ly)?|zero errors)\b|\b100 ?%",
                        re.IGNORECASE)
 
 

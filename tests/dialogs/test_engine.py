@@ -120,3 +120,14 @@ async def test_a_command_at_a_button_question_pauses_the_dialog_and_resume_retur
     assert "paused your wellbeing check-in" in replies[0].text and "Stage" in replies[1].text
     replies = await engine.handle(say("resume"))
     assert replies[-1].step == "mood"
+
+
+async def test_a_lone_command_word_at_a_free_text_question_is_a_request_not_an_answer(demo_app: App) -> None:
+    engine = demo_app.engine
+    await engine.handle(say("checkin"))
+    await engine.handle(say("3"))  # now at the free-text note
+    replies = await engine.handle(say("status"))
+    assert "paused your wellbeing check-in" in replies[0].text
+    sam = await demo_app.repo.person_by_email(SAM)
+    [paused] = await demo_app.repo.paused_sessions(sam.id)
+    assert "note" not in paused.state["answers"]

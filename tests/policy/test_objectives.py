@@ -120,3 +120,13 @@ def test_annex_3_the_four_ways_of_being_coop():
 def test_8_1_training_categories_a_b_c():
     assert set(TRAINING_CATEGORIES) == {"a", "b", "c"}
     assert "Ways of Being Co-op" in TRAINING_CATEGORIES["b"]
+
+
+def test_6_2_one_hundred_percent_followed_by_words_is_flagged_as_not_achievable() -> None:
+    from datetime import date
+
+    from bot.policy.objectives import smart_check
+
+    gaps = smart_check("Reach 100% attendance at every staff briefing this year", "100% of briefings attended",
+                       date(2027, 7, 16), date(2026, 11, 23))
+    assert "Achievable" in {g.element for g in gaps}
