@@ -817,11 +817,20 @@ class Repo:
             rows = (await s.exec(select(Reminder).where(Reminder.dedupe_key.in_(list(keys))))).all()  # type: ignore[attr-defined]
             return {r.dedupe_key: r for r in rows}
 
-    async def pending_planned(self, *, review_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
-                              key_prefix: str = "") -> list[Reminder]:
-        """Pending planner rows of one scope: reviews (by review_id), people (by subject) or a key prefix."""
+    async def planner_rows_by_keys(self, keys: Sequence[str]) -> dict[str, Any]:
+        """Light rows (the columns the planner compares, no ORM objects) of these dedupe keys."""
+        if not keys:
+            return {}
         async with self.db.session() as s:
-            q = select(Reminder).where(Reminder.status == "pending")
+            q = select(*_PLANNER_COLUMNS).where(Reminder.dedupe_key.in_(list(keys)))  # type: ignore[attr-defined]
+            return {r.dedupe_key: r for r in (await s.execute(q)).all()}
+
+    async def pending_planned(self, *, review_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
+                              key_prefix: str = "") -> list[Any]:
+        """Pending planner rows (light: id and dedupe_key) of one scope: reviews (by review_id),
+        people (by subject) or a key prefix."""
+        async with self.db.session() as s:
+            q = select(Reminder.id, Reminder.dedupe_key).where(Reminder.status == "pending")
             if review_ids:
                 q = q.where(Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
                             Reminder.dedupe_key.like("plan:review:%"))  # type: ignore[attr-defined]
@@ -832,17 +841,18 @@ class Repo:
                 q = q.where(Reminder.dedupe_key.like(key_prefix.replace("%", "") + "%"))  # type: ignore[attr-defined]
             else:
                 return []
-            return list((await s.exec(q)).all())
+            return list((await s.execute(q)).all())
 
     async def apply_plan(self, inserts: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]],
                          reactivate: Sequence[tuple[int, dict[str, Any]]], cancel_ids: Sequence[int]) -> None:
         """One planning batch in one transaction. Inserts skip keys another worker just inserted;
         updates and cancels touch only rows still pending (a claimed row is left to its worker)."""
         async with self.db.transaction() as s:
-            if inserts:
+            if inserts:  # one compiled statement, executed for many parameter sets
                 insert_fn = _dialect_insert(self.db)
-                await s.execute(insert_fn(Reminder).values(list(inserts))
-                                .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+                conn = await s.connection()  # Core executemany: one round trip, not one per row
+                await conn.execute(insert_fn(Reminder.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+                    index_elements=["dedupe_key"]), list(inserts))
             for rid, values in updates:
                 await s.execute(update(Reminder).where(Reminder.id == rid, Reminder.status == "pending")  # type: ignore[call-overload]
                                 .values(values))
@@ -1250,6 +1260,11 @@ class Repo:
                                         Reminder.status.in_(("pending", "claimed", "failed")))  # type: ignore[attr-defined]
                  .order_by(Reminder.due_at))
             return list((await s.exec(q)).all())
+
+
+_PLANNER_COLUMNS = (Reminder.id, Reminder.dedupe_key, Reminder.status, Reminder.kind, Reminder.recipient_id,
+                    Reminder.subject, Reminder.body, Reminder.deadline, Reminder.clause, Reminder.action,
+                    Reminder.escalation_level, Reminder.subject_person_id, Reminder.review_id)
 
 
 def _dialect_insert(db: Database) -> Any:

@@ -127,9 +127,10 @@ class Dispatcher:
             log.warning("released %d reminder(s) whose worker's lease ended", stats.released)
         rows = await self.repo.claim_due(self.worker_id, now, now + self.lease, self.batch)
         stats.claimed = len(rows)
+        people = await self.repo.people([r.recipient_id for r in rows]) if rows else {}
         for row in rows:
             try:
-                await self._handle(row, stats)
+                await self._handle(row, stats, people.get(row.recipient_id))
             except Exception:  # noqa: BLE001 - one bad row must not stop the others
                 log.exception("reminder %s could not be handled; it is retried", row.id)
                 await self._retry(row, "internal error", None, stats)
@@ -149,8 +150,7 @@ class Dispatcher:
 
     # --- one row --------------------------------------------------------------------------
 
-    async def _handle(self, row: Reminder, stats: DispatchStats) -> None:
-        person = await self.repo.person(row.recipient_id)
+    async def _handle(self, row: Reminder, stats: DispatchStats, person: Person | None) -> None:
         now = self.clock.now()
         if person is None or not person.active:
             await self._finish(row, {"status": "cancelled", "last_error": "recipient no longer on the roster"})

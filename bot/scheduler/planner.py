@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.scheduler.facts import Batch, FactSource
 from bot.scheduler.rules import Planned, Span
-from store.models import Reminder
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +46,15 @@ class PlanStats:
     batches: int = 0
 
 
-def to_row(p: Planned) -> dict[str, Any]:
-    row = Reminder(dedupe_key=p.dedupe_key, kind=p.kind, recipient_id=p.recipient_id,
-                   subject_person_id=p.subject_person_id, review_id=p.review_id, due_at=p.due, deadline=p.deadline,
-                   clause=p.clause, subject=p.subject[:300], body=p.body, action=p.action,
-                   escalation_level=p.escalation_level)
-    return row.model_dump(exclude={"id"})
+def to_row(p: Planned, now: datetime) -> dict[str, Any]:
+    """The reminder row of a planned reminder, as a plain dict (building SQLModel objects for
+    thousands of rows costs more than the whole database round trip)."""
+    return {"dedupe_key": p.dedupe_key, "kind": p.kind, "recipient_id": p.recipient_id,
+            "subject_person_id": p.subject_person_id, "review_id": p.review_id, "due_at": p.due,
+            "deadline": p.deadline, "clause": p.clause, "subject": p.subject[:300], "body": p.body,
+            "action": p.action, "escalation_level": p.escalation_level, "status": "pending", "attempts": 0,
+            "claimed_by": "", "lease_until": None, "sent_at": None, "channel": "", "last_error": "",
+            "created_at": now}
 
 
 class Planner:
@@ -81,7 +83,7 @@ class Planner:
         wanted: dict[str, Planned] = {}
         for p in batch.planned:
             wanted.setdefault(p.dedupe_key, p)
-        existing = await repo.reminders_by_keys(list(wanted))
+        existing = await repo.planner_rows_by_keys(list(wanted))
         scope_rows = await repo.pending_planned(review_ids=batch.review_ids, person_ids=batch.person_ids,
                                                 key_prefix=batch.key_prefix)
         inserts: list[dict[str, Any]] = []
@@ -92,10 +94,11 @@ class Planner:
 
         for key, p in wanted.items():
             row = existing.get(key)
-            values = {k: v for k, v in to_row(p).items() if k in UPDATABLE}
+            full = to_row(p, now)
+            values = {k: full[k] for k in UPDATABLE}
             if row is None:
                 if fresh(p):
-                    inserts.append(to_row(p))
+                    inserts.append(full)
             elif row.status == "pending":
                 changed = {k: v for k, v in values.items() if getattr(row, k) != v}
                 if changed:

@@ -43,6 +43,7 @@ import random
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.policy import checkins, deadlines, routing, windows
@@ -212,6 +213,7 @@ def due_at(d: date, tz: str) -> datetime:
     return datetime.combine(d, DUE_TIME, tzinfo=ZoneInfo(tz))
 
 
+@lru_cache(maxsize=8192)
 def fmt(d: date | datetime) -> str:
     """'Tue 1 Dec 2026' (and ' 10:00' for a moment)."""
     if isinstance(d, datetime):
