@@ -35,6 +35,12 @@ ROLES = ("headteacher", "hr_admin", "chair_of_governors", "governor", "executive
 TRUE = {"yes", "y", "true", "1"}
 FALSE = {"no", "n", "false", "0", ""}
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+TEAMS_ID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+PLATFORM_ID_FORMATS = {
+    "slack_user_id": (SLACK_ID_RE, "a Slack member ID like U024BE7LH (Profile → ⋮ → Copy member ID)"),
+    "teams_user_id": (TEAMS_ID_RE, "the person's Microsoft Entra object ID, like 3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+}
 PROGRESS_THRESHOLD = 500
 
 
@@ -139,6 +145,9 @@ def parse_roster(text: str, known_emails: frozenset[str] = frozenset()) -> list[
             problems.append(Problem(line, "a person can't be their own line manager."))
         for column in ("slack_user_id", "teams_user_id"):
             value = row.get(column, "")
+            pattern, example = PLATFORM_ID_FORMATS[column]
+            if value and not pattern.match(value):
+                problems.append(Problem(line, f"{column} “{value}” should be {example}."))
             if value:
                 other = platform_ids.setdefault((column, value), line)
                 if other != line:

@@ -104,3 +104,25 @@ def test_import_roster_command_refuses_a_bad_file_and_writes_nothing(tmp_path: P
     result = CliRunner().invoke(cli, ["import-roster", str(good)])
     assert result.exit_code == 0, result.output
     assert "2 added" in result.output
+
+
+def test_a_date_in_a_platform_id_column_is_caught_before_anything_is_written() -> None:
+    shifted = roster(GOOD_HEAD, GOOD_TA.replace("no,,,,,", "no,,,2027-03-31,,"))  # a last day one column early
+    with pytest.raises(RosterError) as caught:
+        parse_roster(shifted)
+    assert any("teams_user_id “2027-03-31” should be the person's Microsoft Entra object ID" in p.message
+               for p in caught.value.problems)
+
+
+def test_real_looking_platform_ids_are_accepted() -> None:
+    row = GOOD_TA.replace("no,,,,,", "no,,U024BE7LH,3f2504e0-4f89-11d3-9a0c-0305e82c3301,,")
+    [_, ta] = parse_roster(roster(GOOD_HEAD, row))
+    assert (ta.slack_user_id, ta.teams_user_id) == ("U024BE7LH", "3f2504e0-4f89-11d3-9a0c-0305e82c3301")
+
+
+async def test_the_sample_puts_nina_on_leave_and_omar_leaving(app: App) -> None:
+    await import_roster_text(app, EXAMPLE)
+    nina = await app.repo.person_by_email("nina.ross@riverside.example")
+    omar = await app.repo.person_by_email("omar.aziz@riverside.example")
+    assert (str(nina.leave_start), nina.last_day, nina.teams_user_id) == ("2027-02-01", None, None)
+    assert (str(omar.last_day), omar.teams_user_id) == ("2027-03-31", None)
