@@ -454,5 +454,15 @@ def summary(steps: Sequence[Step], answers: dict[str, Any], ctx: Ctx) -> str:
     lines = []
     for s in steps:
         if s.key in answers and s.kind != PromptKind.CONFIRM and not s.key.startswith("_"):
-            lines.append(f"• {s.label or _text(s.prompt, ctx)}: {show(answers[s.key])}")
+            lines.append(f"• {s.label or _text(s.prompt, ctx)}: {_shown(s, answers[s.key], ctx)}")
     return "\n".join(lines)
+
+
+def _shown(step: Step, value: Any, ctx: Ctx) -> str:
+    """A chosen option read back by its label (“Partially Met”), never its stored value (“partially_met”)."""
+    if step.kind == PromptKind.CHOICE and isinstance(value, str):
+        options = step.choices(ctx) if callable(step.choices) else step.choices
+        label = next((c.label for c in options if c.value == value), None)
+        if label:
+            return label
+    return show(value)

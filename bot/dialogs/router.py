@@ -58,7 +58,7 @@ class Router:
             return await engine.resume(person, inbound)
         command = self.commands.get(word)
         if command is None:
-            return [self.free_text_reply(person, text)]
+            return await self._paused_hint(engine, person) + [self.free_text_reply(person, text)]
         if command.handler is not None:
             return await command.handler(engine, person, argument, inbound)
         assert command.dialog_id is not None
@@ -82,6 +82,16 @@ class Router:
                           "or leave the name off and I'll list your colleagues.")
         names = ", ".join(p.name for p in matches[:5])
         raise Refusal(f"More than one colleague matches “{argument}”: {names}. Please use their email address.")
+
+    async def _paused_hint(self, engine: Engine, person: PersonContext) -> list[Reply]:
+        """Free text after a pause (or a restart) is most likely an answer to the paused question:
+        say so first, so nobody is left reading the whole help list wondering where their answers went."""
+        paused = await engine.repo.paused_sessions(person.id)
+        if not paused or not engine.registry.has(paused[0].dialog_id):
+            return []
+        title = engine.registry.get(paused[0].dialog_id).title.lower()
+        return [Reply(f"Your {title} is paused, with your answers saved. Say resume to carry on where you "
+                      "left off.", choices=(Choice("resume", "Carry on"),))]
 
     def help_reply(self, person: PersonContext, lead: str = "") -> Reply:
         seen: set[str] = set()

@@ -18,6 +18,7 @@ from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review_common import local, when_label, workdays_for
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy.deadlines import (
+    appeal_hearing_deadline,
     form_completion_escalation,
     informal_resolution_deadline,
     joiner_planning_deadline,
@@ -63,6 +64,56 @@ def _cal_date(fn, *args) -> date | None:  # noqa: ANN001 - a windows function
         return None
 
 
+async def preparation_progress(repo, review: Review) -> tuple[int, bool]:  # noqa: ANN001 - the Repo
+    """How many Annex 2 questions the colleague has answered, counting a preparation still open or
+    paused (its answers live in the dialog state until they finish), and whether one is open."""
+    assert review.id is not None
+    keys = {a.question_key for a in await repo.preparation_answers(review.id, "colleague") if a.answer}
+    sessions = await repo.paused_sessions(review.colleague_id)
+    active = await repo.active_session(review.colleague_id)
+    open_prep = False
+    for session in ([active] if active else []) + sessions:
+        state = session.state or {}
+        if session.dialog_id != "colleague_prep" or state.get("data", {}).get("review_id") != review.id:
+            continue
+        open_prep = True
+        keys |= {k for k, v in state.get("answers", {}).items() if v and k in _QUESTION_KEYS}
+    return len(keys), open_prep
+
+
+_QUESTION_KEYS = frozenset(q.key for q in COLLEAGUE_QUESTIONS)
+
+
+async def _appeal_step(services: Services, review: Review, *, as_colleague: bool, name: str) -> NextStep | None:
+    """An open concern or appeal comes before anything else on a finished review (Policy 9.1-9.5)."""
+    repo = services.repo
+    assert review.id is not None
+    appeal = await repo.open_appeal(review.id)
+    if appeal is None:
+        return None
+    colleague = await repo.context(review.colleague_id)
+    if appeal.stage == "informal":
+        due = informal_resolution_deadline(review.report_delivered_on).due if review.report_delivered_on else None
+        text = ("You've raised concerns with your reviewer: talk them through together; if that doesn't settle "
+                "it, say appeal to appeal in writing" if as_colleague else
+                f"{name} has raised concerns about their report: talk them through together")
+        return NextStep(text, "9.1", due, "both")
+    handler = await repo.person(appeal.hearing_by_id or appeal.handler_id) if (
+        appeal.hearing_by_id or appeal.handler_id) else None
+    who = handler.name if handler else "the Headteacher"
+    if appeal.stage == "hearing_scheduled" and appeal.hearing_at is not None:
+        text = (f"Your appeal hearing with {who}: {when_label(appeal.hearing_at)}; you may bring a union "
+                "representative or a work colleague (Policy 9.4)" if as_colleague else
+                f"{name}'s appeal hearing with {who}: {when_label(appeal.hearing_at)}")
+        return NextStep(text, "9.5", None, "both")
+    due = None
+    if appeal.written_received_on is not None and colleague is not None:
+        due = appeal_hearing_deadline(appeal.written_received_on, workdays_for(services, colleague)).due
+    text = (f"Your written appeal is with {who}, who arranges the hearing" if as_colleague else
+            f"{name} has appealed in writing; {who} arranges the hearing")
+    return NextStep(text, "9.5", due, "both")
+
+
 async def next_step(services: Services, review: Review, *, as_colleague: bool) -> NextStep:
     """The next thing to happen on this review, and by when (Policy 3.2 and the clause of each step)."""
     repo = services.repo
@@ -98,13 +149,20 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
             m = upcoming[0]
             day = local(m.starts_at).date()
             if as_colleague:
-                answered = len(await repo.preparation_answers(review.id, "colleague"))
-                if answered < len(COLLEAGUE_QUESTIONS):
-                    return NextStep(f"Prepare for your meeting on {when_label(m.starts_at)} ({answered} of "
+                answered, open_prep = await preparation_progress(repo, review)
+                if open_prep:
+                    return NextStep(f"Finish preparing for your meeting on {when_label(m.starts_at)} ({answered} "
+                                    f"of {len(COLLEAGUE_QUESTIONS)} questions answered): say resume", "5.1",
+                                    prep_nudge_dates(day, workdays)[1], "colleague")
+                if answered == 0:
+                    return NextStep(f"Prepare for your meeting on {when_label(m.starts_at)} (0 of "
                                     f"{len(COLLEAGUE_QUESTIONS)} questions answered): say prep", "5.1",
                                     prep_nudge_dates(day, workdays)[1], "colleague")
                 return NextStep(f"Your meeting: {when_label(m.starts_at)}, {m.location}. Say agenda to see it",
                                 "5.5", None, "both")
+            if await repo.preparation_answers(review.id, "reviewer"):
+                return NextStep(f"Your meeting with {name}: {when_label(m.starts_at)}, {m.location}. "
+                                f"Say agenda {name} to see it", "5.5", None, "both")
             return NextStep(f"Prepare with the reviewer's checklist for {when_label(m.starts_at)}: say prep {name}",
                             "Annex 2", reviewer_prep_date(day, workdays), "reviewer")
         held = [m for m in meetings if m.status != "cancelled" and m.starts_at < now]
@@ -135,6 +193,9 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
         text = ("End of year review with your reviewer" if as_colleague else
                 f"Hold and record the end of year review: say endyear {name}")
         return NextStep(text, "7.1", window.end if window else None, "reviewer")
+    appeal = await _appeal_step(services, review, as_colleague=as_colleague, name=name)
+    if appeal is not None:
+        return appeal
     if review.report_delivered_on is not None:
         due = informal_resolution_deadline(review.report_delivered_on)
         if today <= due.due:
@@ -173,9 +234,11 @@ async def _facts(engine: Engine, review: Review, *, as_colleague: bool) -> list[
                                       f"{m.location or 'location to follow'}"))
     objectives = await repo.objectives(review.id)  # type: ignore[arg-type]
     facts.append(("Objectives", str(len(objectives)) if objectives else "none yet"))
-    prep = await repo.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]
-    facts.append(("Your preparation" if as_colleague else "Their preparation",
-                  f"{len(prep)} of {len(COLLEAGUE_QUESTIONS)} questions answered"))
+    if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
+        answered, open_prep = await preparation_progress(repo, review)
+        paused = " (in progress: say resume to carry on)" if open_prep and as_colleague else ""
+        facts.append(("Your preparation" if as_colleague else "Their preparation",
+                      f"{answered} of {len(COLLEAGUE_QUESTIONS)} questions answered{paused}"))
     return facts
 
 
@@ -208,12 +271,69 @@ async def _team(engine: Engine, person: PersonContext) -> list[str]:
     return sorted(lines) + sorted(others)
 
 
+ROLE_HINTS = {
+    "headteacher": "As Headteacher you hear written appeals from your staff (Policy 9.2-9.3) and agree essential "
+                   "training (8.5); say status NAME to see any colleague's review.",
+    "chair_of_governors": "As Chair of Governors you hear appeals from colleagues who report to the Headteacher "
+                          "(Policy 9.3); I'll message you when one arrives.",
+    "hr_admin": "As HR you can see and export any colleague's form: say export NAME or status NAME (Policy 10.1).",
+    "executive_leader": "As an executive leader you hear appeals from the central team's direct reports "
+                        "(Policy 1.3, 9.3).",
+}
+
+
+async def _duties(engine: Engine, person: PersonContext) -> list[str]:
+    """Appeals waiting for this person to hear or decide (Policy 9.2-9.5), one line each."""
+    repo = engine.repo
+    lines: list[str] = []
+    for appeal in await repo.appeals_handled_by(person.id, ("written", "hearing_scheduled")):
+        colleague = await repo.context(appeal.colleague_id)
+        if colleague is None:
+            continue
+        name = colleague.person.name
+        if appeal.stage == "hearing_scheduled" and appeal.hearing_at is not None:
+            lines.append(f"• {name}'s appeal hearing: {when_label(appeal.hearing_at)}. Afterwards, say appeal to "
+                         "record the outcome (Policy 9.3)")
+            continue
+        due = (appeal_hearing_deadline(appeal.written_received_on, workdays_for(engine.services, colleague)).due
+               if appeal.written_received_on else None)
+        by = f" by {due:%a %d %b %Y}" if due else ""
+        lines.append(f"• {name} has appealed in writing: arrange the hearing{by}; say appeal (Policy 9.5)")
+    return lines
+
+
+_SAY_WITH_NAME = re.compile(r"\bsay (?:“)?([a-z-]+)(?: ([A-Z][A-Za-z'-]+))?")
+_ACTION_LABELS = {"prep": "Prepare", "resume": "Carry on", "signoff": "Sign", "objectives": "Objectives",
+                  "schedule": "Book a meeting", "agenda": "Agenda", "midyear": "Mid-year review",
+                  "endyear": "End of year review", "appeal": "Appeal", "plan": "Plan", "checkin": "Check in"}
+
+
+def _choices_for(texts: list[str]) -> tuple[Choice, ...]:
+    """Buttons for the commands the next steps name (“say signoff”, “say midyear Sam”), so the next
+    step is one tap away."""
+    seen: list[str] = []
+    choices: list[Choice] = []
+    for text in texts:
+        for word, name in _SAY_WITH_NAME.findall(text):
+            value = f"{word} {name}".strip()
+            if word in _ACTION_LABELS and value not in seen:
+                seen.append(value)
+                choices.append(Choice(value, f"{_ACTION_LABELS[word]}: {name}" if name else _ACTION_LABELS[word]))
+    return tuple(choices[:3]) or (Choice("help", "What can I do?"), Choice("checkin", "Check in"))
+
+
 async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
     if argument:
         return await _status_of(engine, person, argument, inbound)
     own = await _own(engine, person, inbound)
     team = await _team(engine, person)
-    if own is None and not team:
+    duties = await _duties(engine, person)
+    hints = [ROLE_HINTS[r] for r in sorted(person.roles) if r in ROLE_HINTS]
+    if own is None and not team and not duties:
+        if hints:
+            return [Reply("You don't have a review of your own in this cycle, and nothing is waiting for you "
+                          "right now.\n" + "\n".join(hints), clause="9.3",
+                          choices=(Choice("help", "What can I do?"),))]
         return [Reply("You don't have a review in this cycle. If you think you should, please ask HR "
                       "(Policy 1.1 explains who the cycle applies to).", clause="1.1")]
     sections: list[str] = []
@@ -222,13 +342,19 @@ async def status_command(engine: Engine, person: PersonContext, argument: str, i
     if own is not None:
         facts, clause = tuple(own[0]), own[1]
         sections.append("\n".join(f"{k}: {v}" for k, v in facts))
+        extra: list[str] = []
     else:
-        sections.append("You don't have a review of your own in this cycle.")
+        extra = ["You don't have a review of your own in this cycle.", *hints]
+        sections.append("\n".join(extra))
+    if duties:
+        sections.append("Waiting for you:\n" + "\n".join(duties))
     if team:
         sections.append("Your team's next steps:\n" + "\n".join(team))
     text = "\n\n".join(sections)
-    choices = (Choice("prep", "Prepare"), Choice("agenda", "Agenda"), Choice("checkin", "Check in"))
-    return [Reply(text, card=Card("Your review", facts, tuple(sections[1:])), choices=choices, clause=clause)]
+    choices = _choices_for([v for k, v in facts if k == "Next"] + duties + team)
+    card_sections = tuple(sections[1:]) if own is not None else tuple(sections)
+    return [Reply(text, card=Card("Your review" if own is not None else "Your work", facts, card_sections),
+                  choices=choices, clause=clause)]
 
 
 async def _status_of(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:

@@ -73,9 +73,17 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
     address = Address(Channel.CONSOLE, person.email)
     out.print(f"You're chatting as [bold]{escape(person.name)}[/bold]. Type help for what I can do, "
               ":as EMAIL to switch person, or quit to leave.")
-    _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
-                                                     command=True)))  # never an answer to an open question
     last: list[Reply] = []
+    if await app.repo.active_session(person.id) is not None:
+        # Left mid-conversation (quit, a closed terminal, another channel): pick up at the same question
+        # rather than pausing it behind a status page, so the next line typed is the answer it looks like.
+        out.print("You were in the middle of something; here's where you left off (say pause to stop, or "
+                  "status to see your review):")
+        last = await app.engine.current(Inbound(address, "", platform_identity=f"console:{person.email}"))
+        _show(out, last)
+    else:
+        _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
+                                                         command=True)))  # never an answer to an open question
     while True:
         line = await _readline(stream, out, "you> ")
         if line is None:
