@@ -142,6 +142,9 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
             return NextStep(f"Waiting for {whom} to sign", "Annex 1", who=other)
         break
 
+    appeal = await _appeal_step(services, review, as_colleague=as_colleague, name=name)
+    if appeal is not None:
+        return appeal
     meetings = await repo.meetings_for(review.id)
     upcoming = [m for m in meetings if m.status == "scheduled" and m.starts_at >= now]
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
@@ -193,9 +196,6 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
         text = ("End of year review with your reviewer" if as_colleague else
                 f"Hold and record the end of year review: say endyear {name}")
         return NextStep(text, "7.1", window.end if window else None, "reviewer")
-    appeal = await _appeal_step(services, review, as_colleague=as_colleague, name=name)
-    if appeal is not None:
-        return appeal
     if review.report_delivered_on is not None:
         due = informal_resolution_deadline(review.report_delivered_on)
         if today <= due.due:
