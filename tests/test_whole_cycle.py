@@ -184,6 +184,7 @@ async def test_sam_and_priya_go_through_a_whole_cycle_in_the_console(cycle: Cycl
         "status", "appeal", "26/07/2027 10:00", "Headteacher's office", "confirm"])
     assert "Sam Patel has appealed in writing: arrange the hearing by Mon 09 Aug 2027" in out
     assert "As Headteacher you hear written appeals" in out and "1. Appeal" in out
+    assert "For example 09/08/2027 10:00" in out  # an example date Helen could actually use
     assert "Booked: Sam Patel's appeal hearing on Mon 26 Jul 2027, 10:00" in out
     out = await cycle.chat(HELEN, datetime(2027, 7, 26, 11, 30), [
         "appeal", "1", "The July retest is accepted as evidence for objective 1.", "confirm"])
@@ -197,7 +198,8 @@ async def test_sam_and_priya_go_through_a_whole_cycle_in_the_console(cycle: Cycl
     assert "As Chair of Governors you hear appeals" in out
     out = await cycle.chat(HARRIET, datetime(2027, 7, 27, 10, 0), ["export Sam md"])
     assert "confidential (Policy 10.1)" in out
-    out = await cycle.chat(SAM, datetime(2027, 7, 27, 10, 0), ["export md", "export plan md"])
+    out = await cycle.chat(SAM, datetime(2027, 7, 27, 10, 0), ["appeal", "cancel", "export md", "export plan md"])
+    assert "Your appeal was decided on Mon 26 Jul 2027: Appeal upheld. The July retest is accepted" in out
     form = (tmp_path / "exports" / "planning-review-form-sam-patel-2026-27.md").read_text(encoding="utf-8")
     for text in (OBJECTIVE, CRITERIA, "Partially Met", "4 of 6 pupils on track at the February check",
                  "Good progress on a challenging group", "Wants to start the Level 3 TA qualification",

@@ -46,13 +46,32 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
     if not options:
         return ("There's no performance management review on record for you yet, so there's nothing to appeal. "
                 "If you disagree with something, talk to your line manager first (Policy 9.1).")
-    return {"options": options, "view": view}
+    return {"options": options, "view": view, "decided": await _last_decision(services, view)}
+
+
+async def _last_decision(services: Services, view: dict[str, Any]) -> str:
+    """The latest decided appeal on this review, so a colleague who says appeal after the hearing
+    reads where it ended before being offered a new one (Policy 9.3)."""
+    if not view or view.get("appeal") is not None:
+        return ""
+    review = await services.repo.review(view["review_id"])
+    if review is None:
+        return ""
+    decided = [a for a in await services.repo.appeals_of(review.colleague_id)
+               if a.review_id == review.id and a.stage == "decided"]
+    if not decided:
+        return ""
+    last = decided[-1]
+    on = f" on {show(last.decided_on.isoformat())}" if last.decided_on else ""
+    return f"Your appeal was decided{on}: {last.outcome} (Policy 9.3)"
 
 
 def _prompt(ctx: Ctx) -> str:
     view = ctx.data.get("view") or {}
     note = ""
-    if view and view.get("appeal") is None:
+    if ctx.data.get("decided"):
+        note = ctx.data["decided"] + "\n"
+    elif view and view.get("appeal") is None:
         note = window_note(view) + "\n"
     elif view and (view.get("appeal") or {}).get("stage") == "informal":
         note = (f"You raised your concerns with {view['reviewer']} (Policy 9.1). If you can't resolve them together, "

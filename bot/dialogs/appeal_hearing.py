@@ -107,7 +107,8 @@ def _when_valid(value: Any, ctx: Ctx) -> str | None:
                 f"(received {show(item['received'])}), so the last valid date is {show(item['due'])}. "
                 "Please choose that date or earlier.")
     if moment <= now_local:
-        return "That time has already passed. Please give a date and time from now on, like 14/12/2026 10:00."
+        return (f"That time has already passed. Please give a date and time from now on, by {show(item['due'])}, "
+                f"like {due:%d/%m/%Y} 10:00.")
     why = item["closed"].get(moment.date().isoformat())
     if why:
         return f"{show(moment.date().isoformat())} is {why}. Please choose a working day, by {show(item['due'])}."
@@ -118,7 +119,7 @@ def _when_prompt(ctx: Ctx) -> str:
     item = chosen(ctx)
     moving = f"The hearing is booked for {show(item['current'])}. " if item.get("current") else ""
     return (f"{moving}When will {item['colleague']}'s appeal hearing be? It must be by {show(item['due'])}: within 15 working "
-            f"days of receiving the appeal on {show(item['received'])} (Policy 9.5). For example 14/12/2026 10:00.")
+            f"days of receiving the appeal on {show(item['received'])} (Policy 9.5). For example {date.fromisoformat(item['due']):%d/%m/%Y} 10:00.")
 
 
 def _label(item: dict[str, Any]) -> str:
