@@ -302,7 +302,7 @@ async def _duties(engine: Engine, person: PersonContext) -> list[str]:
     return lines
 
 
-_SAY_WITH_NAME = re.compile(r"\bsay (?:“)?([a-z-]+)(?: ([A-Z][A-Za-z'-]+))?")
+_SAY_WITH_NAME = re.compile(r"\b[Ss]ay (?:“)?([a-z-]+)(?: ([A-Z][A-Za-z'-]+))?")
 _ACTION_LABELS = {"prep": "Prepare", "resume": "Carry on", "signoff": "Sign", "objectives": "Objectives",
                   "schedule": "Book a meeting", "agenda": "Agenda", "midyear": "Mid-year review",
                   "endyear": "End of year review", "appeal": "Appeal", "plan": "Plan", "checkin": "Check in"}
@@ -428,3 +428,41 @@ async def home_summary(engine: Engine, person: PersonContext, channel: str = "")
             due.append(word)
     choices = tuple(Choice(w, _DUE_LABELS[w], "primary" if i == 0 else None) for i, w in enumerate(due[:5]))
     return HomeSummary(first, review is not None, tuple(facts), step, objectives, team, choices)
+
+
+# --- “objectives” for a colleague with nobody to review: see their own (Annex 1) ----------------------
+
+
+async def objectives_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
+    """Reviewers set objectives (the objectives dialog); a colleague with nobody to review reads their own,
+    rather than being told objective setting is for managers (help promises “set or see objectives”)."""
+    router = engine.registry.router
+    if argument and argument.lower() not in {"me", "mine", "my"}:
+        return await engine.start(person, "objectives", inbound,
+                                  subject_id=await router.find_subject(engine, person, argument))
+    if not argument and await access.subjects_for(engine.repo, person):
+        return await engine.start(person, "objectives", inbound)
+    repo = engine.repo
+    review = await repo.current_review(person.id)
+    if review is None or review.id is None:
+        return [Reply("You don't have a review in this cycle, so there are no objectives to show. If you think you "
+                      "should, please ask HR (Policy 1.1).", clause="1.1")]
+    await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+                     subject_person_id=person.id, channel=inbound.address.channel.value)
+    step = await next_step(engine.services, review, as_colleague=True)
+    objectives = await repo.objectives(review.id)
+    if not objectives:
+        return [Reply("No objectives are recorded for you yet: your reviewer records them after your planning "
+                      f"meeting (Policy 3.2, 6.3).\nNext: {step.line()}", clause="6.3",
+                      choices=_choices_for([step.line()]))]
+    lines = ["Your objectives this year (Annex 1):"]
+    for o in objectives:
+        by = f" (by {o.due_date:%d/%m/%Y})" if o.due_date else ""
+        lines.append(f"{o.number}. {o.text}{by}")
+        if o.success_criteria:
+            lines.append(f"   Success criteria: {o.success_criteria}")
+        if o.support_needed:
+            lines.append(f"   Support: {o.support_needed}")
+    lines.append(f"Next: {step.line()}")
+    lines.append("Say export for your whole Planning & Review Form (Policy 10.2).")
+    return [Reply("\n".join(lines), clause="6.2", choices=_choices_for([step.line()]))]

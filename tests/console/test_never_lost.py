@@ -82,3 +82,20 @@ def test_a_summary_reads_a_choice_back_by_its_label() -> None:
     step = Step("outcome", "Outcome?", PromptKind.CHOICE, (Choice("partially_met", "Partially Met"),))
     ctx = Ctx({}, {}, None, None, datetime(2026, 11, 23).date(), datetime(2026, 11, 23), Channel.CONSOLE)  # type: ignore[arg-type]
     assert summary([step], {"outcome": "partially_met"}, ctx) == "• Outcome?: Partially Met"
+
+
+async def test_a_colleague_who_says_objectives_reads_their_own(demo_app: App) -> None:
+    out = await chat(demo_app, "jo.brown@hillside.example", ["objectives"])
+    assert "Your objectives this year (Annex 1): 1. Lead phonics catch-up sessions" in out
+    assert "for reviewers and line managers" not in out
+    out = await chat(demo_app, PRIYA, ["objectives me"])
+    assert "Your objectives this year (Annex 1)" in out
+    out = await chat(demo_app, "chris.wood@hillside.example", ["objectives"])
+    assert "No objectives are recorded for you yet: your reviewer records them after your planning meeting" in out
+
+
+async def test_status_offers_the_next_step_as_a_button(demo_app: App) -> None:
+    out = await chat(demo_app, "alex.green@hillside.example", ["status"])
+    assert "Read and sign the objectives: say signoff" in out and "1. Sign" in out
+    out = await chat(demo_app, PRIYA, ["status"])
+    assert "2. Mid-year review: Jo" in out or "1. Mid-year review: Jo" in out
