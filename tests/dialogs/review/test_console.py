@@ -45,4 +45,4 @@ async def test_sam_prepares_in_two_console_sessions(demo_app: App) -> None:
 
 async def test_chris_cannot_set_objectives_for_anyone(demo_app: App) -> None:
     output = await chat(demo_app, CHRIS, ["objectives", "quit"])
-    assert "no colleagues to review" in output
+    assert "your reviewer records them" in output and "what is the objective" not in output
