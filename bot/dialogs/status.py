@@ -273,10 +273,11 @@ async def _team(engine: Engine, person: PersonContext) -> list[str]:
 
 ROLE_HINTS = {
     "headteacher": "As Headteacher you hear written appeals from your staff (Policy 9.2-9.3) and agree essential "
-                   "training (8.5); say status NAME to see any colleague's review.",
+                   "training (8.5); say status and a colleague's email to see their review.",
     "chair_of_governors": "As Chair of Governors you hear appeals from colleagues who report to the Headteacher "
                           "(Policy 9.3); I'll message you when one arrives.",
-    "hr_admin": "As HR you can see and export any colleague's form: say export NAME or status NAME (Policy 10.1).",
+    "hr_admin": "As HR you can see and export any colleague's form: say export or status and their email "
+                "(Policy 10.1).",
     "executive_leader": "As an executive leader you hear appeals from the central team's direct reports "
                         "(Policy 1.3, 9.3).",
 }
