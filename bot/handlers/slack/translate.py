@@ -304,4 +304,8 @@ def _nested_problem(body: dict[str, Any]) -> str | None:
     auths = body.get("authorizations")
     if auths is not None and not (isinstance(auths, list) and all(isinstance(a, dict) for a in auths)):
         return "'authorizations' is not a list of objects"
+    for auth in auths or ():
+        for key in ("team_id", "enterprise_id", "user_id"):
+            if auth.get(key) is not None and not isinstance(auth[key], str):
+                return f"'authorizations.{key}' is not a string"
     return None
