@@ -63,6 +63,9 @@ def demo(reset: bool = typer.Option(False, help="Start again from a fresh demo t
     async def work(application: Any) -> None:
         created = await seed_demo(application, reset=reset)
         if created:
+            from bot.scheduler.demo_state import add_reminder_scenarios
+
+            await add_reminder_scenarios(application, appeal=True)  # Omar's written appeal: every reminder kind
             console.print(f"[green]Demo trust ready:[/green] {created}")
         await run_console(application, None, sys.stdin, console)
 

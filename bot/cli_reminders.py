@@ -50,9 +50,9 @@ async def simulate_lines(app: Any, start: date, end: date) -> list[Line]:
     planned: dict[str, tuple[str, int, datetime, str, str]] = {}
     async for batch in FactSource(app).all_batches(Span(start, end)):
         for p in batch.planned:
-            if start <= p.due.astimezone(zone).date() <= end:
+            if start - timedelta(days=14) <= p.due.astimezone(zone).date() <= end:  # a weekend's wait, a bank holiday
                 planned.setdefault(p.dedupe_key, (p.kind, p.recipient_id, p.due, p.clause, p.subject))
-    lo = datetime.combine(start, datetime.min.time(), tzinfo=zone)
+    lo = datetime.combine(start - timedelta(days=14), datetime.min.time(), tzinfo=zone)
     hi = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     for r in await app.repo.reminders_due_between(lo, hi):
         if not r.dedupe_key.startswith(KEY_PREFIX):
@@ -67,7 +67,8 @@ async def simulate_lines(app: Any, start: date, end: date) -> list[Line]:
             continue
         workdays, hours = dispatcher.calendar_of(person)
         when = deliverable_at(person, due, workdays, hours, pause=kind not in ("delivery_failed", "unreachable"))
-        lines.append(Line(kind, person.email, when.astimezone(zone), clause, subject))
+        if start <= when.astimezone(zone).date() <= end:  # when it would actually go out
+            lines.append(Line(kind, person.email, when.astimezone(zone), clause, subject))
     lines.sort(key=lambda x: (x.due, x.kind, x.to, x.subject))
     return lines
 

@@ -117,3 +117,12 @@ async def test_reminders_lists_what_the_planner_queued(demo_app):
     lines = await pending_lines(demo_app, 1000)
     assert any(x.kind == "prep_nudge" and x.to == "sam.patel@hillside.example" for x in lines)
     assert json.loads(lines[0].as_json()).keys() == {"kind", "to", "due", "clause", "subject"}
+
+
+def test_a_weekend_booking_before_the_span_is_shown_when_it_goes_out(with_appeal, db_url):
+    # Sam's meeting was booked on Sat 21 Nov; the notice goes out on Mon 23 Nov at 08:00.
+    result = runner.invoke(cli, ["simulate", "--from", "2026-11-23", "--to", "2026-11-23", "--json"],
+                           env={"CADENCE_DATABASE_URL": db_url})
+    lines = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    assert sent(lines, "meeting_notice", "sam.patel@hillside.example") == ["2026-11-23 08:00"]
+    assert all(x["due"][:10] == "2026-11-23" for x in lines)
