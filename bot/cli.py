@@ -110,7 +110,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
 
     from bot.app import build_app
     from bot.handlers.web import build_web_app
-    from bot.scheduler.jobs import start_scheduler
+    from bot.scheduler.jobs import start_scheduler, stop_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -127,7 +127,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
             await asyncio.Event().wait()
         finally:
             if scheduler is not None:
-                scheduler.shutdown(wait=False)
+                await stop_scheduler(scheduler)  # a delivery in flight finishes; nothing waits on its lease
             await runner.cleanup()
             await application.close()
 

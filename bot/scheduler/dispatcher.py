@@ -25,7 +25,7 @@ import logging
 import random
 import socket
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -176,7 +176,7 @@ class Dispatcher:
                                         "or set CADENCE_SMTP_URL (Policy 3.4).")
             return
         try:
-            await deliverer.deliver(person, render(row))
+            await deliverer.deliver(person, await self.message_for(row))
         except DeliveryError as error:
             if error.permanent:
                 await self._fail(row, person, str(error), stats)
@@ -220,6 +220,15 @@ class Dispatcher:
         return await self.repo.finish_claim(row.id, self.worker_id, values)  # type: ignore[arg-type]
 
     # --- helpers --------------------------------------------------------------------------
+
+    async def message_for(self, row: Reminder) -> Reply:
+        """The reminder's message, with the document it promises (the reviewee's copy, 10.2) attached."""
+        reply = render(row)
+        documents = self.app.services.documents
+        if documents is None or not hasattr(documents, "attachment_for_reminder"):
+            return reply
+        attachment = await documents.attachment_for_reminder(row)
+        return replace(reply, attachments=(attachment,)) if attachment is not None else reply
 
     def calendar_of(self, person: Person) -> tuple[WorkingDays, WorkingHours]:
         services = self.app.services
