@@ -422,8 +422,8 @@ class Reminder(SQLModel, table=True):
     dedupe_key: str = Field(unique=True, max_length=200)
     kind: str = Field(max_length=40, index=True)
     recipient_id: int = Field(foreign_key="person.id", index=True)
-    subject_person_id: int | None = Field(default=None, foreign_key="person.id")
-    review_id: int | None = Field(default=None, foreign_key="review.id")
+    subject_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    review_id: int | None = Field(default=None, foreign_key="review.id", index=True)
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     deadline: date | None = None
     clause: str = Field(default="", max_length=40)
