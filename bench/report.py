@@ -161,9 +161,19 @@ def markdown(results: Results) -> str:
     misses = results.misses()
     out += ["", "## Targets missed", ""]
     if misses:
-        out += [f"- **{f.section} / {f.name}** ({f.target}): {f.note or 'see notes'}" for f in misses]
+        from bench.causes import cause_of
+
+        for f in misses:
+            out.append(f"- **{f.section} / {f.name}** ({f.target}): measured {fmt(f.value, f.unit)}, "
+                       f"{f'{f.ratio:.2f}x ' if f.ratio is not None else ''}its baseline.")
+            cause = cause_of(f)
+            if cause:
+                out.append(f"  Likely cause: {cause}")
     else:
         out.append("- none among the figures measured")
+    from bench.causes import OBSERVATIONS
+
+    out += ["", "## Other observations", ""] + [f"- {o}" for o in OBSERVATIONS]
     unmeasured = [f for f in results.figures if not f.measured]
     if unmeasured:
         out += ["", "## Not measured", ""]
