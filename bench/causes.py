@@ -10,7 +10,8 @@ from bench.report import Figure
 
 CAUSES: dict[tuple[str, str], str] = {
     ("1 Slack path", "p99 latency"): (
-        "two causes. (1) At concurrency 50 the bare Bolt app does not make 100 ms either on this machine: a "
+        "two causes, and the note shows how few replies had reached Slack when the run ended: the work "
+        "after the acks was far behind. (1) At concurrency 50 the bare Bolt app does not make 100 ms either on this machine: a "
         "closed loop of 50 in flight at a few hundred requests a second means about 50/throughput of queueing "
         "(Little's law), and the load generator shares the two cores. (2) Cadence acknowledges first and then "
         "runs the dialog engine, SQLite and the Web API reply on the same event loop; under sustained overload "
@@ -33,11 +34,14 @@ CAUSES: dict[tuple[str, str], str] = {
         "the claim's ORDER BY due_at, id LIMIT n over the (status, due_at) index: see the slowest claim in the "
         "note; PostgreSQL's FOR UPDATE SKIP LOCKED subquery re-sorts when the planner statistics are stale."),
     ("4 delivery under rate limits", "achieved rate"): (
-        "the dispatcher sends a batch one message at a time and waits out each 429 inside slack_sdk's retry "
-        "handler (Retry-After, whole seconds), so one rate-limited channel stalls the whole batch; and each "
-        "send is followed by its own database write. Fix (bot/scheduler/dispatcher.py): send a batch "
-        "concurrently up to the workspace limit, and on a 429 reschedule that row for Retry-After instead of "
-        "sleeping while holding the others."),
+        "the dispatcher, not the rate limit: it sends a batch one reminder at a time, and each reminder costs "
+        "several database round trips (the recipient, the channel check, the outcome written in its own "
+        "transaction) plus conversations.open and chat.postMessage, so it stays well under 50 a second and "
+        "the stand-in hardly ever needs to answer 429 (see the count in the note). A 429 would also be waited "
+        "out inside slack_sdk's retry handler while the rest of the batch waits. Fix "
+        "(bot/scheduler/dispatcher.py, another helper's): deliver a batch concurrently up to the workspace "
+        "limit with one task per channel, load the batch's recipients in one query, and write the outcomes "
+        "together; reschedule a 429 for Retry-After instead of sleeping on it."),
     ("4 delivery under rate limits", "reminders delivered"): (
         "rows still pending or failed when the bounded run ended: see the outbox counts in the note."),
 }

@@ -145,7 +145,7 @@ async def pending_reminders(app: Any, rows: int, people: int | None = None) -> i
                        + ((x * 31) % 1440) * INTERVAL '1 minute',
                    '5.1', 'Your preparation', 'Please answer the preparation questions.', 'prep',
                    0, 'pending', 0, '', '', '', TIMESTAMPTZ '2026-11-23 09:00:00+00'
-            FROM generate_series(1, :n) AS x"""
+            FROM generate_series(1::bigint, :n) AS x"""  # bigint: x * 7919 overflows int4 past 271,000
         if app.db.is_sqlite:
             await conn.exec_driver_sql("PRAGMA cache_size=-1048576")  # 1 GiB of page cache while bulk loading
         await conn.execute(text(sql), params)
