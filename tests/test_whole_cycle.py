@@ -76,7 +76,7 @@ async def test_sam_and_priya_go_through_a_whole_cycle_in_the_console(cycle: Cycl
 
     # --- Preparation, colleague side (Policy 5.1, Annex 2): five answers, a pause, then the rest later.
     out = await cycle.chat(SAM, datetime(2026, 11, 23, 10, 0), ["prep", *LOOKING_BACK, "pause", "status"])
-    assert "Paused. Your answers are saved" in out
+    assert "Your answers are saved; say resume" in out
     assert "Your preparation 5 of 23 questions answered (in progress: say resume to carry on)" in out
     assert "Finish preparing for your meeting on Tue 1 Dec 2026, 14:00" in out
     out = await cycle.chat(SAM, datetime(2026, 11, 23, 16, 0), ["I'm not sure what to do now"])

@@ -79,7 +79,7 @@ class Engine:
                 await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
                 dialog = self.registry.get(session.dialog_id)
                 replies = await self.registry.router.route(self, person, text, inbound)
-                note = Reply(f"I've paused your {dialog.title.lower()}; say resume to carry on where you left off.")
+                note = Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off.")
                 return [note, *replies]
             return await self._answer(person, session, text, inbound)
         return await self.registry.router.route(self, person, text, inbound)
@@ -174,7 +174,7 @@ class Engine:
         assert session is not None
         dialog = self.registry.get(session.dialog_id)
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
-        return [Reply(f"Welcome back to your {dialog.title.lower()}.")] + await self._next(
+        return [Reply(f"Welcome back to “{dialog.title}”.")] + await self._next(
             person, subject, dialog, session, session.state, inbound, save=False)
 
     async def _prepare(self, dialog: Dialog, person: PersonContext, subject: PersonContext,
@@ -266,14 +266,14 @@ class Engine:
         step = self._current(dialog, ctx, state)
         if word in ("cancel", "stop", "quit", "exit"):
             await self.repo.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
-            return [Reply(f"Cancelled your {dialog.title.lower()}. Nothing you had already saved has changed.")]
+            return [Reply(f"Cancelled “{dialog.title}”. Nothing you had already saved has changed.")]
         if word == "resume":  # already active (e.g. started on another channel): show where it stands
-            return [Reply(f"Carrying on with your {dialog.title.lower()}.")] + await self._next(
+            return [Reply(f"Carrying on with “{dialog.title}”.")] + await self._next(
                 person, subject, dialog, session, state, inbound, save=False)
         if word == "pause":
             await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
-            return [Reply(f"Paused. Your answers are saved; say resume when you're ready to carry on "
-                          f"with your {dialog.title.lower()}.")]
+            return [Reply(f"Paused “{dialog.title}”. Your answers are saved; say resume when you're ready "
+                          "to carry on.")]
         if word == "help":
             lines = [f"You're in: {dialog.title}."]
             if dialog.description:

@@ -54,6 +54,9 @@ class Router:
         argument = words[1].strip() if len(words) > 1 else ""
         if not word:
             return [self.help_reply(person)]
+        if word in ("cancel", "stop", "quit", "exit", "back", "skip", "pause") and not argument:
+            return [Reply(f"There's nothing open to {word} just now, so nothing has changed. Say help to see "
+                          "what you can do.", choices=(Choice("status", "My status"), Choice("help", "Help")))]
         if word == "resume":
             return await engine.resume(person, inbound)
         command = self.commands.get(word)
@@ -89,8 +92,8 @@ class Router:
         paused = await engine.repo.paused_sessions(person.id)
         if not paused or not engine.registry.has(paused[0].dialog_id):
             return []
-        title = engine.registry.get(paused[0].dialog_id).title.lower()
-        return [Reply(f"Your {title} is paused, with your answers saved. Say resume to carry on where you "
+        title = engine.registry.get(paused[0].dialog_id).title
+        return [Reply(f"“{title}” is paused, with your answers saved. Say resume to carry on where you "
                       "left off.", choices=(Choice("resume", "Carry on"),))]
 
     def help_reply(self, person: PersonContext, lead: str = "") -> Reply:

@@ -28,7 +28,7 @@ async def chat(app: App, email: str, lines: list[str]) -> str:
 
 async def test_a_paused_preparation_counts_in_status(demo_app: App) -> None:
     out = await chat(demo_app, SAM, ["prep", "one", "two", "three", "four", "five", "pause", "status"])
-    after = out.split("Paused.")[-1]
+    after = out.split("Paused “")[-1]
     assert "0 of 23" not in after
     assert "5 of 23 questions answered (in progress: say resume to carry on)" in out
     assert "1. Carry on" in out  # the next step is one tap away

@@ -117,7 +117,7 @@ async def test_a_command_at_a_button_question_pauses_the_dialog_and_resume_retur
     engine = demo_app.engine
     await engine.handle(say("checkin"))
     replies = await engine.handle(say("status"))
-    assert "paused your wellbeing check-in" in replies[0].text and "Stage" in replies[1].text
+    assert "paused “Wellbeing check-in”" in replies[0].text and "Stage" in replies[1].text
     replies = await engine.handle(say("resume"))
     assert replies[-1].step == "mood"
 
@@ -127,7 +127,12 @@ async def test_a_lone_command_word_at_a_free_text_question_is_a_request_not_an_a
     await engine.handle(say("checkin"))
     await engine.handle(say("3"))  # now at the free-text note
     replies = await engine.handle(say("status"))
-    assert "paused your wellbeing check-in" in replies[0].text
+    assert "paused “Wellbeing check-in”" in replies[0].text
     sam = await demo_app.repo.person_by_email(SAM)
     [paused] = await demo_app.repo.paused_sessions(sam.id)
     assert "note" not in paused.state["answers"]
+
+
+async def test_cancel_with_nothing_open_says_so_plainly(demo_app: App) -> None:
+    replies = await demo_app.engine.handle(say("cancel"))
+    assert "nothing open to cancel" in replies[0].text

@@ -83,12 +83,12 @@ async def test_pause_and_resume_later_from_a_fresh_process(trust: Trust):
     await to_first_action(trust)
     await trust.say(PRIYA, "Punctuality")
     replies = await trust.say(PRIYA, "pause")
-    assert "Paused. Your answers are saved" in replies[0].text
+    assert "Paused “Support plan”. Your answers are saved" in replies[0].text
     # a restart: a new app on the same database
     again = build_app(trust.app.settings, trust.clock)
     try:
         replies = await again.engine.handle(Inbound(Address(Channel.CONSOLE, PRIYA), "resume"))
-        assert "Welcome back to your support plan." in replies[0].text
+        assert "Welcome back to “Support plan”." in replies[0].text
         assert "Level of improvement required?" in replies[-1].text
     finally:
         await again.close()
@@ -105,7 +105,7 @@ async def test_a_check_in_in_the_middle_pauses_the_plan_and_resume_returns_to_it
     await trust.say(PRIYA, "Weekly")
     await trust.say(PRIYA, "14/12/2026")
     replies = await trust.app.engine.handle(Inbound(Address(Channel.CONSOLE, PRIYA), "checkin", command=True))
-    assert "I've paused your support plan" in replies[0].text
+    assert "I've paused “Support plan”" in replies[0].text
     for answer in ["4", "skip", "no", "yes", "Keep it to myself"]:
         replies = await trust.say(PRIYA, answer)
     assert "Thanks, that's saved" in text_of(replies)
