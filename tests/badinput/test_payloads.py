@@ -91,7 +91,8 @@ def test_any_slack_payload_translates_to_an_inbound_or_to_nothing(data: st.DataO
     kind = data.draw(st.sampled_from(sorted(SLACK_SHAPES)))
     doc = data.draw(st.one_of(broken(SLACK_SHAPES[kind]), JSON))
     body = doc if isinstance(doc, dict) else {"payload": doc}
-    slack.shape_problem(doc)
+    problem = slack.shape_problem(doc)
+    assert problem is None or (isinstance(problem, str) and problem)  # a reason a person can read
     slack.decode_value(doc)
     _inbound_or_none(slack.from_message_event(body, "T1"))
     _inbound_or_none(slack.from_command(body))

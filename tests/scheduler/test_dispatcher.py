@@ -206,7 +206,7 @@ async def _run_until_empty(d: Dispatcher) -> None:
         await asyncio.sleep(0)
 
 
-async def _two_workers_deliver_once(app_a, app_b, n: int = 200) -> None:
+async def _two_workers_deliver_once(app_a, app_b, n: int = 200) -> int:
     ids = await _many(app_a, n)
     a, b = RecordingChannel(delay=0.001), RecordingChannel(delay=0.001)
     app_a.channels["slack"], app_b.channels["slack"] = a, b
@@ -217,12 +217,13 @@ async def _two_workers_deliver_once(app_a, app_b, n: int = 200) -> None:
     assert a.delivered and b.delivered  # both workers took part
     rows = await app_a.repo.reminders(status="sent", limit=100000)
     assert len(rows) == n and {r.attempts for r in rows} == {1}
+    return len(sent)
 
 
 async def test_two_dispatchers_on_one_sqlite_database_deliver_each_reminder_once(demo_app, db_url, clock):
     second = build_app(make_settings(db_url), clock=clock)
     try:
-        await _two_workers_deliver_once(demo_app, second)
+        assert await _two_workers_deliver_once(demo_app, second) > 0
     finally:
         await second.close()
 
@@ -234,6 +235,6 @@ async def test_two_dispatchers_on_one_postgresql_database_deliver_each_reminder_
     await seed_demo(pg_app)
     second = build_app(make_settings(pg_url), clock=clock)
     try:
-        await _two_workers_deliver_once(pg_app, second, n=300)
+        assert await _two_workers_deliver_once(pg_app, second, n=300) == 300
     finally:
         await second.close()

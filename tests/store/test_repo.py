@@ -11,7 +11,7 @@ from store.models import Reminder
 from store.repo import StaleRevision
 
 
-async def _store_scenario(app: App) -> None:
+async def _store_scenario(app: App) -> int:
     repo = app.repo
     org = await repo.upsert_organisation("Co-op Academy Test", "academy")
     from store.models import Person
@@ -32,12 +32,13 @@ async def _store_scenario(app: App) -> None:
     assert await repo.enqueue(Reminder(dedupe_key="k1", kind="meeting_notice", recipient_id=sam.id, due_at=due)) is False
     stored = await repo.reminders()
     assert [r.dedupe_key for r in stored] == ["k1"] and stored[0].due_at == due
+    return len(stored)
 
 
 async def test_store_on_sqlite(app: App) -> None:
-    await _store_scenario(app)
+    assert await _store_scenario(app) == 1
 
 
 @pytest.mark.postgres
 async def test_store_on_postgresql(pg_app: App) -> None:
-    await _store_scenario(pg_app)
+    assert await _store_scenario(pg_app) == 1

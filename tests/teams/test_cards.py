@@ -65,7 +65,7 @@ def synthetic_replies() -> Iterator[Reply]:
 
 @pytest.mark.parametrize("reply", list(synthetic_replies()), ids=lambda r: r.text[:30])
 def test_every_prompt_kind_renders_as_a_valid_card(validator, reply):
-    check(validator, reply)
+    assert check(validator, reply)  # at least one activity, each card valid and under 28 KB
 
 
 def test_a_form_card_has_one_input_per_field_and_one_submit(validator):
