@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
-from bot.dialogs.engine import summary
 from bot.dialogs.midyear_review import objectives_for
 from bot.dialogs.objectives import coop_key
 from bot.dialogs.questions import (
@@ -24,7 +23,7 @@ from bot.dialogs.questions import (
     REVIEWEE_COMMENTS,
     REVIEWER_COMMENTS,
 )
-from bot.dialogs.review_common import audit_change, now_utc, subject_of
+from bot.dialogs.review_common import audit_change, now_utc, reviewer_confirm_step, subject_of
 from bot.dialogs.signoff import record_signature
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
@@ -85,9 +84,7 @@ def steps(ctx: Ctx) -> list[Step]:
                         "funding it (Policy 8.4)?", PromptKind.YES_NO, clause="8.4",
                         when=lambda ctx, cat=cat: bool(ctx.answers.get(f"training_{cat}")),
                         label=f"Training ({cat}) essential"))
-    out.append(Step("confirm", lambda ctx: "Here's the end of year review:\n" + summary(out, ctx.answers, ctx) +
-                    "\nSay confirm to save it and sign as reviewer, or back to change something.",
-                    PromptKind.CONFIRM, clause="Annex 1"))
+    out.append(reviewer_confirm_step("the end of year review", lambda ctx: out, "Annex 1"))
     return out
 
 

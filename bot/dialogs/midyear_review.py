@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
-from bot.dialogs.engine import summary
 from bot.dialogs.questions import (
     COMMENTS_HERE,
     DIALOGUE,
@@ -26,6 +25,7 @@ from bot.dialogs.review_common import (
     ensure_review,
     first_name,
     now_utc,
+    reviewer_confirm_step,
     reviewer_refusal,
     subject_of,
 )
@@ -74,9 +74,7 @@ def steps(ctx: Ctx) -> list[Step]:
         Step("reviewee_comments", REVIEWEE_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True,
              label="Reviewee comments", group="notes"),
     ]
-    out.append(Step("confirm", lambda ctx: "Here's the mid-year review:\n" + summary(out, ctx.answers, ctx) +
-                    "\nSay confirm to save it and sign as reviewer, or back to change something.",
-                    PromptKind.CONFIRM, clause="Annex 1"))
+    out.append(reviewer_confirm_step("the mid-year review", lambda ctx: out, "Annex 1"))
     return out
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from bot.dialogs.answers import parse_date, whole_number
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
-from bot.dialogs.engine import summary
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import (
     COOP_GUIDANCE,
@@ -33,6 +32,7 @@ from bot.dialogs.review_common import (
     ensure_review,
     first_name,
     now_utc,
+    reviewer_confirm_step,
     reviewer_refusal,
     subject_of,
 )
@@ -278,10 +278,7 @@ def steps(ctx: Ctx) -> list[Step]:
                         f"{COOP_GUIDANCE}.", PromptKind.LONG_TEXT, optional=True, clause="6.8",
                         label=f"Ways of Being Co-op: {way}", group="coop"))
     out.append(Step("other", OTHER_INFORMATION, PromptKind.LONG_TEXT, optional=True, label="Other information"))
-    out.append(Step("confirm", lambda ctx: "Here's the plan:\n" + summary(
-        [s for s in steps(ctx) if s.key != "confirm"], ctx.answers, ctx) +
-        "\nSay confirm to save it and sign as reviewer, or back to change something.",
-        PromptKind.CONFIRM, clause="6.3"))
+    out.append(reviewer_confirm_step("the plan", lambda ctx: [s for s in steps(ctx) if s.key != "confirm"], "6.3"))
     return out
 
 

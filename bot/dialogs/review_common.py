@@ -13,12 +13,14 @@ Decisions where the policy is silent:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import access
-from bot.dialogs.base import Run, Services
+from bot.dialogs.base import Ctx, Run, Services, Step
+from bot.messages import PromptKind
 from bot.policy.calendar import academic_year_of
 from bot.policy.deadlines import POLICY_VERSION, retain_until
 from bot.policy.eligibility import RosterFacts, eligibility
@@ -119,3 +121,12 @@ def subject_of(run: Run) -> PersonContext:
 
 def now_utc(services: Services) -> datetime:
     return services.clock.now().astimezone(UTC)
+
+
+def reviewer_confirm_step(what: str, shown: Callable[[Ctx], Sequence[Step]], clause: str) -> Step:
+    """The last step of a reviewer's form: read it all back, then save and sign as reviewer."""
+    from bot.dialogs.engine import summary
+
+    return Step("confirm", lambda ctx: f"Here's {what}:\n" + summary(shown(ctx), ctx.answers, ctx) +
+                "\nSay confirm to save it and sign as reviewer, or back to change something.",
+                PromptKind.CONFIRM, clause=clause)
