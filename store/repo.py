@@ -828,9 +828,15 @@ class Repo:
     async def pending_planned(self, *, review_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
                               key_prefix: str = "") -> list[Any]:
         """Pending planner rows (light: id and dedupe_key) of one scope: reviews (by review_id),
-        people (by subject) or a key prefix."""
+        people (by subject) or a key prefix.
+
+        The status is checked here, not in SQL: with ``status = 'pending'`` in the WHERE clause an
+        unanalysed SQLite picks the (status, due_at) index and reads every pending row of the outbox
+        for each batch; by review or subject it reads only the batch's own rows. A key prefix is
+        also a range on the unique dedupe_key index (exact under SQLite's binary collation; the
+        LIKE keeps it exact on PostgreSQL whatever the collation)."""
         async with self.db.session() as s:
-            q = select(Reminder.id, Reminder.dedupe_key).where(Reminder.status == "pending")
+            q = select(Reminder.id, Reminder.dedupe_key, Reminder.status)
             if review_ids:
                 q = q.where(Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
                             Reminder.dedupe_key.like("plan:review:%"))  # type: ignore[attr-defined]
@@ -838,10 +844,14 @@ class Repo:
                 q = q.where(Reminder.subject_person_id.in_(list(person_ids)),  # type: ignore[union-attr]
                             Reminder.dedupe_key.like("plan:person:%"))  # type: ignore[attr-defined]
             elif key_prefix:
+                prefix = key_prefix.replace("%", "").replace("_", "")
                 q = q.where(Reminder.dedupe_key.like(key_prefix.replace("%", "") + "%"))  # type: ignore[attr-defined]
+                if not self.db.is_postgres and prefix == key_prefix and prefix:
+                    q = q.where(Reminder.dedupe_key >= prefix,
+                                Reminder.dedupe_key < prefix[:-1] + chr(ord(prefix[-1]) + 1))
             else:
                 return []
-            return list((await s.execute(q)).all())
+            return [r for r in (await s.execute(q)).all() if r.status == "pending"]
 
     async def apply_plan(self, inserts: Sequence[dict[str, Any]], updates: Sequence[tuple[int, dict[str, Any]]],
                          reactivate: Sequence[tuple[int, dict[str, Any]]], cancel_ids: Sequence[int]) -> None:

@@ -30,6 +30,12 @@ from bot.scheduler.rules import (
 from store.models import Organisation, Person
 
 HEAD_ROLES = ("headteacher", "executive_leader")
+ORG_KEY_PREFIX = f"{rules.KEY_PREFIX}org:"  # every organisation batch's key prefix starts with this
+
+
+def org_key_prefix(org_id: int) -> str:
+    """The dedupe-key prefix of one organisation's planner rows ("plan:org:7:")."""
+    return f"{ORG_KEY_PREFIX}{org_id}:"
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ class FactSource:
             for year, rid, cname, rname in await self.repo.delegated_statements(oid):
                 statements.setdefault(year, []).append(StatementFacts(rid, cname, rname))
             planned = rules.org_reminders(org, span, statements, is_top=oid in tops)
-            yield Batch("org", planned, key_prefix=f"{rules.KEY_PREFIX}org:{oid}:")
+            yield Batch("org", planned, key_prefix=org_key_prefix(oid))
 
     async def all_batches(self, span: Span) -> AsyncIterator[Batch]:
         await self.load_orgs()
