@@ -64,7 +64,7 @@ async def floor_read(app: Any) -> float:
     t0 = time.perf_counter()
     after = 0
     while batch := await app.repo.review_batch(after, BATCH):
-        after = batch[-1][0].id
+        after = batch[-1].id
     after = 0
     while people := await app.repo.person_batch(after, BATCH):
         after = people[-1].id

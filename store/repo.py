@@ -938,23 +938,39 @@ class Repo:
                 Reminder.dedupe_key.like("meeting:%"))  # type: ignore[attr-defined]
             return [(rid, to, key) for rid, to, key in (await s.exec(q)).all()]
 
-    async def review_batch(self, after_id: int, limit: int) -> list[tuple[Review, Cycle]]:
+    async def review_batch(self, after_id: int, limit: int) -> list[Any]:
+        """The next reviews after ``after_id`` as light rows (the columns planning reads, each review's
+        cycle year as ``cycle_year``): no ORM objects, no form text."""
         async with self.db.session() as s:
-            q = (select(Review, Cycle).join(Cycle, Cycle.id == Review.cycle_id)
+            q = (select(*_PLANNING_REVIEW_COLUMNS, Cycle.year.label("cycle_year"))  # type: ignore[call-overload]
+                 .join(Cycle, Cycle.id == Review.cycle_id)
                  .where(Review.id > after_id).order_by(Review.id).limit(limit))  # type: ignore[operator]
-            return [(r, c) for r, c in (await s.exec(q)).all()]
+            return list((await s.execute(q)).all())
 
-    async def person_batch(self, after_id: int, limit: int) -> list[Person]:
+    async def person_batch(self, after_id: int, limit: int) -> list[Any]:
+        """The next people after ``after_id`` as light rows (the columns planning reads)."""
         async with self.db.session() as s:
-            q = select(Person).where(Person.id > after_id).order_by(Person.id).limit(limit)  # type: ignore[operator]
-            return list((await s.exec(q)).all())
+            q = select(*_PLANNING_PERSON_COLUMNS).where(Person.id > after_id).order_by(Person.id).limit(limit)  # type: ignore[call-overload, operator]
+            return list((await s.execute(q)).all())
 
-    async def meetings_of_reviews(self, review_ids: Sequence[int]) -> dict[int, list[Meeting]]:
+    async def planning_people(self, ids: Iterable[int]) -> dict[int, Any]:
+        """These people as light rows (the columns planning reads), by id."""
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        async with self.db.session() as s:
+            q = select(*_PLANNING_PERSON_COLUMNS).where(Person.id.in_(wanted))  # type: ignore[call-overload, union-attr]
+            return {r.id: r for r in (await s.execute(q)).all()}
+
+    async def meetings_of_reviews(self, review_ids: Sequence[int]) -> dict[int, list[Any]]:
+        """Light rows (id, review_id, kind, starts_at, status, scheduled_at) of these reviews' meetings."""
         out: dict[int, list[Meeting]] = {}
         if review_ids:
             async with self.db.session() as s:
-                q = select(Meeting).where(Meeting.review_id.in_(list(review_ids))).order_by(Meeting.starts_at)  # type: ignore[attr-defined]
-                for m in (await s.exec(q)).all():
+                q = (select(Meeting.id, Meeting.review_id, Meeting.kind, Meeting.starts_at, Meeting.status,  # type: ignore[call-overload]
+                            Meeting.scheduled_at)
+                     .where(Meeting.review_id.in_(list(review_ids))).order_by(Meeting.starts_at))  # type: ignore[attr-defined]
+                for m in (await s.execute(q)).all():
                     out.setdefault(m.review_id, []).append(m)
         return out
 
@@ -991,20 +1007,23 @@ class Repo:
         out: dict[int, int] = {}
         if person_ids:
             async with self.db.session() as s:
-                q = (select(LineManagement).where(LineManagement.report_id.in_(list(person_ids)))  # type: ignore[attr-defined]
+                q = (select(LineManagement.report_id, LineManagement.manager_id)  # type: ignore[call-overload]
+                     .where(LineManagement.report_id.in_(list(person_ids)))  # type: ignore[attr-defined]
                      .order_by(LineManagement.is_lead.desc(), LineManagement.id))  # type: ignore[attr-defined]
-                for lm in (await s.exec(q)).all():
+                for lm in (await s.execute(q)).all():
                     out.setdefault(lm.report_id, lm.manager_id)
         return out
 
-    async def cycle_rows_of(self, person_ids: Sequence[int]) -> list[tuple[Review, int, list[str]]]:
-        """(review, cycle year, kinds of live meetings) for each review of these colleagues."""
+    async def cycle_rows_of(self, person_ids: Sequence[int]) -> list[tuple[Any, int, list[str]]]:
+        """(review, cycle year, kinds of live meetings) for each review of these colleagues; the review
+        is a light row (id, colleague_id, reviewer_id, planning_submitted_at)."""
         if not person_ids:
             return []
         async with self.db.session() as s:
-            q = (select(Review, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
+            q = (select(Review.id, Review.colleague_id, Review.reviewer_id, Review.planning_submitted_at,  # type: ignore[call-overload]
+                        Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
                  .where(Review.colleague_id.in_(list(person_ids))))  # type: ignore[attr-defined]
-            rows = [(r, y) for r, y in (await s.exec(q)).all()]
+            rows = [(r, r.year) for r in (await s.execute(q)).all()]
             ids = [r.id for r, _ in rows]
             kinds: dict[int, list[str]] = {}
             if ids:
@@ -1275,6 +1294,15 @@ class Repo:
 _PLANNER_COLUMNS = (Reminder.id, Reminder.dedupe_key, Reminder.status, Reminder.kind, Reminder.recipient_id,
                     Reminder.subject, Reminder.body, Reminder.deadline, Reminder.clause, Reminder.action,
                     Reminder.escalation_level, Reminder.subject_person_id, Reminder.review_id)
+
+
+_PLANNING_REVIEW_COLUMNS = (Review.id, Review.colleague_id, Review.reviewer_id, Review.delegated,
+                            Review.planning_submitted_at, Review.midyear_submitted_at, Review.eoy_submitted_at,
+                            Review.report_delivered_on, Review.retain_until)
+_PLANNING_PERSON_COLUMNS = (Person.id, Person.name, Person.organisation_id, Person.active, Person.employment_type,
+                            Person.extended_agency, Person.on_induction, Person.in_capability, Person.start_date,
+                            Person.contract_end, Person.last_day, Person.leave_start, Person.leadership_role,
+                            Person.checkin_cadence, Person.legal_hold)
 
 
 def _dialect_insert(db: Database) -> Any:

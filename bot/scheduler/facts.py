@@ -27,7 +27,7 @@ from bot.scheduler.rules import (
     Span,
     StatementFacts,
 )
-from store.models import Organisation, Person
+from store.models import Organisation
 
 HEAD_ROLES = ("headteacher", "executive_leader")
 ORG_KEY_PREFIX = f"{rules.KEY_PREFIX}org:"  # every organisation batch's key prefix starts with this
@@ -49,8 +49,9 @@ class Batch:
     key_prefix: str = ""
 
 
-def is_enrolled(p: Person) -> bool:
-    """Policy 1.1 / 1.2 through bot.policy.eligibility; leavers (inactive) get nothing either."""
+def is_enrolled(p: Any) -> bool:
+    """Policy 1.1 / 1.2 through bot.policy.eligibility; leavers (inactive) get nothing either.
+    ``p`` is a Person or a planning row of one (store.repo's person_batch / planning_people)."""
     if not p.active:
         return False
     return eligibility(RosterFacts(employment_type=p.employment_type, extended_agency=p.extended_agency,
@@ -98,7 +99,7 @@ class FactSource:
         trust = [oid for oid, o in self._org_rows.items() if o.kind == "trust"]
         return trust or [oid for oid, o in self._org_rows.items() if o.parent_id is None]
 
-    def person_facts(self, p: Person, lead: int | None) -> PersonFacts:
+    def person_facts(self, p: Any, lead: int | None) -> PersonFacts:
         assert p.id is not None
         return PersonFacts(id=p.id, name=p.name, org_id=p.organisation_id, eligible=is_enrolled(p),
                            start_date=p.start_date, last_day=p.last_day, leave_start=p.leave_start,
@@ -114,9 +115,9 @@ class FactSource:
             rows = await self.repo.review_batch(after, self.batch_size)
             if not rows:
                 return
-            after = rows[-1][0].id
-            ids = [r.id for r, _ in rows]
-            people = await self.repo.people([r.colleague_id for r, _ in rows])
+            after = rows[-1].id
+            ids = [r.id for r in rows]
+            people = await self.repo.planning_people([r.colleague_id for r in rows])
             leads = await self.repo.lead_managers_of(list(people))
             meetings = await self.repo.meetings_of_reviews(ids)
             answers = await self.repo.answer_counts(ids, "colleague")
@@ -124,13 +125,13 @@ class FactSource:
             appeals = await self.repo.appeals_of_reviews(ids)
             told = told_slots(await self.repo.dialog_meeting_notices(ids))
             planned: list[Planned] = []
-            for review, cycle in rows:
+            for review in rows:
                 person = people.get(review.colleague_id)
                 org = self.orgs.get(person.organisation_id) if person else None
                 if person is None or org is None:
                     continue
                 facts = ReviewFacts(
-                    id=review.id, cycle_year=cycle.year, colleague=self.person_facts(person, leads.get(person.id)),
+                    id=review.id, cycle_year=review.cycle_year, colleague=self.person_facts(person, leads.get(person.id)),
                     reviewer_id=review.reviewer_id, delegated=review.delegated,
                     meetings=tuple(MeetingFacts(id=m.id, kind=m.kind, starts_at=m.starts_at, status=m.status,
                                                 scheduled_at=m.scheduled_at,
