@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, update
@@ -1069,18 +1070,11 @@ class Repo:
 
     async def delegated_statements(self, organisation_id: int) -> list[tuple[int, int, str, str]]:
         """(cycle year, review id, colleague name, reviewer name) of planning statements written by
-        delegated reviewers in one organisation (4.4)."""
-        from sqlalchemy.orm import aliased
-
-        colleague, reviewer = aliased(Person), aliased(Person)
+        delegated reviewers in one organisation (4.4). Asked once per organisation per planning pass,
+        so the statement is built once and bound to each organisation."""
         async with self.db.session() as s:
-            q = (select(Cycle.year, Review.id, colleague.name, reviewer.name)
-                 .join(Cycle, Cycle.id == Review.cycle_id)
-                 .join(colleague, colleague.id == Review.colleague_id)
-                 .join(reviewer, reviewer.id == Review.reviewer_id)
-                 .where(Cycle.organisation_id == organisation_id, Review.delegated == True,  # noqa: E712
-                        Review.planning_submitted_at.is_not(None)))  # type: ignore[union-attr]
-            return [(y, rid, cn, rn) for y, rid, cn, rn in (await s.exec(q)).all()]
+            rows = (await s.execute(_delegated_statements_query(), {"organisation_id": organisation_id})).all()
+            return [(y, rid, cn, rn) for y, rid, cn, rn in rows]
 
     # --- audit ----------------------------------------------------------------------------
 
@@ -1303,6 +1297,20 @@ _PLANNING_PERSON_COLUMNS = (Person.id, Person.name, Person.organisation_id, Pers
                             Person.extended_agency, Person.on_induction, Person.in_capability, Person.start_date,
                             Person.contract_end, Person.last_day, Person.leave_start, Person.leadership_role,
                             Person.checkin_cadence, Person.legal_hold)
+
+
+@lru_cache(maxsize=1)
+def _delegated_statements_query() -> Any:
+    from sqlalchemy import bindparam
+    from sqlalchemy.orm import aliased
+
+    colleague, reviewer = aliased(Person), aliased(Person)
+    return (select(Cycle.year, Review.id, colleague.name, reviewer.name)  # type: ignore[call-overload]
+            .join(Cycle, Cycle.id == Review.cycle_id)
+            .join(colleague, colleague.id == Review.colleague_id)
+            .join(reviewer, reviewer.id == Review.reviewer_id)
+            .where(Cycle.organisation_id == bindparam("organisation_id"), Review.delegated == True,  # noqa: E712
+                   Review.planning_submitted_at.is_not(None)))  # type: ignore[union-attr]
 
 
 def _dialect_insert(db: Database) -> Any:

@@ -40,16 +40,19 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.policy import checkins, deadlines, routing, windows
 from bot.policy.calendar import SchoolCalendar, academic_year_of
 from bot.policy.clauses import cite
 from bot.policy.workdays import WorkingDays
+
+T = TypeVar("T")
 
 KINDS: tuple[str, ...] = (
     "meeting_notice", "prep_nudge", "reviewer_prep", "form_completion", "signoff_request",
@@ -253,14 +256,54 @@ def escalate_to(role: str, org: OrgFacts, *, skip: Iterable[int | None] = ()) ->
     """One level up from ``role`` (bot.policy.routing.next_escalation), skipping people in ``skip``
     (a headteacher who is the reviewer escalates to the chair). Returns (role, people)."""
     skipped = {s for s in skip if s is not None}
-    current: str | None = role
-    while True:
-        current = routing.next_escalation(current, org.kind) if current else None
-        if current is None:
-            return ("hr_admin", org.who("hr_admin"))
-        people = tuple(p for p in org.who(current) if p not in skipped)
+    for current, holders in _chain(org, role):
+        people = tuple(p for p in holders if p not in skipped)
         if people:
             return (current, people)
+    return ("hr_admin", org.who("hr_admin"))
+
+
+# Planning asks the same questions of every colleague of an organisation (the escalation chain
+# above a reviewer, the 3.2 windows of a cycle year): answered once per organisation or calendar
+# and year. Keyed by identity (calendars and OrgFacts hold dicts, so they do not hash); each entry
+# keeps its object alive, so an id is never reused while its entry stands.
+_MEMO: dict[tuple[str, int, object], tuple[object, object]] = {}
+_MEMO_MAX = 4096
+
+
+def _memo(name: str, owner: object, arg: object, compute: Callable[[], T]) -> T:
+    key = (name, id(owner), arg)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is owner:
+        return hit[1]  # type: ignore[return-value]
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (owner, value)
+    return value
+
+
+def _chain(org: OrgFacts, role: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """(role, holders) of each level above ``role`` in ``org``, nearest first."""
+    def walk() -> tuple[tuple[str, tuple[int, ...]], ...]:
+        out: list[tuple[str, tuple[int, ...]]] = []
+        current: str | None = role
+        while (current := routing.next_escalation(current, org.kind) if current else None) is not None:
+            out.append((current, org.who(current)))
+        return tuple(out)
+    return _memo("chain", org, role, walk)
+
+
+def _meeting1_window(cal: SchoolCalendar, year: int) -> windows.Window:
+    return _memo("meeting1", cal, year, lambda: windows.meeting1_window(cal, year))
+
+
+def _midyear_window(cal: SchoolCalendar, year: int) -> windows.Window:
+    return _memo("midyear", cal, year, lambda: windows.midyear_window(cal, year))
+
+
+def _midyear_escalation_date(cal: SchoolCalendar, year: int) -> date:
+    return _memo("midyear_esc", cal, year, lambda: windows.midyear_escalation_date(cal, year))
 
 
 def _title(role: str, org: OrgFacts) -> str:
@@ -495,7 +538,7 @@ def _reviewer_of(p: PersonFacts, status: CycleStatus, org: OrgFacts) -> tuple[in
 def _is_joiner(p: PersonFacts, org: OrgFacts, year: int) -> bool:
     if p.start_date is None:
         return False
-    return p.start_date > windows.meeting1_window(org.calendar, year).start
+    return p.start_date > _meeting1_window(org.calendar, year).start
 
 
 def annual_review_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> list[Planned]:
@@ -504,7 +547,7 @@ def annual_review_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lis
         return []
     if {"planning", "end_of_year"} & status.booked_kinds or status.planning_submitted:
         return []
-    w = windows.meeting1_window(org.calendar, status.year)
+    w = _meeting1_window(org.calendar, status.year)
     reviewer = _reviewer_of(p, status, org)
     common = dict(org=org, deadline=w.end, clause="3.2", review_id=status.review_id, subject_person_id=p.id)
     out = _make("annual_review_due", reviewer, w.start, key=f"person:{p.id}:annual_review_due:{status.year}",
@@ -525,10 +568,10 @@ def midyear_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> list[Plan
     """3.2: Meeting 2 in the Spring term; escalated at its half term if not booked."""
     if "mid_year" in status.booked_kinds:
         return []
-    w = windows.midyear_window(org.calendar, status.year)
+    w = _midyear_window(org.calendar, status.year)
     if p.start_date is not None and p.start_date > w.start:
         return []
-    esc = windows.midyear_escalation_date(org.calendar, status.year)
+    esc = _midyear_escalation_date(org.calendar, status.year)
     reviewer = _reviewer_of(p, status, org)
     common = dict(org=org, deadline=w.end, clause="3.2", review_id=status.review_id, subject_person_id=p.id)
     out = _make("midyear_due", reviewer, w.start, key=f"person:{p.id}:midyear_due:{status.year}",
