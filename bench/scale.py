@@ -35,8 +35,13 @@ class StepFailed(Exception):
 
 
 def step(mode: str, url: str, n: int | None = None, timeout: float = 900) -> dict[str, Any]:
+    """Run one measurement in its own process; ``timeout`` seconds at most."""
     argv = procs.python_module("bench.scale_worker", mode, url, *([str(n)] if n is not None else []))
-    done = subprocess.run(argv, capture_output=True, text=True, env=procs.clean_env(), cwd=procs.ROOT, timeout=timeout)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, env=procs.clean_env(), cwd=procs.ROOT,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise StepFailed(f"{mode} took over {timeout:.0f} s and was stopped") from None
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         errors = [line for line in lines if "Error" in line or "error" in line]
@@ -44,9 +49,11 @@ def step(mode: str, url: str, n: int | None = None, timeout: float = 900) -> dic
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def planning(sizes: list[int], budget: float = 240.0) -> list[Figure]:
+def planning(sizes: list[int], budget: float = 600.0) -> list[Figure]:
     """Plan each size in turn; a size whose projected time (from the last one, linearly) is over
-    ``budget`` seconds is reported as not measured, with the projection."""
+    ``budget`` seconds is reported as not measured, with the projection. A size's step plans twice
+    (the second pass must change nothing) and reads the floor, so it may take about twice its
+    projection: its time limit allows for that on a loaded machine."""
     figures: list[Figure] = []
     per_colleague: dict[int, float] = {}
     peaks: dict[int, float] = {}
@@ -63,7 +70,7 @@ def planning(sizes: list[int], budget: float = 240.0) -> list[Figure]:
             url = f"sqlite:///{Path(tmp) / f'trust{n}.db'}"
             made = step("gen-trust", url, n)
             try:
-                r = step("plan", url)
+                r = step("plan", url, timeout=max(900.0, 4 * budget))
             except StepFailed as error:
                 return [not_measured(SECTION, f"plan a cycle, {n:,} colleagues", "s",
                                      f"the planner did not run on this tree ({error})")]

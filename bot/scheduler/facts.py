@@ -78,9 +78,9 @@ class FactSource:
                 self._heads.add(g.person_id)
         services = self.app.services
         tz = self.app.settings.timezone
+        roles = {r for d in direct.values() for r in d}
         for oid, o in self._org_rows.items():
             holders: dict[str, tuple[int, ...]] = {}
-            roles = {r for d in direct.values() for r in d}
             for role in roles:
                 cursor: Organisation | None = o
                 seen: set[int] = set()

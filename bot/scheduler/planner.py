@@ -46,13 +46,17 @@ class PlanStats:
     batches: int = 0
 
 
+def updatable(p: Planned) -> dict[str, Any]:
+    """The ``UPDATABLE`` columns of a planned reminder: what a pending row is brought up to."""
+    return {"recipient_id": p.recipient_id, "subject": p.subject[:300], "body": p.body, "deadline": p.deadline,
+            "clause": p.clause, "action": p.action, "escalation_level": p.escalation_level,
+            "subject_person_id": p.subject_person_id, "review_id": p.review_id, "kind": p.kind}
+
+
 def to_row(p: Planned, now: datetime) -> dict[str, Any]:
     """The reminder row of a planned reminder, as a plain dict (building SQLModel objects for
     thousands of rows costs more than the whole database round trip)."""
-    return {"dedupe_key": p.dedupe_key, "kind": p.kind, "recipient_id": p.recipient_id,
-            "subject_person_id": p.subject_person_id, "review_id": p.review_id, "due_at": p.due,
-            "deadline": p.deadline, "clause": p.clause, "subject": p.subject[:300], "body": p.body,
-            "action": p.action, "escalation_level": p.escalation_level, "status": "pending", "attempts": 0,
+    return {"dedupe_key": p.dedupe_key, **updatable(p), "due_at": p.due, "status": "pending", "attempts": 0,
             "claimed_by": "", "lease_until": None, "sent_at": None, "channel": "", "last_error": "",
             "created_at": now}
 
@@ -118,17 +122,15 @@ class Planner:
 
         for key, p in wanted.items():
             row = existing.get(key)
-            full = to_row(p, now)
-            values = {k: full[k] for k in UPDATABLE}
             if row is None:
                 if fresh(p):
-                    inserts.append(full)
+                    inserts.append(to_row(p, now))
             elif row.status == "pending":
-                changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+                changed = {k: v for k, v in updatable(p).items() if getattr(row, k) != v}
                 if changed:
                     updates.append((row.id, changed))
             elif row.status == "cancelled" and fresh(p):
-                reactivate.append((row.id, {**values, "due_at": p.due}))
+                reactivate.append((row.id, {**updatable(p), "due_at": p.due}))
         cancel = [r.id for r in scope_rows if r.dedupe_key not in wanted]
         await repo.apply_plan(inserts, updates, reactivate, cancel)
         stats.batches += 1
