@@ -25,11 +25,16 @@ CAUSES: dict[tuple[str, str], str] = {
         "serializers per turn). Fix: more workers per host (one per core) behind the load balancer; nothing "
         "small inside bot/handlers/teams would change the order of magnitude."),
     ("3 planning at scale", "planning time per colleague"): (
-        "the planner's cost per colleague rises with the outbox: each batch looks its keys up in a reminder "
-        "table that grows as it plans."),
+        "the planner's cost per colleague rises with the outbox, so some batch read no longer uses its "
+        "index: each batch looks its keys up on the unique dedupe_key index and its scope's pending rows up "
+        "by review_id or subject_person_id (organisations' rows once per pass, all together). A "
+        "status = 'pending' condition in those queries makes an unanalysed SQLite choose the (status, due_at) "
+        "index and read every pending row of the outbox for each batch; EXPLAIN QUERY PLAN shows which "
+        "index a query takes."),
     ("3 planning at scale", "peak planning memory"): (
-        "the planner holds more than one batch at a time (the fact source reads organisations and people "
-        "whole)."),
+        "something is held across batches: the fact source keeps only the organisations with their role "
+        "holders, and the planner the organisations' pending rows of one pass (a few per organisation); "
+        "rows per colleague kept beyond one batch of 500 would show here."),
     ("3 planning at scale", "dispatch claim"): (
         "the claim's ORDER BY due_at, id LIMIT n over the (status, due_at) index: see the slowest claim in the "
         "note; PostgreSQL's FOR UPDATE SKIP LOCKED subquery re-sorts when the planner statistics are stale."),
@@ -48,13 +53,14 @@ CAUSES: dict[tuple[str, str], str] = {
 
 # Known costs that have no target in the issue but that the table shows (see RESULTS.md notes).
 OBSERVATIONS = [
-    "Planning is about 10-20 ms per colleague on this machine, so a trust of 100,000 takes over half an hour "
-    "and the default run skips it (projected time in the table). Profile of a 500-colleague pass: half the "
-    "time is bot/scheduler/planner.py:to_row building a SQLModel Reminder (validation) per planned reminder "
-    "only to dump it to a dict, a third is store/repo.py:apply_plan compiling a new multi-VALUES INSERT for "
-    "every batch (a statement SQLAlchemy cannot cache). Building the dicts directly and inserting with "
-    "executemany (`session.execute(insert(Reminder).on_conflict_do_nothing(...), rows)`) removes both; "
-    "the reminders code is another helper's, so this is described rather than changed here.",
+    "Planning costs about 1-1.4 ms per colleague on this machine, and a second pass that changes nothing "
+    "nearly as much as the first (it reads and works out everything again, only writes nothing), so 100,000 "
+    "colleagues take a couple of minutes a pass. Profile of a 10,000-colleague pass: about a quarter is the "
+    "rules themselves (bot/scheduler/rules.py, about eleven reminders per colleague with their wording), a "
+    "quarter SQLAlchemy binding parameters (the executemany insert of new rows, the IN lists of each "
+    "batch's keys and ids), a fifth waiting on SQLite's thread, the rest reading light rows and comparing. "
+    "It was 20 ms per colleague while the planner built an ORM Reminder per row, then 2.5-3 ms while each "
+    "batch's scope query read every pending row of the outbox (planning then grew with the outbox).",
     "Enrolment (bot.enrolment.enrol_all -> store.repo.Repo.ensure_reviews) creates one ORM Review at a time, "
     "about 1 ms each: 100 s for 100,000 colleagues before planning starts. The generator writes reviews in "
     "bulk to keep that out of the planning figure.",
