@@ -17,7 +17,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import App
-from bot.handlers.web import build_web_app
+from bot.handlers import ack_first
+from bot.handlers.web import APP_KEY, build_web_app
 from bot.settings import Settings
 from store.models import Person
 
@@ -224,5 +225,11 @@ async def say(client: TestClient, connector: Connector, text: str | None = None,
     before = len(connector.sent)
     response = await client.post("/api/messages", data=json.dumps(activity(connector, text, **kwargs)),
                                  headers={"Content-Type": "application/json"})
-    assert response.status in (200, 201), (response.status, await response.text())
+    assert response.status in (200, 201, 202), (response.status, await response.text())
+    await answered(client)
     return connector.sent[before:]
+
+
+async def answered(client: TestClient) -> None:
+    """Wait for the turns of what the bot has acknowledged (a message's answer comes after its 202)."""
+    await ack_first.of(client.server.app[APP_KEY]).idle()

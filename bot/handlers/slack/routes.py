@@ -41,15 +41,6 @@ def add_routes(web_app: web.Application, app: App) -> None:
         web_app.router.add_post(PATH, not_configured)
     else:
         web_app.router.add_post(PATH, events_handler(runtime, secret))
-    if runtime is not None:
-        async def finish_work(_: web.Application) -> None:
-            """On shutdown, finish what Slack has already been told we received."""
-            try:
-                await runtime.idle(timeout=10)
-            except TimeoutError:
-                log.warning("Shutting down with Slack work still in flight")
-
-        web_app.on_shutdown.append(finish_work)
     if runtime is not None and app.settings.slack_app_token:
         add_socket_mode(web_app, runtime, app.settings.slack_app_token)
 
@@ -58,6 +49,10 @@ def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aio
     verifier = SignatureVerifier(secret)
 
     async def slack_events(request: web.Request) -> web.Response:
+        async with runtime.work.acking():
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.Response:
         raw = await request.read()
         problem: str | None
         bolt_request = None

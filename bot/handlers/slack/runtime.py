@@ -6,17 +6,16 @@ channel in ``app.channels["slack"]`` so the reminder dispatcher can deliver thro
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
+from bot.handlers import ack_first
+from bot.handlers.ack_first import AckFirst
 from bot.handlers.slack.channel import SlackChannel, build_client
 from bot.handlers.slack.identity import SlackIdentity
 
@@ -33,33 +32,12 @@ class SlackRuntime:
     bolt: AsyncApp
     channel: SlackChannel
     identity: SlackIdentity
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    work: AckFirst = field(default_factory=AckFirst)
     _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
-    _busy: int = 0
-    _idle: asyncio.Event | None = None
-
-    @asynccontextmanager
-    async def working(self) -> AsyncIterator[None]:
-        """Marks a listener's work as in flight, from before its ack to its last Web API call.
-
-        ``idle()`` waits for all of it: tests use it to wait for the answer to a request, and a
-        shutdown can use it to finish what was acknowledged.
-        """
-        self._busy += 1
-        if self._idle is None:
-            self._idle = asyncio.Event()
-        self._idle.clear()
-        try:
-            yield
-        finally:
-            self._busy -= 1
-            if self._busy == 0:
-                self._idle.set()
 
     async def idle(self, timeout: float = 10.0) -> None:
-        if self._busy and self._idle is not None:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+        """Wait for the work of every acknowledged request (tests; shutdown)."""
+        await self.work.idle(timeout)
 
     _bot_user_id: str | None = None  # set once auth.test has answered
 
@@ -83,13 +61,6 @@ class SlackRuntime:
             return False
         self._bot_user_id = str(response.get("user_id") or "")
         return True
-
-    def lock_for(self, user_id: str) -> asyncio.Lock:
-        """One person's messages are answered in order (a fast second tap waits for the first)."""
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = self._locks[user_id] = asyncio.Lock()
-        return lock
 
     def first_time(self, event_id: object) -> bool:
         """False for an event we have already taken (Slack retries when an ack got lost)."""
@@ -122,7 +93,7 @@ def install(app: App) -> SlackRuntime | None:
         name="cadence",
     )
     identity = SlackIdentity(app.repo, client)
-    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repo, identity), identity)
+    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repo, identity), identity, ack_first.of(app))
     listeners.register(bolt, runtime)
     app.channels["slack"] = runtime.channel
     app.extras[EXTRAS_KEY] = runtime

@@ -10,6 +10,10 @@ Framework Emulator expects, and says so loudly at start.
 A bare CloudAdapter answers 500 to most malformed activities (a body that isn't JSON, a missing
 serviceUrl, a timestamp that isn't a date...). This route checks the request first and answers 400
 with a log line for each of those; nothing is stored for a request that fails the check.
+
+A message is acknowledged (202) as soon as it has passed those checks, and its turn runs after, acks
+first (bot.handlers.ack_first): Teams waits at most 15 seconds for an answer and shows the person an
+error after that, so it never waits on our database. Invokes are answered inline.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 
 from bot.app import App
+from bot.handlers import ack_first
+from bot.handlers.ack_first import AckFirst
 from bot.handlers.teams.bot import CadenceTeamsBot
 from bot.handlers.teams.channel import TeamsDeliverer
 
@@ -62,6 +68,11 @@ class TeamsRuntime:
     bot: CadenceTeamsBot
     deliverer: TeamsDeliverer
     config: TeamsConfig
+    work: AckFirst
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait for the turns of every acknowledged activity (tests; shutdown)."""
+        await self.work.idle(timeout)
 
 
 def build_runtime(app: App) -> TeamsRuntime:
@@ -79,7 +90,7 @@ def build_runtime(app: App) -> TeamsRuntime:
     adapter.on_turn_error = on_error
     bot = CadenceTeamsBot(app, tenant_id=app.settings.teams_tenant_id, emulator_emails=not config.authenticated)
     deliverer = TeamsDeliverer(adapter, app.repo, config.APP_ID)
-    return TeamsRuntime(adapter, bot, deliverer, config)
+    return TeamsRuntime(adapter, bot, deliverer, config, ack_first.of(app))
 
 
 def problem_with(body: Any) -> str | None:
@@ -108,6 +119,14 @@ def problem_with(body: Any) -> str | None:
     return None
 
 
+def answered_in_the_response(activity: Activity) -> bool:
+    """Invokes (file consent, card actions that expect a result) and ``expectReplies`` activities
+    carry their answer in the HTTP response, so their turn runs before it. Everything else is
+    acknowledged at once (202) and its turn runs after (bot.handlers.ack_first): the answer goes
+    to the connector as a message of its own, and Teams never waits on our database."""
+    return activity.type == "invoke" or activity.delivery_mode == "expectReplies"
+
+
 def _bad(reason: str, request: web.Request, status: int = 400) -> web.Response:
     log.warning("teams: %s %s refused (%s): %s", request.method, request.path, status, reason)
     return web.json_response({"error": reason}, status=status)
@@ -129,6 +148,10 @@ def add_routes(web_app: web.Application, app: App) -> None:
                   "are checked, but the bot cannot reply until the password is set")
 
     async def messages(request: web.Request) -> web.Response:
+        async with runtime.work.acking():
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.Response:
         content_type = request.headers.get("Content-Type", "")
         if "application/json" not in content_type.lower():
             return _bad(f"Content-Type must be application/json (got {content_type or 'none'})", request)
@@ -151,9 +174,16 @@ def add_routes(web_app: web.Application, app: App) -> None:
                 activity, auth_header)
         except Exception as error:  # noqa: BLE001 - PermissionError, jwt errors, "Invalid AppId"...
             return _bad(f"authentication failed: {type(error).__name__}: {error}", request, 401)
-        invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
-        if invoke_response:
-            return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
-        return web.Response(status=201)
+        if answered_in_the_response(activity):
+            invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
+            if invoke_response:
+                return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
+            return web.Response(status=201)
+
+        async def turn() -> None:
+            await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
+
+        runtime.work.after_ack(f"teams:{activity.from_property.id}", turn)
+        return web.Response(status=202)
 
     web_app.router.add_post(ROUTE, messages)

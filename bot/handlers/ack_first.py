@@ -1,0 +1,160 @@
+"""Acknowledge first, work after: how one process shares its event loop between acks and answers.
+
+Slack wants every request acknowledged within 3 seconds (and sends it again when it is not);
+Teams waits up to 15 seconds for a turn and shows the person an error after that. Neither needs
+our answer inside the acknowledgement: Slack's comes through the Web API and Teams' through the
+connector. So in a burst the acks come first:
+
+- while requests are arriving (one is waiting for its ack, or one came in the last ``quiet``
+  seconds), new work waits, for at most ``max_defer`` seconds; after that it runs anyway, but only one such piece at a time (the "trickle"), so a
+  long burst can neither starve the answers nor the acks;
+- at most ``slots`` pieces of work run at once;
+- one person's work always runs in the order it arrived (a fast second tap waits for the first).
+
+Work is done in this process's memory, as before: a process that dies loses what it had
+acknowledged and not yet answered (the person is asked nothing twice; they type the command again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+WORK_SLOTS = 4
+MAX_DEFER_SECONDS = 2.0  # well inside Slack's 3-second retry, so an answer is never later than a retry
+QUIET_SECONDS = 0.025  # a gap this long with no request arriving means the burst is over
+
+
+@dataclass
+class AckFirst:
+    slots: int = WORK_SLOTS
+    max_defer: float = MAX_DEFER_SECONDS
+    quiet: float = QUIET_SECONDS
+    _acking: int = 0
+    _last_arrival: float = 0.0
+    _busy: int = 0
+    _idle: asyncio.Event | None = None
+    _slots: asyncio.Semaphore | None = None
+    _trickle: asyncio.Semaphore | None = None
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    # --- the acknowledgement side ---------------------------------------------------------
+
+    @asynccontextmanager
+    async def acking(self) -> AsyncIterator[None]:
+        """Around one request, from its arrival until its acknowledgement goes back."""
+        self._acking += 1
+        self._last_arrival = asyncio.get_running_loop().time()
+        try:
+            yield
+        finally:
+            self._acking -= 1
+
+    @property
+    def acks_waiting(self) -> int:
+        return self._acking
+
+    # --- the work side --------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def turn(self, person_key: str) -> AsyncIterator[None]:
+        """One piece of work for one person: in their order, after pending acks, in a free slot."""
+        async with self._lock_for(person_key):
+            deferred = not await self._quiet_within(self.max_defer)
+            slots, trickle = self._semaphores()
+            async with slots, (trickle if deferred else contextlib.nullcontext()):
+                yield
+
+    @asynccontextmanager
+    async def working(self) -> AsyncIterator[None]:
+        """Marks work as in flight, from before its ack to its last call out; see :meth:`idle`."""
+        self._busy += 1
+        idle = self._idle_event()
+        idle.clear()
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                idle.set()
+
+    def after_ack(self, person_key: str, work: Callable[[], Awaitable[None]]) -> None:
+        """Do ``work`` as this person's next turn, in the background, once the ack has gone back.
+
+        Counted as in flight from now (so :meth:`idle` waits for it). ``work`` handles its own
+        errors (it tells the person); anything that escapes is logged here.
+        """
+        self._busy += 1
+        self._idle_event().clear()
+
+        async def run() -> None:
+            try:
+                async with self.turn(person_key):
+                    await work()
+            except Exception:
+                log.exception("work after an ack failed for %s", person_key)
+            finally:
+                self._busy -= 1
+                if self._busy == 0:
+                    self._idle_event().set()
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait until all acknowledged work is done (tests wait for answers; shutdown finishes them)."""
+        if self._busy:
+            await asyncio.wait_for(self._idle_event().wait(), timeout)
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _lock_for(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    async def _quiet_within(self, limit: float) -> bool:
+        """Wait until no request is arriving; False when ``limit`` seconds pass first."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + limit
+        while True:
+            now = loop.time()
+            quiet_at = self._last_arrival + self.quiet
+            if not self._acking and now >= quiet_at:
+                return True
+            if now >= give_up:
+                return False
+            await asyncio.sleep(min(max(quiet_at - now, 0.005), give_up - now))
+
+    def _idle_event(self) -> asyncio.Event:
+        """Created on first use, inside the running loop."""
+        if self._idle is None:
+            self._idle = asyncio.Event()
+            self._idle.set()
+        return self._idle
+
+    def _semaphores(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
+        if self._slots is None or self._trickle is None:
+            self._slots, self._trickle = asyncio.Semaphore(self.slots), asyncio.Semaphore(1)
+        return self._slots, self._trickle
+
+
+EXTRAS_KEY = "ack_first"
+
+
+def of(app: Any) -> AckFirst:
+    """The process's one AckFirst (in ``app.extras``): Slack's and Teams' acks come before either's work."""
+    existing = app.extras.get(EXTRAS_KEY)
+    if not isinstance(existing, AckFirst):
+        existing = app.extras[EXTRAS_KEY] = AckFirst()
+    return existing
