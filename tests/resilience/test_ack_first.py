@@ -1,0 +1,86 @@
+"""Acks first: in a burst, Slack and Teams get their acknowledgements before anyone's answer is
+worked out, no answer waits for ever, and one person's taps are answered in the order they made them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.handlers.ack_first import AckFirst
+
+
+async def test_answers_wait_while_acks_are_going_back_then_follow() -> None:
+    work = AckFirst(quiet=0.01, max_defer=5.0)
+    answered: list[str] = []
+
+    async def answer() -> None:
+        answered.append("sam")
+
+    async with work.acking():  # Slack is still waiting for this request's ack
+        work.after_ack("sam", answer)
+        await asyncio.sleep(0.1)
+        assert answered == []
+    await work.idle(timeout=2)
+    assert answered == ["sam"]
+
+
+async def test_a_long_burst_cannot_hold_an_answer_back_for_ever() -> None:
+    work = AckFirst(quiet=0.01, max_defer=0.2)
+    answered = asyncio.Event()
+
+    async def answer() -> None:
+        answered.set()
+
+    async with work.acking():  # a burst that never ends
+        work.after_ack("sam", answer)
+        await asyncio.wait_for(answered.wait(), timeout=3)
+
+
+async def test_one_persons_quick_taps_are_answered_in_order() -> None:
+    work = AckFirst(quiet=0.0)
+    order: list[int] = []
+
+    def tap(n: int, pause: float):  # noqa: ANN202
+        async def answer() -> None:
+            await asyncio.sleep(pause)
+            order.append(n)
+
+        return answer
+
+    work.after_ack("sam", tap(1, 0.05))  # the first takes longer than the second
+    work.after_ack("sam", tap(2, 0.0))
+    await work.idle(timeout=2)
+    assert order == [1, 2]
+
+
+async def test_only_a_few_answers_are_worked_on_at_once() -> None:
+    work = AckFirst(slots=2, quiet=0.0)
+    running, most = 0, 0
+
+    async def answer() -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+
+    for person in ("sam", "lucy", "mark", "priya", "tom"):
+        work.after_ack(person, answer)
+    await work.idle(timeout=2)
+    assert most == 2
+
+
+async def test_an_answer_that_fails_is_logged_and_does_not_stop_the_next(caplog) -> None:  # noqa: ANN001
+    work = AckFirst(quiet=0.0)
+    answered: list[str] = []
+
+    async def broken() -> None:
+        raise RuntimeError("our bug")
+
+    async def fine() -> None:
+        answered.append("lucy")
+
+    work.after_ack("sam", broken)
+    work.after_ack("sam", fine)
+    await work.idle(timeout=2)
+    assert answered == ["lucy"]
+    assert any("work after an ack failed" in r.getMessage() for r in caplog.records)
