@@ -39,6 +39,8 @@ class AckFirst:
     quiet: float = QUIET_SECONDS
     _acking: int = 0
     _last_arrival: float = 0.0
+    _quiet_now: asyncio.Event | None = None
+    _quiet_timer: asyncio.TimerHandle | None = None
     _busy: int = 0
     _idle: asyncio.Event | None = None
     _slots: asyncio.Semaphore | None = None
@@ -51,12 +53,16 @@ class AckFirst:
     @asynccontextmanager
     async def acking(self) -> AsyncIterator[None]:
         """Around one request, from its arrival until its acknowledgement goes back."""
+        loop = asyncio.get_running_loop()
         self._acking += 1
-        self._last_arrival = asyncio.get_running_loop().time()
+        self._last_arrival = loop.time()
+        self._quiet_event().clear()
         try:
             yield
         finally:
             self._acking -= 1
+            if self._acking == 0 and self._quiet_timer is None:
+                self._quiet_timer = loop.call_at(self._last_arrival + self.quiet, self._check_quiet)
 
     @property
     def acks_waiting(self) -> int:
@@ -125,16 +131,32 @@ class AckFirst:
 
     async def _quiet_within(self, limit: float) -> bool:
         """Wait until no request is arriving; False when ``limit`` seconds pass first."""
+        quiet = self._quiet_event()
+        if quiet.is_set():
+            return True
+        try:
+            await asyncio.wait_for(quiet.wait(), limit)
+        except TimeoutError:
+            return False
+        return True
+
+    def _check_quiet(self) -> None:
+        """One timer for everyone waiting (no polling): quiet once ``quiet`` seconds pass with no arrival."""
+        self._quiet_timer = None
+        if self._acking:
+            return  # the last request to leave starts the timer again
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + limit
-        while True:
-            now = loop.time()
-            quiet_at = self._last_arrival + self.quiet
-            if not self._acking and now >= quiet_at:
-                return True
-            if now >= give_up:
-                return False
-            await asyncio.sleep(min(max(quiet_at - now, 0.005), give_up - now))
+        quiet_at = self._last_arrival + self.quiet
+        if loop.time() >= quiet_at:
+            self._quiet_event().set()
+        else:
+            self._quiet_timer = loop.call_at(quiet_at, self._check_quiet)
+
+    def _quiet_event(self) -> asyncio.Event:
+        if self._quiet_now is None:
+            self._quiet_now = asyncio.Event()
+            self._quiet_now.set()
+        return self._quiet_now
 
     def _idle_event(self) -> asyncio.Event:
         """Created on first use, inside the running loop."""
