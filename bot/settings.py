@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     slack_signing_secret: str = ""
     slack_app_token: str = ""
     slack_api_url: str = ""
+    # reminders are paced to Slack's limits for chat.postMessage: one message a second per channel and
+    # a workspace-wide cap (https://api.slack.com/docs/rate-limits). The cap is per process: with
+    # several workers on one workspace a 429 still slows each down (bot/handlers/slack/pacing.py).
+    slack_per_channel_per_second: float = Field(1.0, gt=0)
+    slack_per_workspace_per_second: int = Field(50, ge=1)
 
     teams_app_id: str = ""
     teams_app_password: str = ""

@@ -12,8 +12,17 @@ One tick:
    it stays pending (retried daily) and HR is told once;
 4. it is delivered through the first channel in app.channels that can reach the person (Slack,
    Teams, then email for colleagues with neither); a DeliveryError is retried with exponential
-   backoff and jitter, never sooner than the platform's Retry-After; after ``max_attempts`` the
+   backoff and jitter, or exactly when the platform's Retry-After says; after ``max_attempts`` the
    row is marked failed and the HR admins are told.
+
+A batch is delivered concurrently (up to ``concurrency`` people at once), one *lane* per recipient
+so each person's reminders arrive in the order they were due. A channel that paces itself
+(bot.delivery.Paced: Slack allows one message a second per conversation) says how long a person's
+conversation is still busy; rather than wait, the lane keeps its remaining rows claimed in this
+worker and the tick moves on, so one colleague with five reminders never holds up the next
+ninety-nine. A short Retry-After (``hold``) is kept the same way. Held rows count towards
+``batch``, go back to pending unchanged (so still first in line) well before their lease could end,
+and :meth:`Dispatcher.give_back` returns them all when a job run or the worker stops.
 
 Delivery is at-least-once at the transport and exactly-once in the outbox: a row is only marked
 sent by the worker still holding its lease, and the lease (5 minutes) is far longer than one send.
@@ -21,15 +30,17 @@ sent by the worker still holding its lease, and the lease (5 minutes) is far lon
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import socket
+import time as monotonic_time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.delivery import Deliverer, DeliveryError
+from bot.delivery import Deliverer, DeliveryError, Paced
 from bot.messages import Choice, Reply
 from bot.policy.clauses import cite
 from bot.policy.workdays import WorkingDays, WorkingHours
@@ -43,6 +54,10 @@ MAX_ATTEMPTS = 5
 BASE_BACKOFF = 30.0  # seconds; doubles each attempt
 MAX_BACKOFF = 3600.0
 LEASE = timedelta(minutes=5)
+CONCURRENCY = 50  # people delivered to at once; a paced channel keeps the platform's own limits
+INLINE_WAIT = 0.25  # seconds: a conversation busy for no longer than this is waited for inside the send
+HOLD = 10.0  # seconds: a Retry-After up to this keeps the row claimed here; a longer one goes back to the outbox
+IDLE_WAIT = 1.0  # seconds a tick with nothing new waits for a held row's turn, so callers never spin
 UNREACHABLE_RETRY = timedelta(days=1)
 NOTICE_KINDS = ("delivery_failed", "unreachable")  # HR notices about delivery; never notified about themselves
 ACTION_LABELS = {"prep": "Prepare", "agenda": "See the agenda", "objectives": "Finish the form",
@@ -60,7 +75,18 @@ class DispatchStats:
     retried: int = 0
     failed: int = 0
     unreachable: int = 0
+    held: int = 0  # rows still claimed by this worker after the tick, waiting for their turn
+    given_back: int = 0
     sent_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Lane:
+    """One recipient's claimed rows, oldest first; ``not_before`` (monotonic) is when to look again."""
+
+    recipient_id: int
+    rows: list[Reminder] = field(default_factory=list)
+    not_before: float = 0.0
 
 
 def render(reminder: Reminder) -> Reply:
@@ -105,7 +131,8 @@ def deliverable_at(person: Person, at: datetime, workdays: WorkingDays, hours: W
 
 class Dispatcher:
     def __init__(self, app: Any, *, worker_id: str | None = None, batch: int = 50, lease: timedelta = LEASE,
-                 max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None) -> None:
+                 max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None,
+                 concurrency: int = CONCURRENCY, hold: float = HOLD) -> None:
         self.app = app
         self.repo = app.repo
         self.clock = app.clock
@@ -114,26 +141,46 @@ class Dispatcher:
         self.lease = lease
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
+        self.concurrency = max(1, concurrency)
+        self.hold = min(hold, lease.total_seconds() / 4)  # a held row goes back long before its lease ends
+        self._lanes: dict[int, Lane] = {}
+        self._claims: dict[int, tuple[float, datetime]] = {}  # row id -> (claimed, monotonic; lease end)
+        self._ticking = asyncio.Lock()
+        self.stopping = False  # set by stop_scheduler: a dispatch run ends after its current tick
+
+    @property
+    def held(self) -> int:
+        return sum(len(lane.rows) for lane in self._lanes.values())
 
     # --- the tick -------------------------------------------------------------------------
 
     async def tick(self) -> DispatchStats:
+        async with self._ticking:
+            return await self._tick()
+
+    async def _tick(self) -> DispatchStats:
         stats = DispatchStats()
         if "org_calendar_names" not in self.app.extras:
             await self.load_calendar_names()
         now = self.clock.now()
+        stats.given_back = await self._give_back_stale(now)
         stats.released = await self.repo.release_expired_leases(now)
         if stats.released:
             log.warning("released %d reminder(s) whose worker's lease ended", stats.released)
-        rows = await self.repo.claim_due(self.worker_id, now, now + self.lease, self.batch)
+        room = self.batch - self.held
+        rows = await self.repo.claim_due(self.worker_id, now, now + self.lease, room) if room > 0 else []
         stats.claimed = len(rows)
-        people = await self.repo.people([r.recipient_id for r in rows]) if rows else {}
+        claimed = monotonic_time.monotonic()
         for row in rows:
-            try:
-                await self._handle(row, stats, people.get(row.recipient_id))
-            except Exception:  # noqa: BLE001 - one bad row must not stop the others
-                log.exception("reminder %s could not be handled; it is retried", row.id)
-                await self._retry(row, "internal error", None, stats)
+            self._claims[row.id] = (claimed, now + self.lease)  # type: ignore[index]
+            self._lanes.setdefault(row.recipient_id, Lane(row.recipient_id)).rows.append(row)
+        finished = await self._run_lanes(stats) if self._lanes else 0
+        if self._lanes and not rows and not finished:
+            # nothing new and every lane waiting: wait for the first turn here rather than make the caller spin
+            turn = min(lane.not_before for lane in self._lanes.values()) - monotonic_time.monotonic()
+            await asyncio.sleep(min(IDLE_WAIT, max(0.0, turn)))
+            await self._run_lanes(stats)
+        stats.held = self.held
         return stats
 
     async def drain(self, max_ticks: int = 1000) -> DispatchStats:
@@ -141,20 +188,85 @@ class Dispatcher:
         total = DispatchStats()
         for _ in range(max_ticks):
             stats = await self.tick()
-            for name in ("released", "claimed", "sent", "deferred", "retried", "failed", "unreachable"):
+            for name in ("released", "claimed", "sent", "deferred", "retried", "failed", "unreachable", "given_back"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             total.sent_ids += stats.sent_ids
-            if stats.claimed == 0:
+            total.held = stats.held
+            if stats.claimed == 0 and stats.held == 0:
                 break
         return total
 
+    async def give_back(self) -> int:
+        """Every row held here goes back to pending as it was (its place in line kept): a job run or
+        the worker ends, and nothing should wait for a lease."""
+        async with self._ticking:
+            return await self._give_back(list(self._lanes.values()))
+
+    # --- lanes: one per recipient, in order -----------------------------------------------
+
+    async def _run_lanes(self, stats: DispatchStats) -> int:
+        """Deliver every lane that can go now, ``concurrency`` at a time; the rows finished."""
+        lanes = list(self._lanes.values())
+        people = await self.repo.people([lane.recipient_id for lane in lanes])
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def run(lane: Lane) -> int:
+            if lane.not_before > monotonic_time.monotonic() + INLINE_WAIT:
+                return 0
+            async with gate:
+                return await self._run_lane(lane, people.get(lane.recipient_id), stats)
+
+        return sum(await asyncio.gather(*(run(lane) for lane in lanes)))
+
+    async def _run_lane(self, lane: Lane, person: Person | None, stats: DispatchStats) -> int:
+        finished = 0
+        while lane.rows:
+            row = lane.rows[0]
+            try:
+                done = await self._handle(row, stats, person, lane)
+            except Exception:  # noqa: BLE001 - one bad row must not stop the others
+                log.exception("reminder %s could not be handled; it is retried", row.id)
+                await self._retry(row, "internal error", None, stats)
+                done = True
+            if not done:
+                break
+            lane.rows.pop(0)
+            self._claims.pop(row.id, None)  # type: ignore[arg-type]
+            finished += 1
+        if not lane.rows and self._lanes.get(lane.recipient_id) is lane:
+            del self._lanes[lane.recipient_id]
+        return finished
+
+    async def _give_back_stale(self, now: datetime) -> int:
+        """Lanes holding a row for half its lease (real time, or the bot's clock) go back to pending."""
+        half = self.lease / 2
+        real = monotonic_time.monotonic() - half.total_seconds()
+        stale = [lane for lane in self._lanes.values()
+                 if any(self._claims.get(r.id, (0.0, now))[0] < real  # type: ignore[arg-type]
+                        or self._claims.get(r.id, (0.0, now))[1] - now < half for r in lane.rows)]  # type: ignore[arg-type]
+        return await self._give_back(stale) if stale else 0
+
+    async def _give_back(self, lanes: list[Lane]) -> int:
+        count = 0
+        for lane in lanes:
+            for row in lane.rows:
+                if await self._finish(row, {"status": "pending", "attempts": row.attempts,
+                                            "last_error": row.last_error}):
+                    count += 1
+                self._claims.pop(row.id, None)  # type: ignore[arg-type]
+            lane.rows.clear()
+            if self._lanes.get(lane.recipient_id) is lane:
+                del self._lanes[lane.recipient_id]
+        return count
+
     # --- one row --------------------------------------------------------------------------
 
-    async def _handle(self, row: Reminder, stats: DispatchStats, person: Person | None) -> None:
+    async def _handle(self, row: Reminder, stats: DispatchStats, person: Person | None, lane: Lane) -> bool:
+        """Deliver, defer, retry or fail one row; False when it must wait for its turn (still held)."""
         now = self.clock.now()
         if person is None or not person.active:
             await self._finish(row, {"status": "cancelled", "last_error": "recipient no longer on the roster"})
-            return
+            return True
         workdays, hours = self.calendar_of(person)
         when = deliverable_at(person, now, workdays, hours, pause=row.kind not in NOTICE_KINDS)
         if when > now:
@@ -162,7 +274,7 @@ class Dispatcher:
                     if is_absent(person, hours.local(now).date()) else row.last_error)
             await self._finish(row, {"status": "pending", "due_at": when, "last_error": note})
             stats.deferred += 1
-            return
+            return True
         deliverer = await self.channel_for(person)
         if deliverer is None:
             await self._finish(row, {"status": "pending", "due_at": now + UNREACHABLE_RETRY,
@@ -174,24 +286,37 @@ class Dispatcher:
                                    body=f"{person.name} ({person.email}) has no Slack or Teams account linked and no "
                                         "email channel is set up, so their reminders are waiting. Link an account "
                                         "or set CADENCE_SMTP_URL (Policy 3.4).")
-            return
+            return True
+        wait = max(lane.not_before - monotonic_time.monotonic(),
+                   deliverer.ready_in(person) if isinstance(deliverer, Paced) else 0.0)
+        if wait > INLINE_WAIT:  # their conversation is busy: keep the row, let the tick go on
+            lane.not_before = monotonic_time.monotonic() + wait
+            return False
         try:
             await deliverer.deliver(person, await self.message_for(row))
         except DeliveryError as error:
             if error.permanent:
                 await self._fail(row, person, str(error), stats)
+            elif error.retry_after is not None and error.retry_after <= self.hold \
+                    and row.attempts + 1 < self.max_attempts:
+                row.attempts += 1  # written when the row is finished or given back
+                row.last_error = str(error)[:2000]
+                lane.not_before = monotonic_time.monotonic() + error.retry_after
+                stats.retried += 1
+                return False
             else:
                 await self._retry(row, str(error), error.retry_after, stats, person)
-            return
+            return True
         except Exception as error:  # noqa: BLE001 - a channel's own bug is retried like a network error
             await self._retry(row, f"{type(error).__name__}: {error}", None, stats, person)
-            return
+            return True
         if await self._finish(row, {"status": "sent", "sent_at": self.clock.now(), "channel": str(deliverer.channel),
                                     "attempts": row.attempts + 1, "last_error": ""}):
             stats.sent += 1
             stats.sent_ids.append(row.id)  # type: ignore[arg-type]
         else:
             log.error("reminder %s was sent after this worker's lease ended", row.id)
+        return True
 
     async def _retry(self, row: Reminder, error: str, retry_after: float | None, stats: DispatchStats,
                      person: Person | None = None) -> None:
@@ -199,7 +324,8 @@ class Dispatcher:
         if attempts >= self.max_attempts:
             await self._fail(row, person, error, stats, attempts=attempts)
             return
-        delay = backoff(attempts, self.rng, retry_after)
+        # the platform said when (429 Retry-After): then, not later; otherwise back off with jitter
+        delay = retry_after if retry_after is not None else backoff(attempts, self.rng)
         await self._finish(row, {"status": "pending", "attempts": attempts, "last_error": error[:2000],
                                  "due_at": self.clock.now() + timedelta(seconds=delay)})
         stats.retried += 1

@@ -19,14 +19,25 @@ async def sam(slack: Slack):  # noqa: ANN201
     return person
 
 
-async def test_a_short_rate_limit_is_waited_out_and_the_reminder_arrives_once(slack: Slack) -> None:
+async def test_a_short_rate_limit_is_tried_again_after_retry_after_and_the_reminder_arrives_once(slack: Slack) -> None:
+    """Slack answers Sam's reminder 429 twice (Retry-After 0): no worker sleeps on it inside the send;
+    the dispatcher keeps the row, sends again when Slack allows, and the outbox counts three tries."""
+    from bot.scheduler.dispatcher import Dispatcher
+    from store.models import Reminder
+
+    person = await sam(slack)
+    await slack.app.repo.enqueue(Reminder(
+        dedupe_key="test:slack:short-429", kind="prep_nudge", recipient_id=person.id, clause="5.1",
+        due_at=slack.app.clock.now(), subject="Prepare for your planning meeting", body=NUDGE.text, action="prep"))
     slack.api.fail("chat.postMessage", 429, times=2, retry_after="0")
     started = time.monotonic()
-    await slack.app.channels["slack"].deliver(await sam(slack), NUDGE)
-    posts = slack.api.called("chat.postMessage")
-    assert len(posts) == 3  # two 429s, then delivered
-    assert slack.api.text_of("D0SAM").count("Your planning meeting") == 3  # the stand-in records every attempt
-    assert time.monotonic() - started < 10
+    first = await Dispatcher(slack.app, worker_id="test-worker").drain(max_ticks=20)
+    assert (first.sent, first.retried, first.held) == (1, 2, 0)
+    assert len(slack.api.called("chat.postMessage")) == 3  # two 429s, then delivered
+    assert slack.api.text_of("D0SAM").count("Prepare for your planning meeting") == 3  # every attempt is recorded
+    [row] = [r for r in await slack.app.repo.reminders(status=None) if r.dedupe_key == "test:slack:short-429"]
+    assert (row.status, row.attempts) == ("sent", 3)
+    assert time.monotonic() - started < 20
 
 
 async def test_a_long_rate_limit_goes_back_to_the_dispatcher_with_retry_after(slack: Slack) -> None:
@@ -83,6 +94,8 @@ async def test_the_reminder_dispatcher_sends_through_slack_and_waits_out_a_long_
         subject="Prepare for your planning meeting", body="Your meeting is on Thursday: say prep to get ready.",
         action="prep"))
     slack.api.fail("chat.postMessage", 429, retry_after="120")
+    # Slack's two minutes pass on the test's clock: the pacer, which learns the Retry-After too, reads it
+    slack.app.channels["slack"].pacer.now = lambda: slack.app.clock.now().timestamp()
     dispatcher = Dispatcher(slack.app, worker_id="test-worker")
     first = await dispatcher.tick()
     assert first.retried == 1 and first.sent == 0

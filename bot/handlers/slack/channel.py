@@ -1,9 +1,13 @@
 """Sending to Slack: replies into a DM, modals, the App Home, files; and the reminders' Deliverer.
 
-Short rate limits (Retry-After up to ``RATE_LIMIT_WAIT`` seconds) are waited out inside the Web
-API client by slack_sdk's async retry handler; a longer one, or one that persists, becomes a
-:class:`DeliveryError` with ``retry_after`` so the dispatcher reschedules the reminder instead of
-holding a worker.
+Reminders are paced (bot.handlers.slack.pacing): each waits for its conversation's turn and a place
+in the workspace's second, so a trust-wide run goes at Slack's documented rate instead of into 429s.
+The Deliverer tells the dispatcher how long a person's conversation is still busy (``ready_in``),
+so one colleague with several reminders never holds the others up. A 429 on a reminder is not
+waited out here: the pacer learns its Retry-After and the Deliverer raises :class:`DeliveryError`
+with ``retry_after``, so the dispatcher tries again then without holding a worker. Answers in
+conversation (someone is waiting) keep slack_sdk's retry handler for short rate limits (up to
+``RATE_LIMIT_WAIT`` seconds) and count against the same pacing.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import DeliveryError
 from bot.handlers.slack import blocks
 from bot.handlers.slack.identity import SlackIdentity
+from bot.handlers.slack.pacing import SlackPacer
 from bot.messages import Channel, Reply
 from store.models import Person
 from store.repo import Repo
@@ -72,6 +77,13 @@ def build_client(token: str, api_url: str = "") -> AsyncWebClient:
     return AsyncWebClient(token=token, base_url=base, retry_handlers=handlers)
 
 
+def delivery_client(client: AsyncWebClient) -> AsyncWebClient:
+    """The same Web API client without the in-process 429 retry: a reminder's 429 goes back to the
+    dispatcher (and the pacer) instead of sleeping inside the send."""
+    return AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                          session=client.session, retry_handlers=[AsyncConnectionErrorRetryHandler()])
+
+
 def as_delivery_error(error: Exception) -> DeliveryError:
     if isinstance(error, SlackApiError):
         response = error.response
@@ -88,10 +100,13 @@ class SlackChannel:
 
     channel = Channel.SLACK
 
-    def __init__(self, client: AsyncWebClient, repo: Repo, identity: SlackIdentity) -> None:
+    def __init__(self, client: AsyncWebClient, repo: Repo, identity: SlackIdentity,
+                 pacer: SlackPacer | None = None) -> None:
         self.client = client
         self.repo = repo
         self.identity = identity
+        self.pacer = pacer or SlackPacer()
+        self._poster = delivery_client(client)
         self._dms: dict[str, str] = {}
 
     # --- Deliverer ----------------------------------------------------------------------------
@@ -108,16 +123,25 @@ class SlackChannel:
         person.slack_user_id = user_id
         return True
 
+    def ready_in(self, person: Person) -> float:
+        """Seconds until the person's DM may take the next message (the pacer's per-conversation turn,
+        or a pause Slack asked for with a 429); 0 if now."""
+        return self.pacer.ready_in(self._dms.get(person.slack_user_id or "", ""))
+
     async def deliver(self, person: Person, reply: Reply) -> None:
-        """A reminder or notice into the person's DM; raises DeliveryError (retry_after on 429)."""
+        """A reminder or notice into the person's DM, paced; raises DeliveryError (retry_after on 429)."""
         if not person.slack_user_id and not await self.can_reach(person):
             raise DeliveryError(f"person {person.id} has no Slack account", permanent=True)
         assert person.slack_user_id
+        dm = ""
         try:
             dm = await self.dm_channel(person.slack_user_id)
-            await self._post_all(dm, [reply])
+            await self._post_all(dm, [reply], paced=True)
         except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise as_delivery_error(error) from error
+            failure = as_delivery_error(error)
+            if failure.retry_after is not None and dm:  # chat.postMessage's 429 (not conversations.open's)
+                self.pacer.rate_limited(dm, failure.retry_after)
+            raise failure from error
 
     # --- answering in conversation ------------------------------------------------------------
 
@@ -167,12 +191,20 @@ class SlackChannel:
         except SlackApiError as error:
             log.error("views.publish for %s failed: %s", user_id, error.response.get("error"))
 
-    async def _post_all(self, channel_id: str, replies: Sequence[Reply]) -> None:
+    async def _post_all(self, channel_id: str, replies: Sequence[Reply], *, paced: bool = False) -> None:
+        """chat.postMessage each message; ``paced`` (reminders) waits for the pacer's slot and lets a
+        429 through, otherwise (answers) sends now and only tells the pacer it did."""
         for reply in replies:
             if reply.text.strip() or reply.card or reply.choices or reply.form:
                 for message in blocks.render_reply(reply):
+                    if paced:
+                        async with self.pacer.slot(channel_id):
+                            await self._poster.chat_postMessage(channel=channel_id, text=message.text,
+                                                                blocks=message.blocks, unfurl_links=False)
+                        continue
                     await self.client.chat_postMessage(channel=channel_id, text=message.text, blocks=message.blocks,
                                                        unfurl_links=False)
+                    self.pacer.sent_outside(channel_id)
             for attachment in reply.attachments:
                 await self.client.files_upload_v2(channel=channel_id, content=attachment.content,
                                                   filename=attachment.filename,

@@ -18,6 +18,7 @@ from bot.handlers import ack_first
 from bot.handlers.ack_first import AckFirst
 from bot.handlers.slack.channel import SlackChannel, build_client
 from bot.handlers.slack.identity import SlackIdentity
+from bot.handlers.slack.pacing import SlackPacer
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,10 @@ def install(app: App) -> SlackRuntime | None:
         name="cadence",
     )
     identity = SlackIdentity(app.repo, client)
-    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repo, identity), identity, ack_first.of(app))
+    pacer = SlackPacer(per_channel=settings.slack_per_channel_per_second,
+                       per_workspace=settings.slack_per_workspace_per_second)
+    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repo, identity, pacer), identity,
+                           ack_first.of(app))
     listeners.register(bolt, runtime)
     app.channels["slack"] = runtime.channel
     app.extras[EXTRAS_KEY] = runtime
