@@ -39,14 +39,15 @@ CAUSES: dict[tuple[str, str], str] = {
         "the claim's ORDER BY due_at, id LIMIT n over the (status, due_at) index: see the slowest claim in the "
         "note; PostgreSQL's FOR UPDATE SKIP LOCKED subquery re-sorts when the planner statistics are stale."),
     ("4 delivery under rate limits", "achieved rate"): (
-        "the dispatcher, not the rate limit: it sends a batch one reminder at a time, and each reminder costs "
-        "several database round trips (the recipient, the channel check, the outcome written in its own "
-        "transaction) plus conversations.open and chat.postMessage, so it stays well under 50 a second and "
-        "the stand-in hardly ever needs to answer 429 (see the count in the note). A 429 would also be waited "
-        "out inside slack_sdk's retry handler while the rest of the batch waits. Fix "
-        "(bot/scheduler/dispatcher.py, another helper's): deliver a batch concurrently up to the workspace "
-        "limit with one task per channel, load the batch's recipients in one query, and write the outcomes "
-        "together; reschedule a 429 for Retry-After instead of sleeping on it."),
+        "the pacing leaves little slack on a loaded machine. Cadence paces itself to the limits "
+        "(bot/handlers/slack/pacing.py: a DM's next message goes one second after Slack answered the previous "
+        "one; at most 50 sends hold a place in any second, each until one second after its answer) and the "
+        "dispatcher delivers a batch concurrently, one lane per person in due order (bot/scheduler/dispatcher.py), "
+        "so every answer's round trip and the tick's own work (claim, one query for the recipients, one "
+        "transaction per outcome on SQLite) add to each one-second cycle: with the cores busy (see the load "
+        "average) the cycle stretches. 429s in the note mean the pacing was beaten (another process posting to "
+        "the same workspace); each pauses that conversation and the workspace for its Retry-After. Fix: write "
+        "a batch's outcomes in one transaction, and keep the bench off a machine running other suites."),
     ("4 delivery under rate limits", "reminders delivered"): (
         "rows still pending or failed when the bounded run ended: see the outbox counts in the note."),
 }

@@ -41,6 +41,13 @@ class App:
         await upgrade_async(self.settings.database_url)
 
     async def close(self) -> None:
+        for name, channel in list(self.channels.items()):  # a channel holding a connection open closes it
+            aclose = getattr(channel, "aclose", None)
+            if aclose is not None:
+                try:
+                    await aclose()
+                except Exception:  # noqa: BLE001 - closing the rest (and the database) matters more
+                    log.exception("closing the %s channel failed", name)
         await self.db.dispose()
 
 

@@ -12,6 +12,7 @@ conversation (someone is waiting) keep slack_sdk's retry handler for short rate 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -81,7 +82,7 @@ def delivery_client(client: AsyncWebClient) -> AsyncWebClient:
     """The same Web API client without the in-process 429 retry: a reminder's 429 goes back to the
     dispatcher (and the pacer) instead of sleeping inside the send."""
     return AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                          session=client.session, retry_handlers=[AsyncConnectionErrorRetryHandler()])
+                          retry_handlers=[AsyncConnectionErrorRetryHandler()])
 
 
 def as_delivery_error(error: Exception) -> DeliveryError:
@@ -107,7 +108,24 @@ class SlackChannel:
         self.identity = identity
         self.pacer = pacer or SlackPacer()
         self._poster = delivery_client(client)
+        self._session_loop: asyncio.AbstractEventLoop | None = None
         self._dms: dict[str, str] = {}
+
+    def _posting(self) -> AsyncWebClient:
+        """The reminders' client, on one kept-alive HTTP session per event loop: without one, slack_sdk
+        opens a new connection for every message, which costs more than the message at 50 a second."""
+        loop = asyncio.get_running_loop()
+        session = self._poster.session
+        if session is None or session.closed or self._session_loop is not loop:
+            self._poster.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
+            self._session_loop = loop
+        return self._poster
+
+    async def aclose(self) -> None:
+        """Close the reminders' HTTP session (App.close calls this)."""
+        session, self._poster.session = self._poster.session, None
+        if session is not None and not session.closed and self._session_loop is asyncio.get_running_loop():
+            await session.close()
 
     # --- Deliverer ----------------------------------------------------------------------------
 
@@ -199,8 +217,8 @@ class SlackChannel:
                 for message in blocks.render_reply(reply):
                     if paced:
                         async with self.pacer.slot(channel_id):
-                            await self._poster.chat_postMessage(channel=channel_id, text=message.text,
-                                                                blocks=message.blocks, unfurl_links=False)
+                            await self._posting().chat_postMessage(channel=channel_id, text=message.text,
+                                                                   blocks=message.blocks, unfurl_links=False)
                         continue
                     await self.client.chat_postMessage(channel=channel_id, text=message.text, blocks=message.blocks,
                                                        unfurl_links=False)
