@@ -5,7 +5,7 @@ Sections below group the queries by concern; add new ones inside their section.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -883,8 +883,10 @@ class Repo:
                                      .values(status="pending", claimed_by="", lease_until=None))
             return int(result.rowcount or 0)
 
-    async def claim_due(self, worker: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-        """Claim up to ``limit`` due rows for ``worker``, atomically.
+    async def claim_due(self, worker: str, now: datetime, lease_until: datetime, limit: int,
+                        skip_recipients: Collection[int] = ()) -> list[Reminder]:
+        """Claim up to ``limit`` due rows for ``worker``, atomically, none for ``skip_recipients`` (people
+        whose earlier reminders this worker is still delivering: theirs wait, in order, behind them).
 
         PostgreSQL: in one transaction, SELECT ... FOR UPDATE SKIP LOCKED LIMIT n, then UPDATE those ids
         (two statements: an UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED LIMIT n) may rescan the
@@ -894,6 +896,8 @@ class Repo:
         """
         due = (select(Reminder.id).where(Reminder.status == "pending", Reminder.due_at <= now)  # type: ignore[arg-type]
                .order_by(Reminder.due_at, Reminder.id).limit(limit))  # type: ignore[arg-type]
+        if skip_recipients:
+            due = due.where(Reminder.recipient_id.not_in(list(skip_recipients)))  # type: ignore[attr-defined]
         claim = dict(status="claimed", claimed_by=worker, lease_until=lease_until)
         async with self.db.transaction() as s:
             if self.db.is_postgres:
@@ -909,6 +913,18 @@ class Repo:
                 return []
             rows = (await s.exec(select(Reminder).where(Reminder.id.in_(ids)))).all()  # type: ignore[union-attr]
             return sorted(rows, key=lambda r: (r.due_at, r.id or 0))
+
+    async def release_claims(self, worker: str, ids: Collection[int]) -> int:
+        """Rows ``worker`` claimed but will not send now go back to pending as they were (due time,
+        attempts), so they stay first in line."""
+        if not ids:
+            return 0
+        async with self.db.transaction() as s:
+            result = await s.execute(update(Reminder)  # type: ignore[call-overload]
+                                     .where(Reminder.id.in_(list(ids)), Reminder.status == "claimed",  # type: ignore[union-attr]
+                                            Reminder.claimed_by == worker)
+                                     .values(status="pending", claimed_by="", lease_until=None))
+            return int(result.rowcount or 0)
 
     async def finish_claim(self, reminder_id: int, worker: str, values: dict[str, Any]) -> bool:
         """Write the outcome of a claimed row, only if this worker still holds it."""

@@ -56,6 +56,7 @@ MAX_BACKOFF = 3600.0
 LEASE = timedelta(minutes=5)
 CONCURRENCY = 50  # people delivered to at once; a paced channel keeps the platform's own limits
 INLINE_WAIT = 0.25  # seconds: a conversation busy for no longer than this is waited for inside the send
+LANE_DEPTH = 10  # rows one person may have claimed here at once; the rest wait in the outbox, in order
 HOLD = 10.0  # seconds: a Retry-After up to this keeps the row claimed here; a longer one goes back to the outbox
 IDLE_WAIT = 1.0  # seconds a tick with nothing new waits for a held row's turn, so callers never spin
 UNREACHABLE_RETRY = timedelta(days=1)
@@ -132,7 +133,7 @@ def deliverable_at(person: Person, at: datetime, workdays: WorkingDays, hours: W
 class Dispatcher:
     def __init__(self, app: Any, *, worker_id: str | None = None, batch: int = 50, lease: timedelta = LEASE,
                  max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None,
-                 concurrency: int = CONCURRENCY, hold: float = HOLD) -> None:
+                 concurrency: int = CONCURRENCY, hold: float = HOLD, lane_depth: int = LANE_DEPTH) -> None:
         self.app = app
         self.repo = app.repo
         self.clock = app.clock
@@ -142,9 +143,11 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.rng = rng or random.Random()
         self.concurrency = max(1, concurrency)
+        self.lane_depth = max(1, lane_depth)
         self.hold = min(hold, lease.total_seconds() / 4)  # a held row goes back long before its lease ends
         self._lanes: dict[int, Lane] = {}
         self._claims: dict[int, tuple[float, datetime]] = {}  # row id -> (claimed, monotonic; lease end)
+        self._tried: set[int] = set()  # held rows already tried here (their attempts changed)
         self._ticking = asyncio.Lock()
         self.stopping = False  # set by stop_scheduler: a dispatch run ends after its current tick
 
@@ -168,12 +171,21 @@ class Dispatcher:
         if stats.released:
             log.warning("released %d reminder(s) whose worker's lease ended", stats.released)
         room = self.batch - self.held
-        rows = await self.repo.claim_due(self.worker_id, now, now + self.lease, room) if room > 0 else []
+        # people with rows held here are skipped: their later reminders wait in the outbox behind them
+        rows = await self.repo.claim_due(self.worker_id, now, now + self.lease, room,
+                                         skip_recipients=list(self._lanes)) if room > 0 else []
         stats.claimed = len(rows)
         claimed = monotonic_time.monotonic()
+        excess: list[int] = []
         for row in rows:
+            lane = self._lanes.setdefault(row.recipient_id, Lane(row.recipient_id))
+            if len(lane.rows) >= self.lane_depth:  # one person's backlog must not fill the batch
+                excess.append(row.id)  # type: ignore[arg-type]
+                continue
             self._claims[row.id] = (claimed, now + self.lease)  # type: ignore[index]
-            self._lanes.setdefault(row.recipient_id, Lane(row.recipient_id)).rows.append(row)
+            lane.rows.append(row)
+        if excess:
+            stats.given_back += await self.repo.release_claims(self.worker_id, excess)
         finished = await self._run_lanes(stats) if self._lanes else 0
         if self._lanes and not rows and not finished:
             # nothing new and every lane waiting: wait for the first turn here rather than make the caller spin
@@ -232,6 +244,7 @@ class Dispatcher:
                 break
             lane.rows.pop(0)
             self._claims.pop(row.id, None)  # type: ignore[arg-type]
+            self._tried.discard(row.id)  # type: ignore[arg-type]
             finished += 1
         if not lane.rows and self._lanes.get(lane.recipient_id) is lane:
             del self._lanes[lane.recipient_id]
@@ -248,16 +261,20 @@ class Dispatcher:
 
     async def _give_back(self, lanes: list[Lane]) -> int:
         count = 0
+        untouched: list[int] = []
         for lane in lanes:
             for row in lane.rows:
-                if await self._finish(row, {"status": "pending", "attempts": row.attempts,
-                                            "last_error": row.last_error}):
-                    count += 1
+                if row.id in self._tried:  # tried here (a short Retry-After): its attempts count
+                    count += await self._finish(row, {"status": "pending", "attempts": row.attempts,
+                                                      "last_error": row.last_error})
+                else:
+                    untouched.append(row.id)  # type: ignore[arg-type]
                 self._claims.pop(row.id, None)  # type: ignore[arg-type]
+                self._tried.discard(row.id)  # type: ignore[arg-type]
             lane.rows.clear()
             if self._lanes.get(lane.recipient_id) is lane:
                 del self._lanes[lane.recipient_id]
-        return count
+        return count + await self.repo.release_claims(self.worker_id, untouched)
 
     # --- one row --------------------------------------------------------------------------
 
@@ -300,6 +317,7 @@ class Dispatcher:
             elif error.retry_after is not None and error.retry_after <= self.hold \
                     and row.attempts + 1 < self.max_attempts:
                 row.attempts += 1  # written when the row is finished or given back
+                self._tried.add(row.id)  # type: ignore[arg-type]
                 row.last_error = str(error)[:2000]
                 lane.not_before = monotonic_time.monotonic() + error.retry_after
                 stats.retried += 1

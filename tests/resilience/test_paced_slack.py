@@ -57,13 +57,15 @@ class Run:
 
 
 @asynccontextmanager
-async def trust_run(tmp_path: Path, plan: list[int], **standin: Any) -> AsyncIterator[Run]:
-    """``plan[p]`` reminders for colleague p, each colleague's due one second apart, written newest first."""
-    stand_in = SlackStandIn(**standin)
+async def trust_run(tmp_path: Path, plan: list[int], per_channel: float = 1.0, **standin: Any) -> AsyncIterator[Run]:
+    """``plan[p]`` reminders for colleague p, each colleague's due one second apart, written newest first;
+    ``per_channel`` is the stand-in's limit per conversation and the one Cadence is configured with."""
+    stand_in = SlackStandIn(per_channel=per_channel, **standin)
     runner, api = await start_standin(stand_in)
     url = f"sqlite:///{tmp_path / 'paced.db'}"
     app = build_app(make_settings(url, slack_bot_token="xoxb-test-not-a-token", slack_signing_secret="paced-secret",
-                                  slack_api_url=api), clock=RunningClock(START))
+                                  slack_api_url=api, slack_per_channel_per_second=str(per_channel)),
+                    clock=RunningClock(START))
     try:
         await app.ensure_schema()
         await generate_trust(app, len(plan))
@@ -129,6 +131,26 @@ async def test_one_colleague_with_five_reminders_does_not_hold_up_the_others(run
         assert run.posted() == run.due_order
         assert run.standin.answered_429 == 0
         assert await run.statuses() == {"sent": 35}
+
+
+async def test_a_colleague_back_from_leave_with_40_reminders_waiting_does_not_hold_up_30_others(run_factory) -> None:
+    """Sam's 40 reminders are first in line (due while Sam was away). This worker takes at most ten of
+    them at a time and skips Sam while it holds those, so the thirty colleagues behind get theirs in
+    the next pass, and Sam's 40 still arrive one by one in the order they were due (this Slack takes
+    20 messages a second into one conversation, to keep the test short)."""
+    async with run_factory([40] + [1] * 30, per_channel=20.0) as run:
+        dispatcher = Dispatcher(run.app, worker_id="paced", batch=50)
+        await dispatcher.tick()
+        await dispatcher.tick()
+        sam = next(iter(run.due_order))
+        posted = run.posted()
+        assert all(posted.get(dm) == numbers for dm, numbers in run.due_order.items() if dm != sam)
+        assert len(posted[sam]) < 40
+
+        await dispatcher.drain()
+        assert run.posted() == run.due_order
+        assert run.standin.answered_429 == 0
+        assert await run.statuses() == {"sent": 70}
 
 
 async def test_a_worker_that_stops_gives_back_what_it_holds_and_another_delivers_it_in_order(run_factory) -> None:
