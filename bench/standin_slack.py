@@ -4,7 +4,7 @@
 workspace-wide cap (50 a second here); over either it answers HTTP 429 with a ``Retry-After``
 header in whole seconds and ``{"ok": false, "error": "ratelimited"}``. ``fail_rate`` makes that
 share of calls answer 500 and ``extra_429_rate`` that share answer 429 regardless of the limits
-(seeded, so a run repeats). ``users.info`` and ``users.lookupByEmail`` answer from ``users``
+(seeded per message and try, so a run repeats however its sends interleave). ``users.info`` and ``users.lookupByEmail`` answer from ``users``
 (Slack id -> email); ``conversations.open`` gives ``D<user id>``; every other method answers ok.
 
 Every accepted message is kept in ``posted`` (channel, text, time), which is how the benchmarks
@@ -46,15 +46,22 @@ class SlackStandIn:
     answered_500: int = 0
     _last_in_channel: dict[str, float] = field(default_factory=dict)
     _window: deque[float] = field(default_factory=deque)
-    _rng: random.Random = field(init=False)
+    _tries: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
+    def _draws(self, method: str, args: dict[str, Any]) -> random.Random:
+        """The dice for this call: the same message's n-th try always gets the same numbers, whatever
+        else is in flight (a concurrent client must not change which calls fail)."""
+        key = "|".join(str(args.get(k) or "") for k in ("channel", "text", "users", "user", "email"))
+        key = f"{method}|{key}"
+        n = self._tries[key]
+        self._tries[key] += 1
+        return random.Random(f"{self.seed}|{key}|{n}")
 
     def reset(self) -> None:
         self.posted.clear()
         self.calls.clear()
         self.answered_429 = self.answered_500 = 0
+        self._tries.clear()
         self._last_in_channel.clear()
         self._window.clear()
 
@@ -93,10 +100,12 @@ class SlackStandIn:
                     args.update(body)
             else:
                 args.update(parse_qsl(raw.decode("utf-8", errors="replace")))
-        if self.fail_rate and self._rng.random() < self.fail_rate:
+        dice = self._draws(method, args)
+        fail, throttle = dice.random(), dice.random()
+        if self.fail_rate and fail < self.fail_rate:
             self.answered_500 += 1
             return web.Response(status=500, text="stand-in: internal error (injected)")
-        if self.extra_429_rate and self._rng.random() < self.extra_429_rate:
+        if self.extra_429_rate and throttle < self.extra_429_rate:
             self.answered_429 += 1
             return _ratelimited(1)
         return await self.answer(method, args)

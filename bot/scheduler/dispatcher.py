@@ -228,7 +228,13 @@ class Dispatcher:
             async with gate:
                 return await self._run_lane(lane, people.get(lane.recipient_id), stats)
 
-        return sum(await asyncio.gather(*(run(lane) for lane in lanes)))
+        # every lane ends before the tick does (none left running beside the next tick), then the first
+        # failure (the database gone) is raised; the rows it left stay held and are tried again
+        results = await asyncio.gather(*(run(lane) for lane in lanes), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(r for r in results if isinstance(r, int))
 
     async def _run_lane(self, lane: Lane, person: Person | None, stats: DispatchStats) -> int:
         finished = 0
