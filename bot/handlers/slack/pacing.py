@@ -52,8 +52,9 @@ class SlackPacer:
     # --- asking ---------------------------------------------------------------------------
 
     def ready_in(self, channel: str) -> float:
-        """Seconds until ``channel`` may take a message (0 if now); the workspace cap is not counted
-        here: every conversation shares it, so waiting for it never holds one person up behind another."""
+        """Seconds until ``channel`` may take a message (0 if now): its own turn, or a pause after a 429.
+        The workspace's 50 a second is not counted here: every conversation shares it, so waiting for
+        it inside the send never holds one person up behind another."""
         t = self.now()
         return max(0.0, self._free_at.get(channel, 0.0) - t, self._paused_until - t)
 
