@@ -823,7 +823,14 @@ class Repo:
         if not keys:
             return {}
         async with self.db.session() as s:
-            q = select(*_PLANNER_COLUMNS).where(Reminder.dedupe_key.in_(list(keys)))  # type: ignore[attr-defined]
+            if self.db.is_postgres:  # one array parameter: PostgreSQL plans an IN of thousands slowly
+                from sqlalchemy import String, any_, bindparam
+                from sqlalchemy.dialects.postgresql import ARRAY
+
+                match = Reminder.dedupe_key == any_(bindparam("keys", list(keys), type_=ARRAY(String)))
+            else:
+                match = Reminder.dedupe_key.in_(list(keys))  # type: ignore[attr-defined]
+            q = select(*_PLANNER_COLUMNS).where(match)  # type: ignore[call-overload]
             return {r.dedupe_key: r for r in (await s.execute(q)).all()}
 
     async def pending_planned(self, *, review_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
@@ -862,8 +869,13 @@ class Repo:
             if inserts:  # one compiled statement, executed for many parameter sets
                 insert_fn = _dialect_insert(self.db)
                 conn = await s.connection()  # Core executemany: one round trip, not one per row
-                await conn.execute(insert_fn(Reminder.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
-                    index_elements=["dedupe_key"]), list(inserts))
+                if self.db.is_postgres:  # psycopg's executemany runs one INSERT per row: send columns instead
+                    names = list(inserts[0])
+                    await conn.execute(_pg_unnest_insert(tuple(names)),
+                                       {name: [row[name] for row in inserts] for name in names})
+                else:
+                    await conn.execute(insert_fn(Reminder.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+                        index_elements=["dedupe_key"]), list(inserts))
             for rid, values in updates:
                 await s.execute(update(Reminder).where(Reminder.id == rid, Reminder.status == "pending")  # type: ignore[call-overload]
                                 .values(values))
@@ -1327,6 +1339,20 @@ def _delegated_statements_query() -> Any:
             .join(reviewer, reviewer.id == Review.reviewer_id)
             .where(Cycle.organisation_id == bindparam("organisation_id"), Review.delegated == True,  # noqa: E712
                    Review.planning_submitted_at.is_not(None)))  # type: ignore[union-attr]
+
+
+@lru_cache(maxsize=4)
+def _pg_unnest_insert(names: tuple[str, ...]) -> Any:
+    """INSERT INTO reminder (...) SELECT * FROM unnest(one array per column) ON CONFLICT DO NOTHING:
+    one statement per planning batch on PostgreSQL, its text the same for every batch."""
+    from sqlalchemy import text
+    from sqlalchemy.dialects import postgresql
+
+    columns = Reminder.__table__.c  # type: ignore[attr-defined]
+    dialect = postgresql.dialect()
+    arrays = ", ".join(f"CAST(:{n} AS {columns[n].type.compile(dialect=dialect)}[])" for n in names)
+    return text(f"INSERT INTO reminder ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+                "ON CONFLICT (dedupe_key) DO NOTHING")
 
 
 def _dialect_insert(db: Database) -> Any:
