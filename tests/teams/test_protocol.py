@@ -353,3 +353,10 @@ async def test_a_pressed_card_shows_the_answer_instead_of_its_buttons(bot_client
     # the same old card pressed again changes nothing, and is not redrawn as if it counted
     await say(bot_client, connector, value=question.button("1 Low"), replyToId=question.id)
     assert len(connector.updates) == 1
+
+
+async def test_the_bot_answers_many_messages_over_one_connector_client(bot_client, connector, teams_app):
+    for text in ("status", "help", "status"):
+        assert await say(bot_client, connector, text)
+    authentication = teams_app.extras["teams"].adapter.bot_framework_authentication
+    assert len(authentication._connectors) == 1  # one per app id, service URL and audience, not one per turn

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.app import App
@@ -32,6 +32,7 @@ from bot.handlers import ack_first
 from bot.handlers.ack_first import AckFirst
 from bot.handlers.teams.bot import CadenceTeamsBot
 from bot.handlers.teams.channel import TeamsDeliverer
+from bot.handlers.teams.clients import ReusingAuthentication
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class TeamsRuntime:
 
 def build_runtime(app: App) -> TeamsRuntime:
     config = TeamsConfig.from_settings(app.settings)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    adapter = CloudAdapter(ReusingAuthentication(config))
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
         log.exception("teams: turn failed for a %s activity", turn_context.activity.type, exc_info=error)
