@@ -27,7 +27,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-WORK_SLOTS = 4
+WORK_SLOTS = 8  # answers mostly wait on the database and the platform API, so a few more than cores
 MAX_DEFER_SECONDS = 2.0  # well inside Slack's 3-second retry, so an answer is never later than a retry
 QUIET_SECONDS = 0.025  # a gap this long with no request arriving means the burst is over
 
