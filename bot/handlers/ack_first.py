@@ -6,8 +6,9 @@ our answer inside the acknowledgement: Slack's comes through the Web API and Tea
 connector. So in a burst the acks come first:
 
 - while requests are arriving (one is waiting for its ack, or one came in the last ``quiet``
-  seconds), new work waits, for at most ``max_defer`` seconds; after that it runs anyway, but only one such piece at a time (the "trickle"), so a
-  long burst can neither starve the answers nor the acks;
+  seconds), new work waits, for at most ``max_defer`` seconds; after that it runs anyway, but
+  only one such piece at a time (the "trickle"), so a long burst can neither starve the answers
+  nor the acks;
 - at most ``slots`` pieces of work run at once;
 - one person's work always runs in the order it arrived (a fast second tap waits for the first).
 
@@ -28,8 +29,13 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 WORK_SLOTS = 8  # answers mostly wait on the database and the platform API, so a few more than cores
-MAX_DEFER_SECONDS = 2.0  # well inside Slack's 3-second retry, so an answer is never later than a retry
-QUIET_SECONDS = 0.025  # a gap this long with no request arriving means the burst is over
+MAX_DEFER_SECONDS = 5.0
+"""A burst longer than this lets answers through one at a time (the trickle). An answer costs about 50
+times an ack's CPU (bench section 1: ~35 ms against ~0.7 ms), so even one at a time slows the acks
+by a third; a burst that long is already far past anything a trust's staff produce."""
+QUIET_SECONDS = 0.1
+"""A gap this long with no request arriving ends a burst. Shorter gaps happen inside one when the
+load's sender is briefly off the CPU; an answer waiting this long after its ack goes unnoticed."""
 
 
 @dataclass
@@ -73,10 +79,12 @@ class AckFirst:
     @asynccontextmanager
     async def turn(self, person_key: str) -> AsyncIterator[None]:
         """One piece of work for one person: in their order, after pending acks, in a free slot."""
-        async with self._lock_for(person_key):
+        slots, trickle = self._semaphores()
+        async with self._lock_for(person_key), slots:
+            # the burst is checked with a slot in hand, right before the work: work queued for a
+            # slot during a quiet spell must not then run inside the next burst
             deferred = not await self._quiet_within(self.max_defer)
-            slots, trickle = self._semaphores()
-            async with slots, (trickle if deferred else contextlib.nullcontext()):
+            async with trickle if deferred else contextlib.nullcontext():
                 yield
 
     @asynccontextmanager
