@@ -54,6 +54,7 @@ MAX_ATTEMPTS = 5
 BASE_BACKOFF = 30.0  # seconds; doubles each attempt
 MAX_BACKOFF = 3600.0
 LEASE = timedelta(minutes=5)
+BATCH = 100  # rows claimed (and held) at once: at 1 a second per person, 50 a second needs 50 people in hand
 CONCURRENCY = 50  # people delivered to at once; a paced channel keeps the platform's own limits
 INLINE_WAIT = 0.25  # seconds: a conversation busy for no longer than this is waited for inside the send
 LANE_DEPTH = 10  # rows one person may have claimed here at once; the rest wait in the outbox, in order
@@ -131,7 +132,7 @@ def deliverable_at(person: Person, at: datetime, workdays: WorkingDays, hours: W
 
 
 class Dispatcher:
-    def __init__(self, app: Any, *, worker_id: str | None = None, batch: int = 50, lease: timedelta = LEASE,
+    def __init__(self, app: Any, *, worker_id: str | None = None, batch: int = BATCH, lease: timedelta = LEASE,
                  max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None,
                  concurrency: int = CONCURRENCY, hold: float = HOLD, lane_depth: int = LANE_DEPTH) -> None:
         self.app = app
