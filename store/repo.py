@@ -938,6 +938,22 @@ class Repo:
                                      .values(status="pending", claimed_by="", lease_until=None))
             return int(result.rowcount or 0)
 
+    async def finish_claims(self, worker: str, outcomes: Sequence[tuple[int, dict[str, Any]]]) -> set[int]:
+        """Write many outcomes in one transaction (one commit, one turn at SQLite's write lock), each only
+        if this worker still holds that row; the ids written."""
+        written: set[int] = set()
+        if not outcomes:
+            return written
+        async with self.db.transaction() as s:
+            for reminder_id, values in outcomes:
+                result = await s.execute(update(Reminder)  # type: ignore[call-overload]
+                                         .where(Reminder.id == reminder_id, Reminder.status == "claimed",
+                                                Reminder.claimed_by == worker)
+                                         .values({"claimed_by": "", "lease_until": None, **values}))
+                if result.rowcount == 1:
+                    written.add(reminder_id)
+        return written
+
     async def finish_claim(self, reminder_id: int, worker: str, values: dict[str, Any]) -> bool:
         """Write the outcome of a claimed row, only if this worker still holds it."""
         async with self.db.transaction() as s:

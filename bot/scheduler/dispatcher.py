@@ -149,6 +149,7 @@ class Dispatcher:
         self._lanes: dict[int, Lane] = {}
         self._claims: dict[int, tuple[float, datetime]] = {}  # row id -> (claimed, monotonic; lease end)
         self._tried: set[int] = set()  # held rows already tried here (their attempts changed)
+        self._sent: list[tuple[int, dict[str, Any]]] = []  # delivered this pass, not yet marked sent
         self._ticking = asyncio.Lock()
         self.stopping = False  # set by stop_scheduler: a dispatch run ends after its current tick
 
@@ -167,6 +168,8 @@ class Dispatcher:
         if "org_calendar_names" not in self.app.extras:
             await self.load_calendar_names()
         now = self.clock.now()
+        if self._sent:  # sent last time, but the database failed before they were marked
+            await self._write_sent(stats)
         stats.given_back = await self._give_back_stale(now)
         stats.released = await self.repo.release_expired_leases(now)
         if stats.released:
@@ -232,6 +235,7 @@ class Dispatcher:
         # every lane ends before the tick does (none left running beside the next tick), then the first
         # failure (the database gone) is raised; the rows it left stay held and are tried again
         results = await asyncio.gather(*(run(lane) for lane in lanes), return_exceptions=True)
+        await self._write_sent(stats)
         for result in results:
             if isinstance(result, BaseException):
                 raise result
@@ -335,13 +339,27 @@ class Dispatcher:
         except Exception as error:  # noqa: BLE001 - a channel's own bug is retried like a network error
             await self._retry(row, f"{type(error).__name__}: {error}", None, stats, person)
             return True
-        if await self._finish(row, {"status": "sent", "sent_at": self.clock.now(), "channel": str(deliverer.channel),
-                                    "attempts": row.attempts + 1, "last_error": ""}):
-            stats.sent += 1
-            stats.sent_ids.append(row.id)  # type: ignore[arg-type]
-        else:
-            log.error("reminder %s was sent after this worker's lease ended", row.id)
+        # written with the rest of this pass in one transaction (_write_sent), not one commit per message
+        self._sent.append((row.id, {"status": "sent", "sent_at": self.clock.now(),  # type: ignore[arg-type]
+                                    "channel": str(deliverer.channel), "attempts": row.attempts + 1,
+                                    "last_error": ""}))
         return True
+
+    async def _write_sent(self, stats: DispatchStats) -> None:
+        """Mark this pass's sent rows sent, together. If the database fails they are kept and written by
+        the next tick (their leases still hold), so nothing sent is sent again because of it."""
+        outcomes, self._sent = self._sent, []
+        try:
+            written = await self.repo.finish_claims(self.worker_id, outcomes)
+        except Exception:
+            self._sent = outcomes + self._sent
+            raise
+        for reminder_id, _ in outcomes:
+            if reminder_id in written:
+                stats.sent += 1
+                stats.sent_ids.append(reminder_id)
+            else:
+                log.error("reminder %s was sent after this worker's lease ended", reminder_id)
 
     async def _retry(self, row: Reminder, error: str, retry_after: float | None, stats: DispatchStats,
                      person: Person | None = None) -> None:

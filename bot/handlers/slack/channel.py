@@ -108,22 +108,25 @@ class SlackChannel:
         self.identity = identity
         self.pacer = pacer or SlackPacer()
         self._poster = delivery_client(client)
+        self._opener = AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                      retry_handlers=list(client.retry_handlers))  # conversations.open, as ever
         self._session_loop: asyncio.AbstractEventLoop | None = None
         self._dms: dict[str, str] = {}
 
-    def _posting(self) -> AsyncWebClient:
-        """The reminders' client, on one kept-alive HTTP session per event loop: without one, slack_sdk
-        opens a new connection for every message, which costs more than the message at 50 a second."""
+    def _kept_alive(self, client: AsyncWebClient) -> AsyncWebClient:
+        """``client`` on the reminders' one kept-alive HTTP session (per event loop): without one,
+        slack_sdk opens a new connection for every call, which costs more than the call at 50 a second."""
         loop = asyncio.get_running_loop()
         session = self._poster.session
         if session is None or session.closed or self._session_loop is not loop:
-            self._poster.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
+            session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
             self._session_loop = loop
-        return self._poster
+        self._poster.session = self._opener.session = session
+        return client
 
     async def aclose(self) -> None:
         """Close the reminders' HTTP session (App.close calls this)."""
-        session, self._poster.session = self._poster.session, None
+        session, self._poster.session, self._opener.session = self._poster.session, None, None
         if session is not None and not session.closed and self._session_loop is asyncio.get_running_loop():
             await session.close()
 
@@ -153,7 +156,7 @@ class SlackChannel:
         assert person.slack_user_id
         dm = ""
         try:
-            dm = await self.dm_channel(person.slack_user_id)
+            dm = await self.dm_channel(person.slack_user_id, via=self._kept_alive(self._opener))
             await self._post_all(dm, [reply], paced=True)
         except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
             failure = as_delivery_error(error)
@@ -163,10 +166,10 @@ class SlackChannel:
 
     # --- answering in conversation ------------------------------------------------------------
 
-    async def dm_channel(self, user_id: str) -> str:
+    async def dm_channel(self, user_id: str, via: AsyncWebClient | None = None) -> str:
         """The bot's DM with this user (conversations.open is idempotent; cached per process)."""
         if user_id not in self._dms:
-            response = await self.client.conversations_open(users=user_id)
+            response = await (via or self.client).conversations_open(users=user_id)
             self._dms[user_id] = response["channel"]["id"]
         return self._dms[user_id]
 
@@ -217,7 +220,7 @@ class SlackChannel:
                 for message in blocks.render_reply(reply):
                     if paced:
                         async with self.pacer.slot(channel_id):
-                            await self._posting().chat_postMessage(channel=channel_id, text=message.text,
+                            await self._kept_alive(self._poster).chat_postMessage(channel=channel_id, text=message.text,
                                                                    blocks=message.blocks, unfurl_links=False)
                         continue
                     await self.client.chat_postMessage(channel=channel_id, text=message.text, blocks=message.blocks,
