@@ -169,7 +169,8 @@ class SlackChannel:
     async def dm_channel(self, user_id: str, via: AsyncWebClient | None = None) -> str:
         """The bot's DM with this user (conversations.open is idempotent; cached per process)."""
         if user_id not in self._dms:
-            response = await (via or self.client).conversations_open(users=user_id)
+            client = via or self.client
+            response = await client.conversations_open(users=user_id)
             self._dms[user_id] = response["channel"]["id"]
         return self._dms[user_id]
 
