@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -124,8 +126,11 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)")
+        stop = asyncio.Event()
+        with contextlib.suppress(NotImplementedError):  # SIGTERM (docker stop, kill) stops as Ctrl-C does:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # acknowledged work finishes
         try:
-            await asyncio.Event().wait()
+            await stop.wait()
         finally:
             if scheduler is not None:
                 await stop_scheduler(scheduler)  # a delivery in flight finishes; nothing waits on its lease
