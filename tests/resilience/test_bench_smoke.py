@@ -90,3 +90,14 @@ def test_make_bench_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None
     assert bench_main.main(["--quick", "--only", "planning", "--max-colleagues", "100", "--out", str(out)]) == 0
     text = out.read_text()
     assert "| 3 planning at scale |" in text and "machine: nproc" in text
+
+
+def test_the_slack_and_teams_paths_are_measured_with_every_answer_counted() -> None:
+    from bench import slack_path, teams_path
+
+    for run in (slack_path.run, teams_path.run):
+        figures = {f.name: f for f in run({1: 5, 5: 20})}
+        assert figures["p99 latency, concurrency 5"].value is not None, figures
+        caught = figures["every answer sent, after the last ack, concurrency 5"]
+        answered, sent = caught.note.split(" ")[0:3:2]
+        assert caught.value is not None and answered == sent == "40", caught.note  # 20 and the 20 of the warm-up
