@@ -6,6 +6,7 @@ channel in ``app.channels["slack"]`` so the reminder dispatcher can deliver thro
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class SlackRuntime:
         await self.work.idle(timeout)
 
     _bot_user_id: str | None = None  # set once auth.test has answered
+    _checking: asyncio.Lock | None = None
 
     @property
     def checked(self) -> bool:
@@ -55,13 +57,18 @@ class SlackRuntime:
         """
         if self._bot_user_id is not None:
             return True
-        try:
-            response = await self.client.auth_test()
-        except Exception as error:  # noqa: BLE001 - SlackApiError, aiohttp errors, timeouts alike
-            log.error("Slack Web API unreachable (auth.test: %s: %s)", error.__class__.__name__, error)
-            return False
-        self._bot_user_id = str(response.get("user_id") or "")
-        return True
+        if self._checking is None:
+            self._checking = asyncio.Lock()
+        async with self._checking:  # a burst after a restart asks Slack once, not once per request
+            if self._bot_user_id is not None:
+                return True
+            try:
+                response = await self.client.auth_test()
+            except Exception as error:  # noqa: BLE001 - SlackApiError, aiohttp errors, timeouts alike
+                log.error("Slack Web API unreachable (auth.test: %s: %s)", error.__class__.__name__, error)
+                return False
+            self._bot_user_id = str(response.get("user_id") or "")
+            return True
 
     def first_time(self, event_id: object) -> bool:
         """False for an event we have already taken (Slack retries when an ack got lost)."""
