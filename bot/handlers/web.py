@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 
 from aiohttp import web
@@ -22,18 +21,6 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "unavailable", "reason": "database"}, status=503)
 
 
-async def freeze_start_up_heap(_: web.Application) -> None:
-    """Hide what start-up built from the garbage collector; it lives as long as the process.
-
-    Modules, SQLAlchemy's mappers, Bolt and botbuilder are a large heap that never becomes garbage,
-    yet every full collection walked all of it: a 0.2-0.4 s stall of every request in flight, every
-    few seconds under load (bench section 1's p99). ``gc.freeze`` moves it to the permanent
-    generation, so collections scan only what requests create.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def build_web_app(app: App) -> web.Application:
     from bot.handlers.slack import routes as slack_routes
     from bot.handlers.teams import routes as teams_routes
@@ -46,7 +33,6 @@ def build_web_app(app: App) -> web.Application:
     from bot.handlers.email import register as register_email
 
     register_email(app)  # reminders by email for people with neither Slack nor Teams (CADENCE_SMTP_URL)
-    web_app.on_startup.append(freeze_start_up_heap)
 
     async def finish_work(_: web.Application) -> None:
         """On shutdown, finish what Slack and Teams have already been told we received."""
