@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from bot import access
 from bot.dialogs.base import Dialog, Run
 from bot.dialogs.errors import Refusal
+from bot.dialogs.router import match_names
 from bot.documents.exports import NothingToExport, export_form, export_plan
 from bot.messages import Attachment, Inbound, Reply
 from store.repo import PersonContext, Repo
@@ -67,14 +68,15 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
     low = needle.lower()
     if low in {person.person.name.lower(), person.person.email.lower()}:
         return person.id
-    matches = [p for p in await access.readable_subjects(repo, person) if low in p.name.lower()]
+    matches = match_names(await access.readable_subjects(repo, person), low)
     if len(matches) == 1 and matches[0].id is not None:
         return matches[0].id
     if not matches:
         raise Refusal(f"I couldn't find “{needle}” among the colleagues whose records you can see "
                       "(Policy 10.1). Try their email address, or say export for your own form.", "10.1")
-    names = ", ".join(p.name for p in matches[:5])
-    raise Refusal(f"More than one colleague matches “{needle}”: {names}. Please use their email address.")
+    listed = "\n".join(f"• {p.name} ({p.email})" for p in matches[:8])
+    raise Refusal(f"More than one colleague matches “{needle}”:\n{listed}\nPlease say it again with their email "
+                  f"address, for example “export {matches[0].email}” (Policy 10.1).", "10.1")
 
 
 async def produce(repo: Repo, person: PersonContext, subject_id: int, fmt: str, year: int | None, plan: bool,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, Inbound, Reply
+from store.models import Person
 from store.repo import PersonContext
 
 if TYPE_CHECKING:
@@ -67,24 +68,41 @@ class Router:
         assert command.dialog_id is not None
         if not engine.registry.has(command.dialog_id):
             return [Reply(f"“{command.word}” isn't ready yet in this version of Cadence. Say help for what is.")]
-        subject_id = await self.find_subject(engine, person, argument) if argument else None
+        subject_id = await self.find_subject(engine, person, argument, word) if argument else None
         dialog_id = command.report_dialog_id if subject_id is not None and command.report_dialog_id else command.dialog_id
         return await engine.start(person, dialog_id, inbound, subject_id=subject_id)
 
-    async def find_subject(self, engine: Engine, person: PersonContext, argument: str) -> int:
+    async def find_subject(self, engine: Engine, person: PersonContext, argument: str, command: str = "") -> int:
+        """A colleague named in a command (“status Sam”, “prep sam.patel@…”), for the dialog or reply to
+        check access on (Policy 10.1).
+
+        A name is matched among everyone whose record the person may read (their reviewees and reports,
+        and, for a headteacher, HR admin or executive leader, everyone in their organisations), so nobody
+        learns who works where. A full name beats a first name or surname, which beats part of a name.
+        """
         needle = argument.lower().removeprefix("for ").strip()
-        candidates = await engine.registry.access.subjects_for(engine.repo, person)
         exact = await engine.repo.person_by_email(needle) if "@" in needle else None
         if exact is not None and exact.id is not None:
             return exact.id
-        matches = [p for p in candidates if needle in p.name.lower() or needle == p.email.lower()]
+        access = engine.registry.access
+        candidates = await access.readable_subjects(engine.repo, person)
+        matches = match_names(candidates, needle)
         if len(matches) == 1 and matches[0].id is not None:
             return matches[0].id
+        say = f"{command} " if command else ""
         if not matches:
-            raise Refusal(f"I couldn't find a colleague of yours called “{argument}”. Try their email address, "
-                          "or leave the name off and I'll list your colleagues.")
-        names = ", ".join(p.name for p in matches[:5])
-        raise Refusal(f"More than one colleague matches “{argument}”: {names}. Please use their email address.")
+            if "@" in needle:
+                raise Refusal(f"I couldn't find anyone with the email {argument}. Please check the address "
+                              "(Policy 10.1).", "10.1")
+            wide = len(candidates) > len(await access.subjects_for(engine.repo, person))
+            where = "among the colleagues whose records you can see" if wide else "among the colleagues you review or manage"
+            raise Refusal(f"I couldn't find a colleague of yours called “{argument}” ({where}, Policy 10.1). "
+                          f"Try their full name or email address, for example “{say}name@school.org”, or say "
+                          f"{command or 'status'} on its own to see your team.", "10.1")
+        listed = "\n".join(f"• {p.name} ({p.email})" for p in matches[:8])
+        more = f"\n…and {len(matches) - 8} more." if len(matches) > 8 else ""
+        raise Refusal(f"More than one colleague matches “{argument}”:\n{listed}{more}\nPlease say it again with "
+                      f"their email address, for example “{say}{matches[0].email}” (Policy 10.1).", "10.1")
 
     async def _paused_hint(self, engine: Engine, person: PersonContext) -> list[Reply]:
         """Free text after a pause (or a restart) is most likely an answer to the paused question:
@@ -119,3 +137,22 @@ class Router:
                                                     f"{self.commands[word].summary}. Here's everything I can do:")
         return self.help_reply(person, lead="I only understand a few words, but I'm happy to help. "
                                             "Here's what I can do:")
+
+
+def match_names(people: list[Person], needle: str) -> list[Person]:
+    """People whose name or email matches: the full name or email first, then a whole first name or
+    surname, then the start of a name, then any part of it (so “Jo” finds Jo Brown, not also John)."""
+    low = needle.lower().strip()
+    if not low:
+        return []
+    tiers: tuple[Callable[[Person], bool], ...] = (
+        lambda p: low in (p.name.lower(), p.email.lower()),
+        lambda p: low in p.name.lower().split(),
+        lambda p: any(w.startswith(low) for w in p.name.lower().split()) or p.name.lower().startswith(low),
+        lambda p: low in p.name.lower(),
+    )
+    for tier in tiers:
+        found = [p for p in people if tier(p)]
+        if found:
+            return found
+    return []

@@ -273,7 +273,7 @@ async def _team(engine: Engine, person: PersonContext) -> list[str]:
 
 ROLE_HINTS = {
     "headteacher": "As Headteacher you hear written appeals from your staff (Policy 9.2-9.3) and agree essential "
-                   "training (8.5); say status and a colleague's email to see their review.",
+                   "training (8.5); say status and a colleague's name or email to see their review.",
     "chair_of_governors": "As Chair of Governors you hear appeals from colleagues who report to the Headteacher "
                           "(Policy 9.3); I'll message you when one arrives.",
     "hr_admin": "As HR you can see and export any colleague's form: say export or status and their email "
@@ -359,7 +359,7 @@ async def status_command(engine: Engine, person: PersonContext, argument: str, i
 
 
 async def _status_of(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
-    subject_id = await engine.registry.router.find_subject(engine, person, argument)
+    subject_id = await engine.registry.router.find_subject(engine, person, argument, "status")
     if not await access.may_read_record(engine.repo, person, subject_id):
         raise Refusal("You can only see the reviews of colleagues you review or manage (Policy 10.1).", "10.1")
     review = await engine.repo.current_review(subject_id)
@@ -440,7 +440,7 @@ async def objectives_command(engine: Engine, person: PersonContext, argument: st
     router = engine.registry.router
     if argument and argument.lower() not in {"me", "mine", "my"}:
         return await engine.start(person, "objectives", inbound,
-                                  subject_id=await router.find_subject(engine, person, argument))
+                                  subject_id=await router.find_subject(engine, person, argument, "objectives"))
     if not argument and await access.subjects_for(engine.repo, person):
         return await engine.start(person, "objectives", inbound)
     repo = engine.repo
