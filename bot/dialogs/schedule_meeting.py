@@ -27,6 +27,7 @@ from bot.dialogs.review_common import (
     workdays_for,
     working_hours,
 )
+from bot.dialogs.status import next_step
 from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
 from bot.messages import Attachment, Capabilities, Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
@@ -193,10 +194,12 @@ async def complete(run: Run) -> list[Reply]:
     files = Capabilities.for_channel(run.channel).files
     attachments = (Attachment(invite_filename(label, start), ics, "text/calendar", f"{label} invite"),) if files else ()
     invite_note = " The calendar invite is attached." if files else ""
+    # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
+    fresh = await repo.review(review.id)  # type: ignore[arg-type]
+    step = await next_step(services, fresh or review, as_colleague=False)
     return [Reply(f"Done: {label.lower()} with {subject.person.name} {verb} {when}, {minutes} minutes, at "
-                  f"{meeting.location}. I've let {first_name(subject.person)} know (Policy 5.3).{invite_note} "
-                  f"Next: say “prep {first_name(subject.person)}” to prepare with the reviewer's checklist.",
-                  clause=CLAUSE, attachments=attachments)]
+                  f"{meeting.location}. I've let {first_name(subject.person)} know (Policy 5.3).{invite_note}\n"
+                  f"Next: {step.line()}", clause=CLAUSE, attachments=attachments)]
 
 
 def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence: int, *, cancelled: bool = False

@@ -106,3 +106,29 @@ async def test_cancelling_a_meeting_tells_the_colleague_and_withdraws_the_invite
     [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == sam and r.kind == "meeting_notice"]
     assert "cancelled" in notice.body and notice.clause == "5.8"
     assert "Book the planning meeting" in text_of(await say(PRIYA, "status"))
+
+
+async def test_after_moving_a_meeting_priya_is_told_her_real_next_step(say: Say) -> None:
+    """Her checklist not yet done: the next step is to prepare (Annex 2). Once it is done, moving the
+    meeting again points her at the agenda (5.5), not at the checklist she has already finished."""
+    await say(PRIYA, "schedule sam")
+    for answer in ("1", "60", "Inclusion office"):
+        await say(PRIYA, answer)
+    moved = text_of(await say(PRIYA, "07/12/2026 14:00"))
+    assert "moved to Mon 7 Dec 2026, 14:00" in moved
+    assert "Next: Prepare with the reviewer's checklist for Mon 7 Dec 2026, 14:00: say prep Sam" in moved
+    assert "(Policy Annex 2)" in moved
+
+    await say(PRIYA, "prep sam")
+    for _ in range(11):
+        await say(PRIYA, "yes")
+    assert "preparation for Sam Patel's meeting is saved" in text_of(await say(PRIYA, "Reading group next"))
+
+    await say(PRIYA, "schedule sam")
+    for answer in ("1", "60", "Inclusion office"):
+        await say(PRIYA, answer)
+    again = text_of(await say(PRIYA, "08/12/2026 10:00"))
+    assert "moved to Tue 8 Dec 2026, 10:00" in again
+    assert "prep Sam" not in again and "checklist" not in again
+    assert "Next: Your meeting with Sam: Tue 8 Dec 2026, 10:00, Inclusion office. Say agenda Sam to see it" in again
+    assert "(Policy 5.5)" in again
