@@ -7,6 +7,7 @@ one answer twice and a button from an old message is recognised as stale.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -407,11 +408,9 @@ class Engine:
         return group
 
     def _render(self, dialog: Dialog, ctx: Ctx, step: Step, session: DialogSession, channel: Channel) -> Reply:
-        visible = self._visible(dialog, ctx)
-        keys = [s.key for s in visible]
-        position = keys.index(step.key) + 1 if step.key in keys else len(ctx.answers) + 1
+        position, total = _progress(self._visible(dialog, ctx), step, ctx)
         prompt = _text(step.prompt, ctx)
-        progress = f"({position}/{len(visible)}) " if len(visible) > 3 else ""
+        progress = f"({position}/{total}) " if total > 3 else ""
         text = f"{progress}{prompt}"
         if step.optional:
             text += " (optional: say skip)"
@@ -433,6 +432,52 @@ def unknown_person_reply(channel: Channel) -> Reply:
     account = {Channel.SLACK: "Slack account", Channel.TEAMS: "Teams account"}.get(channel, "email address")
     return Reply(f"Sorry, I don't recognise your {account}, so I can't show or record anything for you. "
                  "Please ask your HR admin to add it to the Cadence roster.")
+
+
+class _Watched(dict):  # type: ignore[type-arg]
+    """The answers, noting which keys a step's condition looks at."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        super().__init__(answers)
+        self.looked: set[str] = set()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.looked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self.looked.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.looked.add(key)  # type: ignore[arg-type]
+        return super().__contains__(key)
+
+
+def _settled(step: Step, ctx: Ctx) -> bool:
+    """Is it already known whether this later step applies? Not while its condition looks at an answer
+    still to come (the SMART check before the objective is written, “is it essential?” before any
+    training is named): such a step is counted once its answers are in."""
+    if step.when is None:
+        return True
+    watched = _Watched(ctx.answers)
+    try:
+        step.when(dataclasses.replace(ctx, answers=watched))
+    except Exception:  # noqa: BLE001 - a condition that cannot be judged yet is not counted yet
+        return False
+    return all(key in ctx.answers for key in watched.looked)
+
+
+def _progress(visible: Sequence[Step], step: Step, ctx: Ctx) -> tuple[int, int]:
+    """“(3/12)”: this step's place among the steps that apply to this run, and how many apply.
+
+    Only steps shown or known to be shown are counted, so the numbers go 1, 2, 3 without gaps and the
+    total does not shrink when a condition turns out false; it grows only when an answer brings in steps
+    (a second objective, a training need to mark essential)."""
+    keys = [s.key for s in visible]
+    index = keys.index(step.key) if step.key in keys else sum(1 for s in visible if s.key in ctx.answers)
+    later = [s for s in visible[index + 1:] if s.key not in ctx.answers and _settled(s, ctx)]
+    return index + 1, index + 1 + len(later)
 
 
 def _text(value: Any, ctx: Ctx) -> str:
