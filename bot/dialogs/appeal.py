@@ -13,9 +13,9 @@ from typing import Any
 from bot.dialogs.answers import show
 from bot.dialogs.appeal_common import appeals_i_handle, as_local, colleague_view, local_zone, window_note
 from bot.dialogs.appeal_hearing import hearing_candidates
+from bot.dialogs.appeal_settle import close_as_resolved, concerns_i_hear
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step
 from bot.messages import Choice, PromptKind, Reply
-from bot.policy.deadlines import POLICY_VERSION
 from store.repo import PersonContext
 
 OPTIONS: dict[str, tuple[str, str | None]] = {
@@ -25,6 +25,7 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
     "where": ("Where my appeal stands", None),
     "hearing": ("Schedule or move an appeal hearing (Policy 9.5)", "appeal_hearing"),
     "outcome": ("Record the outcome of a hearing", "appeal_outcome"),
+    "settle": ("A colleague's concerns are resolved: record it (Policy 9.1)", "appeal_settle"),
 }
 
 
@@ -43,6 +44,8 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
         options.append("hearing")
     if await appeals_i_handle(services, person, ("hearing_scheduled",)):
         options.append("outcome")
+    if await concerns_i_hear(services.repo, person):
+        options.insert(0, "settle")  # a colleague is waiting on this (Policy 9.1)
     if not options:
         return ("There's no performance management review on record for you yet, so there's nothing to appeal. "
                 "If you disagree with something, talk to your line manager first (Policy 9.1).")
@@ -100,8 +103,7 @@ async def complete(run: Run) -> list[Reply]:
     appeal = await repo.appeal(appeal_info["id"])
     assert appeal is not None
     if what == "resolved":
-        appeal.stage, appeal.policy_version = "withdrawn", POLICY_VERSION
-        await repo.save(appeal)
+        appeal = await close_as_resolved(repo, appeal, services.clock.today())
         await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                          subject_person_id=run.person.id, channel=run.channel.value,
                          actor_identity=run.platform_identity, detail={"event": "resolved_informally"})

@@ -11,6 +11,7 @@ from bot.dialogs import (
     appeal_concerns,
     appeal_hearing,
     appeal_outcome,
+    appeal_settle,
     appeal_written,
     plan_acknowledge,
     plan_close,
@@ -35,4 +36,5 @@ SUPPORT_DIALOGS: tuple[Dialog, ...] = (
     appeal_written.DIALOG,
     appeal_hearing.DIALOG,
     appeal_outcome.DIALOG,
+    appeal_settle.DIALOG,
 )

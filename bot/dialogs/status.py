@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot import access
+from bot.dialogs.appeal_settle import resolved_informally
 from bot.dialogs.base import Services
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
@@ -96,7 +97,8 @@ async def _appeal_step(services: Services, review: Review, *, as_colleague: bool
         due = informal_resolution_deadline(review.report_delivered_on).due if review.report_delivered_on else None
         text = ("You've raised concerns with your reviewer: talk them through together; if that doesn't settle "
                 "it, say appeal to appeal in writing" if as_colleague else
-                f"{name} has raised concerns about their report: talk them through together")
+                f"{name} has raised concerns about their report: talk them through together; once they're "
+                "resolved, say appeal to record it")
         return NextStep(text, "9.1", due, "both")
     handler = await repo.person(appeal.hearing_by_id or appeal.handler_id) if (
         appeal.hearing_by_id or appeal.handler_id) else None
@@ -197,6 +199,11 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
                 f"Hold and record the end of year review: say endyear {name}")
         return NextStep(text, "7.1", window.end if window else None, "reviewer")
     if review.report_delivered_on is not None:
+        settled = resolved_informally(await repo.appeals_of(review.colleague_id), review.id)
+        if settled is not None and settled.decided_on is not None:
+            text = ("Your concerns about the report were resolved with your reviewer on "
+                    if as_colleague else f"{name}'s concerns about the report were resolved informally on ")
+            return NextStep(f"{text}{settled.decided_on:%a %d %b %Y}", "9.1", None, "both")
         due = informal_resolution_deadline(review.report_delivered_on)
         if today <= due.due:
             text = ("Report delivered. If you disagree with it, talk to your reviewer" if as_colleague else

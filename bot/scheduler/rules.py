@@ -446,8 +446,9 @@ def signoff_request(r: ReviewFacts, part: str, reviewer: int | None, org: OrgFac
 
 
 def informal_resolution(r: ReviewFacts, reviewer: int | None, org: OrgFacts) -> list[Planned]:
-    """9.1: the colleague may raise a disagreement with the reviewer within 10 days of the report."""
-    if r.report_delivered_on is None:
+    """9.1: the colleague may raise a disagreement with the reviewer within 10 days of the report.
+    Once their concerns are resolved informally (an appeal closed as withdrawn) the nudge stops."""
+    if r.report_delivered_on is None or any(a.stage == "withdrawn" for a in r.appeals):
         return []
     dl = deadlines.informal_resolution_deadline(r.report_delivered_on)
     return _make("informal_resolution", [r.colleague.id], r.report_delivered_on, org=org,

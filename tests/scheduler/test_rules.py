@@ -347,3 +347,13 @@ def test_a_reassigned_reviewer_keeps_the_same_keys(org):
     after = {p.dedupe_key: p.recipient_id for p in rules.review_reminders(review(meetings=m, reviewer_id=99), org)}
     assert before.keys() == after.keys()
     assert {k for k in before if before[k] != after[k]} and all(after[k] == 99 for k in after if before[k] == PRIYA)
+
+
+def test_informal_resolution_stops_once_the_concerns_are_resolved(org):
+    # Sam raised concerns and Priya recorded them resolved (Policy 9.1): no more "any disagreement?" nudge
+    raised = rules.review_reminders(review(report_delivered_on=date(2026, 11, 20),
+                                           appeals=(AppealFacts(id=1, stage="informal"),)), org)
+    assert any(p.kind == "informal_resolution" for p in raised)
+    settled = rules.review_reminders(review(report_delivered_on=date(2026, 11, 20),
+                                            appeals=(AppealFacts(id=1, stage="withdrawn"),)), org)
+    assert not any(p.kind == "informal_resolution" for p in settled)
