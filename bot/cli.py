@@ -124,6 +124,8 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
     from aiohttp import web
 
     from bot.app import build_app
+    from bot.handlers import ack_first
+    from bot.handlers.ack_first import collect_garbage_between_bursts
     from bot.handlers.web import build_web_app
     from bot.scheduler.jobs import start_scheduler, stop_scheduler
 
@@ -139,6 +141,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         freeze_start_up_heap()
+        collector = asyncio.create_task(collect_garbage_between_bursts(ack_first.of(application)))
         console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)")
         stop = asyncio.Event()
         with contextlib.suppress(NotImplementedError):  # SIGTERM (docker stop, kill) stops as Ctrl-C does:
@@ -146,6 +149,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         try:
             await stop.wait()
         finally:
+            collector.cancel()
             if scheduler is not None:
                 await stop_scheduler(scheduler)  # a delivery in flight finishes; nothing waits on its lease
             await runner.cleanup()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -73,6 +74,12 @@ class AckFirst:
     @property
     def acks_waiting(self) -> int:
         return self._acking
+
+    def quiet_for(self) -> float:
+        """Seconds since the last request arrived, or 0 while one is waiting for its ack."""
+        if self._acking:
+            return 0.0
+        return asyncio.get_running_loop().time() - self._last_arrival
 
     # --- the work side --------------------------------------------------------------------
 
@@ -177,6 +184,29 @@ class AckFirst:
         if self._slots is None or self._trickle is None:
             self._slots, self._trickle = asyncio.Semaphore(self.slots), asyncio.Semaphore(1)
         return self._slots, self._trickle
+
+
+FULL_COLLECTION_BACKSTOP = 1000  # Python's third threshold (10 by default): gen-1 collections per full one
+
+
+async def collect_garbage_between_bursts(work: AckFirst, every: float = 1.0, quiet: float = 1.0) -> None:
+    """Run Python's full garbage collections between bursts instead of inside them (until cancelled).
+
+    A full collection walks every object alive, and a burst leaves thousands of acknowledged
+    answers waiting, so one inside a burst stalled every request in flight for 0.03-0.12 s (bench
+    section 1's p99). The automatic trigger is raised to a backstop and this task collects once
+    requests have stopped arriving for ``quiet`` seconds and the collector is due (gen-1 collections
+    since the last full one at the usual threshold).
+    """
+    usual = gc.get_threshold()
+    gc.set_threshold(usual[0], usual[1], FULL_COLLECTION_BACKSTOP)
+    try:
+        while True:
+            await asyncio.sleep(every)
+            if gc.get_count()[2] >= usual[2] and work.quiet_for() >= quiet:
+                gc.collect()
+    finally:
+        gc.set_threshold(*usual)
 
 
 EXTRAS_KEY = "ack_first"

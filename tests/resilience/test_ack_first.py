@@ -4,6 +4,7 @@ worked out, no answer waits for ever, and one person's taps are answered in the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from bot.handlers.ack_first import AckFirst
 
@@ -84,3 +85,28 @@ async def test_an_answer_that_fails_is_logged_and_does_not_stop_the_next(caplog)
     await work.idle(timeout=2)
     assert answered == ["lucy"]
     assert any("work after an ack failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_full_garbage_collections_wait_for_the_burst_to_end(monkeypatch) -> None:  # noqa: ANN001
+    import gc
+
+    from bot.handlers import ack_first
+
+    collected: list[int] = []
+    monkeypatch.setattr(ack_first.gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(ack_first.gc, "get_count", lambda: (0, 0, 10))  # a full collection is due
+    usual = gc.get_threshold()
+    work = AckFirst()
+    collector = asyncio.create_task(ack_first.collect_garbage_between_bursts(work, every=0.01, quiet=0.05))
+    try:
+        async with work.acking():  # a request waiting for its ack: not now
+            await asyncio.sleep(0.1)
+            assert collected == []
+            assert gc.get_threshold()[2] == ack_first.FULL_COLLECTION_BACKSTOP
+        await asyncio.sleep(0.2)  # the burst is over: now
+        assert collected
+    finally:
+        collector.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await collector
+    assert gc.get_threshold() == usual
