@@ -11,12 +11,13 @@ from bench.report import Figure
 CAUSES: dict[tuple[str, str], str] = {
     ("1 Slack path", "p99 latency"): (
         "not the work after the acks any more: Cadence acknowledges first and holds every answer while a "
-        "burst is arriving (bot/handlers/ack_first.py), and its CPU per ack during a 2,000-click burst is the "
-        "bare app's (about 0.8 ms each, measured from /proc/PID/stat over the burst). What is left is the "
-        "machine: a closed loop of 50 in flight queues about 50/throughput (Little's law), so 100 ms at "
-        "concurrency 50 needs some 500 acks a second from one Python process while the load generator and "
-        "anything else running share the two cores; see the load average above and the bare app's own p99. "
-        "Fix for a busy host: more `cadence serve` workers (one per core) behind the balancer."),
+        "burst is arriving (bot/handlers/ack_first.py), its CPU per ack during a 2,000-click burst is the "
+        "bare app's (0.7-0.8 ms each, from /proc/PID/stat over the burst), and Python's full garbage "
+        "collections wait for the burst to end (one of 0.12 s inside a burst had been the whole p99). What "
+        "is left is the machine: a closed loop of 50 in flight queues about 50/throughput (Little's law), so "
+        "100 ms at concurrency 50 needs some 500 acks a second from one Python process while the load "
+        "generator and anything else running share the two cores; see the load average above and the bare "
+        "app's own p99. Fix for a busy host: more `cadence serve` workers (one per core) behind the balancer."),
     ("2 Teams path", "p99 latency"): (
         "the acks are cheap (the activity is read and authenticated, then 202 and the turn runs after, "
         "bot/handlers/ack_first.py), so a miss here is the machine: 50 in flight queue about 50/throughput "
@@ -64,6 +65,11 @@ OBSERVATIONS = [
     "Enrolment (bot.enrolment.enrol_all -> store.repo.Repo.ensure_reviews) creates one ORM Review at a time, "
     "about 1 ms each: 100 s for 100,000 colleagues before planning starts. The generator writes reviews in "
     "bulk to keep that out of the planning figure.",
+    "The answers after the acks cost far more than the acks: about 40-60 ms of CPU per `status` click "
+    "(the dialog engine's 28-57 queries through SQLAlchemy's async session and aiosqlite's thread, then "
+    "chat.postMessage), against 0.7-0.8 ms per ack, so after a burst of 2,000 clicks one process needs a "
+    "minute or two to send every answer (\"every answer sent\" in the table). Fewer, batched queries in "
+    "bot/dialogs/status.py would be the next saving; more workers spread it.",
     "Start-up is mostly imports: store.models alone takes about 0.5 s (SQLModel builds every table class), "
     "then botbuilder, slack_bolt and Alembic; each start also checks the migrations.",
 ]
