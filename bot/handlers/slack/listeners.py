@@ -34,11 +34,13 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     engine = runtime.app.engine
     channel = runtime.channel
 
-    async def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
-                      work: Callable[[], Awaitable[None]]) -> None:
-        """Run one person's work in their order, acks first (bot.handlers.ack_first); on our own
-        error, say sorry rather than go quiet."""
-        async with runtime.work.turn(user_id):
+    def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
+                work: Callable[[], Awaitable[None]]) -> None:
+        """Hand one person's work to bot.handlers.ack_first (their order, acks first) and return, so
+        Bolt's listener and its request are done with while the answer waits; on our own error, say
+        sorry rather than go quiet."""
+
+        async def run() -> None:
             try:
                 await work()
             except Exception as error:
@@ -52,6 +54,8 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
                         await channel.send(target, [SORRY])
                 except Exception:
                     log.exception("could not tell %s about the failure", user_id)
+
+        runtime.work.after_ack(user_id, run)
 
     def is_repeat(body: dict[str, Any], request: AsyncBoltRequest) -> bool:
         reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
@@ -79,7 +83,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         async def where() -> str | None:
             return dm
 
-        await guarded(inbound.address.user_id, where, work)
+        guarded(inbound.address.user_id, where, work)
 
     @bolt.command(translate.COMMAND)
     async def on_command(ack: Any, body: dict[str, Any]) -> None:
@@ -102,7 +106,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             replies = await engine.handle(inbound)
             await channel.send(await channel.dm_channel(user), replies, trigger_id=body.get("trigger_id"))
 
-        await guarded(user, where, work)
+        guarded(user, where, work)
 
     @bolt.action(re.compile(r"^cadence_"))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
@@ -118,6 +122,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         if click is None:
             return
         user = click.inbound.address.user_id
+        message_text = str(body.get("message", {}).get("text", ""))
 
         async def where() -> str | None:
             return click.channel_id or await channel.dm_channel(user)
@@ -142,10 +147,10 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             replies = await engine.handle(inbound)
             if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
                 await channel.mark_answered(target, click.message_ts, click.message_blocks, click.label,
-                                            str(body.get("message", {}).get("text", "")))
+                                            message_text)
             await channel.send(target, replies, trigger_id=click.trigger_id)
 
-        await guarded(user, where, work)
+        guarded(user, where, work)
 
     @bolt.view(translate.FORM_CALLBACK)
     async def on_submission(ack: Any, body: dict[str, Any]) -> None:
@@ -168,7 +173,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             assert target is not None
             await channel.send(target, await engine.handle(submission.inbound), trigger_id=submission.trigger_id)
 
-        await guarded(user, where, work)
+        guarded(user, where, work)
 
     @bolt.event("app_home_opened")
     async def on_home(ack: Any, event: dict[str, Any]) -> None:
@@ -187,7 +192,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         async def work() -> None:
             await publish_home(runtime, user)
 
-        await guarded(user, where, work)
+        guarded(user, where, work)
 
 
 async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
