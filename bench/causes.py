@@ -10,16 +10,17 @@ from bench.report import Figure
 
 CAUSES: dict[tuple[str, str], str] = {
     ("1 Slack path", "p99 latency"): (
-        "the machine more than the code, and at the edge: the bare Bolt app missed 100 ms too in this "
-        "run, and a second run of the section alone on the same quiet machine met it (60 ms against the "
-        "bare app's 41 ms, 1.47x). Cadence acknowledges first and holds every answer while a burst is "
-        "arriving (bot/handlers/ack_first.py), and Python's full garbage collections wait for the burst "
-        "to end (one of 0.12 s inside a burst had been the whole p99). What is left: a closed loop of 50 "
-        "in flight queues about 50/throughput (Little's law), and Cadence acks at about half the bare "
-        "app's rate at concurrency 50 (see requests/s): the thousands of answers held in memory during "
-        "the burst (each a suspended listener with its request) cost the event loop and the collector. "
-        "Next: hand the held answer over as a small task and let Bolt's listener finish; for a busy host, "
-        "more `cadence serve` workers (one per core)."),
+        "at the edge, and it depends on what ran just before: on the same quiet machine and code, the "
+        "section run alone met it twice (70 ms against bare Bolt's 55 ms, 60 ms against 41 ms), while "
+        "inside the full run, straight after the start-up section, it missed (262 ms against 83 ms here; "
+        "an earlier full run 127 ms against 108 ms). Cadence acknowledges first and holds every answer "
+        "while a burst is arriving (bot/handlers/ack_first.py), its listeners hand the answer over and "
+        "return, and Python's full garbage collections wait for the burst to end (one of 0.12 s inside a "
+        "burst had been the whole p99). Still open: Cadence acks at about half the bare app's rate at "
+        "concurrency 50 in these runs (see requests/s) though its CPU per ack measured the same as the "
+        "bare app's in a probe (0.7 ms, /proc/PID/stat over a 2,000-click burst), and a closed loop of 50 "
+        "in flight queues about 50/throughput (Little's law). For a busy host: more `cadence serve` "
+        "workers (one per core)."),
     ("2 Teams path", "p99 latency"): (
         "the acks are cheap (the activity is read and authenticated, then 202 and the turn runs after, "
         "bot/handlers/ack_first.py), so a miss here is the machine: 50 in flight queue about 50/throughput "
