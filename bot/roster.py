@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -90,11 +91,24 @@ def _date(value: str, column: str, line: int, problems: list[Problem]) -> date |
     return None
 
 
+def _rows(reader: csv.DictReader, problems: list[Problem]) -> Iterator[dict[str | None, Any]]:
+    """The reader's rows; a file the csv module cannot read past (a stray quote...) becomes a problem."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        problems.append(Problem(reader.line_num, f"this line can't be read as CSV ({error}); save the file again "
+                                                 "from your spreadsheet as CSV and import that."))
+
+
 def parse_roster(text: str, known_emails: frozenset[str] = frozenset()) -> list[RosterPerson]:
     """Validate every row; raise RosterError listing every problem with its line number."""
     problems: list[Problem] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))  # \r, \n, \r\n all end a row
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise RosterError([Problem(reader.line_num or 1, f"the file can't be read as CSV ({error}); save it again "
+                                                         "from your spreadsheet as CSV and import that.")]) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise RosterError([Problem(1, f"the header is missing column(s): {', '.join(missing)}. "
@@ -106,7 +120,7 @@ def parse_roster(text: str, known_emails: frozenset[str] = frozenset()) -> list[
     seen: dict[str, int] = {}
     org_kinds: dict[str, tuple[str, int]] = {}
     platform_ids: dict[tuple[str, str], int] = {}
-    for index, raw in enumerate(reader, start=2):
+    for index, raw in enumerate(_rows(reader, problems), start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
         if None in raw:
             problems.append(Problem(index, "this row has more values than the header has columns."))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.roster import COLUMNS, RosterError, import_roster_text, parse_roster
@@ -49,6 +49,8 @@ def rosters(draw) -> str:  # noqa: ANN001
 
 @BOUNDED
 @given(text=rosters())
+@example(text="email,name,organisation,organisation_kind\r\nsam@x.example,Sam\rPatel,Hillside,academy\n")  # old Mac line end
+@example(text='email,name,organisation,organisation_kind\n"sam@x.example,Sam Patel,Hillside,academy\n')  # stray quote
 def test_a_bad_roster_lists_every_problem_by_line_and_says_what_to_do(text: str) -> None:
     try:
         rows = parse_roster(text)
