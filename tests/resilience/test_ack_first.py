@@ -34,6 +34,7 @@ async def test_a_long_burst_cannot_hold_an_answer_back_for_ever() -> None:
     async with work.acking():  # a burst that never ends
         work.after_ack("sam", answer)
         await asyncio.wait_for(answered.wait(), timeout=3)
+        assert answered.is_set() and work.acks_waiting == 1
 
 
 async def test_one_persons_quick_taps_are_answered_in_order() -> None:

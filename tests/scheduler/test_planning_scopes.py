@@ -37,7 +37,7 @@ async def what_is_planned(app) -> set[tuple[str, str, datetime, str, str]]:
     return {(r.kind, people[r.recipient_id].email, r.due_at, r.subject, r.status) for r in rows}
 
 
-async def organisations_stale_rows_are_cancelled_and_nothing_else(app) -> None:
+async def organisations_stale_rows_are_cancelled_and_nothing_else(app) -> int:
     await Planner(app).run()
     hillside = await app.repo.organisation_by_name("Co-op Academy Hillside")
     assert hillside is not None and hillside.id is not None
@@ -58,11 +58,11 @@ async def organisations_stale_rows_are_cancelled_and_nothing_else(app) -> None:
     assert after.pop(f"plan:org:{oid}:governors_report_due:2019:2020-04-12") == "cancelled"
     before.pop(f"plan:org:{oid}:governors_report_due:2019:2020-04-12")
     assert after == before
-    assert (await Planner(app).run()).cancelled == 0
+    return (await Planner(app).run()).cancelled  # a pass after that cancels nothing more
 
 
 async def test_a_report_reminder_hillside_no_longer_needs_is_cancelled_and_no_other_schools(demo_app):
-    await organisations_stale_rows_are_cancelled_and_nothing_else(demo_app)
+    assert await organisations_stale_rows_are_cancelled_and_nothing_else(demo_app) == 0
 
 
 async def test_sam_going_into_capability_cancels_his_reminders_and_nobody_elses(demo_app):
@@ -99,7 +99,7 @@ async def test_on_postgresql_a_moved_meeting_moves_its_reminders_and_a_stale_rep
     from bot.demo import seed_demo
 
     await seed_demo(pg_app)
-    await organisations_stale_rows_are_cancelled_and_nothing_else(pg_app)
+    assert await organisations_stale_rows_are_cancelled_and_nothing_else(pg_app) == 0
     sam = await pg_app.repo.person_by_email("sam.patel@hillside.example")
     review = await pg_app.repo.current_review(sam.id)
     meeting = next(m for m in await pg_app.repo.meetings_for(review.id) if m.status == "scheduled")
