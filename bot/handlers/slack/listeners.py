@@ -115,9 +115,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     async def _on_action(ack: Any, body: dict[str, Any]) -> None:
         await ack()
-        import os
-        if os.environ.get("NOWORK"):
-            return
         click = translate.from_block_action(body)
         if click is None:
             return
