@@ -1,8 +1,9 @@
-"""Bolt listeners: every one acknowledges first (Slack's 3-second rule), then does the work.
+"""Bolt listeners: every one acknowledges first (Slack's 3-second rule) and hands the work on.
 
-With ``process_before_response=False`` Bolt sends the ack's HTTP response as soon as ``ack()`` is
-awaited and lets the listener carry on, so the dialog engine, the database and the Web API
-calls all happen after Slack has its 200.
+Each listener acks, reads the payload and gives the answer to bot.handlers.ack_first (one
+person's answers in order, after the burst of acks); it never waits on the database or the Web
+API itself. So Bolt runs it before answering (``process_before_response=True``) and Slack has
+its 200 as soon as the listener returns.
 """
 
 from __future__ import annotations

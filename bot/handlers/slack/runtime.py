@@ -96,7 +96,10 @@ def install(app: App) -> SlackRuntime | None:
         client=client,
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=True,  # the v0 HMAC signature and 5-minute timestamp window
-        process_before_response=False,  # a long-running server: ack goes back first, work continues
+        # Our listeners only ack and hand the answer to ack_first, so Bolt may run them before it
+        # answers: the ack then goes back the moment it is ready, not at Bolt's next 10 ms poll of it
+        # (process_before_response=False runs the listener as a task and polls for its ack)
+        process_before_response=True,
         logger=logging.getLogger("bot.handlers.slack.bolt"),
         name="cadence",
     )
