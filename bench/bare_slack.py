@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 def build(secret: str, api_url: str) -> web.Application:
     # Bolt checks the token once with auth.test on the first request: the stand-in Slack answers it
     client = AsyncWebClient(token="xoxb-test-not-a-token", base_url=api_url)
-    bolt = AsyncApp(client=client, signing_secret=secret, process_before_response=False)
+    bolt = AsyncApp(client=client, signing_secret=secret, process_before_response=True)  # as Cadence runs it
 
     @bolt.action(re.compile(".*"))
     async def on_action(ack: Any) -> None:

@@ -6,14 +6,17 @@ at the stand-in Slack (bench/standin_slack.py, limits off: rate limits are secti
 bench/bare_slack.py. Each request is a ``block_actions`` payload, form-encoded and signed with the
 v0 HMAC-SHA256 scheme and a fresh timestamp, clicking an App Home button that runs ``status``
 for one of the demo trust's people in turn. Cadence acknowledges first and does the work after
-(Bolt's process_before_response=False, and bot.handlers.ack_first), so the latency is the ack's;
+(bot.handlers.ack_first), so the latency is the ack's;
 "every answer sent, after the last ack" counts the replies that reached the stand-in and when the
 last one did, so work merely postponed shows.
+
+The bare app and Cadence take turns (bench.rounds): four rounds a level, baseline and Cadence
+alternating, latencies pooled per server, so a change in the machine's speed during the run
+hits both alike. Both run Bolt with ``process_before_response=True``, the setting Cadence uses.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -24,8 +27,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import procs
-from bench.load import LoadResult, RequestMaker, drive
+from bench.load import LoadResult
 from bench.report import Figure, not_measured
+from bench.rounds import Caught, compare
 from bench.seed import prepare_demo_db
 
 SECTION = "1 Slack path"
@@ -33,6 +37,7 @@ SECRET = "bench-signing-secret-not-real"
 TOKEN = "xoxb-test-not-a-token"
 P99_TARGET_MS = 100.0
 P99_MAX_RATIO = 1.5
+ROUNDS = 4  # per concurrency level, alternating with the baseline: see bench.rounds
 
 
 def signed(body: bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -62,6 +67,10 @@ def _maker(users: list[str]):  # noqa: ANN202
         return body, signed(body)
 
     return make
+
+
+def _posted(port: int) -> int:
+    return int(_stats(port)["posted"])
 
 
 def _stats(port: int) -> dict:
@@ -98,39 +107,25 @@ def _catch_up(port: int, before: int, expected: int, settle: float = 5.0, limit:
     return count, last_at - start
 
 
-def drive_levels(url: str, make: RequestMaker, requests: dict[int, int],
-                 answers_port: int | None = None) -> tuple[dict[int, LoadResult], dict[int, tuple[int, float]]]:
-    """Each concurrency level in turn; with ``answers_port`` (a stand-in counting what the server
-    sent), wait after each level until its answers are all out, so one level's postponed work
-    does not run inside the next level's measurement. Returns the loads and, per level, the
-    answers that arrived and the seconds after the last ack that the last one did."""
-    loads: dict[int, LoadResult] = {}
-    caught: dict[int, tuple[int, float]] = {}
-    for concurrency, total in requests.items():
-        before = _stats(answers_port)["posted"] if answers_port else 0
-        loads[concurrency] = result = asyncio.run(drive(url, make, total, concurrency))
-        if answers_port:
-            caught[concurrency] = _catch_up(answers_port, before, result.ok + result.warmup)
-    return loads, caught
-
-
-def catch_up_figures(section: str, loads: dict[int, LoadResult], caught: dict[int, tuple[int, float]],
+def catch_up_figures(section: str, loads: dict[int, LoadResult], caught: dict[int, Caught],
                      what: str) -> list[Figure]:
     """How long the answers took to catch up with the acks, per level: no target, shown so the
     ack figures cannot hide work that is merely postponed."""
     figures = []
-    for concurrency, (answers, seconds) in caught.items():
+    for concurrency, level in caught.items():
         load = loads[concurrency]
         sent = load.ok + load.warmup
+        round_acks = load.elapsed / max(level.rounds, 1)
         figures.append(Figure(
-            section, f"every answer sent, after the last ack, concurrency {concurrency}", seconds, "s",
-            load.elapsed, "the acks' own duration",
-            note=f"{answers} of {sent} {what} answered (warm-up included), the last {seconds:.1f} s after the "
-                 f"last ack; the acks took {load.elapsed:.1f} s"))
+            section, f"every answer sent, after the last ack, concurrency {concurrency}", level.slowest, "s",
+            round_acks, "one round's acks",
+            note=f"{level.answers} of {sent} {what} answered (warm-ups included); in the slowest of {level.rounds} "
+                 f"rounds of {level.per_round} the last answer went {level.slowest:.1f} s after the round's last "
+                 f"ack; a round's acks took {round_acks:.1f} s"))
     return figures
 
 
-def run(requests: dict[int, int] | None = None) -> list[Figure]:
+def run(requests: dict[int, int] | None = None, rounds: int = ROUNDS) -> list[Figure]:
     requests = requests or {1: 300, 50: 2000}
     with tempfile.TemporaryDirectory(prefix="cadence-bench-slack-") as tmp:
         work = Path(tmp)
@@ -161,9 +156,8 @@ def run(requests: dict[int, int] | None = None) -> list[Figure]:
                 return _unmeasured("the Slack handler is not on this tree (/slack/events answers 404: not configured)")
             if status != 200:
                 return _unmeasured(f"a signed click answered {status}; see the server log")
-            base, _ = drive_levels(f"{bare.url}/slack/events", _maker(users), requests)
-            _drain(api_port)
-            ours, caught = drive_levels(f"{cadence.url}/slack/events", _maker(users), requests, api_port)
+            base, ours, caught = compare(f"{bare.url}/slack/events", f"{cadence.url}/slack/events", _maker(users),
+                                         requests, rounds, api_port, _posted, _catch_up)
         finally:
             for server in (cadence, bare, standin):
                 server.stop()

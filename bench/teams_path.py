@@ -8,7 +8,7 @@ trust's people in turn. The bare ActivityHandler runs its turn (one reply POSTed
 connector) before its HTTP answer, as the SDK's samples do. Cadence acknowledges a message with 202
 once it has checked it and runs the turn after (bot.handlers.ack_first), so its latency is the
 ack's; the work is not hidden: "every answer sent, after the last ack" counts the replies that
-reached the connector and when the last one did.
+reached the connector and when the last one did. The two take turns in rounds (bench.rounds).
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ from pathlib import Path
 
 from bench import procs
 from bench.report import Figure
+from bench.rounds import compare
 from bench.seed import prepare_demo_db
 from bench.slack_path import (
+    ROUNDS,
+    _catch_up,
     _drain,
     _figures,
     _post,
+    _posted,
     _unmeasured,
     _wait_standin,
     catch_up_figures,
-    drive_levels,
 )
 
 SECTION = "2 Teams path"
@@ -57,7 +60,7 @@ def _maker(service_url: str, users: list[str]):  # noqa: ANN202
     return make
 
 
-def run(requests: dict[int, int] | None = None) -> list[Figure]:
+def run(requests: dict[int, int] | None = None, rounds: int = ROUNDS) -> list[Figure]:
     requests = requests or {1: 150, 50: 500}
     with tempfile.TemporaryDirectory(prefix="cadence-bench-teams-") as tmp:
         work = Path(tmp)
@@ -84,10 +87,11 @@ def run(requests: dict[int, int] | None = None) -> list[Figure]:
             if status >= 300 or _drain(connector_port) == before:
                 return _unmeasured(f"a message activity answered {status} and no reply reached the connector; "
                                    "see the server log", SECTION)
-            base, _ = drive_levels(f"{bare.url}/api/messages", _maker(service_url, users), requests)
-            _drain(connector_port)
-            ours, caught = drive_levels(f"{cadence.url}/api/messages", _maker(service_url, users), requests,
-                                        connector_port)
+            # the bare handler's replies reach the same connector: our rounds count only theirs, as the
+            # bare rounds never overlap them (bench.rounds)
+            base, ours, caught = compare(f"{bare.url}/api/messages", f"{cadence.url}/api/messages",
+                                         _maker(service_url, users), requests, rounds, connector_port, _posted,
+                                         _catch_up)
         finally:
             for server in (cadence, bare, connector):
                 server.stop()
