@@ -22,12 +22,15 @@ import asyncio
 import contextlib
 import gc
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+Work = Callable[[], Awaitable[None]]
 
 WORK_SLOTS = 8  # answers mostly wait on the database and the platform API, so a few more than cores
 MAX_DEFER_SECONDS = 5.0
@@ -37,6 +40,22 @@ by a third; a burst that long is already far past anything a trust's staff produ
 QUIET_SECONDS = 0.1
 """A gap this long with no request arriving ends a burst. Shorter gaps happen inside one when the
 load's sender is briefly off the CPU; an answer waiting this long after its ack goes unnoticed."""
+
+
+class _Acking:
+    """``async with work.acking()``: a plain class, as it wraps every request (a generator-based
+    context manager costs several times more)."""
+
+    __slots__ = ("_work",)
+
+    def __init__(self, work: AckFirst) -> None:
+        self._work = work
+
+    async def __aenter__(self) -> None:
+        self._work._arrived()
+
+    async def __aexit__(self, *_: object) -> None:
+        self._work._acked()
 
 
 @dataclass
@@ -52,24 +71,25 @@ class AckFirst:
     _idle: asyncio.Event | None = None
     _slots: asyncio.Semaphore | None = None
     _trickle: asyncio.Semaphore | None = None
-    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _queues: dict[str, deque[Work]] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     # --- the acknowledgement side ---------------------------------------------------------
 
-    @asynccontextmanager
-    async def acking(self) -> AsyncIterator[None]:
+    def acking(self) -> _Acking:
         """Around one request, from its arrival until its acknowledgement goes back."""
-        loop = asyncio.get_running_loop()
+        return _Acking(self)
+
+    def _arrived(self) -> None:
         self._acking += 1
-        self._last_arrival = loop.time()
+        self._last_arrival = asyncio.get_running_loop().time()
         self._quiet_event().clear()
-        try:
-            yield
-        finally:
-            self._acking -= 1
-            if self._acking == 0 and self._quiet_timer is None:
-                self._quiet_timer = loop.call_at(self._last_arrival + self.quiet, self._check_quiet)
+
+    def _acked(self) -> None:
+        self._acking -= 1
+        if self._acking == 0 and self._quiet_timer is None:
+            self._quiet_timer = asyncio.get_running_loop().call_at(self._last_arrival + self.quiet,
+                                                                   self._check_quiet)
 
     @property
     def acks_waiting(self) -> int:
@@ -83,53 +103,57 @@ class AckFirst:
 
     # --- the work side --------------------------------------------------------------------
 
+    def after_ack(self, person_key: str, work: Work) -> None:
+        """Do ``work`` as this person's next turn, in the background, once the ack has gone back.
+
+        Counted as in flight from now (so :meth:`idle` waits for it). ``work`` handles its own
+        errors (it tells the person); anything that escapes is logged here. Each person with work
+        waiting has one task working through their queue in order: a burst of taps costs a list
+        entry each, not a task each.
+        """
+        self._busy += 1
+        self._idle_event().clear()
+        queue = self._queues.get(person_key)
+        if queue is not None:
+            queue.append(work)
+            return
+        self._queues[person_key] = deque((work,))
+        task = asyncio.get_running_loop().create_task(self._work_through(person_key))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _work_through(self, person_key: str) -> None:
+        queue = self._queues[person_key]
+        try:
+            while queue:
+                try:
+                    async with self._turn():
+                        await queue[0]()
+                except Exception:
+                    log.exception("work after an ack failed for %s", person_key)
+                finally:
+                    queue.popleft()
+                    self._busy -= 1
+                    if self._busy == 0:
+                        self._idle_event().set()
+        finally:
+            if self._queues.get(person_key) is queue:
+                del self._queues[person_key]
+            if queue:  # cancelled (shutdown): what was still queued is no longer in flight
+                self._busy -= len(queue)
+                if self._busy == 0:
+                    self._idle_event().set()
+
     @asynccontextmanager
-    async def turn(self, person_key: str) -> AsyncIterator[None]:
-        """One piece of work for one person: in their order, after pending acks, in a free slot."""
+    async def _turn(self) -> AsyncIterator[None]:
+        """One piece of work: after pending acks, in a free slot."""
         slots, trickle = self._semaphores()
-        async with self._lock_for(person_key), slots:
+        async with slots:
             # the burst is checked with a slot in hand, right before the work: work queued for a
             # slot during a quiet spell must not then run inside the next burst
             deferred = not await self._quiet_within(self.max_defer)
             async with trickle if deferred else contextlib.nullcontext():
                 yield
-
-    @asynccontextmanager
-    async def working(self) -> AsyncIterator[None]:
-        """Marks work as in flight, from before its ack to its last call out; see :meth:`idle`."""
-        self._busy += 1
-        idle = self._idle_event()
-        idle.clear()
-        try:
-            yield
-        finally:
-            self._busy -= 1
-            if self._busy == 0:
-                idle.set()
-
-    def after_ack(self, person_key: str, work: Callable[[], Awaitable[None]]) -> None:
-        """Do ``work`` as this person's next turn, in the background, once the ack has gone back.
-
-        Counted as in flight from now (so :meth:`idle` waits for it). ``work`` handles its own
-        errors (it tells the person); anything that escapes is logged here.
-        """
-        self._busy += 1
-        self._idle_event().clear()
-
-        async def run() -> None:
-            try:
-                async with self.turn(person_key):
-                    await work()
-            except Exception:
-                log.exception("work after an ack failed for %s", person_key)
-            finally:
-                self._busy -= 1
-                if self._busy == 0:
-                    self._idle_event().set()
-
-        task = asyncio.get_running_loop().create_task(run())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def idle(self, timeout: float = 10.0) -> None:
         """Wait until all acknowledged work is done (tests wait for answers; shutdown finishes them)."""
@@ -137,12 +161,6 @@ class AckFirst:
             await asyncio.wait_for(self._idle_event().wait(), timeout)
 
     # --- internals ------------------------------------------------------------------------
-
-    def _lock_for(self, key: str) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        return lock
 
     async def _quiet_within(self, limit: float) -> bool:
         """Wait until no request is arriving; False when ``limit`` seconds pass first."""

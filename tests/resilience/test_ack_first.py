@@ -111,3 +111,44 @@ async def test_full_garbage_collections_wait_for_the_burst_to_end(monkeypatch) -
         with contextlib.suppress(asyncio.CancelledError):
             await collector
     assert gc.get_threshold() == usual
+
+
+async def test_a_hundred_quick_taps_from_one_person_wait_in_one_queue_and_are_answered_in_order() -> None:
+    work = AckFirst(quiet=0.01)
+    order: list[int] = []
+
+    def tap(n: int):  # noqa: ANN202
+        async def answer() -> None:
+            order.append(n)
+
+        return answer
+
+    async with work.acking():  # a burst: every tap is acknowledged, none answered yet
+        for n in range(100):
+            work.after_ack("sam", tap(n))
+        work.after_ack("lucy", tap(1000))
+        assert len(work._tasks) == 2  # one worker each for Sam and Lucy, not one per tap
+    await work.idle(timeout=2)
+    assert [n for n in order if n < 1000] == list(range(100)) and 1000 in order
+    assert not work._queues  # nothing is kept for people with nothing waiting
+
+
+async def test_a_stop_in_the_middle_of_a_queue_leaves_nothing_counted_as_in_flight() -> None:
+    work = AckFirst(quiet=0.0)
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        await asyncio.sleep(10)
+
+    async def never() -> None:
+        raise AssertionError("cancelled before its turn")
+
+    work.after_ack("sam", slow)
+    work.after_ack("sam", never)
+    await asyncio.wait_for(started.wait(), 2)
+    for task in list(work._tasks):
+        task.cancel()
+    await asyncio.sleep(0)
+    await work.idle(timeout=1)
+    assert not work._queues

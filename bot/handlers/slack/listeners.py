@@ -66,10 +66,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.event("message")
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
-        async with runtime.work.working():
-            await _on_message(ack, body, event, request)
-
-    async def _on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
         await ack()
         inbound = translate.from_message_event(event, body.get("team_id"))
         if inbound is None or is_repeat(body, request):
@@ -88,10 +84,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.command(translate.COMMAND)
     async def on_command(ack: Any, body: dict[str, Any]) -> None:
-        async with runtime.work.working():
-            await _on_command(ack, body)
-
-    async def _on_command(ack: Any, body: dict[str, Any]) -> None:
         in_dm = str(body.get("channel_id", "")).startswith("D")
         await ack() if in_dm else await ack("I've answered in your direct messages with Cadence.")
         inbound = translate.from_command(body)
@@ -111,10 +103,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.action(re.compile(r"^cadence_"))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
-        async with runtime.work.working():
-            await _on_action(ack, body)
-
-    async def _on_action(ack: Any, body: dict[str, Any]) -> None:
         await ack()
         click = translate.from_block_action(body)
         if click is None:
@@ -152,10 +140,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.view(translate.FORM_CALLBACK)
     async def on_submission(ack: Any, body: dict[str, Any]) -> None:
-        async with runtime.work.working():
-            await _on_submission(ack, body)
-
-    async def _on_submission(ack: Any, body: dict[str, Any]) -> None:
         await ack()  # closes the modal; what was valid is saved, anything else is asked again in the DM
         submission = translate.from_view_submission(body, runtime.app.settings.timezone)
         if submission is None:
@@ -175,10 +159,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     @bolt.event("app_home_opened")
     async def on_home(ack: Any, event: dict[str, Any]) -> None:
-        async with runtime.work.working():
-            await _on_home(ack, event)
-
-    async def _on_home(ack: Any, event: dict[str, Any]) -> None:
         await ack()
         user = event.get("user")
         if event.get("tab") != "home" or not isinstance(user, str):
