@@ -6,7 +6,7 @@ Sections below group the queries by concern; add new ones inside their section.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -104,6 +104,34 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass
+class ReviewSnapshot:
+    """Rows about a set of reviews, read together (Repo.review_snapshot); lists keep the order the
+    one-review queries give (meetings by time, appeals and answers by id, objectives by number)."""
+
+    reviews: dict[int, Review] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)  # cycle id -> year
+    people: dict[int, tuple[Person, Organisation]] = field(default_factory=dict)
+    appeals: dict[int, list[Appeal]] = field(default_factory=dict)  # review id -> appeals
+    signatures: dict[int, list[Signature]] = field(default_factory=dict)  # review id -> signatures
+    meetings: dict[int, list[Meeting]] = field(default_factory=dict)  # review id -> meetings
+    objectives: dict[int, list[Objective]] = field(default_factory=dict)  # review id -> objectives
+    answers: dict[int, list[PreparationAnswer]] = field(default_factory=dict)  # review id -> both sides
+    sessions: dict[int, list[DialogSession]] = field(default_factory=dict)  # person id -> active, then paused
+
+
+@dataclass
+class StatusSnapshot(ReviewSnapshot):
+    """ReviewSnapshot for one person's status: their own review, the reviews they do, their direct
+    reports with everyone's current review, and the appeals waiting for them."""
+
+    own: Review | None = None
+    reviewed: list[Review] = field(default_factory=list)  # reviews they do, by id
+    reports: list[Person] = field(default_factory=list)  # direct reports, by name
+    current: dict[int, Review] = field(default_factory=dict)  # team colleague id -> current review
+    handled: list[Appeal] = field(default_factory=list)  # appeals they hear or handle, by id
+
+
 class Repo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -188,15 +216,24 @@ class Repo:
 
     async def context(self, person_id: int) -> PersonContext | None:
         async with self.db.session() as s:
-            person = await s.get(Person, person_id)
-            if person is None:
-                return None
-            org = await s.get(Organisation, person.organisation_id)
-            roles = (await s.exec(select(RoleGrant.role).where(RoleGrant.person_id == person_id))).all()
-            lms = (await s.exec(select(LineManagement).where(LineManagement.report_id == person_id))).all()
-            lead = next((lm.manager_id for lm in lms if lm.is_lead), lms[0].manager_id if lms else None)
-            assert org is not None
-            return PersonContext(person, org, frozenset(roles), tuple(lm.manager_id for lm in lms), lead)
+            return await _context_where(s, Person.id == person_id)
+
+    async def context_by_platform_id(self, channel: str, platform_user_id: str) -> PersonContext | None:
+        """The person a Slack or Teams user id (or, for any other channel, an email) belongs to, with their
+        context, in one session: what every turn starts with, so it costs two queries, not five."""
+        column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(channel)
+        where = (column == platform_user_id if column is not None
+                 else func.lower(Person.email) == platform_user_id.strip().lower())
+        async with self.db.session() as s:
+            return await _context_where(s, where)
+
+    async def people_with_organisations(self, ids: Iterable[int]) -> dict[int, tuple[Person, Organisation]]:
+        """id -> (person, their organisation), in one query."""
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        async with self.db.session() as s:
+            return await _people_with_organisations(s, ids)
 
     async def line_managers(self, report_id: int) -> list[LineManagement]:
         async with self.db.session() as s:
@@ -362,7 +399,8 @@ class Repo:
         """The colleague's review in the latest cycle they have one in."""
         async with self.db.session() as s:
             q = (select(Review).join(Cycle, Cycle.id == Review.cycle_id)
-                 .where(Review.colleague_id == colleague_id).order_by(Cycle.year.desc()))  # type: ignore[attr-defined]
+                 .where(Review.colleague_id == colleague_id)
+                 .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
             return (await s.exec(q)).first()
 
     async def reviews_of(self, colleague_id: int) -> list[tuple[Review, Cycle]]:
@@ -383,6 +421,88 @@ class Repo:
     async def reviews_by_reviewer(self, reviewer_id: int) -> list[Review]:
         async with self.db.session() as s:
             return list((await s.exec(select(Review).where(Review.reviewer_id == reviewer_id))).all())
+
+    async def current_reviews(self, colleague_ids: Iterable[int]) -> dict[int, Review]:
+        """colleague id -> their review in the latest cycle they have one in (current_review for many, in
+        one query)."""
+        ids = list(set(colleague_ids))
+        if not ids:
+            return {}
+        out: dict[int, Review] = {}
+        async with self.db.session() as s:
+            q = (select(Review).join(Cycle, Cycle.id == Review.cycle_id)
+                 .where(Review.colleague_id.in_(ids)).order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
+            for review in (await s.exec(q)).all():
+                out.setdefault(review.colleague_id, review)
+        return out
+
+    async def review_snapshot(self, review_ids: Iterable[int], *, person_ids: Iterable[int] = (),
+                              objectives: bool = False) -> ReviewSnapshot:
+        """What ``status`` shows about these reviews, read in one session with one query per kind of row
+        (never one per review): see :func:`_fill_snapshot`; the objectives when asked for."""
+        ids = sorted(set(review_ids))
+        snap = ReviewSnapshot()
+        if not ids and not person_ids:
+            return snap
+        async with self.db.session() as s:
+            if ids:
+                q = (select(Review, Cycle.year).outerjoin(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
+                     .where(Review.id.in_(ids)))  # type: ignore[union-attr]
+                for review, year in (await s.exec(q)).all():
+                    snap.reviews[review.id] = review
+                    if year is not None:
+                        snap.years[review.cycle_id] = year
+            await _fill_snapshot(s, snap, person_ids, ids if objectives else ())
+        return snap
+
+    async def status_snapshot(self, person_id: int, appeal_stages: Sequence[str]) -> StatusSnapshot:
+        """Everything one person's ``status`` shows, in one session and a fixed number of queries however
+        big their team: their current review, the reviews they do and their direct reports with those
+        colleagues' current reviews, the appeals waiting for them at ``appeal_stages``, and the rows of
+        :func:`_fill_snapshot` for their own review and each current review they do (objectives for their
+        own only)."""
+        snap = StatusSnapshot()
+        async with self.db.session() as s:
+            q = (select(Review, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
+                 .where(or_(Review.colleague_id == person_id, Review.reviewer_id == person_id))
+                 .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
+            for review, year in (await s.exec(q)).all():
+                snap.years[review.cycle_id] = year
+                if review.colleague_id == person_id and snap.own is None:
+                    snap.own = review
+                if review.reviewer_id == person_id:
+                    snap.reviewed.append(review)
+            snap.reviewed.sort(key=lambda r: r.id or 0)
+            q_reports = (select(Person).join(LineManagement, LineManagement.report_id == Person.id)  # type: ignore[arg-type]
+                         .where(LineManagement.manager_id == person_id).order_by(Person.name))
+            snap.reports = list((await s.exec(q_reports)).all())
+            team = {r.colleague_id for r in snap.reviewed} | {p.id for p in snap.reports if p.id is not None}
+            if team:
+                q_current = (select(Review, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
+                             .where(Review.colleague_id.in_(team))  # type: ignore[attr-defined]
+                             .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
+                for review, year in (await s.exec(q_current)).all():
+                    snap.years[review.cycle_id] = year
+                    snap.current.setdefault(review.colleague_id, review)
+            shown = [snap.own] if snap.own is not None else []
+            shown += [r for r in snap.reviewed if snap.current.get(r.colleague_id) is not None
+                      and snap.current[r.colleague_id].id == r.id and r.stage != "closed"]
+            snap.reviews.update({r.id: r for r in shown if r.id is not None})
+            ids = sorted(snap.reviews)
+            handled = and_(or_(Appeal.handler_id == person_id, Appeal.hearing_by_id == person_id),
+                           Appeal.stage.in_(list(appeal_stages)))  # type: ignore[attr-defined]
+            q_appeals = select(Appeal).where(or_(Appeal.review_id.in_(ids), handled) if ids else handled)  # type: ignore[attr-defined]
+            stages = set(appeal_stages)
+            for appeal in (await s.exec(q_appeals.order_by(Appeal.id))).all():
+                if appeal.review_id in snap.reviews:
+                    snap.appeals.setdefault(appeal.review_id, []).append(appeal)
+                if (person_id in (appeal.handler_id, appeal.hearing_by_id)) and appeal.stage in stages:
+                    snap.handled.append(appeal)
+            wanted = {a.colleague_id for a in snap.handled}
+            wanted.update(r.reviewer_id for r in snap.current.values() if r.reviewer_id)
+            await _fill_snapshot(s, snap, wanted, [snap.own.id] if snap.own is not None and snap.own.id else (),
+                                 appeals_read=True)
+        return snap
 
     async def save(self, row: Any) -> Any:
         """Insert or update one row and give back the stored, detached copy."""
@@ -1341,6 +1461,89 @@ _PLANNING_PERSON_COLUMNS = (Person.id, Person.name, Person.organisation_id, Pers
                             Person.extended_agency, Person.on_induction, Person.in_capability, Person.start_date,
                             Person.contract_end, Person.last_day, Person.leave_start, Person.leadership_role,
                             Person.checkin_cadence, Person.legal_hold)
+
+
+async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int],
+                         objective_review_ids: Sequence[int], *, appeals_read: bool = False) -> None:
+    """The rows about ``snap.reviews``, one query per kind: their appeals (unless read already), the people
+    named (colleagues, reviewers, appeal handlers and ``person_ids``) with their organisations, signatures,
+    meetings, objectives (of ``objective_review_ids``), and for a review still in preparation its Annex 2
+    answers and the colleague's open or paused dialog sessions."""
+    ids = sorted(snap.reviews)
+    if ids and not appeals_read:
+        q_appeals = select(Appeal).where(Appeal.review_id.in_(ids)).order_by(Appeal.id)  # type: ignore[attr-defined]
+        for appeal in (await s.exec(q_appeals)).all():
+            snap.appeals.setdefault(appeal.review_id, []).append(appeal)
+    wanted = set(person_ids)
+    for review in snap.reviews.values():
+        wanted.add(review.colleague_id)
+        if review.reviewer_id:
+            wanted.add(review.reviewer_id)
+    for appeals in snap.appeals.values():
+        wanted.update(i for a in appeals for i in (a.hearing_by_id, a.handler_id) if i)
+    snap.people.update(await _people_with_organisations(s, list(wanted)))
+    if not ids:
+        return
+    q_signed = select(Signature).where(Signature.subject_type == "review",
+                                       Signature.subject_id.in_(ids))  # type: ignore[attr-defined]
+    for signature in (await s.exec(q_signed)).all():
+        snap.signatures.setdefault(signature.subject_id, []).append(signature)
+    q_meetings = (select(Meeting).where(Meeting.review_id.in_(ids))  # type: ignore[attr-defined]
+                  .order_by(Meeting.starts_at, Meeting.id))
+    for meeting in (await s.exec(q_meetings)).all():
+        snap.meetings.setdefault(meeting.review_id, []).append(meeting)
+    if objective_review_ids:
+        q_objectives = (select(Objective).where(Objective.review_id.in_(list(objective_review_ids)))  # type: ignore[attr-defined]
+                        .order_by(Objective.number))
+        for objective in (await s.exec(q_objectives)).all():
+            snap.objectives.setdefault(objective.review_id, []).append(objective)
+    preparing = [r for r in snap.reviews.values()
+                 if r.stage in ("preparation", "planning") and r.planning_submitted_at is None]
+    if not preparing:
+        return
+    q_answers = (select(PreparationAnswer)
+                 .where(PreparationAnswer.review_id.in_([r.id for r in preparing]))  # type: ignore[attr-defined]
+                 .order_by(PreparationAnswer.id))
+    for answer in (await s.exec(q_answers)).all():
+        snap.answers.setdefault(answer.review_id, []).append(answer)
+    q_sessions = (select(DialogSession)
+                  .where(DialogSession.person_id.in_({r.colleague_id for r in preparing}),  # type: ignore[attr-defined]
+                         DialogSession.status.in_(("active", "paused")))  # type: ignore[attr-defined]
+                  .order_by(DialogSession.updated_at.desc()))  # type: ignore[attr-defined]
+    active: set[int] = set()
+    for session in (await s.exec(q_sessions)).all():
+        if session.status == "active":
+            if session.person_id in active:
+                continue  # as active_session: only the newest active one
+            active.add(session.person_id)
+            snap.sessions.setdefault(session.person_id, []).insert(0, session)
+        else:
+            snap.sessions.setdefault(session.person_id, []).append(session)
+
+
+async def _context_where(s: Any, where: Any) -> PersonContext | None:
+    """One person (the first matching ``where``) with organisation and roles in one query, then their
+    line managers."""
+    q = (select(Person, Organisation, RoleGrant.role)
+         .join(Organisation, Organisation.id == Person.organisation_id)  # type: ignore[arg-type]
+         .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)  # type: ignore[arg-type]
+         .where(where).order_by(Person.id))
+    rows = (await s.exec(q)).all()
+    if not rows:
+        return None
+    person, org = rows[0][0], rows[0][1]
+    roles = frozenset(role for p, _o, role in rows if p.id == person.id and role is not None)
+    lms = (await s.exec(select(LineManagement).where(LineManagement.report_id == person.id))).all()
+    lead = next((lm.manager_id for lm in lms if lm.is_lead), lms[0].manager_id if lms else None)
+    return PersonContext(person, org, roles, tuple(lm.manager_id for lm in lms), lead)
+
+
+async def _people_with_organisations(s: Any, ids: list[int]) -> dict[int, tuple[Person, Organisation]]:
+    if not ids:
+        return {}
+    q = (select(Person, Organisation).join(Organisation, Organisation.id == Person.organisation_id)  # type: ignore[arg-type]
+         .where(Person.id.in_(ids)))  # type: ignore[union-attr]
+    return {p.id: (p, o) for p, o in (await s.exec(q)).all()}
 
 
 @lru_cache(maxsize=1)

@@ -36,17 +36,11 @@ class Engine:
     # --- identity ---------------------------------------------------------------------------
 
     async def identify(self, address: Address) -> PersonContext | None:
-        repo = self.repo
-        match address.channel:
-            case Channel.SLACK:
-                person = await repo.person_by_slack_id(address.user_id)
-            case Channel.TEAMS:
-                person = await repo.person_by_teams_id(address.user_id)
-            case _:
-                person = await repo.person_by_email(address.user_id)
-        if person is None or person.id is None or not person.active:
+        channel = address.channel.value if address.channel in (Channel.SLACK, Channel.TEAMS) else "email"
+        person = await self.repo.context_by_platform_id(channel, address.user_id)
+        if person is None or person.person.id is None or not person.person.active:
             return None
-        return await repo.context(person.id)
+        return person
 
     # --- entry point ------------------------------------------------------------------------
 

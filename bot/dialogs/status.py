@@ -16,7 +16,7 @@ from bot.dialogs.appeal_settle import resolved_informally
 from bot.dialogs.base import Services
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
-from bot.dialogs.review_common import local, when_label, workdays_for
+from bot.dialogs.review_common import local, when_label
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy.deadlines import (
     appeal_hearing_deadline,
@@ -28,8 +28,8 @@ from bot.policy.deadlines import (
 )
 from bot.policy.meetings import meeting_kind_label
 from bot.policy.windows import meeting1_window, midyear_window
-from store.models import Review, ReviewStage
-from store.repo import PersonContext
+from store.models import Person, Review, ReviewStage
+from store.repo import PersonContext, ReviewSnapshot, StatusSnapshot
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import Engine
@@ -65,15 +65,13 @@ def _cal_date(fn, *args) -> date | None:  # noqa: ANN001 - a windows function
         return None
 
 
-async def preparation_progress(repo, review: Review) -> tuple[int, bool]:  # noqa: ANN001 - the Repo
+def _progress(snap: ReviewSnapshot, review: Review) -> tuple[int, bool]:
     """How many Annex 2 questions the colleague has answered, counting a preparation still open or
     paused (its answers live in the dialog state until they finish), and whether one is open."""
     assert review.id is not None
-    keys = {a.question_key for a in await repo.preparation_answers(review.id, "colleague") if a.answer}
-    sessions = await repo.paused_sessions(review.colleague_id)
-    active = await repo.active_session(review.colleague_id)
+    keys = {a.question_key for a in snap.answers.get(review.id, []) if a.side == "colleague" and a.answer}
     open_prep = False
-    for session in ([active] if active else []) + sessions:
+    for session in snap.sessions.get(review.colleague_id, []):
         state = session.state or {}
         if session.dialog_id != "colleague_prep" or state.get("data", {}).get("review_id") != review.id:
             continue
@@ -83,16 +81,22 @@ async def preparation_progress(repo, review: Review) -> tuple[int, bool]:  # noq
 
 
 _QUESTION_KEYS = frozenset(q.key for q in COLLEAGUE_QUESTIONS)
+_OPEN_APPEAL = ("informal", "written", "hearing_scheduled")
 
 
-async def _appeal_step(services: Services, review: Review, *, as_colleague: bool, name: str) -> NextStep | None:
+def _person(snap: ReviewSnapshot, person_id: int | None) -> Person | None:
+    found = snap.people.get(person_id) if person_id else None
+    return found[0] if found else None
+
+
+def _appeal_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_colleague: bool,
+                 name: str) -> NextStep | None:
     """An open concern or appeal comes before anything else on a finished review (Policy 9.1-9.5)."""
-    repo = services.repo
     assert review.id is not None
-    appeal = await repo.open_appeal(review.id)
+    appeal = next((a for a in reversed(snap.appeals.get(review.id, [])) if a.stage in _OPEN_APPEAL), None)
     if appeal is None:
         return None
-    colleague = await repo.context(review.colleague_id)
+    colleague = snap.people.get(review.colleague_id)
     if appeal.stage == "informal":
         due = informal_resolution_deadline(review.report_delivered_on).due if review.report_delivered_on else None
         text = ("You've raised concerns with your reviewer: talk them through together; if that doesn't settle "
@@ -100,8 +104,7 @@ async def _appeal_step(services: Services, review: Review, *, as_colleague: bool
                 f"{name} has raised concerns about their report: talk them through together; once they're "
                 "resolved, say appeal to record it")
         return NextStep(text, "9.1", due, "both")
-    handler = await repo.person(appeal.hearing_by_id or appeal.handler_id) if (
-        appeal.hearing_by_id or appeal.handler_id) else None
+    handler = _person(snap, appeal.hearing_by_id or appeal.handler_id)
     who = handler.name if handler else "the Headteacher"
     if appeal.stage == "hearing_scheduled" and appeal.hearing_at is not None:
         text = (f"Your appeal hearing with {who}: {when_label(appeal.hearing_at)}; you may bring a union "
@@ -110,7 +113,8 @@ async def _appeal_step(services: Services, review: Review, *, as_colleague: bool
         return NextStep(text, "9.5", None, "both")
     due = None
     if appeal.written_received_on is not None and colleague is not None:
-        due = appeal_hearing_deadline(appeal.written_received_on, workdays_for(services, colleague)).due
+        due = appeal_hearing_deadline(appeal.written_received_on,
+                                      services.workdays_for(colleague[1].calendar_name)).due
     text = (f"Your written appeal is with {who}, who arranges the hearing" if as_colleague else
             f"{name} has appealed in writing; {who} arranges the hearing")
     return NextStep(text, "9.5", due, "both")
@@ -118,17 +122,23 @@ async def _appeal_step(services: Services, review: Review, *, as_colleague: bool
 
 async def next_step(services: Services, review: Review, *, as_colleague: bool) -> NextStep:
     """The next thing to happen on this review, and by when (Policy 3.2 and the clause of each step)."""
-    repo = services.repo
+    assert review.id is not None
+    return _next_step(services, await services.repo.review_snapshot([review.id]), review,
+                      as_colleague=as_colleague)
+
+
+def _next_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> NextStep:
+    """next_step from rows already read (Repo.review_snapshot / status_snapshot)."""
     assert review.id is not None
     today, now = services.clock.today(), services.clock.now()
-    colleague = await repo.context(review.colleague_id)
-    assert colleague is not None
-    cal = services.calendar_for(colleague.organisation.calendar_name)
-    cycle = await repo.cycle_by_id(review.cycle_id)
-    year = cycle.year if cycle else today.year
-    workdays = workdays_for(services, colleague)
-    name = colleague.person.name.split(" ")[0]
-    signed = {(s.part, s.role) for s in await repo.signatures("review", review.id)}
+    found = snap.people.get(review.colleague_id)
+    assert found is not None
+    colleague, organisation = found
+    cal = services.calendar_for(organisation.calendar_name)
+    year = snap.years.get(review.cycle_id, today.year)
+    workdays = services.workdays_for(organisation.calendar_name)
+    name = colleague.name.split(" ")[0]
+    signed = {(s.part, s.role) for s in snap.signatures.get(review.id, [])}
     me, other = ("reviewee", "reviewer") if as_colleague else ("reviewer", "reviewee")
 
     for part, submitted in (("end_of_year", review.eoy_submitted_at), ("mid_year", review.midyear_submitted_at),
@@ -144,17 +154,17 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
             return NextStep(f"Waiting for {whom} to sign", "Annex 1", who=other)
         break
 
-    appeal = await _appeal_step(services, review, as_colleague=as_colleague, name=name)
+    appeal = _appeal_step(services, snap, review, as_colleague=as_colleague, name=name)
     if appeal is not None:
         return appeal
-    meetings = await repo.meetings_for(review.id)
+    meetings = snap.meetings.get(review.id, [])
     upcoming = [m for m in meetings if m.status == "scheduled" and m.starts_at >= now]
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
         if upcoming:
             m = upcoming[0]
             day = local(m.starts_at).date()
             if as_colleague:
-                answered, open_prep = await preparation_progress(repo, review)
+                answered, open_prep = _progress(snap, review)
                 if open_prep:
                     return NextStep(f"Finish preparing for your meeting on {when_label(m.starts_at)} ({answered} "
                                     f"of {len(COLLEAGUE_QUESTIONS)} questions answered): say resume", "5.1",
@@ -165,7 +175,7 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
                                     prep_nudge_dates(day, workdays)[1], "colleague")
                 return NextStep(f"Your meeting: {when_label(m.starts_at)}, {m.location}. Say agenda to see it",
                                 "5.5", None, "both")
-            if await repo.preparation_answers(review.id, "reviewer"):
+            if any(a.side == "reviewer" for a in snap.answers.get(review.id, [])):
                 return NextStep(f"Your meeting with {name}: {when_label(m.starts_at)}, {m.location}. "
                                 f"Say agenda {name} to see it", "5.5", None, "both")
             return NextStep(f"Prepare with the reviewer's checklist for {when_label(m.starts_at)}: say prep {name}",
@@ -180,7 +190,7 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
         window = _cal_date(meeting1_window, cal, year)
         text = ("Your reviewer books your planning meeting, with at least 5 days' notice" if as_colleague else
                 f"Book the planning meeting, with at least 5 days' notice: say schedule {name}")
-        start = colleague.person.start_date
+        start = colleague.start_date
         if start is not None and window is not None and start > window.start:
             # 3.5: a colleague joining part way has initial planning within three months of starting
             return NextStep(text + " (joined part way through the year)", "3.5",
@@ -199,7 +209,7 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
                 f"Hold and record the end of year review: say endyear {name}")
         return NextStep(text, "7.1", window.end if window else None, "reviewer")
     if review.report_delivered_on is not None:
-        settled = resolved_informally(await repo.appeals_of(review.colleague_id), review.id)
+        settled = resolved_informally(snap.appeals.get(review.id, []), review.id)
         if settled is not None and settled.decided_on is not None:
             text = ("Your concerns about the report were resolved with your reviewer on "
                     if as_colleague else f"{name}'s concerns about the report were resolved informally on ")
@@ -214,64 +224,64 @@ async def next_step(services: Services, review: Review, *, as_colleague: bool) -
     return NextStep("Nothing is waiting right now", "3.2", None, "both")
 
 
-async def _own(engine: Engine, person: PersonContext, inbound: Inbound) -> tuple[list[tuple[str, str]], str] | None:
-    repo = engine.repo
-    review = await repo.current_review(person.id)
+async def _own(engine: Engine, person: PersonContext, snap: StatusSnapshot,
+               inbound: Inbound) -> tuple[list[tuple[str, str]], str] | None:
+    review = snap.own
     if review is None:
         return None
-    await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
-                     subject_person_id=person.id, channel=inbound.address.channel.value)
-    facts = await _facts(engine, review, as_colleague=True)
-    step = await next_step(engine.services, review, as_colleague=True)
+    await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+                            subject_person_id=person.id, channel=inbound.address.channel.value)
+    facts = _facts(engine, snap, review, as_colleague=True)
+    step = _next_step(engine.services, snap, review, as_colleague=True)
     facts.append(("Next", step.line()))
     return facts, step.clause
 
 
-async def _facts(engine: Engine, review: Review, *, as_colleague: bool) -> list[tuple[str, str]]:
-    repo, now = engine.repo, engine.services.clock.now()
+def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> list[tuple[str, str]]:
+    """The facts status shows about a review; ``snap`` holds its objectives."""
+    now = engine.services.clock.now()
     facts: list[tuple[str, str]] = [("Stage", STAGE_LABELS.get(review.stage, review.stage))]
-    reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
+    reviewer = _person(snap, review.reviewer_id)
     if reviewer and as_colleague:
         facts.append(("Reviewer", reviewer.name))
-    upcoming = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"  # type: ignore[arg-type]
+    upcoming = [m for m in snap.meetings.get(review.id, []) if m.status == "scheduled"  # type: ignore[arg-type]
                 and m.starts_at >= now]
     if upcoming:
         m = upcoming[0]
         facts.append(("Next meeting", f"{meeting_kind_label(m.kind)}, {when_label(m.starts_at)}, "
                                       f"{m.location or 'location to follow'}"))
-    objectives = await repo.objectives(review.id)  # type: ignore[arg-type]
+    objectives = snap.objectives.get(review.id, [])  # type: ignore[arg-type]
     facts.append(("Objectives", str(len(objectives)) if objectives else "none yet"))
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
-        answered, open_prep = await preparation_progress(repo, review)
+        answered, open_prep = _progress(snap, review)
         paused = " (in progress: say resume to carry on)" if open_prep and as_colleague else ""
         facts.append(("Your preparation" if as_colleague else "Their preparation",
                       f"{answered} of {len(COLLEAGUE_QUESTIONS)} questions answered{paused}"))
     return facts
 
 
-async def _team(engine: Engine, person: PersonContext) -> list[str]:
+def _team(engine: Engine, snap: StatusSnapshot) -> list[str]:
     """One line per colleague this person reviews, then those they line-manage with another reviewer (4.1)."""
-    repo = engine.repo
     lines: list[str] = []
     seen: set[int] = set()
-    for review in await repo.reviews_by_reviewer(person.id):
-        current = await repo.current_review(review.colleague_id)
+    for review in snap.reviewed:
+        current = snap.current.get(review.colleague_id)
         if current is None or current.id != review.id or review.stage == ReviewStage.CLOSED:
             continue
-        colleague = await repo.person(review.colleague_id)
+        colleague = _person(snap, review.colleague_id)
         if colleague is None or not colleague.active:
             continue
         seen.add(review.colleague_id)
-        step = await next_step(engine.services, review, as_colleague=False)
+        step = _next_step(engine.services, snap, review, as_colleague=False)
         lines.append(f"• {colleague.name} ({SHORT_STAGE.get(review.stage, review.stage)}): {step.line()}")
     others: list[str] = []
-    for colleague in await repo.direct_reports(person.id):
+    for colleague in snap.reports:
         if colleague.id is None or colleague.id in seen or not colleague.active:
             continue
-        review = await repo.current_review(colleague.id)
+        review = snap.current.get(colleague.id)
         if review is None or review.stage == ReviewStage.CLOSED:
             continue
-        reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
+        reviewer = _person(snap, review.reviewer_id)
         who = f"reviewed by {reviewer.name}" if reviewer else "no reviewer yet"
         others.append(f"• {colleague.name} ({SHORT_STAGE.get(review.stage, review.stage)}, {who}; you give "
                       "input when asked, Policy 4.1)")
@@ -290,20 +300,23 @@ ROLE_HINTS = {
 }
 
 
-async def _duties(engine: Engine, person: PersonContext) -> list[str]:
+_DUTY_STAGES = ("written", "hearing_scheduled")
+
+
+def _duties(engine: Engine, snap: StatusSnapshot) -> list[str]:
     """Appeals waiting for this person to hear or decide (Policy 9.2-9.5), one line each."""
-    repo = engine.repo
     lines: list[str] = []
-    for appeal in await repo.appeals_handled_by(person.id, ("written", "hearing_scheduled")):
-        colleague = await repo.context(appeal.colleague_id)
-        if colleague is None:
+    for appeal in snap.handled:
+        found = snap.people.get(appeal.colleague_id)
+        if found is None:
             continue
-        name = colleague.person.name
+        name = found[0].name
         if appeal.stage == "hearing_scheduled" and appeal.hearing_at is not None:
             lines.append(f"• {name}'s appeal hearing: {when_label(appeal.hearing_at)}. Afterwards, say appeal to "
                          "record the outcome (Policy 9.3)")
             continue
-        due = (appeal_hearing_deadline(appeal.written_received_on, workdays_for(engine.services, colleague)).due
+        due = (appeal_hearing_deadline(appeal.written_received_on,
+                                       engine.services.workdays_for(found[1].calendar_name)).due
                if appeal.written_received_on else None)
         by = f" by {due:%a %d %b %Y}" if due else ""
         lines.append(f"• {name} has appealed in writing: arrange the hearing{by}; say appeal (Policy 9.5)")
@@ -333,9 +346,10 @@ def _choices_for(texts: list[str]) -> tuple[Choice, ...]:
 async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
     if argument:
         return await _status_of(engine, person, argument, inbound)
-    own = await _own(engine, person, inbound)
-    team = await _team(engine, person)
-    duties = await _duties(engine, person)
+    snap = await engine.repo.status_snapshot(person.id, _DUTY_STAGES)
+    own = await _own(engine, person, snap, inbound)
+    team = _team(engine, snap)
+    duties = _duties(engine, snap)
     hints = [ROLE_HINTS[r] for r in sorted(person.roles) if r in ROLE_HINTS]
     if own is None and not team and not duties:
         if hints:
@@ -370,14 +384,16 @@ async def _status_of(engine: Engine, person: PersonContext, argument: str, inbou
     if not await access.may_read_record(engine.repo, person, subject_id):
         raise Refusal("You can only see the reviews of colleagues you review or manage (Policy 10.1).", "10.1")
     review = await engine.repo.current_review(subject_id)
-    subject = await engine.repo.person(subject_id)
+    snap = await engine.repo.review_snapshot([review.id] if review and review.id else [], person_ids=[subject_id],
+                                             objectives=True)
+    subject = _person(snap, subject_id)
     assert subject is not None
     if review is None:
         return [Reply(f"{subject.name} has no review in this cycle yet.", clause="1.1")]
     await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                             subject_person_id=subject_id, channel=inbound.address.channel.value)
-    facts = await _facts(engine, review, as_colleague=False)
-    step = await next_step(engine.services, review, as_colleague=False)
+    facts = _facts(engine, snap, review, as_colleague=False)
+    step = _next_step(engine.services, snap, review, as_colleague=False)
     facts.append(("Next", step.line()))
     text = f"{subject.name}\n" + "\n".join(f"{k}: {v}" for k, v in facts)
     return [Reply(text, card=Card(subject.name, tuple(facts)), clause=step.clause)]
@@ -414,18 +430,19 @@ async def home_summary(engine: Engine, person: PersonContext, channel: str = "")
     """The person's cycle at a glance (reads are audited, as for ``status``)."""
     repo = engine.repo
     first = person.person.name.split(" ")[0]
-    team = tuple(await _team(engine, person))
+    snap = await repo.status_snapshot(person.id, ())
+    team = tuple(_team(engine, snap))
     words: list[str] = []
-    review = await repo.current_review(person.id)
+    review = snap.own
     facts: list[tuple[str, str]] = []
     step: NextStep | None = None
     objectives: tuple[str, ...] = ()
     if review is not None:
         await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                          subject_person_id=person.id, channel=channel)
-        facts = await _facts(engine, review, as_colleague=True)
-        step = await next_step(engine.services, review, as_colleague=True)
-        objectives = tuple(f"{o.number}. {o.text}" for o in await repo.objectives(review.id))  # type: ignore[arg-type]
+        facts = _facts(engine, snap, review, as_colleague=True)
+        step = _next_step(engine.services, snap, review, as_colleague=True)
+        objectives = tuple(f"{o.number}. {o.text}" for o in snap.objectives.get(review.id, []))  # type: ignore[arg-type]
         words.extend(_SAY.findall(step.text))
     for reminder in await repo.pending_reminders_for(person.id):
         words.extend(_SAY.findall(reminder.body) or [(reminder.action or "").split(" ", 1)[0]])
