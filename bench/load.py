@@ -50,8 +50,12 @@ class LoadResult:
 
 
 async def drive(url: str, make: RequestMaker, total: int, concurrency: int, *, warmup: int = 20,
-                timeout: float = 30.0) -> LoadResult:
-    """POST ``total`` requests built by ``make(i)`` with ``concurrency`` in flight; warm-up not counted."""
+                timeout: float = 30.0, after_warmup: Callable[[], None] | None = None) -> LoadResult:
+    """POST ``total`` requests built by ``make(i)`` with ``concurrency`` in flight; warm-up not counted.
+
+    ``after_warmup`` (blocking; run in a thread) waits for whatever the warm-up left the server to
+    do, so that work does not run inside the measurement.
+    """
     result = LoadResult(warmup=warmup)
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
@@ -60,6 +64,8 @@ async def drive(url: str, make: RequestMaker, total: int, concurrency: int, *, w
             body, headers = make(-1 - i)
             async with session.post(url, data=body, headers=headers) as response:
                 await response.read()
+        if after_warmup is not None:
+            await asyncio.to_thread(after_warmup)
         counter = iter(range(total))
 
         async def worker() -> None:

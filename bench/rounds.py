@@ -8,8 +8,8 @@ first), and each server's latencies are pooled over its rounds: p50 and p99 are 
 request, requests/s over the rounds' summed duration.
 
 Where ours owes answers after its acks (``answers_port``: a stand-in counting what it was
-sent), each of our rounds waits for them before the next round starts, so that work never runs
-inside a later round of either server.
+sent), each of our rounds waits for them before the next round starts, and for the warm-up's
+before the round's own requests, so that work never runs inside a measurement.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bench.load import LoadResult, RequestMaker, drive
 
+WARMUP = 20  # sequential requests before each round, not measured; ours answers them before the round starts
 CatchUp = Callable[[int, int, int], tuple[int, float]]
 """(answers port, the count before the round, answers owed) -> (answers that came, seconds after the last ack)."""
 
@@ -62,10 +63,14 @@ def compare(base_url: str, ours_url: str, make: RequestMaker, requests: dict[int
             order = ("base", "ours") if i % 2 == 0 else ("ours", "base")
             for which in order:
                 if which == "base":
-                    base_runs.append(asyncio.run(drive(base_url, make, size, concurrency)))
+                    base_runs.append(asyncio.run(drive(base_url, make, size, concurrency, warmup=WARMUP)))
                     continue
                 before = posted(answers_port) if answers_port and posted else 0
-                result = asyncio.run(drive(ours_url, make, size, concurrency))
+                warmed = None
+                if answers_port and catch_up:
+                    def warmed(port: int = answers_port, count: int = before) -> None:
+                        catch_up(port, count, WARMUP)
+                result = asyncio.run(drive(ours_url, make, size, concurrency, warmup=WARMUP, after_warmup=warmed))
                 our_runs.append(result)
                 if answers_port and catch_up:
                     answers, seconds = catch_up(answers_port, before, result.ok + result.warmup)
