@@ -64,6 +64,50 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             return True  # we acked; the first delivery is being (or was) handled
         return not runtime.first_time(body.get("event_id"))
 
+    # Bolt tries listeners in the order they are registered, running each one's matchers, so the
+    # commonest request (a button tapped) is matched first
+    @bolt.action(re.compile(r"^cadence_"))
+    async def on_action(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        user = translate.clicked_by(body)
+        if user is None:
+            return
+        click: translate.Click | None = None  # the payload is read after the ack, in work()
+
+        async def where() -> str | None:
+            return (click.channel_id if click is not None else None) or await channel.dm_channel(user)
+
+        async def work() -> None:
+            nonlocal click
+            click = translate.from_block_action(body)
+            if click is None:
+                return
+            await runtime.identity.resolve(user)
+            target = await where()
+            assert target is not None
+            inbound = click.inbound if click.channel_id else _with_conversation(click.inbound, target)
+            if click.action_id == translate.OPEN_FORM_ACTION:
+                replies = await engine.current(inbound)
+                form = next((r for r in replies if r.form is not None), None)
+                if form is not None and click.trigger_id and await channel.open_form(click.trigger_id, form, target):
+                    replies = [r for r in replies if r is not form]
+                await channel.send(target, replies)
+                return
+            action = inbound.action
+            fresh = False
+            if action is not None and action.session_id is not None and click.message_ts:
+                session = await runtime.app.repo.dialog_session(action.session_id)
+                fresh = session is not None and session.status == "active" and session.revision == action.revision
+            replies = await engine.handle(inbound)
+            if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
+                message = body.get("message")
+                message_text = str(message.get("text", "")) if isinstance(message, dict) else ""
+                await channel.mark_answered(target, click.message_ts, click.message_blocks, click.label,
+                                            message_text)
+            await channel.send(target, replies, trigger_id=click.trigger_id)
+
+        guarded(user, where, work)
+
     @bolt.event("message")
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
         await ack()
@@ -98,43 +142,6 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             await runtime.identity.resolve(user)
             replies = await engine.handle(inbound)
             await channel.send(await channel.dm_channel(user), replies, trigger_id=body.get("trigger_id"))
-
-        guarded(user, where, work)
-
-    @bolt.action(re.compile(r"^cadence_"))
-    async def on_action(ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        click = translate.from_block_action(body)
-        if click is None:
-            return
-        user = click.inbound.address.user_id
-        message_text = str(body.get("message", {}).get("text", ""))
-
-        async def where() -> str | None:
-            return click.channel_id or await channel.dm_channel(user)
-
-        async def work() -> None:
-            await runtime.identity.resolve(user)
-            target = await where()
-            assert target is not None
-            inbound = click.inbound if click.channel_id else _with_conversation(click.inbound, target)
-            if click.action_id == translate.OPEN_FORM_ACTION:
-                replies = await engine.current(inbound)
-                form = next((r for r in replies if r.form is not None), None)
-                if form is not None and click.trigger_id and await channel.open_form(click.trigger_id, form, target):
-                    replies = [r for r in replies if r is not form]
-                await channel.send(target, replies)
-                return
-            action = inbound.action
-            fresh = False
-            if action is not None and action.session_id is not None and click.message_ts:
-                session = await runtime.app.repo.dialog_session(action.session_id)
-                fresh = session is not None and session.status == "active" and session.revision == action.revision
-            replies = await engine.handle(inbound)
-            if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
-                await channel.mark_answered(target, click.message_ts, click.message_blocks, click.label,
-                                            message_text)
-            await channel.send(target, replies, trigger_id=click.trigger_id)
 
         guarded(user, where, work)
 

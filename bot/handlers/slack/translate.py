@@ -135,6 +135,12 @@ class Click:
     label: str = ""  # the clicked button's text
 
 
+def clicked_by(body: dict[str, Any]) -> str | None:
+    """Who pressed a button: all a click's ack needs (the rest is read after it)."""
+    user = body.get("user")
+    return _str(user.get("id")) if isinstance(user, dict) else None
+
+
 def from_block_action(body: dict[str, Any]) -> Click | None:
     user = body.get("user") if isinstance(body.get("user"), dict) else {}
     user_id = _str(user.get("id"))
