@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from store import models as _m
@@ -216,16 +217,20 @@ class Repo:
 
     async def context(self, person_id: int) -> PersonContext | None:
         async with self.db.session() as s:
-            return await _context_where(s, Person.id == person_id)
+            return (await _context_where(s, Person.id == person_id))[0]
 
     async def context_by_platform_id(self, channel: str, platform_user_id: str) -> PersonContext | None:
         """The person a Slack or Teams user id (or, for any other channel, an email) belongs to, with their
-        context, in one session: what every turn starts with, so it costs two queries, not five."""
-        column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(channel)
-        where = (column == platform_user_id if column is not None
-                 else func.lower(Person.email) == platform_user_id.strip().lower())
+        context, in one query."""
         async with self.db.session() as s:
-            return await _context_where(s, where)
+            return (await _context_where(s, _platform_match(channel, platform_user_id)))[0]
+
+    async def context_and_session(self, channel: str,
+                                  platform_user_id: str) -> tuple[PersonContext | None, DialogSession | None]:
+        """What every turn starts with, in one query: context_by_platform_id and the person's
+        active_session."""
+        async with self.db.session() as s:
+            return await _context_where(s, _platform_match(channel, platform_user_id), with_session=True)
 
     async def people_with_organisations(self, ids: Iterable[int]) -> dict[int, tuple[Person, Organisation]]:
         """id -> (person, their organisation), in one query."""
@@ -436,40 +441,45 @@ class Repo:
                 out.setdefault(review.colleague_id, review)
         return out
 
-    async def review_snapshot(self, review_ids: Iterable[int], *, person_ids: Iterable[int] = (),
-                              objectives: bool = False) -> ReviewSnapshot:
-        """What ``status`` shows about these reviews, read in one session with one query per kind of row
-        (never one per review): see :func:`_fill_snapshot`; the objectives when asked for."""
-        ids = sorted(set(review_ids))
-        snap = ReviewSnapshot()
-        if not ids and not person_ids:
+    async def review_snapshot(self, reviews: Sequence[Review], *, person_ids: Iterable[int] = (),
+                              detail: bool = False) -> ReviewSnapshot:
+        """What ``status`` shows about these reviews (as the caller read them), in one session with one
+        query per kind of row, never one per review (see :func:`_fill_snapshot`); with ``detail`` also
+        their objectives and the colleagues' open or paused dialog sessions."""
+        snap = ReviewSnapshot(reviews={r.id: r for r in reviews if r.id is not None})
+        if not snap.reviews and not person_ids:
             return snap
         async with self.db.session() as s:
-            if ids:
-                q = (select(Review, Cycle.year).outerjoin(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
-                     .where(Review.id.in_(ids)))  # type: ignore[union-attr]
-                for review, year in (await s.exec(q)).all():
-                    snap.reviews[review.id] = review
-                    if year is not None:
-                        snap.years[review.cycle_id] = year
-            await _fill_snapshot(s, snap, person_ids, ids if objectives else ())
+            if snap.reviews:
+                q = select(Cycle.id, Cycle.year).where(Cycle.id.in_({r.cycle_id for r in reviews}))  # type: ignore[union-attr]
+                snap.years.update({cid: year for cid, year in (await s.exec(q)).all()})
+            detailed = sorted(snap.reviews) if detail else []
+            await _fill_snapshot(s, snap, person_ids, objectives_for=detailed, sessions_for=detailed)
         return snap
 
-    async def status_snapshot(self, person_id: int, appeal_stages: Sequence[str]) -> StatusSnapshot:
+    async def status_snapshot(self, person: PersonContext, appeal_stages: Sequence[str]) -> StatusSnapshot:
         """Everything one person's ``status`` shows, in one session and a fixed number of queries however
-        big their team: their current review, the reviews they do and their direct reports with those
-        colleagues' current reviews, the appeals waiting for them at ``appeal_stages``, and the rows of
-        :func:`_fill_snapshot` for their own review and each current review they do (objectives for their
-        own only)."""
+        big their team: their current review (with their reviewer), the reviews they do and their direct
+        reports with those colleagues' current reviews, the appeals waiting for them at ``appeal_stages``,
+        and the rows of :func:`_fill_snapshot` for their own review and each current review they do
+        (objectives and dialog sessions for their own only)."""
+        person_id = person.id
         snap = StatusSnapshot()
+        snap.people[person_id] = (person.person, person.organisation)
+        reviewer, reviewer_org = _REVIEWER, _REVIEWER_ORG
         async with self.db.session() as s:
-            q = (select(Review, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
+            q = (select(Review, Cycle.year, reviewer, reviewer_org)
+                 .join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
+                 .outerjoin(reviewer, reviewer.id == Review.reviewer_id)  # type: ignore[arg-type]
+                 .outerjoin(reviewer_org, reviewer_org.id == reviewer.organisation_id)  # type: ignore[arg-type]
                  .where(or_(Review.colleague_id == person_id, Review.reviewer_id == person_id))
                  .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
-            for review, year in (await s.exec(q)).all():
+            for review, year, their_reviewer, their_org in (await s.exec(q)).all():
                 snap.years[review.cycle_id] = year
                 if review.colleague_id == person_id and snap.own is None:
                     snap.own = review
+                    if their_reviewer is not None and their_org is not None:
+                        snap.people[their_reviewer.id] = (their_reviewer, their_org)
                 if review.reviewer_id == person_id:
                     snap.reviewed.append(review)
             snap.reviewed.sort(key=lambda r: r.id or 0)
@@ -500,8 +510,8 @@ class Repo:
                     snap.handled.append(appeal)
             wanted = {a.colleague_id for a in snap.handled}
             wanted.update(r.reviewer_id for r in snap.current.values() if r.reviewer_id)
-            await _fill_snapshot(s, snap, wanted, [snap.own.id] if snap.own is not None and snap.own.id else (),
-                                 appeals_read=True)
+            own = [snap.own.id] if snap.own is not None and snap.own.id else []
+            await _fill_snapshot(s, snap, wanted, objectives_for=own, sessions_for=own, appeals_read=True)
         return snap
 
     async def save(self, row: Any) -> Any:
@@ -1463,12 +1473,15 @@ _PLANNING_PERSON_COLUMNS = (Person.id, Person.name, Person.organisation_id, Pers
                             Person.checkin_cadence, Person.legal_hold)
 
 
-async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int],
-                         objective_review_ids: Sequence[int], *, appeals_read: bool = False) -> None:
-    """The rows about ``snap.reviews``, one query per kind: their appeals (unless read already), the people
-    named (colleagues, reviewers, appeal handlers and ``person_ids``) with their organisations, signatures,
-    meetings, objectives (of ``objective_review_ids``), and for a review still in preparation its Annex 2
-    answers and the colleague's open or paused dialog sessions."""
+async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int], *,
+                         objectives_for: Sequence[int] = (), sessions_for: Sequence[int] = (),
+                         appeals_read: bool = False) -> None:
+    """The rows about ``snap.reviews``, one query per kind and only where a row could matter: their
+    appeals (unless read already); the people named (colleagues, reviewers, appeal handlers and
+    ``person_ids``, but not those in ``snap.people`` already) with their organisations; signatures, for
+    a review with a part submitted (only those are signed, Annex 1); meetings; the objectives of
+    ``objectives_for``; and for a review still in preparation its Annex 2 answers and, for
+    ``sessions_for``, the colleague's open or paused dialog sessions (answers not yet saved)."""
     ids = sorted(snap.reviews)
     if ids and not appeals_read:
         q_appeals = select(Appeal).where(Appeal.review_id.in_(ids)).order_by(Appeal.id)  # type: ignore[attr-defined]
@@ -1481,19 +1494,22 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
             wanted.add(review.reviewer_id)
     for appeals in snap.appeals.values():
         wanted.update(i for a in appeals for i in (a.hearing_by_id, a.handler_id) if i)
-    snap.people.update(await _people_with_organisations(s, list(wanted)))
+    snap.people.update(await _people_with_organisations(s, sorted(wanted - set(snap.people))))
     if not ids:
         return
-    q_signed = select(Signature).where(Signature.subject_type == "review",
-                                       Signature.subject_id.in_(ids))  # type: ignore[attr-defined]
-    for signature in (await s.exec(q_signed)).all():
-        snap.signatures.setdefault(signature.subject_id, []).append(signature)
+    submitted = [r.id for r in snap.reviews.values()
+                 if r.planning_submitted_at or r.midyear_submitted_at or r.eoy_submitted_at]
+    if submitted:
+        q_signed = select(Signature).where(Signature.subject_type == "review",
+                                           Signature.subject_id.in_(submitted))  # type: ignore[attr-defined]
+        for signature in (await s.exec(q_signed)).all():
+            snap.signatures.setdefault(signature.subject_id, []).append(signature)
     q_meetings = (select(Meeting).where(Meeting.review_id.in_(ids))  # type: ignore[attr-defined]
                   .order_by(Meeting.starts_at, Meeting.id))
     for meeting in (await s.exec(q_meetings)).all():
         snap.meetings.setdefault(meeting.review_id, []).append(meeting)
-    if objective_review_ids:
-        q_objectives = (select(Objective).where(Objective.review_id.in_(list(objective_review_ids)))  # type: ignore[attr-defined]
+    if objectives_for:
+        q_objectives = (select(Objective).where(Objective.review_id.in_(list(objectives_for)))  # type: ignore[attr-defined]
                         .order_by(Objective.number))
         for objective in (await s.exec(q_objectives)).all():
             snap.objectives.setdefault(objective.review_id, []).append(objective)
@@ -1506,8 +1522,11 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
                  .order_by(PreparationAnswer.id))
     for answer in (await s.exec(q_answers)).all():
         snap.answers.setdefault(answer.review_id, []).append(answer)
+    colleagues = {r.colleague_id for r in preparing if r.id in set(sessions_for)}
+    if not colleagues:
+        return
     q_sessions = (select(DialogSession)
-                  .where(DialogSession.person_id.in_({r.colleague_id for r in preparing}),  # type: ignore[attr-defined]
+                  .where(DialogSession.person_id.in_(colleagues),  # type: ignore[attr-defined]
                          DialogSession.status.in_(("active", "paused")))  # type: ignore[attr-defined]
                   .order_by(DialogSession.updated_at.desc()))  # type: ignore[attr-defined]
     active: set[int] = set()
@@ -1521,21 +1540,45 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
             snap.sessions.setdefault(session.person_id, []).append(session)
 
 
-async def _context_where(s: Any, where: Any) -> PersonContext | None:
-    """One person (the first matching ``where``) with organisation and roles in one query, then their
-    line managers."""
-    q = (select(Person, Organisation, RoleGrant.role)
-         .join(Organisation, Organisation.id == Person.organisation_id)  # type: ignore[arg-type]
+async def _context_where(s: Any, where: Any, *, with_session: bool = False) -> tuple[PersonContext | None, Any]:
+    """One person (the first matching ``where``) with organisation, roles and line managers in one query
+    (a row per role and line manager), and with ``with_session`` their newest active dialog session."""
+    entities: list[Any] = [Person, Organisation, RoleGrant.role, LineManagement]
+    q = select(*entities)
+    if with_session:
+        newest = (select(DialogSession.id)
+                  .where(DialogSession.person_id == Person.id, DialogSession.status == "active")
+                  .order_by(DialogSession.updated_at.desc())  # type: ignore[attr-defined]
+                  .limit(1).correlate(Person).scalar_subquery())
+        q = select(*entities, DialogSession).outerjoin(DialogSession, DialogSession.id == newest)  # type: ignore[arg-type]
+    q = (q.join(Organisation, Organisation.id == Person.organisation_id)  # type: ignore[arg-type]
          .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)  # type: ignore[arg-type]
-         .where(where).order_by(Person.id))
+         .outerjoin(LineManagement, LineManagement.report_id == Person.id)  # type: ignore[arg-type]
+         .where(where).order_by(Person.id, LineManagement.id))  # type: ignore[arg-type]
     rows = (await s.exec(q)).all()
     if not rows:
-        return None
+        return None, None
     person, org = rows[0][0], rows[0][1]
-    roles = frozenset(role for p, _o, role in rows if p.id == person.id and role is not None)
-    lms = (await s.exec(select(LineManagement).where(LineManagement.report_id == person.id))).all()
-    lead = next((lm.manager_id for lm in lms if lm.is_lead), lms[0].manager_id if lms else None)
-    return PersonContext(person, org, roles, tuple(lm.manager_id for lm in lms), lead)
+    mine = [row for row in rows if row[0].id == person.id]
+    roles = frozenset(row[2] for row in mine if row[2] is not None)
+    lms: dict[int, LineManagement] = {}
+    for row in mine:
+        if row[3] is not None:
+            lms.setdefault(row[3].id, row[3])
+    managers = list(lms.values())
+    lead = next((lm.manager_id for lm in managers if lm.is_lead), managers[0].manager_id if managers else None)
+    context = PersonContext(person, org, roles, tuple(lm.manager_id for lm in managers), lead)
+    return context, (rows[0][4] if with_session else None)
+
+
+_REVIEWER, _REVIEWER_ORG = aliased(Person, name="reviewer"), aliased(Organisation, name="reviewer_org")
+
+
+def _platform_match(channel: str, platform_user_id: str) -> Any:
+    column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(channel)
+    if column is not None:
+        return column == platform_user_id
+    return func.lower(Person.email) == platform_user_id.strip().lower()
 
 
 async def _people_with_organisations(s: Any, ids: list[int]) -> dict[int, tuple[Person, Organisation]]:

@@ -36,8 +36,7 @@ class Engine:
     # --- identity ---------------------------------------------------------------------------
 
     async def identify(self, address: Address) -> PersonContext | None:
-        channel = address.channel.value if address.channel in (Channel.SLACK, Channel.TEAMS) else "email"
-        person = await self.repo.context_by_platform_id(channel, address.user_id)
+        person = await self.repo.context_by_platform_id(_lookup_channel(address), address.user_id)
         if person is None or person.person.id is None or not person.person.active:
             return None
         return person
@@ -45,16 +44,17 @@ class Engine:
     # --- entry point ------------------------------------------------------------------------
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        person = await self.identify(inbound.address)
-        if person is None:
+        # who is writing and their open dialog, in one query (identify + repo.active_session)
+        person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
+                                                              inbound.address.user_id)
+        if person is None or person.person.id is None or not person.person.active:
             return [unknown_person_reply(inbound.address.channel)]
         try:
-            return await self._handle(person, inbound)
+            return await self._handle(person, session, inbound)
         except Refusal as refusal:
             return [Reply(refusal.message, clause=refusal.clause)]
 
-    async def _handle(self, person: PersonContext, inbound: Inbound) -> list[Reply]:
-        session = await self.repo.active_session(person.id)
+    async def _handle(self, person: PersonContext, session: DialogSession | None, inbound: Inbound) -> list[Reply]:
         channel = inbound.address.channel
         action = inbound.action
         if action is not None and action.session_id is not None:
@@ -420,6 +420,11 @@ class Engine:
         return Reply(f"{dialog.title}: {first}", form=form, prompt=group[0].kind, choices=_choices(group[0], ctx),
                      session_id=session.id, revision=session.revision, step=group[0].key,
                      clause=group[0].clause, meta={"dialog": dialog.id, "title": dialog.title})
+
+
+def _lookup_channel(address: Address) -> str:
+    """Slack and Teams find a person by their platform id; the console and email by their email."""
+    return address.channel.value if address.channel in (Channel.SLACK, Channel.TEAMS) else "email"
 
 
 def unknown_person_reply(channel: Channel) -> Reply:

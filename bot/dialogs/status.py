@@ -123,7 +123,7 @@ def _appeal_step(services: Services, snap: ReviewSnapshot, review: Review, *, as
 async def next_step(services: Services, review: Review, *, as_colleague: bool) -> NextStep:
     """The next thing to happen on this review, and by when (Policy 3.2 and the clause of each step)."""
     assert review.id is not None
-    return _next_step(services, await services.repo.review_snapshot([review.id]), review,
+    return _next_step(services, await services.repo.review_snapshot([review], detail=True), review,
                       as_colleague=as_colleague)
 
 
@@ -346,7 +346,7 @@ def _choices_for(texts: list[str]) -> tuple[Choice, ...]:
 async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
     if argument:
         return await _status_of(engine, person, argument, inbound)
-    snap = await engine.repo.status_snapshot(person.id, _DUTY_STAGES)
+    snap = await engine.repo.status_snapshot(person, _DUTY_STAGES)
     own = await _own(engine, person, snap, inbound)
     team = _team(engine, snap)
     duties = _duties(engine, snap)
@@ -384,8 +384,7 @@ async def _status_of(engine: Engine, person: PersonContext, argument: str, inbou
     if not await access.may_read_record(engine.repo, person, subject_id):
         raise Refusal("You can only see the reviews of colleagues you review or manage (Policy 10.1).", "10.1")
     review = await engine.repo.current_review(subject_id)
-    snap = await engine.repo.review_snapshot([review.id] if review and review.id else [], person_ids=[subject_id],
-                                             objectives=True)
+    snap = await engine.repo.review_snapshot([review] if review else [], person_ids=[subject_id], detail=True)
     subject = _person(snap, subject_id)
     assert subject is not None
     if review is None:
@@ -430,7 +429,7 @@ async def home_summary(engine: Engine, person: PersonContext, channel: str = "")
     """The person's cycle at a glance (reads are audited, as for ``status``)."""
     repo = engine.repo
     first = person.person.name.split(" ")[0]
-    snap = await repo.status_snapshot(person.id, ())
+    snap = await repo.status_snapshot(person, ())
     team = tuple(_team(engine, snap))
     words: list[str] = []
     review = snap.own

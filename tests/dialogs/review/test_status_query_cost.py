@@ -16,10 +16,10 @@ from bot.app import App
 from store.models import Appeal, Meeting, Person, PreparationAnswer, Review, Signature
 from tests.dialogs.review.conftest import MARK, PRIYA, SAM, Say, person_id, text_of
 
-# What status costs today (identify 2, open session 1, status 9-11 in one session, the audit 1),
-# with a little room: an N+1 coming back fails this at once.
-MANAGER_STATUS_MAX_QUERIES = 16
-COLLEAGUE_STATUS_MAX_QUERIES = 14
+# What status costs today (who is writing and their open dialog 1, status 6-9 in one session, the
+# audit 1), with a little room: an N+1 coming back fails this at once.
+MANAGER_STATUS_MAX_QUERIES = 13
+COLLEAGUE_STATUS_MAX_QUERIES = 11
 
 
 @contextmanager
