@@ -44,11 +44,17 @@ class Engine:
     # --- entry point ------------------------------------------------------------------------
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        replies = await self.handle_known(inbound)
+        return [unknown_person_reply(inbound.address.channel)] if replies is None else replies
+
+    async def handle_known(self, inbound: Inbound) -> list[Reply] | None:
+        """handle, or None, having changed nothing, when no active person on the roster has this address
+        (a channel that can look the person up another way, e.g. Slack by email, then tries again)."""
         # who is writing and their open dialog, in one query (identify + repo.active_session)
         person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
                                                               inbound.address.user_id)
         if person is None or person.person.id is None or not person.person.active:
-            return [unknown_person_reply(inbound.address.channel)]
+            return None
         try:
             return await self._handle(person, session, inbound)
         except Refusal as refusal:

@@ -35,6 +35,15 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     engine = runtime.app.engine
     channel = runtime.channel
 
+    async def answer(inbound: Inbound) -> list[Reply]:
+        """engine.handle, asking Slack who this is (identity.resolve: users.info, then link by email) only
+        when the Slack id isn't on the roster yet, so a known person's turn costs no extra query."""
+        replies = await engine.handle_known(inbound)
+        if replies is None:
+            await runtime.identity.resolve(inbound.address.user_id)
+            replies = await engine.handle(inbound)
+        return replies
+
     def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
                 work: Callable[[], Awaitable[None]]) -> None:
         """Hand one person's work to bot.handlers.ack_first (their order, acks first) and return, so
@@ -82,11 +91,11 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             click = translate.from_block_action(body)
             if click is None:
                 return
-            await runtime.identity.resolve(user)
             target = await where()
             assert target is not None
             inbound = click.inbound if click.channel_id else _with_conversation(click.inbound, target)
             if click.action_id == translate.OPEN_FORM_ACTION:
+                await runtime.identity.resolve(user)
                 replies = await engine.current(inbound)
                 form = next((r for r in replies if r.form is not None), None)
                 if form is not None and click.trigger_id and await channel.open_form(click.trigger_id, form, target):
@@ -98,7 +107,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             if action is not None and action.session_id is not None and click.message_ts:
                 session = await runtime.app.repo.dialog_session(action.session_id)
                 fresh = session is not None and session.status == "active" and session.revision == action.revision
-            replies = await engine.handle(inbound)
+            replies = await answer(inbound)
             if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
                 message = body.get("message")
                 message_text = str(message.get("text", "")) if isinstance(message, dict) else ""
@@ -118,8 +127,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         assert dm is not None
 
         async def work() -> None:
-            await runtime.identity.resolve(inbound.address.user_id)
-            await channel.send(dm, await engine.handle(inbound))
+            await channel.send(dm, await answer(inbound))
 
         async def where() -> str | None:
             return dm
@@ -139,8 +147,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             return await channel.dm_channel(user)
 
         async def work() -> None:
-            await runtime.identity.resolve(user)
-            replies = await engine.handle(inbound)
+            replies = await answer(inbound)
             await channel.send(await channel.dm_channel(user), replies, trigger_id=body.get("trigger_id"))
 
         guarded(user, where, work)
@@ -157,10 +164,9 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             return submission.channel_id or await channel.dm_channel(user)
 
         async def work() -> None:
-            await runtime.identity.resolve(user)
             target = await where()
             assert target is not None
-            await channel.send(target, await engine.handle(submission.inbound), trigger_id=submission.trigger_id)
+            await channel.send(target, await answer(submission.inbound), trigger_id=submission.trigger_id)
 
         guarded(user, where, work)
 
