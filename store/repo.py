@@ -119,6 +119,11 @@ class ReviewSnapshot:
     objectives: dict[int, list[Objective]] = field(default_factory=dict)  # review id -> objectives
     answers: dict[int, list[PreparationAnswer]] = field(default_factory=dict)  # review id -> both sides
     sessions: dict[int, list[DialogSession]] = field(default_factory=dict)  # person id -> active, then paused
+    objective_counts: dict[int, int] = field(default_factory=dict)  # review id -> how many (rows not read)
+
+    def objective_count(self, review_id: int) -> int:
+        counted = self.objective_counts.get(review_id)
+        return counted if counted is not None else len(self.objectives.get(review_id, []))
 
 
 @dataclass
@@ -457,27 +462,33 @@ class Repo:
             await _fill_snapshot(s, snap, person_ids, objectives_for=detailed, sessions_for=detailed)
         return snap
 
-    async def status_snapshot(self, person: PersonContext, appeal_stages: Sequence[str]) -> StatusSnapshot:
+    async def status_snapshot(self, person: PersonContext, appeal_stages: Sequence[str], *,
+                              objectives: bool = False) -> StatusSnapshot:
         """Everything one person's ``status`` shows, in one session and a fixed number of queries however
         big their team: their current review (with their reviewer), the reviews they do and their direct
         reports with those colleagues' current reviews, the appeals waiting for them at ``appeal_stages``,
         and the rows of :func:`_fill_snapshot` for their own review and each current review they do
-        (objectives and dialog sessions for their own only)."""
+        (dialog sessions for their own only; for their own objectives, how many, or with ``objectives``
+        the rows)."""
         person_id = person.id
         snap = StatusSnapshot()
         snap.people[person_id] = (person.person, person.organisation)
         reviewer, reviewer_org = _REVIEWER, _REVIEWER_ORG
         async with self.db.session() as s:
-            q = (select(Review, Cycle.year, reviewer, reviewer_org)
+            objective_count = (select(func.count(Objective.id)).where(Objective.review_id == Review.id)  # type: ignore[arg-type]
+                               .correlate(Review).scalar_subquery())
+            q = (select(Review, Cycle.year, reviewer, reviewer_org, objective_count)
                  .join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
                  .outerjoin(reviewer, reviewer.id == Review.reviewer_id)  # type: ignore[arg-type]
                  .outerjoin(reviewer_org, reviewer_org.id == reviewer.organisation_id)  # type: ignore[arg-type]
                  .where(or_(Review.colleague_id == person_id, Review.reviewer_id == person_id))
                  .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
-            for review, year, their_reviewer, their_org in (await s.exec(q)).all():
+            for review, year, their_reviewer, their_org, how_many in (await s.exec(q)).all():
                 snap.years[review.cycle_id] = year
                 if review.colleague_id == person_id and snap.own is None:
                     snap.own = review
+                    if not objectives and review.id is not None:
+                        snap.objective_counts[review.id] = how_many
                     if their_reviewer is not None and their_org is not None:
                         snap.people[their_reviewer.id] = (their_reviewer, their_org)
                 if review.reviewer_id == person_id:
@@ -511,7 +522,8 @@ class Repo:
             wanted = {a.colleague_id for a in snap.handled}
             wanted.update(r.reviewer_id for r in snap.current.values() if r.reviewer_id)
             own = [snap.own.id] if snap.own is not None and snap.own.id else []
-            await _fill_snapshot(s, snap, wanted, objectives_for=own, sessions_for=own, appeals_read=True)
+            await _fill_snapshot(s, snap, wanted, objectives_for=own if objectives else (), sessions_for=own,
+                                 appeals_read=True)
         return snap
 
     async def save(self, row: Any) -> Any:

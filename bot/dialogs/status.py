@@ -238,7 +238,7 @@ async def _own(engine: Engine, person: PersonContext, snap: StatusSnapshot,
 
 
 def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> list[tuple[str, str]]:
-    """The facts status shows about a review; ``snap`` holds its objectives."""
+    """The facts status shows about a review; ``snap`` holds its objectives or how many there are."""
     now = engine.services.clock.now()
     facts: list[tuple[str, str]] = [("Stage", STAGE_LABELS.get(review.stage, review.stage))]
     reviewer = _person(snap, review.reviewer_id)
@@ -250,8 +250,8 @@ def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague
         m = upcoming[0]
         facts.append(("Next meeting", f"{meeting_kind_label(m.kind)}, {when_label(m.starts_at)}, "
                                       f"{m.location or 'location to follow'}"))
-    objectives = snap.objectives.get(review.id, [])  # type: ignore[arg-type]
-    facts.append(("Objectives", str(len(objectives)) if objectives else "none yet"))
+    objectives = snap.objective_count(review.id)  # type: ignore[arg-type]
+    facts.append(("Objectives", str(objectives) if objectives else "none yet"))
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
         answered, open_prep = _progress(snap, review)
         paused = " (in progress: say resume to carry on)" if open_prep and as_colleague else ""
@@ -429,7 +429,7 @@ async def home_summary(engine: Engine, person: PersonContext, channel: str = "")
     """The person's cycle at a glance (reads are audited, as for ``status``)."""
     repo = engine.repo
     first = person.person.name.split(" ")[0]
-    snap = await repo.status_snapshot(person, ())
+    snap = await repo.status_snapshot(person, (), objectives=True)
     team = tuple(_team(engine, snap))
     words: list[str] = []
     review = snap.own
