@@ -193,9 +193,15 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
     return [operation, effectiveness, needs]
 
 
+def drawable(section: Section) -> bool:
+    """A chart only when some bar can be drawn: values under 5 are not (Policy 11.3)."""
+    return any(v != SMALL and float(v.lstrip("≥")) > 0 for _label, v in section.rows)
+
+
 def chart(section: Section) -> bytes:
     """A horizontal bar chart of the printed values (Agg backend: no display needed)."""
     import matplotlib
+    from matplotlib.ticker import MaxNLocator
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
@@ -210,6 +216,8 @@ def chart(section: Section) -> bytes:
         ax.text(bar.get_width() + 0.3, bar.get_y() + bar.get_height() / 2, v, va="center", fontsize=8)
     ax.set_yticks(range(len(labels)), labels, fontsize=7.5)
     ax.invert_yaxis()
+    ax.set_xlim(0, max(values) * 1.12)  # room for the last bar's label
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of people
     ax.set_title(section.chart_title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlabel("Count (values under 5 shown as <5 and not drawn)", fontsize=7.5)
@@ -232,8 +240,11 @@ def build_report(org_name: str, year: int, sections: list[Section], today: date,
         doc.table(section.header, section.rows)
         for note in section.notes:
             doc.para(note, italic=True)
-        if charts:
+        if charts and drawable(section):
             doc.image(chart(section), section.chart_title)
+        elif charts:
+            doc.para(f"No chart of “{section.chart_title}”: every count in it is under 5, and counts under 5 "
+                     "are not drawn (Policy 11.3).", italic=True)
     return doc
 
 

@@ -130,6 +130,13 @@ async def test_a_tiny_academy_shows_only_small_markers_and_markdown_has_no_names
         assert name not in markdown
 
 
+async def test_a_tiny_academys_pdf_says_why_there_is_no_chart_rather_than_draw_an_empty_one(trust):
+    content = await governors_report(trust.app, trust.orgs["hillside"], 2026, fmt="pdf")
+    assert sum(len(page.images) for page in pypdf.PdfReader(io.BytesIO(content)).pages) == 0
+    text = " ".join(pdf_text(content).split())
+    assert text.count("every count in it is under 5, and counts under 5 are not drawn (Policy 11.3)") == 3
+
+
 async def test_governors_may_read_the_report_but_a_colleague_may_not(trust):
     gill = await trust.ctx("gill")
     assert (await governors_report(trust.app, trust.orgs["hillside"], 2026, fmt="md", actor=gill)).startswith(b"#")
