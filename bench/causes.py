@@ -10,17 +10,15 @@ from bench.report import Figure
 
 CAUSES: dict[tuple[str, str], str] = {
     ("1 Slack path", "p99 latency"): (
-        "at the edge, and it depends on what ran just before: on the same quiet machine and code, the "
-        "section run alone met it twice (70 ms against bare Bolt's 55 ms, 60 ms against 41 ms), while "
-        "inside the full run, straight after the start-up section, it missed (262 ms against 83 ms here; "
-        "an earlier full run 127 ms against 108 ms). Cadence acknowledges first and holds every answer "
-        "while a burst is arriving (bot/handlers/ack_first.py), its listeners hand the answer over and "
-        "return, and Python's full garbage collections wait for the burst to end (one of 0.12 s inside a "
-        "burst had been the whole p99). Still open: Cadence acks at about half the bare app's rate at "
-        "concurrency 50 in these runs (see requests/s) though its CPU per ack measured the same as the "
-        "bare app's in a probe (0.7 ms, /proc/PID/stat over a 2,000-click burst), and a closed loop of 50 "
-        "in flight queues about 50/throughput (Little's law). For a busy host: more `cadence serve` "
-        "workers (one per core)."),
+        "the ack itself: Cadence's ack does the bare app's work (Bolt's signature check and dispatch) plus "
+        "its own door checks and the hand-off of the answer (bot/handlers/slack/routes.py, listeners.py, "
+        "bot/handlers/ack_first.py), about 1.2-1.3x the bare app's CPU per request in a probe (/proc/PID/stat "
+        "over 2,000-click bursts), and a closed loop of 50 in flight queues about 50/throughput (Little's "
+        "law). Cadence and the bare app take turns in rounds (bench/rounds.py), so a machine that slows "
+        "down during the run slows both; a miss with the load average near nproc is other work on the "
+        "cores. Answers worked out inside a burst would show here too: they wait while acks are arriving "
+        "(ack_first's quiet gap, 0.1 s), so a load generator that stalls that long lets some start. For a "
+        "busy host: more `cadence serve` workers (one per core)."),
     ("2 Teams path", "p99 latency"): (
         "the acks are cheap (the activity is read and authenticated, then 202 and the turn runs after, "
         "bot/handlers/ack_first.py), so a miss here is the machine: 50 in flight queue about 50/throughput "
@@ -68,11 +66,12 @@ OBSERVATIONS = [
     "Enrolment (bot.enrolment.enrol_all -> store.repo.Repo.ensure_reviews) creates one ORM Review at a time, "
     "about 1 ms each: 100 s for 100,000 colleagues before planning starts. The generator writes reviews in "
     "bulk to keep that out of the planning figure.",
-    "The answers after the acks cost far more than the acks: about 40-60 ms of CPU per `status` click "
-    "(the dialog engine's 28-57 queries through SQLAlchemy's async session and aiosqlite's thread, then "
-    "chat.postMessage), against 0.7-0.8 ms per ack, so after a burst of 2,000 clicks one process needs a "
-    "minute or two to send every answer (\"every answer sent\" in the table). Fewer, batched queries in "
-    "bot/dialogs/status.py would be the next saving; more workers spread it.",
+    "The answers after the acks cost far more than the acks: about 8-12 ms of CPU per `status` click (7-10 "
+    "queries through SQLAlchemy's async session and aiosqlite's thread, each query about four thread hops; "
+    "then chat.postMessage), against well under 1 ms per ack, so a round of 500 clicks takes one process "
+    "several seconds to answer (\"every answer sent\" in the table). It was 25-60 ms and 25-57 queries "
+    "while `status` read each colleague's review, meetings and appeals one query at a time; a test now "
+    "pins its query count whatever the team's size.",
     "Start-up is mostly imports: store.models alone takes about 0.5 s (SQLModel builds every table class), "
     "then botbuilder, slack_bolt and Alembic; each start also checks the migrations.",
 ]

@@ -156,6 +156,7 @@ def run(requests: dict[int, int] | None = None, rounds: int = ROUNDS) -> list[Fi
                 return _unmeasured("the Slack handler is not on this tree (/slack/events answers 404: not configured)")
             if status != 200:
                 return _unmeasured(f"a signed click answered {status}; see the server log")
+            _drain(api_port)  # the probe's own answer, so it is not counted in the first round
             base, ours, caught = compare(f"{bare.url}/slack/events", f"{cadence.url}/slack/events", _maker(users),
                                          requests, rounds, api_port, _posted, _catch_up)
         finally:

@@ -34,9 +34,9 @@ Work = Callable[[], Awaitable[None]]
 
 WORK_SLOTS = 8  # answers mostly wait on the database and the platform API, so a few more than cores
 MAX_DEFER_SECONDS = 5.0
-"""A burst longer than this lets answers through one at a time (the trickle). An answer costs about 50
-times an ack's CPU (bench section 1: ~35 ms against ~0.7 ms), so even one at a time slows the acks
-by a third; a burst that long is already far past anything a trust's staff produce."""
+"""A burst longer than this lets answers through one at a time (the trickle). An answer costs 10-20
+times an ack's CPU (a `status` click: about 10 ms against well under 1 ms), so even one at a time
+slows the acks; a burst that long is already far past anything a trust's staff produce."""
 QUIET_SECONDS = 0.1
 """A gap this long with no request arriving ends a burst. Shorter gaps happen inside one when the
 load's sender is briefly off the CPU; an answer waiting this long after its ack goes unnoticed."""
