@@ -158,3 +158,34 @@ async def test_when_slacks_web_api_is_down_slack_is_asked_to_retry_not_told_we_b
     status, _ = await slack.post(json.dumps(message))  # Slack's retry, once the API is back
     assert status == 200
     assert "How are you feeling" in slack.api.text_of("D0SAM")
+
+
+def _event(kind: str, **fields: object) -> dict[str, object]:
+    return {"type": "event_callback", "team_id": "T0", "api_app_id": "A0", "event_id": f"Ev-{kind}", "event_time": 1,
+            "event": {"type": kind, **fields}}
+
+
+def _interaction(kind: str, **fields: object) -> dict[str, object]:
+    return {"type": kind, "user": {"id": SAM, "team_id": "T0"}, "team": {"id": "T0"}, "api_app_id": "A0", **fields}
+
+
+@pytest.mark.parametrize("payload", [
+    _event("app_mention", user=SAM, text="<@UBOT> hello", channel="C0GENERAL", ts="1.1"),
+    _event("member_joined_channel", user=SAM, channel="C0GENERAL"),
+    _event("tokens_revoked", tokens={"bot": ["UBOT"]}),
+    _interaction("view_closed", view={"id": "V1", "callback_id": "someone_elses_form", "type": "modal"}),
+    _interaction("shortcut", callback_id="a_shortcut_added_in_settings", trigger_id="1.2"),
+    _interaction("block_actions", trigger_id="1.2", container={"type": "message"},
+                 actions=[{"action_id": "another_apps_button", "type": "button", "value": "x", "block_id": "b",
+                           "action_ts": "1"}]),
+], ids=["app_mention", "member_joined_channel", "tokens_revoked", "view_closed", "shortcut", "foreign_button"])
+async def test_what_cadence_does_not_act_on_is_acknowledged_so_slack_neither_retries_nor_turns_events_off(
+        slack: Slack, payload: dict[str, object]) -> None:
+    if payload["type"] == "event_callback":
+        status, _ = await slack.event(payload)
+    else:
+        from urllib.parse import urlencode
+
+        status, _ = await slack.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert status == 200  # Bolt's own answer would be 404 "unhandled request"
+    assert slack.api.called("chat.postMessage") == []  # and nobody is messaged about it

@@ -185,6 +185,35 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
         guarded(user, where, work)
 
+    acknowledge_the_rest(bolt)
+
+
+def acknowledge_the_rest(bolt: AsyncApp) -> None:
+    """Anything signed and well formed that Cadence does not act on gets a 200, after every listener above.
+
+    Bolt's default is 404 "unhandled request": Slack retries a failed event three times and turns
+    an app's event subscription off when most deliveries fail, so an event the app was subscribed to
+    by hand (an edited manifest) or a shortcut added in the app's settings must not look like a fault.
+    """
+    anything = re.compile(".*")
+
+    async def noted(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        event = body.get("event")
+        kind = event.get("type") if isinstance(event, dict) else body.get("type") or body.get("command")
+        log.info("Slack sent %s; Cadence does not act on it (acknowledged)", kind)
+
+    async def no_options(ack: Any) -> None:
+        await ack(options=[])
+
+    bolt.event(anything)(noted)
+    bolt.action(anything)(noted)
+    bolt.view(anything)(noted)  # submissions of a view that is not ours
+    bolt.view_closed(anything)(noted)
+    bolt.shortcut(anything)(noted)
+    bolt.command(anything)(noted)
+    bolt.options(anything)(no_options)
+
 
 async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
     """views.publish the person's cycle; a stranger sees the polite refusal and no data."""
