@@ -1,8 +1,8 @@
 """2. The Teams path: Bot Framework activities through ``cadence serve`` against a bare ActivityHandler.
 
 Both servers run as processes on 127.0.0.1 with no app credentials (the Emulator's
-unauthenticated mode: there is no local stand-in for Entra's token service, so neither side
-validates a JWT; the comparison stays like for like). Their connector is bench/standin_teams.py.
+unauthenticated mode, CADENCE_TEAMS_EMULATOR: there is no local stand-in for Entra's token
+service, so neither side validates a JWT; the comparison stays like for like). Their connector is bench/standin_teams.py.
 Each request is a personal-chat ``message`` activity saying ``status`` from one of the demo
 trust's people in turn. The bare ActivityHandler runs its turn (one reply POSTed to the
 connector) before its HTTP answer, as the SDK's samples do. Cadence acknowledges a message with 202
@@ -71,7 +71,7 @@ def run(requests: dict[int, int] | None = None, rounds: int = ROUNDS) -> list[Fi
         connector = procs.start(procs.python_module("bench.standin_teams", str(connector_port)), connector_port,
                                 work / "connector.log")
         bare = procs.start(procs.python_module("bench.bare_teams", str(bare_port)), bare_port, work / "bare.log")
-        env = procs.clean_env(CADENCE_DATABASE_URL=db_url)
+        env = procs.clean_env(CADENCE_DATABASE_URL=db_url, CADENCE_TEAMS_EMULATOR="1")
         cadence = procs.start(procs.python_module("bot", "serve", "--port", str(cadence_port), "--no-scheduler"),
                               cadence_port, work / "cadence.log", env)
         try:

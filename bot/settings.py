@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     teams_app_id: str = ""
     teams_app_password: str = ""
     teams_tenant_id: str = ""
+    # /api/messages without authentication, for the Bot Framework Emulator on this machine: taken only
+    # when the app id is empty, and only from 127.0.0.1 / ::1. Off: no app id means no Teams endpoint.
+    teams_emulator: bool = False
 
     smtp_url: str = ""
     mail_from: str = "cadence@localhost"

@@ -30,7 +30,7 @@ TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-def make_settings(url: str, **overrides: str) -> Settings:
+def make_settings(url: str, **overrides: object) -> Settings:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CADENCE_")}
     os.environ.clear()
     os.environ.update(env)  # tests never pick up a developer's CADENCE_* variables or .env

@@ -58,7 +58,7 @@ def demo(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         if Path(f"{demo_db}{suffix}").exists():
             shutil.copyfile(f"{demo_db}{suffix}", f"{path}{suffix}")
     loop = asyncio.new_event_loop()
-    app = build_app(make_settings(f"sqlite:///{path}"), clock=FixedClock(TODAY))
+    app = build_app(make_settings(f"sqlite:///{path}", teams_emulator=True), clock=FixedClock(TODAY))
     try:
         yield Demo(app, loop)
     finally:

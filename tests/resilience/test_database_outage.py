@@ -47,7 +47,7 @@ async def outage() -> AsyncIterator[dict[str, Any]]:
     try:
         url = pg.create_database(server.url, "outage")
         app = build_app(make_settings(url, slack_bot_token="xoxb-test-not-a-token", slack_signing_secret=SECRET,
-                                      slack_api_url=api), clock=FixedClock(TODAY))
+                                      slack_api_url=api, teams_emulator=True), clock=FixedClock(TODAY))
         await app.ensure_schema()
         from bot.demo import seed_demo
 

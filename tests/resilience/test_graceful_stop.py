@@ -17,7 +17,7 @@ def test_a_worker_stopped_with_sigterm_first_sends_the_answer_it_acknowledged(tm
     connector = procs.start(procs.python_module("bench.standin_teams", str(connector_port)), connector_port,
                             tmp_path / "connector.log")
     server = procs.start(procs.python_module("bot", "serve", "--port", str(port), "--no-scheduler"), port,
-                         tmp_path / "cadence.log", procs.clean_env(CADENCE_DATABASE_URL=db_url))
+                         tmp_path / "cadence.log", procs.clean_env(CADENCE_DATABASE_URL=db_url, CADENCE_TEAMS_EMULATOR="1"))
     try:
         procs.wait_healthy(server)
         _wait_standin(connector_port)

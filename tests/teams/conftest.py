@@ -174,6 +174,7 @@ async def teams_app(demo_app: App) -> AsyncIterator[App]:
     """The demo trust; Sam's Teams id is on the roster, Priya's and Jo's are found by email."""
     people = await people_of(demo_app)
     await demo_app.repo.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
+    demo_app.settings.teams_emulator = True  # no app id: the Emulator's unauthenticated mode, from 127.0.0.1
     demo_app.extras["people"] = await people_of(demo_app)
     yield demo_app
 
@@ -182,7 +183,7 @@ def app_settings(url: str, **teams: str) -> Settings:
     from tests.conftest import make_settings
 
     return make_settings(url, teams_app_id=teams.get("app_id", ""), teams_app_password=teams.get("password", ""),
-                         teams_tenant_id=teams.get("tenant", ""))
+                         teams_tenant_id=teams.get("tenant", ""), teams_emulator=True)
 
 
 @pytest.fixture

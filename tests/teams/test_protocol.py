@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import build_app
@@ -224,10 +225,31 @@ async def test_with_app_credentials_an_unauthenticated_request_is_refused(demo_a
         await app.close()
 
 
-async def test_without_credentials_the_server_warns_loudly_that_it_is_unauthenticated(app, caplog):
-    build_web_app(app)
+async def test_without_an_app_id_there_is_no_teams_endpoint_to_talk_to(teams_app, connector):
+    teams_app.settings.teams_emulator = False  # a server set up for Slack only
+    async with TestClient(TestServer(build_web_app(teams_app), host="127.0.0.1")) as client:
+        response = await client.post("/api/messages", data=json.dumps(activity(connector, "status")),
+                                     headers={"Content-Type": "application/json"})
+        assert response.status == 404 and "Teams is not configured" in await response.text()
+    assert connector.sent == [] and "teams" not in teams_app.channels
+
+
+async def test_the_emulators_unauthenticated_mode_warns_loudly_and_takes_requests_from_this_machine_only(
+        teams_app, connector, caplog):
+    web_app = build_web_app(teams_app)  # teams_emulator on, no app id
     assert any("UNAUTHENTICATED" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
-    assert "teams" in app.channels
+    assert "teams" in teams_app.channels
+
+    @web.middleware
+    async def from_elsewhere(request: web.Request, handler):  # noqa: ANN001, ANN202 - as a request from another host
+        return await handler(request.clone(remote="203.0.113.9"))
+
+    web_app.middlewares.append(from_elsewhere)
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        response = await client.post("/api/messages", data=json.dumps(activity(connector, "status")),
+                                     headers={"Content-Type": "application/json"})
+        assert response.status == 403 and "from this machine only" in await response.text()
+    assert connector.sent == []
 
 
 async def test_a_colleague_prepares_for_the_meeting_in_teams(bot_client, connector, teams_app):

@@ -4,8 +4,9 @@ Authentication: with ``CADENCE_TEAMS_APP_ID`` and ``CADENCE_TEAMS_APP_PASSWORD``
 must carry a Bot Framework JWT that the SDK validates (ConfigurationBotFrameworkAuthentication);
 anything else is refused with 401. With ``CADENCE_TEAMS_TENANT_ID`` set too, the app is treated as a
 single-tenant Entra app (the kind Azure creates for new bots) and messages from other tenants get the
-polite refusal. With the id and password empty the endpoint runs unauthenticated, as the Bot
-Framework Emulator expects, and says so loudly at start.
+polite refusal. With no app id the endpoint answers 404 (Teams is not configured), unless
+``CADENCE_TEAMS_EMULATOR`` is set: then it runs unauthenticated, as the Bot Framework Emulator
+expects, takes requests from this machine only (127.0.0.1 / ::1), and says so loudly at start.
 
 A bare CloudAdapter answers 500 to most malformed activities (a body that isn't JSON, a missing
 serviceUrl, a timestamp that isn't a date...). This route checks the request first and answers 400
@@ -37,6 +38,7 @@ from bot.handlers.teams.clients import ReusingAuthentication
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
+LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
 APOLOGY = ("Sorry, something went wrong on my side. Nothing you had already saved has been lost; "
            "please try again in a minute.")
 
@@ -128,21 +130,30 @@ def answered_in_the_response(activity: Activity) -> bool:
     return activity.type == "invoke" or activity.delivery_mode == "expectReplies"
 
 
+async def not_configured(request: web.Request) -> web.Response:
+    return web.json_response({"error": "Teams is not configured on this server (CADENCE_TEAMS_APP_ID is empty)"},
+                             status=404)
+
+
 def _bad(reason: str, request: web.Request, status: int = 400) -> web.Response:
     log.warning("teams: %s %s refused (%s): %s", request.method, request.path, status, reason)
     return web.json_response({"error": reason}, status=status)
 
 
 def add_routes(web_app: web.Application, app: App) -> None:
+    config = TeamsConfig.from_settings(app.settings)
+    emulator = not config.authenticated
+    if emulator and not app.settings.teams_emulator:
+        web_app.router.add_post(ROUTE, not_configured)
+        return
     runtime = build_runtime(app)
     app.channels["teams"] = runtime.deliverer
     app.extras["teams"] = runtime
-    config = runtime.config
-    if not config.authenticated:
+    if emulator:
         log.warning("!" * 78)
-        log.warning("TEAMS ENDPOINT %s IS UNAUTHENTICATED: CADENCE_TEAMS_APP_ID / _PASSWORD are empty.", ROUTE)
-        log.warning("Anyone who can reach this server can talk to the bot as anyone. Use this only with the")
-        log.warning("Bot Framework Emulator on your own machine; set the app id and password in production.")
+        log.warning("TEAMS ENDPOINT %s IS UNAUTHENTICATED (CADENCE_TEAMS_EMULATOR): for the Bot Framework", ROUTE)
+        log.warning("Emulator only. It takes requests from this machine (127.0.0.1 / ::1) and nowhere else;")
+        log.warning("set CADENCE_TEAMS_APP_ID and _PASSWORD, and unset CADENCE_TEAMS_EMULATOR, in production.")
         log.warning("!" * 78)
     elif not config.APP_PASSWORD:
         log.error("teams: CADENCE_TEAMS_APP_ID is set but CADENCE_TEAMS_APP_PASSWORD is empty: inbound requests "
@@ -159,6 +170,9 @@ def add_routes(web_app: web.Application, app: App) -> None:
         auth_header = request.headers.get("Authorization", "")
         if config.authenticated and not auth_header:
             return _bad("no Authorization header", request, 401)
+        if emulator and request.remote not in LOOPBACK:
+            return _bad("the Teams endpoint runs unauthenticated for the Bot Framework Emulator "
+                        "(CADENCE_TEAMS_EMULATOR) and takes requests from this machine only", request, 403)
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
