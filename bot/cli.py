@@ -105,6 +105,20 @@ def import_roster(file: Path = typer.Argument(..., exists=True, dir_okay=False, 
     console.print(f"[green]{result}[/green]")
 
 
+def platforms_configured(settings: Settings) -> list[str]:
+    """What the operator needs to know at start: which chat platforms will answer, and how to turn one on."""
+    slack = bool(settings.slack_bot_token and settings.slack_signing_secret)
+    lines = ["  Slack: " + ("on" + (" (and Socket Mode)" if settings.slack_app_token else "") if slack else
+                          "off, /slack/events answers 404: set CADENCE_SLACK_BOT_TOKEN and CADENCE_SLACK_SIGNING_SECRET")]
+    if settings.teams_app_id.strip():
+        lines.append("  Teams: on")
+    elif settings.teams_emulator:
+        lines.append("  Teams: Bot Framework Emulator mode, unauthenticated, requests from this machine only")
+    else:
+        lines.append("  Teams: off, /api/messages answers 404: set CADENCE_TEAMS_APP_ID and CADENCE_TEAMS_APP_PASSWORD")
+    return lines
+
+
 def freeze_start_up_heap() -> None:
     """Hide what start-up built from the garbage collector; it lives as long as the process.
 
@@ -143,6 +157,8 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         freeze_start_up_heap()
         collector = asyncio.create_task(collect_garbage_between_bursts(ack_first.of(application)))
         console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)")
+        for line in platforms_configured(application.settings):
+            console.print(line)
         stop = asyncio.Event()
         with contextlib.suppress(NotImplementedError):  # SIGTERM (docker stop, kill) stops as Ctrl-C does:
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # acknowledged work finishes
