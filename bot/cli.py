@@ -156,9 +156,10 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         await web.TCPSite(runner, host, port).start()
         freeze_start_up_heap()
         collector = asyncio.create_task(collect_garbage_between_bursts(ack_first.of(application)))
-        console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)")
+        console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)",
+                      soft_wrap=True)  # one line each in a log, whatever its width
         for line in platforms_configured(application.settings):
-            console.print(line)
+            console.print(line, soft_wrap=True)
         stop = asyncio.Event()
         with contextlib.suppress(NotImplementedError):  # SIGTERM (docker stop, kill) stops as Ctrl-C does:
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # acknowledged work finishes
