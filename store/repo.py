@@ -1330,7 +1330,12 @@ class Repo:
                                           _m.SupportPlan.review_id == None)  # noqa: E711
             return list((await s.exec(q)).all())
 
+    async def check_ins_of(self, person_id: int) -> list[CheckIn]:
+        async with self.db.session() as s:
+            return list((await s.exec(select(CheckIn).where(CheckIn.person_id == person_id))).all())
+
     async def purge_review(self, review_id: int, *, extra_plan_ids: Sequence[int] = (),
+                           check_in_ids: Sequence[int] = (),
                            tombstone: dict[str, Any] | None = None, actor_id: int | None = None,
                            channel: str = "", actor_identity: str = "") -> dict[str, int]:
         """Delete a review and everything under it in one transaction, leaving an anonymous
@@ -1373,6 +1378,8 @@ class Repo:
                                  ("preparation_answer", PreparationAnswer), ("training_need", TrainingNeed),
                                  ("input_request", _m.InputRequest), ("meeting", Meeting), ("reminder", Reminder)):
                 await gone(s, table, delete(model).where(model.review_id == review_id))  # type: ignore[attr-defined]
+            if check_in_ids:
+                await gone(s, "check_in", delete(CheckIn).where(CheckIn.id.in_(check_in_ids)))  # type: ignore[union-attr]
             await gone(s, "review", delete(Review).where(Review.id == review_id))  # type: ignore[arg-type]
             counts = {k: v for k, v in counts.items() if v}
             s.add(AuditEvent(actor_id=actor_id, action="purge", record_type="review", record_id=None,

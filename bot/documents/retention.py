@@ -14,8 +14,9 @@ The rule, where the policy leaves us to decide:
 * "Everything under it": the review's meetings, preparation answers, objectives (with milestones
   and progress), Co-op reflections, signatures, training needs, input requests, appeals,
   reminders, and the support / improvement plans tied to it or made in its cycle (with their
-  actions, action reviews and signatures). Wellbeing check-ins are not part of the form (3.3)
-  and are not touched. The audit trail of who read the record stays (it is the access log);
+  actions, action reviews and signatures), and the colleague's wellbeing check-ins from that
+  academic year: they are not part of the form (3.3), but nothing about a year outlives its
+  record. The audit trail of who read the record stays (it is the access log);
   the purge adds an anonymous tombstone: organisation, cycle year, the date kept until and the
   number of rows deleted per table, with no name, email or record id.
 """
@@ -133,8 +134,10 @@ async def purge_due(app: App, dry_run: bool = False, *, organisation_ids: list[i
     for item in report.purged:
         plans = [p.id for p in await repo.unlinked_plans_of(item.person_id)
                  if p.id is not None and academic_year_of(p.created_at.date()) == item.cycle_year]
+        check_ins = [c.id for c in await repo.check_ins_of(item.person_id)
+                     if c.id is not None and academic_year_of(c.created_at.date()) == item.cycle_year]
         rows = await repo.purge_review(
-            item.review_id, extra_plan_ids=plans, actor_id=actor_id, channel=channel, actor_identity=identity,
+            item.review_id, extra_plan_ids=plans, check_in_ids=check_ins, actor_id=actor_id, channel=channel, actor_identity=identity,
             tombstone={"organisation_id": item.organisation_id, "cycle_year": item.cycle_year,
                        "retained_until": item.retain_until.isoformat(), "clause": RETENTION_CLAUSE})
         done.append(_with(item, item.reason, rows))

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from bot.documents.retention import NOTICE_KIND, purge_due
 from store.models import (
+    CheckIn,
     CoopReflection,
     Meeting,
     Milestone,
@@ -78,6 +79,19 @@ async def test_the_purge_deletes_a_review_past_retention_after_hrs_notice_and_le
     assert tomb.detail["cycle_year"] == 2019 and tomb.detail["retained_until"] == "2025-08-31"
     text = repr(tomb.model_dump())
     assert NAMES["jo"][0] not in text and EMAILS["jo"] not in text and "Jo" not in text
+
+
+async def test_jos_check_ins_from_the_purged_year_go_with_her_review_and_this_years_stay(trust):
+    repo = trust.app.repo
+    due = await _old_review(trust, "jo", 2019, notice_sent=datetime(2026, 10, 1, 9, tzinfo=UTC))
+    jo = trust.ids["jo"]
+    for when, note in ((datetime(2019, 11, 5, 9, tzinfo=UTC), "tired in 2019"),
+                       (datetime(2020, 7, 20, 9, tzinfo=UTC), "summer 2020"),  # still academic year 2019-20
+                       (datetime(2026, 11, 20, 9, tzinfo=UTC), "fine this week")):
+        await repo.save(CheckIn(person_id=jo, mood=3, note=note, created_at=when))
+    report = await purge_due(trust.app)
+    assert [i.review_id for i in report.purged] == [due] and report.purged[0].rows["check_in"] == 2
+    assert [c.note for c in await repo.check_ins_of(jo)] == ["fine this week"]
 
 
 async def test_no_record_goes_without_thirty_days_notice_to_hr(trust):
