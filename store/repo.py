@@ -237,14 +237,6 @@ class Repo:
         async with self.db.session() as s:
             return await _context_where(s, _platform_match(channel, platform_user_id), with_session=True)
 
-    async def people_with_organisations(self, ids: Iterable[int]) -> dict[int, tuple[Person, Organisation]]:
-        """id -> (person, their organisation), in one query."""
-        ids = list(set(ids))
-        if not ids:
-            return {}
-        async with self.db.session() as s:
-            return await _people_with_organisations(s, ids)
-
     async def line_managers(self, report_id: int) -> list[LineManagement]:
         async with self.db.session() as s:
             return list((await s.exec(select(LineManagement).where(LineManagement.report_id == report_id))).all())
@@ -431,20 +423,6 @@ class Repo:
     async def reviews_by_reviewer(self, reviewer_id: int) -> list[Review]:
         async with self.db.session() as s:
             return list((await s.exec(select(Review).where(Review.reviewer_id == reviewer_id))).all())
-
-    async def current_reviews(self, colleague_ids: Iterable[int]) -> dict[int, Review]:
-        """colleague id -> their review in the latest cycle they have one in (current_review for many, in
-        one query)."""
-        ids = list(set(colleague_ids))
-        if not ids:
-            return {}
-        out: dict[int, Review] = {}
-        async with self.db.session() as s:
-            q = (select(Review).join(Cycle, Cycle.id == Review.cycle_id)
-                 .where(Review.colleague_id.in_(ids)).order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
-            for review in (await s.exec(q)).all():
-                out.setdefault(review.colleague_id, review)
-        return out
 
     async def review_snapshot(self, reviews: Sequence[Review], *, person_ids: Iterable[int] = (),
                               detail: bool = False) -> ReviewSnapshot:
