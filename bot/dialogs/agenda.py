@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.dialogs.base import Dialog, Run, Services, Subject
+from bot.dialogs.base import Dialog, Run, Subject
 from bot.dialogs.review_common import ensure_review, is_reviewer, when_label
 from bot.messages import Card, Reply
 from bot.policy.meetings import meeting_kind_label
 from bot.policy.objectives import OUTCOME_LABELS
+from bot.services import Services
 from store.models import Meeting
 from store.repo import PersonContext, Repo
 

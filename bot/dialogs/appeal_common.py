@@ -26,9 +26,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dialogs.answers import show
-from bot.dialogs.base import Services
 from bot.policy.deadlines import appeal_hearing_deadline, informal_resolution_deadline
 from bot.policy.routing import AppealRoute, appeal_route, can_hear_appeal, role_title
+from bot.services import Services
 from store.models import Appeal, Organisation, Person, Role
 from store.repo import PersonContext, Repo
 

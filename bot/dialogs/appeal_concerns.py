@@ -7,10 +7,11 @@ from typing import Any
 
 from bot.dialogs.answers import show
 from bot.dialogs.appeal_common import colleague_view, window_note
-from bot.dialogs.base import Dialog, Run, Services, Step
+from bot.dialogs.base import Dialog, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.services import Services
 from store.models import Appeal
 from store.repo import PersonContext
 

@@ -22,10 +22,11 @@ from bot.dialogs.appeal_common import (
     hearing_refusal,
     local_zone,
 )
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step
+from bot.dialogs.base import Ctx, Dialog, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.services import Services
 from store.models import Appeal
 from store.repo import PersonContext, Repo
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from bot.dialogs.answers import show
 from bot.dialogs.appeal_common import DECISIONS, appeals_i_handle, as_local, local_zone
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step
+from bot.dialogs.base import Ctx, Dialog, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.services import Services
 from store.repo import PersonContext
 
 CLAUSE = "9.3"

@@ -19,12 +19,13 @@ from bot.dialogs.appeal_common import (
     route_for,
     window_note,
 )
-from bot.dialogs.base import Dialog, Run, Services, Step
+from bot.dialogs.base import Dialog, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.dialogs.plan_common import labelled_summary
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.routing import role_title
+from bot.services import Services
 from store.models import Appeal, Role
 from store.repo import PersonContext
 

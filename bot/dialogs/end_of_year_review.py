@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.midyear_review import objectives_for
 from bot.dialogs.objectives import coop_key
 from bot.dialogs.questions import (
@@ -34,6 +34,7 @@ from bot.policy.objectives import (
     WAYS_OF_BEING_COOP,
     WAYS_OF_BEING_COOP_DESCRIPTIONS,
 )
+from bot.services import Services
 from store.models import ObjectiveProgress, Review, TrainingNeed
 from store.repo import PersonContext
 

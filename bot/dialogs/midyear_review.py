@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import (
     COMMENTS_HERE,
     DIALOGUE,
@@ -32,6 +32,7 @@ from bot.dialogs.review_common import (
 from bot.dialogs.signoff import record_signature
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.services import Services
 from store.models import ObjectiveProgress, Review
 from store.repo import PersonContext
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from bot.dialogs.answers import parse_date, whole_number
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import (
     COOP_GUIDANCE,
@@ -48,6 +48,7 @@ from bot.policy.objectives import (
     objective_count_check,
     smart_check,
 )
+from bot.services import Services
 from store.models import Milestone, Objective, Review, ReviewStage
 from store.repo import PersonContext
 

@@ -28,10 +28,11 @@ from datetime import date
 from typing import Any
 
 from bot.dialogs.answers import parse_date, show
-from bot.dialogs.base import Ctx, Run, Services, Step
+from bot.dialogs.base import Ctx, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.services import Services
 from store.models import PlanAction, PlanActionReview, Signature, SupportPlan
 from store.repo import PersonContext
 

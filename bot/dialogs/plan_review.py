@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import access
 from bot.dialogs.answers import show
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.plan_common import (
     CLAUSE,
@@ -26,6 +26,7 @@ from bot.dialogs.plan_common import (
 )
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.services import Services
 from store.models import PlanActionReview
 from store.repo import PersonContext
 

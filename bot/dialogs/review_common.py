@@ -19,12 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import access
-from bot.dialogs.base import Ctx, Run, Services, Step
+from bot.dialogs.base import Ctx, Run, Step
 from bot.messages import PromptKind
 from bot.policy.calendar import academic_year_of
 from bot.policy.deadlines import POLICY_VERSION, retain_until
 from bot.policy.eligibility import RosterFacts, eligibility
 from bot.policy.workdays import WorkingDays, WorkingHours
+from bot.services import Services
 from store.models import Person, Review, Role
 from store.repo import PersonContext
 

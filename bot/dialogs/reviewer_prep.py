@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import (
     COLLEAGUE_QUESTIONS,
     REVIEWER_AHEAD,
@@ -29,6 +29,7 @@ from bot.dialogs.review_common import (
 )
 from bot.messages import PromptKind, Reply
 from bot.policy.objectives import OUTCOME_LABELS
+from bot.services import Services
 from store.models import InputRequest
 from store.repo import PersonContext
 

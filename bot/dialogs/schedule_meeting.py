@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review_common import (
@@ -38,6 +38,7 @@ from bot.policy.meetings import (
     check_meeting,
     meeting_kind_label,
 )
+from bot.services import Services
 from store.models import Meeting, Person, Review, ReviewStage
 from store.repo import PersonContext
 
