@@ -1,4 +1,6 @@
-"""The ``cadence`` command (DESIGN.md's interface). Coroutines run with asyncio.run."""
+"""The ``cadence`` command (DESIGN.md's interface): the typer app, the run commands (demo, chat,
+import-roster, serve, db upgrade) and the groups registered from the sibling modules.
+Coroutines run with asyncio.run."""
 
 from __future__ import annotations
 
@@ -8,17 +10,15 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from rich.console import Console
 
-from bot import cli_records, cli_reminders, cli_teams
+from bot.cli import records, reminders, teams
+from bot.cli.common import run_with_app, settings
 from bot.settings import Settings
-
-T = TypeVar("T")
 
 app = typer.Typer(help="Cadence: support-staff performance management in chat.", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)
@@ -26,26 +26,6 @@ db_app = typer.Typer(help="Database administration.")
 app.add_typer(db_app, name="db")
 console = Console()
 err = Console(stderr=True)
-
-
-def settings() -> Settings:
-    return Settings()
-
-
-def run_with_app(work: Callable[[Any], Awaitable[T]], *, migrate: bool = True, clock: Any = None) -> T:
-    """Build the app, bring the schema up to date, run ``work(app)`` and close."""
-    from bot.app import build_app
-
-    async def go() -> T:
-        application = build_app(settings(), clock=clock)
-        try:
-            if migrate:
-                await application.ensure_schema()
-            return await work(application)
-        finally:
-            await application.close()
-
-    return asyncio.run(go())
 
 
 @db_app.command("upgrade")
@@ -178,9 +158,9 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         pass
 
 
-cli_reminders.register(app)
-cli_records.register(app)
-cli_teams.register(app)
+reminders.register(app)
+records.register(app)
+teams.register(app)
 
 
 def main() -> None:

@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help='One JSON object a line: {"kind","to","due","clause","subject"}'),
     ) -> None:
         """Print the reminders the scheduler would send between two dates (nothing is sent or stored)."""
-        from bot.cli import run_with_app
+        from bot.cli.common import run_with_app
 
         start, end = _parse_day(from_, "--from"), _parse_day(to, "--to")
         if end < start:
@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(500, min=1, help="Show at most this many"),
     ) -> None:
         """Pending reminders in the outbox, soonest first."""
-        from bot.cli import run_with_app
+        from bot.cli.common import run_with_app
 
         async def work(application: Any) -> list[Line]:
             return await pending_lines(application, limit)

@@ -1,4 +1,4 @@
-"""CLI commands of the Teams work, registered on the main typer app by bot.cli."""
+"""CLI commands of the Teams work, registered on the main typer app by bot.cli.run."""
 
 from __future__ import annotations
 

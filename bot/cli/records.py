@@ -74,7 +74,7 @@ async def org_for(app: Any, name: str) -> Any:
 def run(work: Any) -> Any:
     """Run ``work(app)`` and turn every refusal or problem into a message and exit code 1."""
     from bot.access import AccessDenied
-    from bot.cli import run_with_app
+    from bot.cli.common import run_with_app
     from bot.documents.exports import NothingToExport
     from bot.documents.render import UnknownFormat
 
