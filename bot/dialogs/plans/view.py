@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.plan_common import CLAUSE, chosen_plan, plan_choice_step
-from bot.dialogs.plan_review import prepare_open_plans
+from bot.dialogs.plans.common import CLAUSE, chosen_plan, plan_choice_step
+from bot.dialogs.plans.review import prepare_open_plans
 from bot.messages import Card, Reply
 
 STEPS: tuple[Step, ...] = (plan_choice_step("Which plan would you like to see?"),)

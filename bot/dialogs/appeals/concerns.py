@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.answers import show
-from bot.dialogs.appeal_common import colleague_view, window_note
+from bot.dialogs.appeals.common import colleague_view, window_note
 from bot.dialogs.base import Dialog, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import PromptKind, Reply

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.plan_common import (
+from bot.dialogs.plans.common import (
     CLAUSE,
     MAX_ACTIONS,
     SMART_HINT,

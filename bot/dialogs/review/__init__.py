@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dialogs import (
+from bot.dialogs.base import Dialog
+from bot.dialogs.review import (
     agenda,
     colleague_prep,
     end_of_year_review,
@@ -12,9 +13,8 @@ from bot.dialogs import (
     schedule_meeting,
     signoff,
 )
-from bot.dialogs.base import Dialog
 
-REVIEW_DIALOGS: tuple[Dialog, ...] = (
+DIALOGS: tuple[Dialog, ...] = (
     colleague_prep.DIALOG,
     reviewer_prep.DIALOG,
     agenda.DIALOG,

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dialogs.answers import show
-from bot.dialogs.appeal_common import (
+from bot.dialogs.appeals.common import (
     COMPANION_LABELS,
     appeals_i_handle,
     as_local,

@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.midyear_review import objectives_for
-from bot.dialogs.objectives import coop_key
 from bot.dialogs.questions import (
     COMMENTS_HERE,
     COOP_GUIDANCE,
@@ -23,8 +21,10 @@ from bot.dialogs.questions import (
     REVIEWEE_COMMENTS,
     REVIEWER_COMMENTS,
 )
-from bot.dialogs.review_common import audit_change, now_utc, reviewer_confirm_step, subject_of
-from bot.dialogs.signoff import record_signature
+from bot.dialogs.review.common import audit_change, now_utc, reviewer_confirm_step, subject_of
+from bot.dialogs.review.midyear_review import objectives_for
+from bot.dialogs.review.objectives import coop_key
+from bot.dialogs.review.signoff import record_signature
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.objectives import (

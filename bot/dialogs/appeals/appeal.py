@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.answers import show
-from bot.dialogs.appeal_common import appeals_i_handle, as_local, colleague_view, local_zone, window_note
-from bot.dialogs.appeal_hearing import hearing_candidates
-from bot.dialogs.appeal_settle import close_as_resolved, concerns_i_hear
+from bot.dialogs.appeals.common import appeals_i_handle, as_local, colleague_view, local_zone, window_note
+from bot.dialogs.appeals.hearing import hearing_candidates
+from bot.dialogs.appeals.settle import close_as_resolved, concerns_i_hear
 from bot.dialogs.base import Ctx, Dialog, Run, Step
 from bot.messages import Choice, PromptKind, Reply
 from bot.services import Services

@@ -27,7 +27,7 @@ from bot.dialogs.questions import (
     SUCCESS_CRITERIA_LABEL,
     SUPPORT_LABEL,
 )
-from bot.dialogs.review_common import (
+from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
     first_name,
@@ -36,7 +36,7 @@ from bot.dialogs.review_common import (
     reviewer_refusal,
     subject_of,
 )
-from bot.dialogs.signoff import record_signature
+from bot.dialogs.review.signoff import record_signature
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.objectives import (

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.dialogs.base import Dialog, Run, Subject
-from bot.dialogs.review_common import ensure_review, is_reviewer, when_label
+from bot.dialogs.review.common import ensure_review, is_reviewer, when_label
 from bot.messages import Card, Reply
 from bot.policy.meetings import meeting_kind_label
 from bot.policy.objectives import OUTCOME_LABELS

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
-from bot.dialogs.review_common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
+from bot.dialogs.review.common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import informal_resolution_deadline, retain_until
 from bot.policy.objectives import OUTCOME_LABELS

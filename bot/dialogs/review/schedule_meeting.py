@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
-from bot.dialogs.review_common import (
+from bot.dialogs.review.common import (
     LOCAL_TZ,
     audit_change,
     ensure_review,

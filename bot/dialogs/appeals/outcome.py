@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.answers import show
-from bot.dialogs.appeal_common import DECISIONS, appeals_i_handle, as_local, local_zone
+from bot.dialogs.appeals.common import DECISIONS, appeals_i_handle, as_local, local_zone
 from bot.dialogs.base import Ctx, Dialog, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot import access
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
-from bot.dialogs.plan_common import CLAUSE, NOTICE_KIND, chosen_plan, plan_choice_step
-from bot.dialogs.plan_review import prepare_open_plans
+from bot.dialogs.plans.common import CLAUSE, NOTICE_KIND, chosen_plan, plan_choice_step
+from bot.dialogs.plans.review import prepare_open_plans
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 

@@ -4,7 +4,7 @@ receipt acknowledged by the colleague"). Only the colleague's own plans are ever
 from __future__ import annotations
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step
-from bot.dialogs.plan_common import CLAUSE, NOTICE_KIND, chosen_plan, plan_choice_step, plan_data
+from bot.dialogs.plans.common import CLAUSE, NOTICE_KIND, chosen_plan, plan_choice_step, plan_data
 from bot.messages import Choice, PromptKind, Reply
 from bot.services import Services
 from store.models import Signature

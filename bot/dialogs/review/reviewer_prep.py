@@ -19,7 +19,7 @@ from bot.dialogs.questions import (
     REVIEWER_READY,
     REVIEWER_SHARE_NOTE,
 )
-from bot.dialogs.review_common import (
+from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
     first_name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.answers import show
-from bot.dialogs.appeal_common import (
+from bot.dialogs.appeals.common import (
     COMPANION_LABELS,
     colleague_view,
     handler_title,
@@ -21,7 +21,7 @@ from bot.dialogs.appeal_common import (
 )
 from bot.dialogs.base import Dialog, Run, Step
 from bot.dialogs.errors import Refusal
-from bot.dialogs.plan_common import labelled_summary
+from bot.dialogs.plans.common import labelled_summary
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.routing import role_title

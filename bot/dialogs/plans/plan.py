@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import access
 from bot.dialogs.base import Dialog, Run, Step
-from bot.dialogs.plan_common import CLAUSE, plan_data
+from bot.dialogs.plans.common import CLAUSE, plan_data
 from bot.messages import Card, Choice, PromptKind, Reply
 from bot.services import Services
 from store.models import Role

@@ -20,7 +20,7 @@ from bot.dialogs.questions import (
     PERFORMING_EXPECTED,
     REVIEWEE_COMMENTS,
 )
-from bot.dialogs.review_common import (
+from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
     first_name,
@@ -29,7 +29,7 @@ from bot.dialogs.review_common import (
     reviewer_refusal,
     subject_of,
 )
-from bot.dialogs.signoff import record_signature
+from bot.dialogs.review.signoff import record_signature
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step
 from bot.dialogs.questions import COLLEAGUE_INTRO, COLLEAGUE_QUESTIONS, SECTION_TITLES, Question
-from bot.dialogs.review_common import audit_change, ensure_review, first_name
+from bot.dialogs.review.common import audit_change, ensure_review, first_name
 from bot.messages import Choice, PromptKind, Reply
 from bot.services import Services
 from store.models import Review

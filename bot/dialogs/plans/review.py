@@ -11,7 +11,7 @@ from bot import access
 from bot.dialogs.answers import show
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
-from bot.dialogs.plan_common import (
+from bot.dialogs.plans.common import (
     CLAUSE,
     NOTICE_KIND,
     RESULT_LABELS,
