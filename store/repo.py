@@ -881,7 +881,11 @@ class Repo:
 
     # --- file offers (Teams file consent) --------------------------------------------------
 
-    async def save_file_offer(self, offer: FileOffer) -> FileOffer:
+    async def save_file_offer(self, *, token: str, person_id: int, channel: str, filename: str, media_type: str,
+                              content: bytes) -> FileOffer:
+        """A document waiting for the person's consent to be saved to their own storage (Policy 10.2)."""
+        offer = FileOffer(token=token, person_id=person_id, channel=channel, filename=filename,
+                          media_type=media_type, content=content)
         async with self.db.transaction() as s:
             s.add(offer)
             await s.flush()
