@@ -2,18 +2,20 @@
 
 `appeal` (the `appeal` command) is a menu whose first step hands over to the dialog the person
 chose; no new command words are needed.
+
+``DIALOGS`` (in registry order) is built on first use, so that importing one dialog module of the
+package (``status`` imports ``appeals.settle``) does not import every other one first.
 """
 
 from __future__ import annotations
 
-from bot.dialogs.appeals import appeal, concerns, hearing, outcome, settle, written
-from bot.dialogs.base import Dialog
+from importlib import import_module
+from typing import Any
 
-DIALOGS: tuple[Dialog, ...] = (
-    appeal.DIALOG,
-    concerns.DIALOG,
-    written.DIALOG,
-    hearing.DIALOG,
-    outcome.DIALOG,
-    settle.DIALOG,
-)
+MODULES = ("appeal", "concerns", "written", "hearing", "outcome", "settle")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DIALOGS":
+        return tuple(import_module(f"{__name__}.{module}").DIALOG for module in MODULES)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
