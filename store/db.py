@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# The session of the unit of work this task is inside (store/unit.py), per database. Every query of
+# the repositories goes through Database.session()/transaction(), which hand out this session when
+# there is one: so everything a turn reads and writes is one transaction, whichever repository does it.
+_AMBIENT: ContextVar[tuple[Database, AsyncSession] | None] = ContextVar("cadence_unit_session", default=None)
 
 
 def to_async_url(url: str) -> str:
@@ -53,6 +61,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._unit_lock: asyncio.Lock | None = None
+        self._unit_lock_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,23 +72,67 @@ class Database:
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    def ambient(self) -> AsyncSession | None:
+        """The session of the unit of work this task is inside, if any (see ``unit_session``)."""
+        current = _AMBIENT.get()
+        return current[1] if current is not None and current[0] is self else None
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
+        ambient = self.ambient()
+        if ambient is not None:
+            yield ambient
+            return
         async with self.sessions() as session:
             yield session
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A transaction of its own, or inside a unit of work the unit's, flushed (not committed) at the end."""
+        ambient = self.ambient()
+        if ambient is not None:
+            yield ambient
+            await ambient.flush()
+            return
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def unit_session(self) -> AsyncIterator[AsyncSession]:
+        """One session, one transaction, for everything done inside (a unit inside a unit joins it).
+
+        On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a turn reads and then
+        writes, and a deferred transaction that read before another connection committed could not
+        write any more (SQLITE_BUSY_SNAPSHOT). Units of one process queue on a lock of their own
+        rather than poll SQLite's busy handler; other processes wait on ``busy_timeout``.
+        """
+        ambient = self.ambient()
+        if ambient is not None:
+            yield ambient
+            return
+        async with self._lock_for_units():
+            async with self.sessions() as session, session.begin():
+                if self.is_sqlite:
+                    await session.execute(text("BEGIN IMMEDIATE"))
+                token = _AMBIENT.set((self, session))
+                try:
+                    yield session
+                finally:
+                    _AMBIENT.reset(token)
+
+    def _lock_for_units(self) -> AbstractAsyncContextManager[Any]:
+        if not self.is_sqlite:
+            return nullcontext()
+        loop = asyncio.get_running_loop()
+        if self._unit_lock is None or self._unit_lock_loop is not loop:  # an app used from a new event loop
+            self._unit_lock, self._unit_lock_loop = asyncio.Lock(), loop
+        return self._unit_lock
 
     async def has_schema(self) -> bool:
         async with self.engine.connect() as conn:
             return await conn.run_sync(lambda c: inspect(c).has_table("alembic_version"))
 
     async def ping(self) -> bool:
-        from sqlalchemy import text
-
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))

@@ -50,16 +50,22 @@ class Engine:
 
     async def handle_known(self, inbound: Inbound) -> list[Reply] | None:
         """handle, or None, having changed nothing, when no active person on the roster has this address
-        (a channel that can look the person up another way, e.g. Slack by email, then tries again)."""
-        # who is writing and their open dialog, in one query (identify + repo.active_session)
-        person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
-                                                              inbound.address.user_id)
-        if person is None or person.person.id is None or not person.person.active:
-            return None
-        try:
-            return await self._handle(person, session, inbound)
-        except Refusal as refusal:
-            return [Reply(refusal.message, clause=refusal.clause)]
+        (a channel that can look the person up another way, e.g. Slack by email, then tries again).
+
+        The whole turn is one unit of work (store/unit.py): reading the context, applying the answer,
+        the completion with its audit rows and outbox notices, and the dialog state all commit
+        together, or, when anything raises, none of it does and the same answer can simply be sent again.
+        """
+        async with self.repo.unit():
+            # who is writing and their open dialog, in one query (identify + repo.active_session)
+            person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
+                                                                  inbound.address.user_id)
+            if person is None or person.person.id is None or not person.person.active:
+                return None
+            try:
+                return await self._handle(person, session, inbound)
+            except Refusal as refusal:
+                return [Reply(refusal.message, clause=refusal.clause)]
 
     async def _handle(self, person: PersonContext, session: DialogSession | None, inbound: Inbound) -> list[Reply]:
         channel = inbound.address.channel
@@ -114,6 +120,10 @@ class Engine:
         button, since a modal needs the trigger id of a fresh click. An action from an old
         message is recognised as stale.
         """
+        async with self.repo.unit():
+            return await self._current_prompt(inbound)
+
+    async def _current_prompt(self, inbound: Inbound) -> list[Reply]:
         person = await self.identify(inbound.address)
         if person is None:
             return [unknown_person_reply(inbound.address.channel)]
@@ -359,12 +369,7 @@ class Engine:
         return [note, self._render(dialog, ctx, step, session, channel)] if step else [note]
 
     async def _set_subject(self, session: DialogSession, subject_id: int | None) -> None:
-        from store.models import DialogSession as Row
-
-        row = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
-        assert row is not None
-        row.subject_person_id = subject_id
-        await self.repo.save(Row.model_validate(row))
+        await self.repo.set_session_subject(session.id, subject_id)  # type: ignore[arg-type]
         session.subject_person_id = subject_id
 
     # --- steps ------------------------------------------------------------------------------

@@ -68,6 +68,12 @@ class Conversations(RepoBase):
                 raise StaleRevision(f"dialog session {session_id} moved past revision {expected_revision}")
             return expected_revision + 1
 
+    async def set_session_subject(self, session_id: int, subject_id: int | None) -> None:
+        """Whom the dialog is about, once the speaker has chosen among their colleagues."""
+        async with self.db.transaction() as s:
+            await s.execute(update(DialogSession).where(DialogSession.id == session_id)  # type: ignore[call-overload]
+                            .values(subject_person_id=subject_id, updated_at=_now()))
+
     async def set_session_status(self, session_id: int, status: str) -> None:
         async with self.db.transaction() as s:
             await s.execute(update(DialogSession).where(DialogSession.id == session_id)  # type: ignore[call-overload]

@@ -1,0 +1,58 @@
+"""One turn, one transaction: ``async with unit(db) as uow:`` (or ``repo.unit()``).
+
+Everything done inside, through ``uow.people``, ``uow.reviews``, ... or through any other repository
+or ``Repo`` method called meanwhile by the same task, runs in the unit's one session and one
+transaction: all of it commits when the block ends, or none of it when it raises. The dialog
+engine runs each turn in a unit (read the context, apply the answer, complete, audit, enqueue the
+notices, save the dialog state), so a crash, a kill or a database error part-way leaves nothing
+half made, and a notice is written in the same transaction as the change it announces.
+
+A unit inside a unit joins the outer one. On SQLite a unit holds the write lock from its first
+statement (see ``Database.unit_session``), so units queue rather than fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.db import Database
+from store.repos.appeals import Appeals
+from store.repos.audit import Audit
+from store.repos.conversations import Conversations
+from store.repos.forms import Forms
+from store.repos.outbox import Outbox
+from store.repos.people import People
+from store.repos.planning import Planning
+from store.repos.plans import Plans
+from store.repos.records import Records
+from store.repos.reviews import Reviews
+
+
+class UnitOfWork:
+    """The repositories of one transaction."""
+
+    def __init__(self, db: Database, session: AsyncSession) -> None:
+        self.session = session
+        self.people = People(db)
+        self.reviews = Reviews(db)
+        self.forms = Forms(db)
+        self.plans = Plans(db)
+        self.appeals = Appeals(db)
+        self.conversations = Conversations(db)
+        self.outbox = Outbox(db)
+        self.planning = Planning(db)
+        self.audit = Audit(db)
+        self.records = Records(db)
+
+    async def flush(self) -> None:
+        """Send what is pending to the database now (ids, constraint checks) without committing."""
+        await self.session.flush()
+
+
+@asynccontextmanager
+async def unit(db: Database) -> AsyncIterator[UnitOfWork]:
+    async with db.unit_session() as session:
+        yield UnitOfWork(db, session)
