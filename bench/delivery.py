@@ -115,7 +115,7 @@ async def _cadence(db_url: str, api: str, messages: int, recipients: int, timeou
         rows = [Reminder(dedupe_key=f"bench-rate:{i}", kind="prep_nudge", recipient_id=people[i % len(people)].id,  # type: ignore[arg-type]
                          due_at=due, clause="5.1", subject=f"Reminder {i}", body="Please prepare for your meeting.",
                          action="prep") for i in range(messages)]
-        await app.repo.save_all(rows)
+        await app.repo.enqueue_all(rows)
         dispatcher = Dispatcher(app, worker_id="bench-rate")
         t0 = time.monotonic()
         sent = retried = ticks = 0

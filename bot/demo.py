@@ -82,38 +82,38 @@ async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
               "ian.finch@central.example"]
     for email in [*agreed, "alex.green@hillside.example"]:
         review = await review_of(email)
-        await repo.save(Meeting(review_id=review.id, kind="planning", starts_at=at(planning_day, 10), minutes=60,
+        await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=at(planning_day, 10), minutes=60,
                                 location="Meeting room 2", status="held", scheduled_by_id=review.reviewer_id,
                                 scheduled_at=at(planning_day - timedelta(days=10), 9)))
         for number, (text, criteria, support, kinds) in enumerate(OBJECTIVES.get(email, [DEFAULT_OBJECTIVE]), 1):
-            await repo.save(Objective(review_id=review.id, number=number, text=text, success_criteria=criteria,
+            await repo.save_objective(Objective(review_id=review.id, number=number, text=text, success_criteria=criteria,
                                       support_needed=support, due_date=date(year + 1, 7, 17), kinds=kinds))
         review.professional_development = "Interested in the Level 3 Teaching Assistant qualification next year."
         review.other_information = "Works Monday to Thursday."
         review.planning_submitted_at = at(planning_day + timedelta(days=3), 15)
         for way in ("Succeed together", "Do what matters most", "Be yourself, always", "Show you care"):
-            await repo.save(CoopReflection(review_id=review.id, part="planning", way=way,
+            await repo.save_coop_reflection(CoopReflection(review_id=review.id, part="planning", way=way,
                                            text=f"Talked about examples of “{way}” from last year."))
-        await repo.save(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewer",
+        await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewer",
                                   person_id=review.reviewer_id, signed_at=at(planning_day + timedelta(days=3), 16),
                                   channel="console", platform_identity="demo"))
         if email in agreed:
-            await repo.save(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
+            await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
                                       person_id=people[email].id, signed_at=at(planning_day + timedelta(days=4), 9),
                                       channel="console", platform_identity="demo"))
             review.stage = ReviewStage.OBJECTIVES_AGREED
         else:
             review.stage = ReviewStage.PLANNING
-        await repo.save(review)
+        await repo.save_review(review)
 
     sam = await review_of("sam.patel@hillside.example")
     meeting_day = _next_weekday(today + timedelta(days=8))
-    await repo.save(Meeting(review_id=sam.id, kind="planning", starts_at=at(meeting_day, 14), minutes=60,
+    await repo.save_meeting(Meeting(review_id=sam.id, kind="planning", starts_at=at(meeting_day, 14), minutes=60,
                             location="Inclusion office", scheduled_by_id=sam.reviewer_id,
                             scheduled_at=at(today - timedelta(days=2), 9)))
     sam.stage = ReviewStage.PLANNING
-    await repo.save(sam)
-    await repo.save(CheckIn(person_id=people["sam.patel@hillside.example"].id, mood=4, note="Good week.",
+    await repo.save_review(sam)
+    await repo.save_checkin(CheckIn(person_id=people["sam.patel@hillside.example"].id, mood=4, note="Good week.",
                             share_with_manager="mood", created_at=at(today - timedelta(days=7), 12)))
 
     for email in ("jo.brown@hillside.example", "sam.patel@hillside.example"):
@@ -130,20 +130,20 @@ async def _last_cycle(app: Any, colleague_id: int, organisation_id: int, year: i
                       at: Any) -> None:
     repo = app.repo
     cycle = await repo.cycle(organisation_id, year, create=True)
-    review = await repo.save(Review(cycle_id=cycle.id, colleague_id=colleague_id, reviewer_id=reviewer_id,
+    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=colleague_id, reviewer_id=reviewer_id,
                                     stage=ReviewStage.CLOSED, retain_until=retain_until(year),
                                     eoy_performing_expected=True, eoy_comments="A good year.",
                                     report_delivered_on=date(year + 1, 10, 1)))
-    objective = await repo.save(Objective(review_id=review.id, number=1, due_date=date(year + 1, 7, 18),
+    objective = await repo.save_objective(Objective(review_id=review.id, number=1, due_date=date(year + 1, 7, 18),
                                           text="Support the Year 3 reading group four mornings a week",
                                           success_criteria="8 of 10 pupils make expected progress in reading"))
-    await repo.save(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="partially_met",
+    await repo.save_objective_progress(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="partially_met",
                                       evidence="7 of 10 pupils made expected progress; two long absences.",
                                       recorded_by_id=reviewer_id))
-    await repo.save(TrainingNeed(review_id=review.id, category="a", description="Phonics refresher", essential=True,
+    await repo.save_training_need(TrainingNeed(review_id=review.id, category="a", description="Phonics refresher", essential=True,
                                  funded=True))
     for role, person_id in (("reviewer", reviewer_id), ("reviewee", colleague_id)):
-        await repo.save(Signature(subject_type="review", subject_id=review.id, part="end_of_year", role=role,
+        await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="end_of_year", role=role,
                                   person_id=person_id, signed_at=at(date(year + 1, 9, 30), 15), channel="console",
                                   platform_identity="demo"))
 

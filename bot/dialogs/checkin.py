@@ -33,7 +33,7 @@ STEPS = (
 async def complete(run: Run) -> list[Reply]:
     repo = run.services.repo
     wants = bool(run.get("one_to_one"))
-    checkin = await repo.save(CheckIn(person_id=run.person.id, mood=int(run.get("mood")), note=run.get("note", ""),
+    checkin = await repo.save_checkin(CheckIn(person_id=run.person.id, mood=int(run.get("mood")), note=run.get("note", ""),
                                       wants_one_to_one=wants, objectives_on_track=run.get("on_track"),
                                       share_with_manager=run.get("share", "nothing")))
     await repo.audit(actor_id=run.person.id, action="change", record_type="check_in", record_id=checkin.id,

@@ -75,7 +75,7 @@ async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt:
     else the latest (Annex 4, seed 000)."""
     fmt = check_format(fmt)
     await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
-    plans = await repo.export_support_plans(subject_id)
+    plans = await repo.plans_for(subject_id)
     person = await repo.person(subject_id)
     name = person.name if person else "This colleague"
     if plan_id is not None:

@@ -118,7 +118,7 @@ async def load_form(repo: Repo, review_id: int) -> FormData:
     ids = [o.id for o in objectives if o.id is not None]
     progress = {(p.objective_id, p.stage): p for p in await repo.progress(ids)}
     milestones: dict[int, list[Milestone]] = {}
-    for m in await repo.export_milestones(ids):
+    for m in await repo.milestones(ids):
         milestones.setdefault(m.objective_id, []).append(m)
     reflections = {(r.part, r.way): r for r in await repo.coop_reflections(review_id)}
     signatures = {(s.part, s.role): s for s in await repo.signatures("review", review_id)}

@@ -97,7 +97,7 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
     training: list[TrainingNeed] = await repo.rows_for_reviews(TrainingNeed, ids)
     progress: list[ObjectiveProgress] = await repo.progress([o.id for o in objectives if o.id is not None])
     signatures: list[Signature] = await repo.signatures_for("review", ids)
-    plans = await repo.support_plans_of_people([p.id for _r, p in pairs if p.id is not None])
+    plans = await repo.plans_for([p.id for _r, p in pairs if p.id is not None])
     workdays = services.workdays_for(org.calendar_name)
     try:
         m1_end: date | None = meeting1_window(services.calendar_for(org.calendar_name), year).end

@@ -70,11 +70,11 @@ async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
     assert colleague is not None
     organisation = await repo.organisation(colleague.organisation_id)
     assert organisation is not None
-    actions = await repo.export_plan_actions(plan.id)
-    reviews = await repo.export_action_reviews([a.id for a in actions if a.id is not None])
+    actions = await repo.plan_actions(plan.id)
+    reviews = await repo.plan_action_reviews([a.id for a in actions if a.id is not None])
     signatures = {(s.part, s.role): s for s in await repo.signatures("support_plan", plan.id)}
     signers = await repo.people(s.person_id for s in signatures.values())
-    by_id = {p.id: p for p in await repo.export_support_plans(plan.colleague_id)}
+    by_id = {p.id: p for p in await repo.plans_for(plan.colleague_id)}
     earlier: list[SupportPlan] = []
     cursor = plan.revision_of_id
     while cursor is not None and cursor in by_id and len(earlier) < 20:

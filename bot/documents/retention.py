@@ -134,7 +134,7 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
     for item in report.purged:
         plans = [p.id for p in await repo.unlinked_plans_of(item.person_id)
                  if p.id is not None and academic_year_of(p.created_at.date()) == item.cycle_year]
-        check_ins = [c.id for c in await repo.check_ins_of(item.person_id)
+        check_ins = [c.id for c in await repo.checkins(item.person_id, None)
                      if c.id is not None and academic_year_of(c.created_at.date()) == item.cycle_year]
         rows = await repo.purge_review(
             item.review_id, extra_plan_ids=plans, check_in_ids=check_ins, actor_id=actor_id, channel=channel, actor_identity=identity,

@@ -99,7 +99,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     if not reviews:
         index.append("- none on record")
 
-    checkins = await repo.export_checkins(subject_id)
+    checkins = await repo.checkins(subject_id, None, oldest_first=True)
     counts["checkins"] = len(checkins)
     data["checkins"] = [_row(c) for c in checkins]
     index += ["", "## Wellbeing check-ins (Policy 3.3)"]
@@ -114,7 +114,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     else:
         index.append("- none on record")
 
-    plans = await repo.export_support_plans(subject_id)
+    plans = await repo.plans_for(subject_id)
     counts["plans"] = len(plans)
     data["plans"] = []
     index += ["", "## Support plans and improvement action plans (Annex 4)"]
@@ -130,7 +130,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     if not plans:
         index.append("- none on record")
 
-    appeals = await repo.export_appeals(subject_id)
+    appeals = await repo.appeals_of(subject_id)
     counts["appeals"] = len(appeals)
     data["appeals"] = [_row(a) for a in appeals]
     index += ["", "## Appeals (Policy 9)"]

@@ -31,12 +31,12 @@ async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
         cycle = await repo.cycle(omar.organisation_id, 2025, create=True)
         last = await repo.review_for(omar.id, cycle.id)
         if last is None:
-            last = await repo.save(Review(cycle_id=cycle.id, colleague_id=omar.id, reviewer_id=lucy.id,
+            last = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=omar.id, reviewer_id=lucy.id,
                                           stage=ReviewStage.CLOSED, retain_until=retain_until(2025),
                                           eoy_performing_expected=False, eoy_comments="Two objectives not met.",
                                           report_delivered_on=date(2026, 10, 5)))
         if appeal and not await repo.appeals_of_reviews([last.id]):
-            await repo.save(Appeal(review_id=last.id, colleague_id=omar.id, stage="written",
+            await repo.save_appeal(Appeal(review_id=last.id, colleague_id=omar.id, stage="written",
                                    concerns="The library move took most of the spring and was not taken into account.",
                                    informal_raised_on=date(2026, 10, 9), written_received_on=today - timedelta(days=4),
                                    handler_role="headteacher", handler_id=ravi.id,
@@ -44,9 +44,9 @@ async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
 
     tom = person("tom.reed@riverside.example")
     if tom and lucy and not await repo.plans_of([tom.id]):
-        plan = await repo.save(SupportPlan(colleague_id=tom.id, manager_id=lucy.id, kind="support",
+        plan = await repo.save_plan(SupportPlan(colleague_id=tom.id, manager_id=lucy.id, kind="support",
                                            meeting_date=today - timedelta(days=10), date_agreed=today - timedelta(days=10)))
-        await repo.save(PlanAction(plan_id=plan.id, number=1, area="Recording pupils' reading in the reading log",
+        await repo.save_plan_action(PlanAction(plan_id=plan.id, number=1, area="Recording pupils' reading in the reading log",
                                    required_level="Every session logged on the day",
                                    support="Ten minutes with the literacy lead each Friday",
                                    review_dates=[(today + timedelta(days=58)).isoformat(),
@@ -58,11 +58,11 @@ async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
         review = await repo.current_review(nina.id)
         if review is not None and not review.delegated:
             review.reviewer_id, review.delegated = lucy.id, True
-            await repo.save(review)
+            await repo.save_review(review)
 
     if lucy and ravi:
         cycle = await repo.cycle(lucy.organisation_id, 2021, create=True)
         if await repo.review_for(lucy.id, cycle.id) is None:
-            await repo.save(Review(cycle_id=cycle.id, colleague_id=lucy.id, reviewer_id=ravi.id,
+            await repo.save_review(Review(cycle_id=cycle.id, colleague_id=lucy.id, reviewer_id=ravi.id,
                                    stage=ReviewStage.CLOSED, retain_until=retain_until(2021),
                                    eoy_performing_expected=True, eoy_comments="A steady year."))

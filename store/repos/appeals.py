@@ -19,6 +19,9 @@ from store.repos.base import (
 
 
 class Appeals(RepoBase):
+    async def save_appeal(self, appeal: Appeal) -> Appeal:
+        return await self._save(appeal)
+
     async def appeal(self, appeal_id: int) -> Appeal | None:
         async with self.db.session() as s:
             return await s.get(Appeal, appeal_id)

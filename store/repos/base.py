@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from store.db import Database
 from store.models import (
@@ -34,13 +34,16 @@ from store.repos.values import (
     ReviewSnapshot,
 )
 
+Row = TypeVar("Row", bound=SQLModel)
+
 
 class RepoBase:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def save(self, row: Any) -> Any:
-        """Insert or update one row and give back the stored, detached copy."""
+    async def _save(self, row: Row) -> Row:
+        """Insert or update one row and give back the stored copy. Private: each repository offers a
+        typed ``save_<thing>`` for the rows of its aggregate."""
         async with self.db.transaction() as s:
             if hasattr(row, "updated_at"):
                 row.updated_at = _now()
@@ -49,7 +52,7 @@ class RepoBase:
             await s.refresh(merged)
             return merged
 
-    async def save_all(self, rows: Sequence[Any]) -> list[Any]:
+    async def _save_all(self, rows: Sequence[Row]) -> list[Row]:
         async with self.db.transaction() as s:
             out = [await s.merge(r) for r in rows]
             await s.flush()

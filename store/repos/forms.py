@@ -25,6 +25,30 @@ from store.repos.base import (
 
 
 class Forms(RepoBase):
+    async def save_preparation_answer(self, answer: PreparationAnswer) -> PreparationAnswer:
+        return await self._save(answer)
+
+    async def save_objective(self, objective: Objective) -> Objective:
+        return await self._save(objective)
+
+    async def save_objective_progress(self, objective_progress: ObjectiveProgress) -> ObjectiveProgress:
+        return await self._save(objective_progress)
+
+    async def save_coop_reflection(self, coop_reflection: CoopReflection) -> CoopReflection:
+        return await self._save(coop_reflection)
+
+    async def save_signature(self, signature: Signature) -> Signature:
+        return await self._save(signature)
+
+    async def save_training_need(self, training_need: TrainingNeed) -> TrainingNeed:
+        return await self._save(training_need)
+
+    async def save_milestone(self, milestone: Milestone) -> Milestone:
+        return await self._save(milestone)
+
+    async def save_input_request(self, input_request: InputRequest) -> InputRequest:
+        return await self._save(input_request)
+
     async def preparation_answers(self, review_id: int, side: str) -> list[PreparationAnswer]:
         async with self.db.session() as s:
             q = (select(PreparationAnswer)

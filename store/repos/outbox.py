@@ -22,6 +22,10 @@ from store.repos.base import (
 
 
 class Outbox(RepoBase):
+    async def enqueue_all(self, reminders: Sequence[Reminder]) -> list[Reminder]:
+        """Insert many reminders at once (bench and tests seed the outbox with this)."""
+        return await self._save_all(reminders)
+
     async def enqueue(self, reminder: Reminder) -> bool:
         """Insert a reminder unless one with its dedupe key exists; True if inserted."""
         async with self.db.transaction() as s:

@@ -20,6 +20,12 @@ from store.repos.base import (
 
 
 class Plans(RepoBase):
+    async def save_plan(self, plan: SupportPlan) -> SupportPlan:
+        return await self._save(plan)
+
+    async def save_plan_action(self, plan_action: PlanAction) -> PlanAction:
+        return await self._save(plan_action)
+
     async def create_plan(self, plan: SupportPlan, actions: Sequence[PlanAction],
                           supersedes_id: int | None = None) -> SupportPlan:
         """Store a plan with its actions in one transaction; a revised plan supersedes the old one."""
@@ -40,10 +46,14 @@ class Plans(RepoBase):
         async with self.db.session() as s:
             return await s.get(SupportPlan, plan_id)
 
-    async def plans_for(self, colleague_id: int, status: str | None = None) -> list[SupportPlan]:
-        """A colleague's plans, oldest first; ``status`` open | closed | superseded filters."""
+    async def plans_for(self, colleague_id: int | Sequence[int], status: str | None = None) -> list[SupportPlan]:
+        """A colleague's plans (or several colleagues'), oldest first; ``status`` open | closed |
+        superseded filters. Dialogs, exports, the subject access copy and the governors' report read this."""
+        ids = [colleague_id] if isinstance(colleague_id, int) else list(colleague_id)
+        if not ids:
+            return []
         async with self.db.session() as s:
-            q = select(SupportPlan).where(SupportPlan.colleague_id == colleague_id)
+            q = select(SupportPlan).where(SupportPlan.colleague_id.in_(ids))  # type: ignore[attr-defined]
             if status is not None:
                 q = q.where(SupportPlan.status == status)
             return list((await s.exec(q.order_by(SupportPlan.created_at, SupportPlan.id))).all())  # type: ignore[arg-type]

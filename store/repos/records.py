@@ -33,9 +33,17 @@ from store.repos.base import (
 
 
 class Records(RepoBase):
-    async def checkins(self, person_id: int, limit: int = 50) -> list[CheckIn]:
+    async def save_checkin(self, checkin: CheckIn) -> CheckIn:
+        return await self._save(checkin)
+
+    async def checkins(self, person_id: int, limit: int | None = 50, *, oldest_first: bool = False) -> list[CheckIn]:
+        """A colleague's wellbeing check-ins (3.3), newest first unless ``oldest_first`` (the subject
+        access copy); ``limit=None`` for all of them (retention, exports)."""
+        order = CheckIn.created_at if oldest_first else CheckIn.created_at.desc()  # type: ignore[attr-defined]
         async with self.db.session() as s:
-            q = select(CheckIn).where(CheckIn.person_id == person_id).order_by(CheckIn.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
+            q = select(CheckIn).where(CheckIn.person_id == person_id).order_by(order, CheckIn.id)  # type: ignore[arg-type]
+            if limit is not None:
+                q = q.limit(limit)
             return list((await s.exec(q)).all())
 
     async def retention_candidates(self, today: date, default_cutoff_year: int) -> list[tuple[Review, Cycle, Person]]:
@@ -64,10 +72,6 @@ class Records(RepoBase):
             q = select(_m.SupportPlan).where(_m.SupportPlan.colleague_id == colleague_id,
                                           _m.SupportPlan.review_id == None)  # noqa: E711
             return list((await s.exec(q)).all())
-
-    async def check_ins_of(self, person_id: int) -> list[CheckIn]:
-        async with self.db.session() as s:
-            return list((await s.exec(select(CheckIn).where(CheckIn.person_id == person_id))).all())
 
     async def purge_review(self, review_id: int, *, extra_plan_ids: Sequence[int] = (),
                            check_in_ids: Sequence[int] = (),
@@ -131,45 +135,6 @@ class Records(RepoBase):
             await s.flush()
             return person
 
-    async def export_support_plans(self, colleague_id: int) -> list[_m.SupportPlan]:
-        async with self.db.session() as s:
-            q = select(_m.SupportPlan).where(_m.SupportPlan.colleague_id == colleague_id).order_by(_m.SupportPlan.id)  # type: ignore[arg-type]
-            return list((await s.exec(q)).all())
-
-    async def export_plan_actions(self, plan_id: int) -> list[_m.PlanAction]:
-        async with self.db.session() as s:
-            q = select(_m.PlanAction).where(_m.PlanAction.plan_id == plan_id).order_by(_m.PlanAction.number)  # type: ignore[arg-type]
-            return list((await s.exec(q)).all())
-
-    async def export_action_reviews(self, action_ids: Sequence[int]) -> list[_m.PlanActionReview]:
-        if not action_ids:
-            return []
-        async with self.db.session() as s:
-            q = (select(_m.PlanActionReview).where(_m.PlanActionReview.action_id.in_(list(action_ids)))  # type: ignore[attr-defined]
-                 .order_by(_m.PlanActionReview.review_date, _m.PlanActionReview.id))
-            return list((await s.exec(q)).all())
-
-    async def export_appeals(self, colleague_id: int) -> list[_m.Appeal]:
-        async with self.db.session() as s:
-            q = select(_m.Appeal).where(_m.Appeal.colleague_id == colleague_id).order_by(_m.Appeal.id)  # type: ignore[arg-type]
-            return list((await s.exec(q)).all())
-
-    async def export_checkins(self, person_id: int) -> list[CheckIn]:
-        async with self.db.session() as s:
-            q = select(CheckIn).where(CheckIn.person_id == person_id).order_by(CheckIn.created_at)  # type: ignore[arg-type]
-            return list((await s.exec(q)).all())
-
-    async def export_milestones(self, objective_ids: Sequence[int]) -> list[_m.Milestone]:
-        if not objective_ids:
-            return []
-        async with self.db.session() as s:
-            q = select(_m.Milestone).where(_m.Milestone.objective_id.in_(list(objective_ids))).order_by(_m.Milestone.id)  # type: ignore[attr-defined]
-            return list((await s.exec(q)).all())
-
-    async def export_input_requests(self, review_id: int) -> list[_m.InputRequest]:
-        async with self.db.session() as s:
-            return list((await s.exec(select(_m.InputRequest).where(_m.InputRequest.review_id == review_id))).all())
-
     async def reviews_in_org_year(self, organisation_id: int, year: int) -> list[tuple[Review, Person]]:
         """Every review of the organisation's cycle ``year`` with its colleague."""
         async with self.db.session() as s:
@@ -192,13 +157,6 @@ class Records(RepoBase):
         async with self.db.session() as s:
             q = select(Signature).where(Signature.subject_type == subject_type,
                                         Signature.subject_id.in_(list(subject_ids)))  # type: ignore[attr-defined]
-            return list((await s.exec(q)).all())
-
-    async def support_plans_of_people(self, person_ids: Sequence[int]) -> list[_m.SupportPlan]:
-        if not person_ids:
-            return []
-        async with self.db.session() as s:
-            q = select(_m.SupportPlan).where(_m.SupportPlan.colleague_id.in_(list(person_ids)))  # type: ignore[attr-defined]
             return list((await s.exec(q)).all())
 
     async def pending_reminders_for_reviews(self, review_ids: Sequence[int]) -> list[Reminder]:

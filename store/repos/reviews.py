@@ -32,6 +32,12 @@ from store.repos.values import (
 
 
 class Reviews(RepoBase):
+    async def save_review(self, review: Review) -> Review:
+        return await self._save(review)
+
+    async def save_meeting(self, meeting: Meeting) -> Meeting:
+        return await self._save(meeting)
+
     async def cycle(self, organisation_id: int, year: int, *, create: bool = False) -> Cycle | None:
         async with self.db.transaction() as s:
             c = (await s.exec(select(Cycle).where(Cycle.organisation_id == organisation_id, Cycle.year == year))).first()

@@ -70,7 +70,7 @@ async def test_a_written_appeal_shows_in_the_colleagues_and_the_headteachers_sta
     review = await demo_app.repo.current_review(sam.id)  # type: ignore[union-attr,arg-type]
     assert review is not None
     review.report_delivered_on = datetime(2026, 11, 2).date()
-    await demo_app.repo.save(review)
+    await demo_app.repo.save_review(review)
     await chat(demo_app, SAM, ["appeal", "1", "Objective 1 was rated without the evidence", "4", "confirm"])
     out = await chat(demo_app, SAM, ["status"])
     assert "Your written appeal is with Helen Hart, who arranges the hearing by Mon 14 Dec 2026 (Policy 9.5)" in out

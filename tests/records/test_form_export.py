@@ -128,8 +128,8 @@ async def test_the_longest_answers_the_dialogs_allow_still_print_in_full(trust):
 
     repo = trust.app.repo
     long_text = " ".join(f"step{n}" for n in range(500))[:3000]
-    o = await repo.save(Objective(review_id=trust.reviews["sam"], number=3, text=long_text, success_criteria=long_text))
-    await repo.save(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met", evidence=long_text))
+    o = await repo.save_objective(Objective(review_id=trust.reviews["sam"], number=3, text=long_text, success_criteria=long_text))
+    await repo.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met", evidence=long_text))
     sam = await trust.ctx("sam")
     text = pdf_text((await exports.export_form(repo, sam, sam.id, fmt="pdf")).content)
     assert "step0 step1" in text and text.count("step250") >= 3  # objective, criteria and evidence

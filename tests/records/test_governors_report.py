@@ -45,36 +45,36 @@ async def _greenfield(trust) -> tuple[int, list[Person]]:
                                           job_title="Teaching Assistant", organisation_id=org.id))
         people.append(p)
         stage = "end_of_year_done" if n < 30 else "mid_year_done" if n < 36 else "objectives_agreed"
-        review = await repo.save(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id, stage=stage,
+        review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id, stage=stage,
                                         eoy_performing_expected=(n < 28) if n < 30 else None,
                                         eoy_comments=f"Private comment about {name}"))
         if n < 38:
             notice = 7 if n < 36 else 3
             starts = datetime(2025, 10, 6, 9, tzinfo=UTC) + timedelta(hours=n)
-            await repo.save(Meeting(review_id=review.id, kind="planning", starts_at=starts, status="held",
+            await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=starts, status="held",
                                     scheduled_at=starts - timedelta(days=notice)))
         if n < 37:
             when = datetime(2025, 10, 14, 12, tzinfo=UTC) if n < 33 else datetime(2025, 11, 20, 12, tzinfo=UTC)
             for role, who in (("reviewee", p.id), ("reviewer", head.id)):
-                await repo.save(Signature(subject_type="review", subject_id=review.id, part="planning", role=role,
+                await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role=role,
                                           person_id=who, signed_at=when))
         for k in range(3):
-            o = await repo.save(Objective(review_id=review.id, number=k + 1, text=f"{name} objective {k + 1}"))
+            o = await repo.save_objective(Objective(review_id=review.id, number=k + 1, text=f"{name} objective {k + 1}"))
             outcome = next(outcomes)
             if outcome:
-                await repo.save(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome=outcome,
+                await repo.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome=outcome,
                                                   evidence=f"Evidence naming {name}"))
         category = "a" if n < 20 else "b" if n < 27 else "c" if n < 30 else None
         if category:
-            await repo.save(TrainingNeed(review_id=review.id, category=category, description=f"{name}'s course",
+            await repo.save_training_need(TrainingNeed(review_id=review.id, category=category, description=f"{name}'s course",
                                          essential=n < 12, funded=n < 10))
         if n < 6:
             received = date(2026, 7, 1)
             hearing = datetime(2026, 7, 14, 10, tzinfo=UTC) if n < 5 else datetime(2026, 9, 15, 10, tzinfo=UTC)
-            await repo.save(Appeal(review_id=review.id, colleague_id=p.id, stage="decided", written_received_on=received,
+            await repo.save_appeal(Appeal(review_id=review.id, colleague_id=p.id, stage="decided", written_received_on=received,
                                    hearing_at=hearing, grounds=f"{name} disagrees"))
         if n < 6:
-            await repo.save(SupportPlan(colleague_id=p.id, manager_id=head.id, kind="support",
+            await repo.save_plan(SupportPlan(colleague_id=p.id, manager_id=head.id, kind="support",
                                         created_at=datetime(2025, 11, 3, tzinfo=UTC),
                                         status="closed" if n < 2 else "open",
                                         closed_at=datetime(2026, 3, 2, tzinfo=UTC) if n < 2 else None))

@@ -26,9 +26,9 @@ async def test_the_overview_shows_progress_and_reasons_but_no_review_content(tru
     alex.absent_from, alex.absent_until = date(2026, 11, 1), date(2027, 2, 28)
     await repo.save_person(alex)
     cycle = await repo.cycle(trust.orgs["hillside"], 2026)
-    review = await repo.save(Review(cycle_id=cycle.id, colleague_id=trust.ids["alex"], reviewer_id=trust.ids["mark"],
+    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=trust.ids["alex"], reviewer_id=trust.ids["mark"],
                                     stage="planning"))
-    await repo.save(Meeting(review_id=review.id, kind="planning", starts_at=datetime(2026, 12, 2, 14, tzinfo=UTC),
+    await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=datetime(2026, 12, 2, 14, tzinfo=UTC),
                             status="scheduled"))
     rows = await _rows(trust)
     assert "Gill Ford" not in rows and "Colin Chambers" not in rows  # governors are not staff

@@ -24,7 +24,7 @@ async def test_jos_support_plan_rows_match_the_stored_actions(trust):
     repo = trust.app.repo
     priya = await trust.ctx("priya")
     attachment = await exports.export_plan(repo, priya, trust.ids["jo"], fmt="docx")
-    (action,) = await repo.export_plan_actions(trust.plans["jo"])
+    (action,) = await repo.plan_actions(trust.plans["jo"])
     tables = docx_tables(attachment.content)
     plan_table = next(t for t in tables if t[0] == list(SUPPORT_HEADER))
     assert plan_table[1] == [action.area, action.required_level,
@@ -40,7 +40,7 @@ async def test_alexs_improvement_action_plan_and_review_carry_every_field(trust)
     repo = trust.app.repo
     mark = await trust.ctx("mark")
     docx = await exports.export_plan(repo, mark, trust.ids["alex"], fmt="docx")
-    (action,) = await repo.export_plan_actions(trust.plans["alex"])
+    (action,) = await repo.plan_actions(trust.plans["alex"])
     fields = docx_fields(docx.content)
     expected = [(L_AREA, action.area), (L_REQUIRED, action.required_level), (L_GAP, action.identified_gap),
                 (L_RISK, "Yes"), (L_MEASURES, action.risk_measures), (L_AGREED, action.agreed_actions),

@@ -29,20 +29,20 @@ async def _old_review(trust, who: str, year: int, *, notice_sent: datetime | Non
     """A finished review of cycle ``year`` with a little of everything under it."""
     repo = trust.app.repo
     cycle = await repo.cycle(trust.orgs["hillside"], year, create=True)
-    review = await repo.save(Review(cycle_id=cycle.id, colleague_id=trust.ids[who], reviewer_id=trust.ids["priya"],
+    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=trust.ids[who], reviewer_id=trust.ids["priya"],
                                     stage="closed", retain_until=date(year + 6, 8, 31),
                                     eoy_comments=f"{who} end of year {year}"))
-    objective = await repo.save(Objective(review_id=review.id, number=1, text=f"{who} objective {year}"))
-    await repo.save(Milestone(objective_id=objective.id, description="half way"))
-    await repo.save(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="met"))
-    await repo.save(CoopReflection(review_id=review.id, part="planning", way="Show you care", text="kind"))
-    await repo.save(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
+    objective = await repo.save_objective(Objective(review_id=review.id, number=1, text=f"{who} objective {year}"))
+    await repo.save_milestone(Milestone(objective_id=objective.id, description="half way"))
+    await repo.save_objective_progress(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="met"))
+    await repo.save_coop_reflection(CoopReflection(review_id=review.id, part="planning", way="Show you care", text="kind"))
+    await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
                               person_id=trust.ids[who]))
-    await repo.save(TrainingNeed(review_id=review.id, category="a", description="first aid"))
-    await repo.save(Meeting(review_id=review.id, kind="planning", starts_at=datetime(year, 10, 1, 9, tzinfo=UTC)))
-    plan = await repo.save(SupportPlan(colleague_id=trust.ids[who], manager_id=trust.ids["priya"],
+    await repo.save_training_need(TrainingNeed(review_id=review.id, category="a", description="first aid"))
+    await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=datetime(year, 10, 1, 9, tzinfo=UTC)))
+    plan = await repo.save_plan(SupportPlan(colleague_id=trust.ids[who], manager_id=trust.ids["priya"],
                                        review_id=review.id))
-    await repo.save(PlanAction(plan_id=plan.id, number=1, area="timekeeping"))
+    await repo.save_plan_action(PlanAction(plan_id=plan.id, number=1, area="timekeeping"))
     if notice_sent is not None:
         await repo.enqueue(Reminder(dedupe_key=f"retention:{review.id}", kind=NOTICE_KIND,
                                     recipient_id=trust.ids["hana"], review_id=review.id, due_at=notice_sent,
@@ -88,10 +88,10 @@ async def test_jos_check_ins_from_the_purged_year_go_with_her_review_and_this_ye
     for when, note in ((datetime(2019, 11, 5, 9, tzinfo=UTC), "tired in 2019"),
                        (datetime(2020, 7, 20, 9, tzinfo=UTC), "summer 2020"),  # still academic year 2019-20
                        (datetime(2026, 11, 20, 9, tzinfo=UTC), "fine this week")):
-        await repo.save(CheckIn(person_id=jo, mood=3, note=note, created_at=when))
+        await repo.save_checkin(CheckIn(person_id=jo, mood=3, note=note, created_at=when))
     report = await purge_due(trust.app)
     assert [i.review_id for i in report.purged] == [due] and report.purged[0].rows["check_in"] == 2
-    assert [c.note for c in await repo.check_ins_of(jo)] == ["fine this week"]
+    assert [c.note for c in await repo.checkins(jo, None)] == ["fine this week"]
 
 
 async def test_no_record_goes_without_thirty_days_notice_to_hr(trust):

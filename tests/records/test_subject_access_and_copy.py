@@ -22,8 +22,8 @@ async def test_sams_zip_holds_his_whole_record_with_a_readable_index_and_who_rea
     sam_id, review = trust.ids["sam"], trust.reviews["sam"]
     await repo.save_preparation(review, sam_id, "colleague",
                                 [("achieved", "Have you achieved the objectives set?", "Mostly, yes.")])
-    await repo.save(CheckIn(person_id=sam_id, mood=4, note="Good week in Year 2", share_with_manager="mood"))
-    await repo.save(Appeal(review_id=trust.reviews["sam_2025"], colleague_id=sam_id, stage="withdrawn",
+    await repo.save_checkin(CheckIn(person_id=sam_id, mood=4, note="Good week in Year 2", share_with_manager="mood"))
+    await repo.save_appeal(Appeal(review_id=trust.reviews["sam_2025"], colleague_id=sam_id, stage="withdrawn",
                            concerns="Outcome of objective 2"))
     priya = await trust.ctx("priya")
     await exports.export_form(repo, priya, sam_id, fmt="pdf", channel="teams", identity="teams:aad-priya")
@@ -80,10 +80,10 @@ async def test_no_copy_until_both_have_signed(trust):
     repo, services = trust.app.repo, trust.app.services
     old = trust.reviews["sam_2025"]
     assert await send_copy_after_signoff(services, old) is False
-    await repo.save(Signature(subject_type="review", subject_id=old, part="end_of_year", role="reviewee",
+    await repo.save_signature(Signature(subject_type="review", subject_id=old, part="end_of_year", role="reviewee",
                               person_id=trust.ids["sam"]))
     assert await send_copy_after_signoff(services, old) is False
-    await repo.save(Signature(subject_type="review", subject_id=old, part="end_of_year", role="reviewer",
+    await repo.save_signature(Signature(subject_type="review", subject_id=old, part="end_of_year", role="reviewer",
                               person_id=trust.ids["priya"]))
     assert await send_copy_after_signoff(services, old) is True
     keys = {r.dedupe_key for r in await repo.reminders(status=None) if r.kind == COPY_KIND}

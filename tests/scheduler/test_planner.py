@@ -71,7 +71,7 @@ async def test_rescheduling_the_meeting_moves_its_reminders(demo_app):
     sam = await person(demo_app, "sam.patel@hillside.example")
     meeting = await sams_meeting(demo_app)
     meeting.starts_at = datetime.combine(date(2026, 12, 8), time(14), LONDON).astimezone(UTC)  # Tue 8 Dec
-    await demo_app.repo.save(meeting)
+    await demo_app.repo.save_meeting(meeting)
     await Planner(demo_app).run()
     assert sorted(local_day(r) for r in await rows(demo_app, kind="prep_nudge", to=sam)) == [
         date(2026, 12, 3), date(2026, 12, 7)]
@@ -86,7 +86,7 @@ async def test_cancelling_the_meeting_cancels_everything_about_it(demo_app):
     await Planner(demo_app).run()
     meeting = await sams_meeting(demo_app)
     meeting.status = "cancelled"
-    await demo_app.repo.save(meeting)
+    await demo_app.repo.save_meeting(meeting)
     await Planner(demo_app).run()
     sam = await person(demo_app, "sam.patel@hillside.example")
     for kind in ("prep_nudge", "reviewer_prep", "meeting_notice", "form_completion"):
@@ -105,7 +105,7 @@ async def test_finished_preparation_and_a_submitted_form_stop_their_nudges(demo_
     assert len(forms) == 3  # Wed 2 Dec, Tue 8 Dec, and the escalation on Tue 15 Dec
     review = await demo_app.repo.current_review(sam.id)
     review.planning_submitted_at = datetime(2026, 12, 1, 16, tzinfo=UTC)
-    await demo_app.repo.save(review)
+    await demo_app.repo.save_review(review)
     await Planner(demo_app).run()
     assert [r for r in await rows(demo_app, kind="form_completion") if r.subject_person_id == sam.id] == []
 
@@ -115,7 +115,7 @@ async def test_a_reassigned_reviewer_receives_the_pending_reminders(demo_app):
     sam, mark = await person(demo_app, "sam.patel@hillside.example"), await person(demo_app, "mark.lee@hillside.example")
     review = await demo_app.repo.current_review(sam.id)
     review.reviewer_id, review.delegated = mark.id, True  # Policy 4.2: Priya is away
-    await demo_app.repo.save(review)
+    await demo_app.repo.save_review(review)
     stats = await Planner(demo_app).run()
     assert stats.updated >= 2 and stats.inserted == 0
     assert [local_day(r) for r in await rows(demo_app, kind="reviewer_prep", to=mark)] == [date(2026, 11, 27)]

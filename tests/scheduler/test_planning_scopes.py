@@ -104,7 +104,7 @@ async def test_on_postgresql_a_moved_meeting_moves_its_reminders_and_a_stale_rep
     review = await pg_app.repo.current_review(sam.id)
     meeting = next(m for m in await pg_app.repo.meetings_for(review.id) if m.status == "scheduled")
     meeting.starts_at = datetime.combine(date(2026, 12, 8), time(14), LONDON).astimezone(UTC)  # Tue 8 Dec
-    await pg_app.repo.save(meeting)
+    await pg_app.repo.save_meeting(meeting)
     await Planner(pg_app).run()
     nudges = [r for r in await pg_app.repo.reminders(status=None, limit=100000)
               if r.kind == "prep_nudge" and r.recipient_id == sam.id]

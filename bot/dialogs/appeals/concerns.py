@@ -42,7 +42,7 @@ async def complete(run: Run) -> list[Reply]:
     if not view or view["appeal"] is not None:
         raise Refusal("You've already raised this; say appeal to see where it stands.", CLAUSE)
     today = services.clock.today()
-    appeal = await repo.save(Appeal(review_id=view["review_id"], colleague_id=run.person.id, stage="informal",
+    appeal = await repo.save_appeal(Appeal(review_id=view["review_id"], colleague_id=run.person.id, stage="informal",
                                     concerns=run.get("concerns"), informal_raised_on=today,
                                     policy_version=POLICY_VERSION))
     await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,

@@ -163,7 +163,7 @@ async def complete(run: Run) -> list[Reply]:
     local = datetime.fromisoformat(run.get("hearing_at")).replace(tzinfo=zone)
     appeal.hearing_at, appeal.hearing_by_id, appeal.stage = local, run.person.id, "hearing_scheduled"
     appeal.policy_version = POLICY_VERSION
-    appeal = await repo.save(appeal)
+    appeal = await repo.save_appeal(appeal)
     await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=colleague.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "hearing_moved" if moving else "hearing_scheduled", "hearing_at": local.isoformat(),

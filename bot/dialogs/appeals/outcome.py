@@ -71,7 +71,7 @@ async def complete(run: Run) -> list[Reply]:
     label = DECISIONS[run.get("decision")]
     appeal.outcome = f"{label}. {run.get('outcome')}"
     appeal.decided_on, appeal.stage, appeal.policy_version = services.clock.today(), "decided", POLICY_VERSION
-    appeal = await repo.save(appeal)
+    appeal = await repo.save_appeal(appeal)
     await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=appeal.colleague_id, channel=run.channel.value,
                      actor_identity=run.platform_identity,

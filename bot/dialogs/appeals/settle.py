@@ -45,7 +45,7 @@ def resolved_informally(appeals: list[Appeal], review_id: int) -> Appeal | None:
 async def close_as_resolved(repo: Repo, appeal: Appeal, today: Any, note: str = "") -> Appeal:
     appeal.stage, appeal.decided_on, appeal.policy_version = "withdrawn", today, POLICY_VERSION
     appeal.outcome = RESOLVED_INFORMALLY + (f": {note}" if note else "")
-    return await repo.save(appeal)
+    return await repo.save_appeal(appeal)
 
 
 async def prepare(services: Services, person: PersonContext, _subject: PersonContext | None) -> dict[str, Any] | str:

@@ -95,7 +95,7 @@ async def complete(run: Run) -> list[Reply]:
     row.companion_kind = companion if companion in COMPANION_LABELS else ""
     row.companion_name = run.get("companion_name", "") if companion in COMPANION_LABELS else ""
     row.policy_version = POLICY_VERSION
-    row = await repo.save(row)
+    row = await repo.save_appeal(row)
     await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=row.id,
                      subject_person_id=run.person.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "written_appeal", "handler_role": route.handler_role,

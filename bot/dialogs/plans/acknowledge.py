@@ -67,7 +67,7 @@ async def complete(run: Run) -> list[Reply]:
                       "ready, say plan to acknowledge it.", clause=CLAUSE)]
     if not await repo.acknowledge_plan(stored.id, run.services.clock.now()):  # type: ignore[arg-type]
         return [Reply("You've already acknowledged that plan. Nothing has changed.", clause=CLAUSE)]
-    await repo.save(Signature(subject_type="support_plan", subject_id=stored.id, part="plan", role="colleague",
+    await repo.save_signature(Signature(subject_type="support_plan", subject_id=stored.id, part="plan", role="colleague",
                               person_id=run.person.id, channel=run.channel.value,
                               platform_identity=run.platform_identity))
     await repo.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=stored.id,

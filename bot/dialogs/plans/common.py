@@ -259,7 +259,7 @@ async def save_new_plan(run: Run, kind: str, actions: list[PlanAction], **fields
                        review_id=review.id if review else None, policy_version=POLICY_VERSION, **fields)
     plan = await repo.create_plan(plan, actions, supersedes_id=supersedes)
     stored = await repo.plan_actions(plan.id)  # type: ignore[arg-type]
-    await repo.save(Signature(subject_type="support_plan", subject_id=plan.id, part="plan", role="manager",
+    await repo.save_signature(Signature(subject_type="support_plan", subject_id=plan.id, part="plan", role="manager",
                               person_id=run.person.id, channel=run.channel.value,
                               platform_identity=run.platform_identity))
     await repo.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=plan.id,

@@ -65,7 +65,7 @@ async def complete(run: Run) -> list[Reply]:
     assert review is not None
     shared = run.get("share") == "yes"
     review.prep_shared_with_reviewer = shared
-    await repo.save(Review.model_validate(review))
+    await repo.save_review(Review.model_validate(review))
     await audit_change(run, "preparation", review_id, run.person.id,
                        {"answered": [k for k, _, _ in triples], "shared_with_reviewer": shared})
     answered = len(await repo.preparation_answers(review_id, "colleague"))

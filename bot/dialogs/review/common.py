@@ -55,7 +55,7 @@ async def ensure_review(services: Services, colleague: PersonContext, *, own: bo
     year = academic_year_of(services.clock.today())
     cycle = await repo.cycle(p.organisation_id, year, create=True)
     assert cycle is not None and cycle.id is not None
-    review = await repo.save(Review(cycle_id=cycle.id, colleague_id=colleague.id,
+    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=colleague.id,
                                     reviewer_id=colleague.lead_manager_id, policy_version=POLICY_VERSION,
                                     retain_until=retain_until(year)))  # 10.3, as enrolment does
     await repo.audit(actor_id=None, action="change", record_type="review", record_id=review.id,

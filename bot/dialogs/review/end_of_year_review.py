@@ -110,7 +110,7 @@ async def complete(run: Run) -> list[Reply]:
     review.eoy_reviewer_comments = run.get("reviewer_comments", "")
     review.eoy_submitted_at = now_utc(run.services)
     review.policy_version = POLICY_VERSION
-    review = await repo.save(Review.model_validate(review))
+    review = await repo.save_review(Review.model_validate(review))
     await repo.clear_signatures("review", review.id, "end_of_year")  # type: ignore[arg-type]
     outcomes = {n: run.answers[f"outcome_{oid}"] for oid, n, _ in run.data["objectives"]}
     await audit_change(run, "end_of_year_review", review.id, subject.id,

@@ -95,7 +95,7 @@ async def complete(run: Run) -> list[Reply]:
     review.midyear_reviewee_comments = run.get("reviewee_comments", "")
     review.midyear_submitted_at = now_utc(run.services)
     review.policy_version = POLICY_VERSION
-    review = await repo.save(Review.model_validate(review))
+    review = await repo.save_review(Review.model_validate(review))
     await repo.clear_signatures("review", review.id, "mid_year")  # type: ignore[arg-type]
     await audit_change(run, "midyear_review", review.id, subject.id,
                        {"on_track": review.midyear_all_on_track, "performing": review.midyear_performing_expected})

@@ -335,7 +335,7 @@ async def complete(run: Run) -> list[Reply]:
     review.policy_version = POLICY_VERSION
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.OBJECTIVES_AGREED):
         review.stage = ReviewStage.PLANNING
-    await repo.save(Review.model_validate(review))
+    await repo.save_review(Review.model_validate(review))
     await audit_change(run, "objectives", review.id, subject.id,
                        {"numbers": [o.number for o in stored], "replaced": not keep,
                         "signatures_withdrawn": withdrawn,

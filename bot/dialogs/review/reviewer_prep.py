@@ -143,7 +143,7 @@ async def complete(run: Run) -> list[Reply]:
         requests = {r.id: r for r in await repo.input_requests(review_id)}
         request = requests[int(run.data["request_id"])]
         request.response, request.responded_at = run.answers["input"], services.clock.now()
-        await repo.save(InputRequest.model_validate(request))
+        await repo.save_input_request(InputRequest.model_validate(request))
         await audit_change(run, "input_request", request.id, subject.id, {"responded": True})
         review = await repo.review(review_id)
         if review is not None and review.reviewer_id:
@@ -163,7 +163,7 @@ async def complete(run: Run) -> list[Reply]:
     asked: list[str] = []
     if run.get("request_input"):
         for manager_id, name in run.data.get("others", []):
-            request = await repo.save(InputRequest(review_id=review_id, manager_id=manager_id,
+            request = await repo.save_input_request(InputRequest(review_id=review_id, manager_id=manager_id,
                                                    requested_at=services.clock.now()))
             await services.notifier.notify(
                 manager_id, f"Input requested for {subject.person.name}'s review",

@@ -162,20 +162,20 @@ async def complete(run: Run) -> list[Reply]:
         first_booked = meeting.scheduled_at
         meeting.starts_at, meeting.minutes, meeting.location = start, minutes, run.answers["location"]
         meeting.scheduled_at, meeting.scheduled_by_id, meeting.policy_version = now, run.person.id, POLICY_VERSION
-        meeting = await repo.save(Meeting.model_validate(meeting))
+        meeting = await repo.save_meeting(Meeting.model_validate(meeting))
         # SEQUENCE must grow with each change: minutes since first booked, plus one
         sequence = max(1, int((now - first_booked).total_seconds() // 60) + 1)
     else:
-        meeting = await repo.save(Meeting(review_id=review.id, kind=run.answers["kind"], starts_at=start,
+        meeting = await repo.save_meeting(Meeting(review_id=review.id, kind=run.answers["kind"], starts_at=start,
                                           minutes=minutes, location=run.answers["location"],
                                           scheduled_by_id=run.person.id, scheduled_at=now,
                                           policy_version=POLICY_VERSION))
         meeting.ics_uid = f"cadence-meeting-{meeting.id}@cadence"
-        meeting = await repo.save(Meeting.model_validate(meeting))
+        meeting = await repo.save_meeting(Meeting.model_validate(meeting))
         sequence = 0
         if meeting.kind in ("planning", "split_second_half") and review.stage == ReviewStage.PREPARATION:
             review.stage = ReviewStage.PLANNING
-            await repo.save(Review.model_validate(review))
+            await repo.save_review(Review.model_validate(review))
     await audit_change(run, "meeting", meeting.id, subject.id,
                        {"kind": meeting.kind, "starts_at": start.isoformat(), "minutes": minutes,
                         "rescheduled": moving is not None})
@@ -223,7 +223,7 @@ async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
     assert meeting is not None
     now = services.clock.now()
     meeting.status = "cancelled"
-    meeting = await repo.save(Meeting.model_validate(meeting))
+    meeting = await repo.save_meeting(Meeting.model_validate(meeting))
     await audit_change(run, "meeting", meeting.id, subject.id, {"cancelled": True,
                                                                 "starts_at": meeting.starts_at.isoformat()})
     label, when = meeting_kind_label(meeting.kind), when_label(meeting.starts_at)

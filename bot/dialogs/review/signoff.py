@@ -163,7 +163,7 @@ async def record_signature(run: Run, review: Review, part: str, role: str, *, no
             cycle = await repo.cycle_by_id(fresh.cycle_id)
             if cycle is not None:
                 fresh.retain_until = retain_until(cycle.year)  # 10.3
-        await repo.save(Review.model_validate(fresh))
+        await repo.save_review(Review.model_validate(fresh))
         await audit_change(run, "review", review.id, review.colleague_id, {"stage": fresh.stage, "signed": part})
         if services.documents is not None:  # 10.2: the reviewee's own copy, queued once per part
             await services.documents.send_copy_after_signoff(review.id)
@@ -213,7 +213,7 @@ async def complete(run: Run) -> list[Reply]:
         field = "midyear_reviewee_comments" if part == "mid_year" else "eoy_reviewee_comments"
         earlier = str(getattr(review, field) or "").strip()
         setattr(review, field, f"{earlier}\n{comment}".strip() if earlier and comment not in earlier else comment)
-        review = await repo.save(Review.model_validate(review))
+        review = await repo.save_review(Review.model_validate(review))
         await audit_change(run, "review", review.id, review.colleague_id, {"reviewee_comments": part})
     both = await record_signature(run, review, part, role, notify_other=True)
     label = PART_LABELS[part].lower()

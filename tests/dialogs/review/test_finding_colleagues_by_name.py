@@ -12,7 +12,7 @@ async def _add_colleague(app: App, name: str, email: str, like: str) -> None:
     """A second colleague in the same academy as ``like`` (a new starter on the roster)."""
     other = await app.repo.person_by_email(like)
     assert other is not None
-    await app.repo.save(Person(name=name, email=email, job_title="Teaching Assistant",
+    await app.repo.save_person(Person(name=name, email=email, job_title="Teaching Assistant",
                                organisation_id=other.organisation_id))
 
 

@@ -159,9 +159,9 @@ async def test_an_objective_spanning_cycles_carries_over_with_its_open_milestone
     sam = await person_id(demo_app, SAM)
     [last, current] = [r for r, _ in await demo_app.repo.reviews_of(sam)]
     [old] = await demo_app.repo.objectives(last.id)  # type: ignore[arg-type]
-    await demo_app.repo.save(Milestone(objective_id=old.id, description="Pupils read with a buddy", done=True,
+    await demo_app.repo.save_milestone(Milestone(objective_id=old.id, description="Pupils read with a buddy", done=True,
                                        due_date=date(2026, 7, 1)))  # type: ignore[arg-type]
-    await demo_app.repo.save(Milestone(objective_id=old.id, description="Reading ages rechecked",
+    await demo_app.repo.save_milestone(Milestone(objective_id=old.id, description="Reading ages rechecked",
                                        due_date=date(2027, 2, 12)))  # type: ignore[arg-type]
     offer = text_of(await say(PRIYA, "objectives sam"))
     assert "Carry it over into this cycle with those milestones (Policy 7.3)?" in offer

@@ -42,7 +42,7 @@ class Trust:
     async def deliver_report(self, email: str, on: date) -> None:
         review = await self.review_of(email)
         review.report_delivered_on = on
-        await self.app.repo.save(review)
+        await self.app.repo.save_review(review)
 
     def set_now(self, moment: datetime) -> None:
         self.clock.set(moment)

@@ -19,7 +19,7 @@ async def sam_raises_concerns(trust: Trust) -> None:
     """Sam's end of year review is signed and his report delivered on Fri 20 Nov (9.1: 10 days from then)."""
     review = await trust.review_of(SAM)
     review.stage = ReviewStage.END_OF_YEAR_DONE
-    await trust.app.repo.save(review)
+    await trust.app.repo.save_review(review)
     await trust.deliver_report(SAM, date(2026, 11, 20))
     await trust.say(SAM, "appeal")
     await trust.say(SAM, "The rating on objective 2 ignores the phonics results")
