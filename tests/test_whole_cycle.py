@@ -20,8 +20,8 @@ from rich.console import Console
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.handlers.console.chat import run_console
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from store.models import Review, ReviewStage
 
 SAM = "sam.patel@hillside.example"

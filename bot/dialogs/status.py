@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from bot import access
 from bot.dialogs.appeals.settle import resolved_informally
 from bot.dialogs.errors import Refusal
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review.common import local, when_label
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy.deadlines import (
@@ -26,6 +25,7 @@ from bot.policy.deadlines import (
     reviewer_prep_date,
 )
 from bot.policy.meetings import meeting_kind_label
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from bot.policy.windows import meeting1_window, midyear_window
 from bot.services import Services
 from store.models import Person, Review, ReviewStage

@@ -22,8 +22,8 @@ from sqlmodel import SQLModel
 
 from bot.app import App, build_app
 from bot.clock import FixedClock
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.messages import Address, Channel, Inbound, Reply
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from tests.conftest import TODAY, _copy_db, make_settings
 from tests.resilience.conftest import needs_postgres
 

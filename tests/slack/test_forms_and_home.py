@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from store.models import Reminder
 from tests.slack.conftest import SAM, Slack, buttons, render
 

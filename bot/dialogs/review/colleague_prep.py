@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step
-from bot.dialogs.questions import COLLEAGUE_INTRO, COLLEAGUE_QUESTIONS, SECTION_TITLES, Question
 from bot.dialogs.review.common import audit_change, ensure_review, first_name
 from bot.messages import Choice, PromptKind, Reply
+from bot.policy.questions import COLLEAGUE_INTRO, COLLEAGUE_QUESTIONS, SECTION_TITLES, Question
 from bot.services import Services
 from store.models import Review
 from store.repo import PersonContext

@@ -12,15 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.questions import (
-    COMMENTS_HERE,
-    COOP_GUIDANCE,
-    DIALOGUE,
-    EOY_EVIDENCE,
-    PERFORMING_EXPECTED,
-    REVIEWEE_COMMENTS,
-    REVIEWER_COMMENTS,
-)
 from bot.dialogs.review.common import audit_change, now_utc, reviewer_confirm_step, subject_of
 from bot.dialogs.review.midyear_review import objectives_for
 from bot.dialogs.review.objectives import coop_key
@@ -33,6 +24,15 @@ from bot.policy.objectives import (
     TRAINING_CATEGORIES,
     WAYS_OF_BEING_COOP,
     WAYS_OF_BEING_COOP_DESCRIPTIONS,
+)
+from bot.policy.questions import (
+    COMMENTS_HERE,
+    COOP_GUIDANCE,
+    DIALOGUE,
+    EOY_EVIDENCE,
+    PERFORMING_EXPECTED,
+    REVIEWEE_COMMENTS,
+    REVIEWER_COMMENTS,
 )
 from bot.services import Services
 from store.models import ObjectiveProgress, Review, TrainingNeed

@@ -11,15 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.questions import (
-    COMMENTS_HERE,
-    DIALOGUE,
-    MIDYEAR_COOP_DIALOGUE,
-    MIDYEAR_GUIDANCE,
-    MIDYEAR_ON_TRACK,
-    PERFORMING_EXPECTED,
-    REVIEWEE_COMMENTS,
-)
 from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
@@ -32,6 +23,15 @@ from bot.dialogs.review.common import (
 from bot.dialogs.review.signoff import record_signature
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.questions import (
+    COMMENTS_HERE,
+    DIALOGUE,
+    MIDYEAR_COOP_DIALOGUE,
+    MIDYEAR_GUIDANCE,
+    MIDYEAR_ON_TRACK,
+    PERFORMING_EXPECTED,
+    REVIEWEE_COMMENTS,
+)
 from bot.services import Services
 from store.models import ObjectiveProgress, Review
 from store.repo import PersonContext

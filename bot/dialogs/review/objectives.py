@@ -20,13 +20,6 @@ from typing import Any
 from bot.dialogs.answers import parse_date, whole_number
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
-from bot.dialogs.questions import (
-    COOP_GUIDANCE,
-    OTHER_INFORMATION,
-    PROFESSIONAL_DEVELOPMENT_GUIDANCE,
-    SUCCESS_CRITERIA_LABEL,
-    SUPPORT_LABEL,
-)
 from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
@@ -47,6 +40,13 @@ from bot.policy.objectives import (
     WAYS_OF_BEING_COOP_DESCRIPTIONS,
     objective_count_check,
     smart_check,
+)
+from bot.policy.questions import (
+    COOP_GUIDANCE,
+    OTHER_INFORMATION,
+    PROFESSIONAL_DEVELOPMENT_GUIDANCE,
+    SUCCESS_CRITERIA_LABEL,
+    SUPPORT_LABEL,
 )
 from bot.services import Services
 from store.models import Milestone, Objective, Review, ReviewStage

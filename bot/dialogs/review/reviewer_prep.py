@@ -11,14 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.questions import (
-    COLLEAGUE_QUESTIONS,
-    REVIEWER_AHEAD,
-    REVIEWER_BACK,
-    REVIEWER_CHECKLIST,
-    REVIEWER_READY,
-    REVIEWER_SHARE_NOTE,
-)
 from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
@@ -29,6 +21,14 @@ from bot.dialogs.review.common import (
 )
 from bot.messages import PromptKind, Reply
 from bot.policy.objectives import OUTCOME_LABELS
+from bot.policy.questions import (
+    COLLEAGUE_QUESTIONS,
+    REVIEWER_AHEAD,
+    REVIEWER_BACK,
+    REVIEWER_CHECKLIST,
+    REVIEWER_READY,
+    REVIEWER_SHARE_NOTE,
+)
 from bot.services import Services
 from store.models import InputRequest
 from store.repo import PersonContext

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review.common import (
     LOCAL_TZ,
     audit_change,
@@ -38,6 +37,7 @@ from bot.policy.meetings import (
     check_meeting,
     meeting_kind_label,
 )
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from bot.services import Services
 from store.models import Meeting, Person, Review, ReviewStage
 from store.repo import PersonContext

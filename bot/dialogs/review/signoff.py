@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.dialogs.review.common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import informal_resolution_deadline, retain_until
 from bot.policy.objectives import OUTCOME_LABELS
+from bot.policy.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.services import Services
 from store.models import Review, ReviewStage, Signature
 from store.repo import PersonContext, Repo

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App, build_app
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS, LOOKING_AHEAD, LOOKING_BACK
+from bot.policy.questions import COLLEAGUE_QUESTIONS, LOOKING_AHEAD, LOOKING_BACK
 from tests.conftest import make_settings
 from tests.dialogs.review.conftest import PRIYA, SAM, Say, person_id, say_to, text_of
 

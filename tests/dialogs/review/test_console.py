@@ -9,8 +9,8 @@ import pytest
 from rich.console import Console
 
 from bot.app import App
-from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.handlers.console.chat import run_console
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from tests.dialogs.review.conftest import CHRIS, MARK, SAM, person_id
 
 
