@@ -50,6 +50,7 @@ from zoneinfo import ZoneInfo
 from bot.policy import checkins, deadlines, routing, windows
 from bot.policy.calendar import SchoolCalendar, academic_year_of
 from bot.policy.clauses import cite
+from bot.policy.questions import COLLEAGUE_QUESTIONS
 from bot.policy.workdays import WorkingDays
 
 T = TypeVar("T")
@@ -61,7 +62,7 @@ KINDS: tuple[str, ...] = (
     "moderation_sample", "policy_review_due", "governors_report_due",
 )
 KEY_PREFIX = "plan:"  # rows whose key starts with this belong to the planner (it may cancel them)
-COLLEAGUE_PREP_QUESTIONS = 23  # Annex 2: 11 looking back + 12 looking ahead
+COLLEAGUE_PREP_QUESTIONS = len(COLLEAGUE_QUESTIONS)  # Annex 2, read from the question list (11 back + 12 ahead)
 PREP_MEETING_KINDS = ("planning", "mid_year", "end_of_year")
 FORM_PARTS = {"planning": "planning", "mid_year": "mid_year", "end_of_year": "end_of_year"}
 FORM_FOLLOW_UP_WORKING_DAYS = (1, 5)  # our reading: reminders before the 3.2 escalation
