@@ -90,7 +90,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     repo = Repo(db)
     calendar_for, workdays_for = build_calendars(settings)
     services = Services(repo=repo, clock=clock, notifier=OutboxNotifier(repo, clock),
-                        calendar_for=calendar_for, workdays_for=workdays_for)
+                        calendar_for=calendar_for, workdays_for=workdays_for, timezone=settings.timezone)
     services.documents = Documents(services)  # bot.documents.facade: copies, App Home overview, exports
     engine = Engine(services, build_registry())
     return App(settings=settings, clock=clock, db=db, repo=repo, services=services, engine=engine)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.policy.workdays import DEFAULT_TIMEZONE
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -16,7 +18,7 @@ class Clock(Protocol):
 
 @dataclass
 class SystemClock:
-    tz: str = "Europe/London"
+    tz: str = DEFAULT_TIMEZONE
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -30,7 +32,7 @@ class FixedClock:
     """A clock tests and ``cadence simulate`` move by hand."""
 
     current: datetime
-    tz: str = "Europe/London"
+    tz: str = DEFAULT_TIMEZONE
     _zone: ZoneInfo = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

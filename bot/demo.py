@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.policy.calendar import academic_year_of
 from bot.policy.deadlines import retain_until
@@ -30,7 +29,7 @@ from store.models import (
 )
 
 DEMO_ROSTER = Path(__file__).resolve().parents[1] / "examples" / "roster.csv"
-LONDON = ZoneInfo("Europe/London")
+
 
 OBJECTIVES = {
     "jo.brown@hillside.example": [
@@ -74,7 +73,7 @@ async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
         return review
 
     def at(d: date, hour: int) -> datetime:
-        return datetime.combine(d, time(hour), LONDON).astimezone(UTC)
+        return datetime.combine(d, time(hour), app.services.zone).astimezone(UTC)
 
     planning_day = _weekday_on_or_before(date(year, 10, 14))
     agreed = ["jo.brown@hillside.example", "priya.shah@hillside.example", "mark.lee@hillside.example",

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.policy.workdays import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -38,6 +41,14 @@ class Services:
     workdays_for: Callable[[str], WorkingDays]
     documents: Any = None  # bot.documents facade, set by bot.app when available
     extras: dict[str, Any] = field(default_factory=dict)
+    timezone: str = DEFAULT_TIMEZONE  # Settings.timezone: what "10:00" and "today" mean to the trust
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 class Runtime(Protocol):

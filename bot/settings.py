@@ -8,12 +8,14 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.policy.workdays import DEFAULT_TIMEZONE
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CADENCE_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///cadence.db"
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
 
     slack_bot_token: str = ""
     slack_signing_secret: str = ""

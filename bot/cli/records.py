@@ -121,7 +121,7 @@ def export_form_cmd(email: str = typer.Argument(..., help="The colleague's email
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
-        attachment = await export_form(app.repo, actor, await subject_for(app, email), cycle_year=cycle,
+        attachment = await export_form(app.repo, actor, await subject_for(app, email), cycle_year=cycle, zone=app.services.zone,
                                        fmt=_format(fmt, out), channel=CHANNEL, identity=identity())
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}). In confidence: Policy 10.1.")
@@ -140,7 +140,7 @@ def export_plan_cmd(email: str = typer.Argument(..., help="The colleague's email
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
-        attachment = await export_plan(app.repo, actor, await subject_for(app, email), fmt=_format(fmt, out),
+        attachment = await export_plan(app.repo, actor, await subject_for(app, email), fmt=_format(fmt, out), zone=app.services.zone,
                                        plan_id=plan_id, channel=CHANNEL, identity=identity())
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
@@ -153,12 +153,12 @@ def export_invite_cmd(email: str = typer.Argument(..., help="The colleague's ema
                       out: Path = typer.Option(..., "-o", "--output", help="The .ics to write"),
                       meeting_id: int | None = typer.Option(None, "--meeting", help="A meeting number (default: next)"),
                       as_: str | None = AS_OPTION) -> None:
-    """The calendar invite (ICS, Europe/London time) of the colleague's next review meeting (Policy 5.3)."""
+    """The calendar invite (ICS, in the trust's time zone) of the colleague's next review meeting (Policy 5.3)."""
     from bot.documents.exports import export_invite
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
-        attachment = await export_invite(app.repo, actor, await subject_for(app, email), app.clock.now(),
+        attachment = await export_invite(app.repo, actor, await subject_for(app, email), app.clock.now(), zone=app.services.zone,
                                          meeting_id=meeting_id, channel=CHANNEL, identity=identity())
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
@@ -305,7 +305,7 @@ def audit_cmd(email: str = typer.Argument(..., help="The colleague whose record'
         subject_id = await subject_for(app, email)
         await access.authorise(app.repo, actor, "audit", subject_id=subject_id, channel=CHANNEL,
                                identity=identity())
-        rows = await audit_rows(app.repo, subject_id)
+        rows = await audit_rows(app.repo, subject_id, app.services.zone)
         await access.record(app.repo, actor, "read", "audit_log", subject_id=subject_id, channel=CHANNEL,
                             identity=identity())
         if as_json:

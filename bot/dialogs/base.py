@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.messages import Channel, Choice, PromptKind, Reply
-from bot.services import Notifier, Services
+from bot.services import DEFAULT_ZONE, Notifier, Services
 
 if TYPE_CHECKING:
     from store.repo import PersonContext
@@ -33,6 +34,7 @@ class Ctx:
     today: date
     now: datetime
     channel: Channel
+    zone: ZoneInfo = DEFAULT_ZONE  # the trust's time zone (Settings.timezone)
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.answers.get(key, default)

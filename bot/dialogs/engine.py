@@ -377,7 +377,8 @@ class Engine:
     def _ctx(self, person: PersonContext, subject: PersonContext | None, state: dict[str, Any],
              channel: Channel) -> Ctx:
         clock = self.services.clock
-        return Ctx(state.get("answers", {}), state.get("data", {}), person, subject, clock.today(), clock.now(), channel)
+        return Ctx(state.get("answers", {}), state.get("data", {}), person, subject, clock.today(), clock.now(), channel,
+                   self.services.zone)
 
     def _visible(self, dialog: Dialog, ctx: Ctx) -> list[Step]:
         steps: list[Step] = []

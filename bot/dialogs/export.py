@@ -23,6 +23,7 @@ from bot.dialogs.errors import Refusal
 from bot.dialogs.router import match_names
 from bot.documents.exports import NothingToExport, export_form, export_plan
 from bot.messages import Attachment, Inbound, Reply
+from bot.services import Services
 from store.repo import PersonContext, Repo
 
 if TYPE_CHECKING:
@@ -79,14 +80,16 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
                   f"address, for example “export {matches[0].email}” (Policy 10.1).", "10.1")
 
 
-async def produce(repo: Repo, person: PersonContext, subject_id: int, fmt: str, year: int | None, plan: bool,
-                  channel: str, identity: str) -> list[Reply]:
+async def produce(services: Services, person: PersonContext, subject_id: int, fmt: str, year: int | None,
+                  plan: bool, channel: str, identity: str) -> list[Reply]:
+    repo, zone = services.repo, services.zone
     try:
         if plan:
-            attachment = await export_plan(repo, person, subject_id, fmt=fmt, channel=channel, identity=identity)
+            attachment = await export_plan(repo, person, subject_id, fmt=fmt, channel=channel, identity=identity,
+                                           zone=zone)
         else:
             attachment = await export_form(repo, person, subject_id, cycle_year=year, fmt=fmt, channel=channel,
-                                           identity=identity)
+                                           identity=identity, zone=zone)
     except access.AccessDenied as denied:
         return [Reply(denied.message + " Say export for your own form.", clause=denied.clause)]
     except NothingToExport as missing:
@@ -115,12 +118,12 @@ async def export_command(engine: Engine, person: PersonContext, argument: str, i
         subject_id = await find_colleague(engine.repo, person, who) if who else person.id
     except Refusal as refusal:
         return [Reply(refusal.message, clause=refusal.clause)]
-    return await produce(engine.repo, person, subject_id, fmt, year, plan, channel, identity)
+    return await produce(engine.services, person, subject_id, fmt, year, plan, channel, identity)
 
 
 async def complete(run: Run) -> list[Reply]:
     """``export`` with nothing after it: the colleague's own current form, as DOCX (10.2)."""
-    return await produce(run.services.repo, run.person, run.person.id, "docx", None, False, run.channel.value,
+    return await produce(run.services, run.person, run.person.id, "docx", None, False, run.channel.value,
                          run.platform_identity)
 
 

@@ -107,9 +107,9 @@ def _appeal_step(services: Services, snap: ReviewSnapshot, review: Review, *, as
     handler = _person(snap, appeal.hearing_by_id or appeal.handler_id)
     who = handler.name if handler else "the Headteacher"
     if appeal.stage == "hearing_scheduled" and appeal.hearing_at is not None:
-        text = (f"Your appeal hearing with {who}: {when_label(appeal.hearing_at)}; you may bring a union "
+        text = (f"Your appeal hearing with {who}: {when_label(appeal.hearing_at, services.zone)}; you may bring a union "
                 "representative or a work colleague (Policy 9.4)" if as_colleague else
-                f"{name}'s appeal hearing with {who}: {when_label(appeal.hearing_at)}")
+                f"{name}'s appeal hearing with {who}: {when_label(appeal.hearing_at, services.zone)}")
         return NextStep(text, "9.5", None, "both")
     due = None
     if appeal.written_received_on is not None and colleague is not None:
@@ -162,27 +162,27 @@ def _next_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_c
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
         if upcoming:
             m = upcoming[0]
-            day = local(m.starts_at).date()
+            day = local(m.starts_at, services.zone).date()
             if as_colleague:
                 answered, open_prep = _progress(snap, review)
                 if open_prep:
-                    return NextStep(f"Finish preparing for your meeting on {when_label(m.starts_at)} ({answered} "
+                    return NextStep(f"Finish preparing for your meeting on {when_label(m.starts_at, services.zone)} ({answered} "
                                     f"of {len(COLLEAGUE_QUESTIONS)} questions answered): say resume", "5.1",
                                     prep_nudge_dates(day, workdays)[1], "colleague")
                 if answered == 0:
-                    return NextStep(f"Prepare for your meeting on {when_label(m.starts_at)} (0 of "
+                    return NextStep(f"Prepare for your meeting on {when_label(m.starts_at, services.zone)} (0 of "
                                     f"{len(COLLEAGUE_QUESTIONS)} questions answered): say prep", "5.1",
                                     prep_nudge_dates(day, workdays)[1], "colleague")
-                return NextStep(f"Your meeting: {when_label(m.starts_at)}, {m.location}. Say agenda to see it",
+                return NextStep(f"Your meeting: {when_label(m.starts_at, services.zone)}, {m.location}. Say agenda to see it",
                                 "5.5", None, "both")
             if any(a.side == "reviewer" for a in snap.answers.get(review.id, [])):
-                return NextStep(f"Your meeting with {name}: {when_label(m.starts_at)}, {m.location}. "
+                return NextStep(f"Your meeting with {name}: {when_label(m.starts_at, services.zone)}, {m.location}. "
                                 f"Say agenda {name} to see it", "5.5", None, "both")
-            return NextStep(f"Prepare with the reviewer's checklist for {when_label(m.starts_at)}: say prep {name}",
+            return NextStep(f"Prepare with the reviewer's checklist for {when_label(m.starts_at, services.zone)}: say prep {name}",
                             "Annex 2", reviewer_prep_date(day, workdays), "reviewer")
         held = [m for m in meetings if m.status != "cancelled" and m.starts_at < now]
         if held:
-            day = local(held[-1].starts_at).date()
+            day = local(held[-1].starts_at, services.zone).date()
             due = form_completion_escalation(day, workdays).due
             text = ("Your reviewer records your objectives" if as_colleague else
                     f"Record the objectives agreed: say objectives {name}")
@@ -201,7 +201,7 @@ def _next_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_c
         text = ("Mid-year review with your reviewer in the Spring term" if as_colleague else
                 f"Hold and record the mid-year review in the Spring term: say midyear {name}")
         if window and upcoming:
-            text += f" (booked: {when_label(upcoming[0].starts_at)})"
+            text += f" (booked: {when_label(upcoming[0].starts_at, services.zone)})"
         return NextStep(text, "3.2", window.end if window else None, "reviewer")
     if review.stage == ReviewStage.MID_YEAR_DONE:
         window = _cal_date(meeting1_window, cal, year + 1)
@@ -248,7 +248,7 @@ def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague
                 and m.starts_at >= now]
     if upcoming:
         m = upcoming[0]
-        facts.append(("Next meeting", f"{meeting_kind_label(m.kind)}, {when_label(m.starts_at)}, "
+        facts.append(("Next meeting", f"{meeting_kind_label(m.kind)}, {when_label(m.starts_at, engine.services.zone)}, "
                                       f"{m.location or 'location to follow'}"))
     objectives = snap.objective_count(review.id)  # type: ignore[arg-type]
     facts.append(("Objectives", str(objectives) if objectives else "none yet"))
@@ -312,7 +312,7 @@ def _duties(engine: Engine, snap: StatusSnapshot) -> list[str]:
             continue
         name = found[0].name
         if appeal.stage == "hearing_scheduled" and appeal.hearing_at is not None:
-            lines.append(f"• {name}'s appeal hearing: {when_label(appeal.hearing_at)}. Afterwards, say appeal to "
+            lines.append(f"• {name}'s appeal hearing: {when_label(appeal.hearing_at, engine.services.zone)}. Afterwards, say appeal to "
                          "record the outcome (Policy 9.3)")
             continue
         due = (appeal_hearing_deadline(appeal.written_received_on,

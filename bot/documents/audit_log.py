@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.services import DEFAULT_ZONE
 from store.repo import Repo
 
-LONDON = ZoneInfo("Europe/London")
 ACTIONS = {"read": "read", "change": "changed", "export": "exported", "refused": "was refused",
            "hold": "legal hold", "purge": "purged", "import": "imported"}
 
 
-async def audit_rows(repo: Repo, subject_id: int) -> list[dict[str, Any]]:
+async def audit_rows(repo: Repo, subject_id: int, zone: ZoneInfo = DEFAULT_ZONE) -> list[dict[str, Any]]:
     """Every event about one colleague's records, oldest first, with the actor's name resolved."""
     events = await repo.audit_about(subject_id)
     people = await repo.people(e.actor_id for e in events if e.actor_id is not None)
@@ -25,7 +25,7 @@ async def audit_rows(repo: Repo, subject_id: int) -> list[dict[str, Any]]:
         document = e.detail.get("document") if isinstance(e.detail, dict) else None
         if document:
             what += f" ({str(document).replace('_', ' ')}, {e.detail.get('format', '')})".replace(", )", ")")
-        rows.append({"when": e.at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"), "who": who,
+        rows.append({"when": e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), "who": who,
                      "actor_id": e.actor_id, "action": ACTIONS.get(e.action, e.action), "what": what,
                      "channel": e.channel or "—", "identity": e.actor_identity or "—"})
     return rows

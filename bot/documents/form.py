@@ -12,7 +12,7 @@ Decisions where the form is silent:
   its date; an unsigned box says "Not yet signed".
 * Training and development needs (8.1) are listed under "Professional & career development",
   by category, because that is where Annex 1 records development.
-* Times are shown in Europe/London, dates as "23 November 2026".
+* Times are shown in the trust's time zone (Settings.timezone, Europe/London by default), dates as "23 November 2026".
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from bot.policy.objectives import (
     TRAINING_CATEGORIES,
     WAYS_OF_BEING_COOP,
 )
+from bot.services import DEFAULT_ZONE
 from store.models import (
     CoopReflection,
     Cycle,
@@ -44,7 +45,6 @@ from store.models import (
 )
 from store.repo import Repo
 
-LONDON = ZoneInfo("Europe/London")
 FORM_TITLE = "Planning & Review Form (Support Staff)"
 
 # Annex 1, word for word
@@ -97,6 +97,7 @@ class FormData:
     training: list[TrainingNeed]
     meetings: list[Meeting]
     extra: dict[str, str] = field(default_factory=dict)
+    zone: ZoneInfo = DEFAULT_ZONE  # times and days as the trust reads them (Settings.timezone)
 
     @property
     def planning_meeting(self) -> Meeting | None:
@@ -104,7 +105,7 @@ class FormData:
         return kept[0] if kept else None
 
 
-async def load_form(repo: Repo, review_id: int) -> FormData:
+async def load_form(repo: Repo, review_id: int, zone: ZoneInfo = DEFAULT_ZONE) -> FormData:
     review = await repo.review(review_id)
     if review is None:
         raise LookupError(f"review {review_id} not found")
@@ -126,14 +127,14 @@ async def load_form(repo: Repo, review_id: int) -> FormData:
     training = sorted(await repo.training_needs(review_id), key=lambda t: (t.category, t.id or 0))
     meetings = await repo.meetings_for(review_id)
     return FormData(review, cycle, organisation, colleague, reviewer, objectives, progress, milestones,
-                    reflections, signatures, signers, training, meetings)
+                    reflections, signatures, signers, training, meetings, zone=zone)
 
 
-def long_date(d: date | datetime | None) -> str:
+def long_date(d: date | datetime | None, zone: ZoneInfo = DEFAULT_ZONE) -> str:
     if d is None:
         return EMPTY
     if isinstance(d, datetime):
-        d = d.astimezone(LONDON).date()
+        d = d.astimezone(zone).date()
     return f"{d.day} {d:%B %Y}"
 
 
@@ -145,7 +146,7 @@ def signature_text(data: FormData, part: str, role: str) -> tuple[str, str]:
     signer = data.signers.get(sig.person_id)
     name = signer.name if signer else "a former colleague"
     via = f" via {sig.channel.capitalize()}" if sig.channel else ""
-    return f"Signed electronically by {name}{via}", long_date(sig.signed_at)
+    return f"Signed electronically by {name}{via}", long_date(sig.signed_at, data.zone)
 
 
 def _signatures(doc: Doc, data: FormData, part: str, intro: str) -> None:
@@ -187,7 +188,7 @@ def build_form(data: FormData) -> Doc:
     meeting = data.planning_meeting
     doc.fields(("Colleague name:", c.name), ("Reviewer name:", data.reviewer.name if data.reviewer else EMPTY),
                ("Job title:", value(c.job_title)),
-               ("Date of planning meeting:", long_date(meeting.starts_at) if meeting else EMPTY))
+               ("Date of planning meeting:", long_date(meeting.starts_at, data.zone) if meeting else EMPTY))
 
     # --- planning ---
     doc.heading(H_OBJECTIVES, 1)

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from bot.services import Runtime, Services
     from store.repo import PersonContext
 
-LONDON = ZoneInfo("Europe/London")
 THRESHOLD = 5  # Policy 11.3: groups smaller than this are shown as "<5"
 SMALL = "<5"
 STAGE_ORDER = ("preparation", "planning", "objectives_agreed", "mid_year_done", "end_of_year_done", "closed")
@@ -78,9 +77,9 @@ class Section:
         self.rows.extend((label, printed[label]) for label in counts)
 
 
-def _academic_span(year: int) -> tuple[datetime, datetime]:
-    start = datetime(year, 9, 1, tzinfo=LONDON)
-    return start, datetime(year + 1, 9, 1, tzinfo=LONDON)
+def _academic_span(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime(year, 9, 1, tzinfo=zone)
+    return start, datetime(year + 1, 9, 1, tzinfo=zone)
 
 
 async def gather(services: Services, organisation_id: int, year: int) -> list[Section]:
@@ -122,7 +121,7 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
             signed_planning.setdefault(s.subject_id, []).append(s.signed_at)
     agreed = {rid: max(ts) for rid, ts in signed_planning.items() if len(ts) >= 2}
     on_time = {rid for rid, when in agreed.items()
-               if m1_end is not None and when.astimezone(LONDON).date() <= m1_end}
+               if m1_end is not None and when.astimezone(services.zone).date() <= m1_end}
     formal = [m for m in meetings if m.kind in ("planning", "mid_year", "end_of_year", "split_second_half")
               and m.status != "cancelled"]
     with_notice = [m for m in formal if m.starts_at - m.scheduled_at >= timedelta(days=MIN_NOTICE_DAYS)]
@@ -147,7 +146,7 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
         due = appeal_hearing_deadline(a.written_received_on, workdays).due
         if a.hearing_at is None:
             waiting += 1
-        elif a.hearing_at.astimezone(LONDON).date() <= due:
+        elif a.hearing_at.astimezone(services.zone).date() <= due:
             in_time += 1
         else:
             late += 1
@@ -171,7 +170,7 @@ async def gather(services: Services, organisation_id: int, year: int) -> list[Se
     expected = [r.eoy_performing_expected for r in reviews if r.eoy_performing_expected is not None]
     effectiveness.add_group({"Performing to the expected level (6.6)": sum(1 for e in expected if e),
                              "Not yet performing to the expected level": sum(1 for e in expected if not e)})
-    start, end = _academic_span(year)
+    start, end = _academic_span(year, services.zone)
     for kind, label in (("support", "Support plans (Annex 4)"), ("improvement", "Improvement action plans")):
         of_kind = [p for p in plans if p.kind == kind]
         opened = sum(1 for p in of_kind if start <= p.created_at < end)

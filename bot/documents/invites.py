@@ -1,4 +1,5 @@
-"""Calendar invites (RFC 5545) for review meetings, with times in Europe/London.
+"""Calendar invites (RFC 5545) for review meetings, with times in the trust's time zone
+(Settings.timezone, Europe/London by default).
 
 Pure: the caller passes everything, including "now" (DTSTAMP), and gets bytes back. A reschedule
 sends the same UID with a higher SEQUENCE; a cancellation sends METHOD:CANCEL.
@@ -12,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-TIMEZONE = "Europe/London"
+from bot.policy.workdays import DEFAULT_TIMEZONE
+
 PRODID = "-//Cadence//Performance management//EN"
 
 
@@ -34,13 +36,14 @@ class Invite:
     attendees: tuple[Invitee, ...] = field(default_factory=tuple)
     sequence: int = 0
     cancelled: bool = False
+    tz: str = DEFAULT_TIMEZONE  # the trust's time zone (Settings.timezone)
 
 
 def build_invite(invite: Invite, now: datetime) -> bytes:
     """The .ics bytes for one meeting request (or cancellation)."""
     if invite.start.tzinfo is None or now.tzinfo is None:
         raise ValueError("invite times must be timezone-aware")
-    zone = ZoneInfo(TIMEZONE)
+    zone = ZoneInfo(invite.tz)
     start = invite.start.astimezone(zone)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -72,8 +75,8 @@ def build_invite(invite: Invite, now: datetime) -> bytes:
     return cal.to_ical()
 
 
-def invite_filename(summary: str, start: datetime) -> str:
+def invite_filename(summary: str, start: datetime, tz: str = DEFAULT_TIMEZONE) -> str:
     slug = "".join(c if c.isalnum() else "-" for c in summary.lower()).strip("-")
     while "--" in slug:
         slug = slug.replace("--", "-")
-    return f"{slug}-{start.astimezone(ZoneInfo(TIMEZONE)):%Y%m%d-%H%M}.ics"
+    return f"{slug}-{start.astimezone(ZoneInfo(tz)):%Y%m%d-%H%M}.ics"

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from bot import access
 from bot.enrolment import eligibility_of
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from bot.services import Services
     from store.repo import PersonContext
 
-LONDON = ZoneInfo("Europe/London")
 STAGE_LABELS = {
     "preparation": "Preparing for Meeting 1",
     "planning": "Meeting 1 booked or held; form being completed",
@@ -138,7 +136,7 @@ async def overview_rows(services: Services, organisation_id: int) -> list[Overvi
             meetings = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
             _progress(row, review, reminders.get(review.id, []), windows, today, year)
             for m in meetings:
-                when = m.starts_at.astimezone(LONDON).date()
+                when = m.starts_at.astimezone(services.zone).date()
                 if when >= today and (row.next_deadline is None or when < row.next_deadline):
                     row.next_deadline = when
                     row.next_deadline_what = f"{meeting_kind_label(m.kind)} booked (Policy 5.3)"

@@ -15,10 +15,12 @@ Decisions where the templates are silent or do not fit a school:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.documents.form import NOT_SIGNED, long_date
 from bot.documents.layout import EMPTY, Doc, value
 from bot.policy.objectives import OUTCOME_LABELS
+from bot.services import DEFAULT_ZONE
 from store.models import Organisation, Person, PlanAction, PlanActionReview, Signature, SupportPlan
 from store.repo import Repo
 
@@ -61,9 +63,10 @@ class PlanData:
     signatures: dict[tuple[str, str], Signature]
     signers: dict[int, Person]
     earlier: list[SupportPlan]  # the plans this one revises, oldest first
+    zone: ZoneInfo = DEFAULT_ZONE  # times and days as the trust reads them (Settings.timezone)
 
 
-async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
+async def load_plan(repo: Repo, plan: SupportPlan, zone: ZoneInfo = DEFAULT_ZONE) -> PlanData:
     assert plan.id is not None
     colleague = await repo.person(plan.colleague_id)
     manager = await repo.person(plan.manager_id)
@@ -80,7 +83,7 @@ async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
     while cursor is not None and cursor in by_id and len(earlier) < 20:
         earlier.insert(0, by_id[cursor])
         cursor = by_id[cursor].revision_of_id
-    return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier)
+    return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier, zone)
 
 
 def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
@@ -88,7 +91,7 @@ def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
     if sig is None:
         return NOT_SIGNED, EMPTY
     signer = data.signers.get(sig.person_id)
-    return f"Signed electronically by {signer.name if signer else 'a former colleague'}", long_date(sig.signed_at)
+    return f"Signed electronically by {signer.name if signer else 'a former colleague'}", long_date(sig.signed_at, data.zone)
 
 
 def _review_dates(action: PlanAction) -> str:
@@ -126,15 +129,15 @@ def build_support_plan(data: PlanData) -> Doc:
     doc.fields(("Signed: Colleague", colleague), ("Date:", colleague_date),
                ("Signed: Manager", manager), ("Date:", manager_date))
     if p.acknowledged_at:
-        doc.para(f"Written confirmation acknowledged by the colleague on {long_date(p.acknowledged_at)} (Annex 4).")
-    _closure(doc, p)
+        doc.para(f"Written confirmation acknowledged by the colleague on {long_date(p.acknowledged_at, data.zone)} (Annex 4).")
+    _closure(doc, p, data.zone)
     return doc
 
 
 def build_improvement_plan(data: PlanData) -> Doc:
     p = data.plan
     doc = Doc(IMPROVEMENT_TITLE, footer=f"{data.organisation.name} · Improvement Action Plan · Policy 7.4, 10.1")
-    revised = ", ".join(long_date(e.date_agreed or e.created_at) for e in data.earlier)
+    revised = ", ".join(long_date(e.date_agreed or e.created_at, data.zone) for e in data.earlier)
     if p.revision_note:
         revised = f"{revised} ({p.revision_note})" if revised else p.revision_note
     employee_sig, _ = _sig(data, "plan", "colleague")
@@ -173,14 +176,14 @@ def build_improvement_plan(data: PlanData) -> Doc:
                ("Stage in Performance Management Process", STAGES.get(p.stage, p.stage)),
                ("Employee Name", data.colleague.name), ("Signature", employee_sig),
                ("Manager Name", data.manager.name if data.manager else EMPTY), ("Signature", manager_sig))
-    _closure(doc, p)
+    _closure(doc, p, data.zone)
     return doc
 
 
-def _closure(doc: Doc, p: SupportPlan) -> None:
+def _closure(doc: Doc, p: SupportPlan, zone: ZoneInfo) -> None:
     if p.status == "closed":
         doc.heading("Closed", 2)
-        doc.para(f"Closed on {long_date(p.closed_at)}: {value(p.closure_note)} (Annex 4: the issues have been "
+        doc.para(f"Closed on {long_date(p.closed_at, zone)}: {value(p.closure_note)} (Annex 4: the issues have been "
                  "addressed and performance management continues as normal).")
 
 

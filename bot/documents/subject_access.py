@@ -29,7 +29,6 @@ from store.repo import PersonContext
 if TYPE_CHECKING:
     from bot.services import Runtime
 
-LONDON = ZoneInfo("Europe/London")
 
 
 def _json_default(value: Any) -> Any:
@@ -42,13 +41,14 @@ def _row(model: Any) -> dict[str, Any]:
     return model.model_dump() if hasattr(model, "model_dump") else dict(model)
 
 
-def _when(dt: datetime | None) -> str:
-    return dt.astimezone(LONDON).strftime("%d %B %Y %H:%M") if dt else "—"
+def _when(dt: datetime | None, zone: ZoneInfo) -> str:
+    return dt.astimezone(zone).strftime("%d %B %Y %H:%M") if dt else "—"
 
 
 async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[str, int]]:
     """The zip's bytes and how many items of each kind it holds."""
     repo = app.repo
+    zone = app.services.zone
     person = await repo.person(subject_id)
     assert person is not None
     org = await repo.organisation(person.organisation_id)
@@ -62,7 +62,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     for review, cycle in reviews:
         assert review.id is not None
         label = academic_year_label(cycle.year)
-        form = build_form(await load_form(repo, review.id))
+        form = build_form(await load_form(repo, review.id, zone))
         files[f"forms/planning-review-form-{label}.pdf"] = render(form, "pdf")
         files[f"forms/planning-review-form-{label}.md"] = to_markdown(form).encode()
         index.append(f"- {label}: `forms/planning-review-form-{label}.pdf` (and `.md`), stage: "
@@ -94,7 +94,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
             "preparation_answers": prep_rows,
         })
         if meetings:
-            files[f"meetings/meetings-{label}.md"] = _meetings_md(label, meetings).encode()
+            files[f"meetings/meetings-{label}.md"] = _meetings_md(label, meetings, zone).encode()
             index.append(f"  - meetings: `meetings/meetings-{label}.md` ({len(meetings)})")
     if not reviews:
         index.append("- none on record")
@@ -107,7 +107,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
         lines = ["# Wellbeing check-ins", "", "Kept apart from your performance record unless you chose otherwise "
                  "(Policy 3.3).", "", "| When | Mood (1-5) | Note | One-to-one asked | Shared with manager |",
                  "|---|---|---|---|---|"]
-        lines += [f"| {_when(c.created_at)} | {c.mood} | {(c.note or '—').replace('|', '/')} | "
+        lines += [f"| {_when(c.created_at, zone)} | {c.mood} | {(c.note or '—').replace('|', '/')} | "
                   f"{'yes' if c.wants_one_to_one else 'no'} | {c.share_with_manager} |" for c in checkins]
         files["checkins.md"] = "\n".join(lines).encode()
         index.append(f"- `checkins.md` ({len(checkins)})")
@@ -119,7 +119,7 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     data["plans"] = []
     index += ["", "## Support plans and improvement action plans (Annex 4)"]
     for plan in plans:
-        plan_data = await load_plan(repo, plan)
+        plan_data = await load_plan(repo, plan, zone)
         doc = build_plan(plan_data)
         kind = "improvement-action-plan" if plan.kind == "improvement" else "support-plan"
         files[f"plans/{kind}-{plan.id}.pdf"] = render(doc, "pdf")
@@ -135,12 +135,12 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     data["appeals"] = [_row(a) for a in appeals]
     index += ["", "## Appeals (Policy 9)"]
     if appeals:
-        files["appeals.md"] = _appeals_md(appeals).encode()
+        files["appeals.md"] = _appeals_md(appeals, zone).encode()
         index.append(f"- `appeals.md` ({len(appeals)})")
     else:
         index.append("- none on record")
 
-    rows = await audit_rows(repo, subject_id)
+    rows = await audit_rows(repo, subject_id, zone)
     counts["audit_events"] = len(rows)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=["when", "who", "action", "what", "channel", "identity"],
@@ -166,21 +166,21 @@ async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[
     return out.getvalue(), counts
 
 
-def _meetings_md(label: str, meetings: list[Meeting]) -> str:
+def _meetings_md(label: str, meetings: list[Meeting], zone: ZoneInfo) -> str:
     lines = [f"# Meetings, {label}", "", "| When (UK time) | Kind | Minutes | Where | Status |", "|---|---|---|---|---|"]
-    lines += [f"| {_when(m.starts_at)} | {m.kind.replace('_', ' ')} | {m.minutes} | {m.location or '—'} | {m.status} |"
+    lines += [f"| {_when(m.starts_at, zone)} | {m.kind.replace('_', ' ')} | {m.minutes} | {m.location or '—'} | {m.status} |"
               for m in meetings]
     return "\n".join(lines)
 
 
-def _appeals_md(appeals: list[Appeal]) -> str:
+def _appeals_md(appeals: list[Appeal], zone: ZoneInfo) -> str:
     lines = ["# Appeals", ""]
     for a in appeals:
         lines += [f"## Appeal {a.id}: {a.stage.replace('_', ' ')}", "",
                   f"- Concerns raised informally on: {a.informal_raised_on or '—'}",
                   f"- Written appeal received on: {a.written_received_on or '—'}",
                   f"- Grounds: {a.grounds or '—'}", f"- Concerns: {a.concerns or '—'}",
-                  f"- Hearing: {_when(a.hearing_at)}", f"- Companion (9.4): {a.companion_name or '—'}",
+                  f"- Hearing: {_when(a.hearing_at, zone)}", f"- Companion (9.4): {a.companion_name or '—'}",
                   f"- Outcome: {a.outcome or '—'} ({a.decided_on or 'not decided'})", ""]
     return "\n".join(lines)
 

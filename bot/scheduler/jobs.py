@@ -21,7 +21,7 @@ from bot.services import Runtime
 
 log = logging.getLogger(__name__)
 
-PLANNING_AT = {"hour": 1, "minute": 30}  # nightly, Europe/London by default
+PLANNING_AT = {"hour": 1, "minute": 30}  # nightly, in Settings.timezone (Europe/London by default)
 PURGE_AT = {"hour": 2, "minute": 15}
 JOB_SHARE = 0.8  # of the dispatch interval one run may keep ticking while reminders are due
 

@@ -1,4 +1,7 @@
-"""Notices to people other than the speaker go through the outbox, so none is lost."""
+"""Notices to people other than the speaker go through the outbox, so none is lost.
+
+Inside a turn (the engine's unit of work, store/unit.py) the notice is written in the same
+transaction as the change it announces: both commit, or neither does."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ from bot.policy import checkins, deadlines, routing, windows
 from bot.policy.calendar import SchoolCalendar, academic_year_of
 from bot.policy.clauses import cite
 from bot.policy.questions import COLLEAGUE_QUESTIONS
-from bot.policy.workdays import WorkingDays
+from bot.policy.workdays import DEFAULT_TIMEZONE, WorkingDays
 
 T = TypeVar("T")
 
@@ -104,7 +104,7 @@ class OrgFacts:
     calendar: SchoolCalendar
     workdays: WorkingDays
     holders: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # role -> people (with parent fallback)
-    tz: str = "Europe/London"
+    tz: str = DEFAULT_TIMEZONE
 
     def who(self, role: str) -> tuple[int, ...]:
         return tuple(self.holders.get(role, ()))

@@ -27,13 +27,20 @@ class Outbox(RepoBase):
         return await self._save_all(reminders)
 
     async def enqueue(self, reminder: Reminder) -> bool:
-        """Insert a reminder unless one with its dedupe key exists; True if inserted."""
+        """Insert a reminder unless one with its dedupe key exists; True if inserted.
+
+        One INSERT ... ON CONFLICT (dedupe_key) DO NOTHING: inside a turn's unit of work a second
+        worker enqueuing the same notice waits for the first to commit and then adds nothing,
+        rather than failing the whole turn on the unique key."""
+        values = reminder.model_dump(exclude={"id"})
+        statement = (_dialect_insert(self.db)(Reminder).values(**values)
+                     .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Reminder.id))  # type: ignore[attr-defined]
         async with self.db.transaction() as s:
-            existing = (await s.exec(select(Reminder.id).where(Reminder.dedupe_key == reminder.dedupe_key))).first()
-            if existing is not None:
-                return False
-            s.add(reminder)
-            return True
+            new_id = (await s.execute(statement)).scalar_one_or_none()
+        if new_id is None:
+            return False
+        reminder.id = new_id
+        return True
 
     async def reminders(self, status: str | None = "pending", limit: int = 1000) -> list[Reminder]:
         async with self.db.session() as s:

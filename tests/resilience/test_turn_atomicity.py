@@ -197,3 +197,27 @@ async def test_a_fault_at_any_write_of_a_completing_turn_leaves_nothing_and_the_
     for table in ("objective", "preparation_answer", "appeal", "signature", "training_need"):
         if table in final:
             assert final[table] == again[table], table
+
+
+async def test_a_completing_turn_is_one_connection_and_one_commit(trust: App) -> None:
+    """Before the unit of work, finishing the preparation took ten connections and six commits."""
+    app = trust
+    await prep_lead_in(app)
+    seen = {"checkouts": 0, "commits": 0}
+    engine = app.db.engine.sync_engine
+
+    def checkout(*_args: Any) -> None:
+        seen["checkouts"] += 1
+
+    def commit(*_args: Any) -> None:
+        seen["commits"] += 1
+
+    event.listen(engine.pool, "checkout", checkout)
+    event.listen(engine, "commit", commit)
+    try:
+        replies = await say(app, SAM, "1")
+    finally:
+        event.remove(engine.pool, "checkout", checkout)
+        event.remove(engine, "commit", commit)
+    assert "Your reviewer can read them" in text_of(replies)
+    assert seen == {"checkouts": 1, "commits": 1}

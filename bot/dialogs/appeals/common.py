@@ -145,7 +145,7 @@ def closed_days(services: Services, org: Organisation, start: date, end: date) -
 
 
 def local_zone(services: Services) -> ZoneInfo:
-    return ZoneInfo(getattr(services.clock, "tz", "Europe/London"))
+    return services.zone
 
 
 def as_local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

@@ -100,7 +100,7 @@ def _appeal_valid(value: Any, ctx: Ctx) -> str | None:
 def _when_valid(value: Any, ctx: Ctx) -> str | None:
     item = chosen(ctx)
     moment = datetime.fromisoformat(str(value))
-    now_local = ctx.now.astimezone(ZoneInfo(ctx.data.get("tz", "Europe/London"))).replace(tzinfo=None) \
+    now_local = ctx.now.astimezone(ctx.zone).replace(tzinfo=None) \
         if ctx.now.tzinfo else ctx.now
     due = date.fromisoformat(item["due"])
     if moment.date() > due:

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.dialogs.base import Dialog, Run, Subject
 from bot.dialogs.review.common import ensure_review, is_reviewer, when_label
 from bot.messages import Card, Reply
 from bot.policy.meetings import meeting_kind_label
 from bot.policy.objectives import OUTCOME_LABELS
-from bot.services import Services
+from bot.services import DEFAULT_ZONE, Services
 from store.models import Meeting
 from store.repo import PersonContext, Repo
 
@@ -44,6 +45,7 @@ class AgendaFacts:
     manager_input: tuple[tuple[str, str], ...] = ()  # other line manager, their input (4.1)
     prep_answered: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    zone: ZoneInfo = DEFAULT_ZONE  # the trust's time zone (services.zone, from Settings.timezone)
 
 
 def _answer(facts: AgendaFacts, key: str) -> str:
@@ -90,7 +92,7 @@ def build_agenda(facts: AgendaFacts) -> Reply:
     title = meeting_kind_label(kind)
     head = [f"Agenda: {title.lower()} — {facts.colleague} with {facts.reviewer}"]
     if facts.meeting_at is not None:
-        head.append(f"When: {when_label(facts.meeting_at)}" + (f", {facts.location}" if facts.location else ""))
+        head.append(f"When: {when_label(facts.meeting_at, facts.zone)}" + (f", {facts.location}" if facts.location else ""))
     else:
         head.append("No meeting booked yet: the reviewer books it with at least 5 days' notice (Policy 5.3).")
     if kind == "mid_year":
@@ -120,12 +122,12 @@ def build_agenda(facts: AgendaFacts) -> Reply:
                      "and kept them for the meeting.")
     text = "\n".join(head + [""] + body + ([""] + notes if notes else []))
     card = Card(f"Agenda: {title}", facts=(("Colleague", facts.colleague), ("Reviewer", facts.reviewer)) + (
-        (("When", when_label(facts.meeting_at)),) if facts.meeting_at else ()), sections=tuple(body + notes))
+        (("When", when_label(facts.meeting_at, facts.zone)),) if facts.meeting_at else ()), sections=tuple(body + notes))
     return Reply(text, card=card, clause=CLAUSE, meta={"agenda": True})
 
 
 async def agenda_for_review(repo: Repo, review_id: int, viewer_id: int, *, meeting: Meeting | None = None,
-                            now: datetime | None = None) -> Reply:
+                            now: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE) -> Reply:
     """Load the facts for a review's next meeting and build its agenda for ``viewer_id``."""
     review = await repo.review(review_id)
     assert review is not None
@@ -171,7 +173,7 @@ async def agenda_for_review(repo: Repo, review_id: int, viewer_id: int, *, meeti
         last_training=tuple(last_training),
         manager_input=tuple((names[r.manager_id].name if r.manager_id in names else "A line manager", r.response)
                             for r in inputs),
-        prep_answered=len(answers))
+        prep_answered=len(answers), zone=zone)
     return build_agenda(facts)
 
 
@@ -194,7 +196,8 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
 
 async def complete(run: Run) -> list[Reply]:
     review_id = int(run.data["review_id"])
-    reply = await agenda_for_review(run.services.repo, review_id, run.person.id, now=run.services.clock.now())
+    reply = await agenda_for_review(run.services.repo, review_id, run.person.id, now=run.services.clock.now(),
+                                    zone=run.services.zone)
     await run.services.repo.audit(actor_id=run.person.id, action="read", record_type="agenda", record_id=review_id,
                                   subject_person_id=run.subject.id if run.subject else run.person.id,
                                   channel=run.channel.value, actor_identity=run.platform_identity)

@@ -29,8 +29,6 @@ from bot.services import Services
 from store.models import Person, Review, Role
 from store.repo import PersonContext
 
-LOCAL_TZ = "Europe/London"
-
 
 def first_name(person: Person) -> str:
     return person.name.split(" ")[0]
@@ -85,26 +83,28 @@ async def reviewer_refusal(services: Services, actor: PersonContext, review: Rev
     return f"Only {colleague.person.name}'s reviewer can do {what} (Policy 4.1, 10.1)."
 
 
-def working_hours(person: Person) -> WorkingHours:
+def working_hours(person: Person, timezone: str) -> WorkingHours:
+    """The person's working hours (Policy 3.4) in the trust's time zone (Settings.timezone)."""
     start, end = person.working_hours_start or 8, person.working_hours_end or 17
     if not 0 <= start < end <= 23:
         start, end = 8, 17
-    return WorkingHours(start=time(start), end=time(end), tz=LOCAL_TZ)
+    return WorkingHours(start=time(start), end=time(end), tz=timezone)
 
 
 def workdays_for(services: Services, person: PersonContext) -> WorkingDays:
     return services.workdays_for(person.organisation.calendar_name)
 
 
-def local(dt: datetime) -> datetime:
+def local(dt: datetime, zone: ZoneInfo) -> datetime:
+    """``dt`` in the trust's time zone (``services.zone``, from Settings.timezone); naive means UTC."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(ZoneInfo(LOCAL_TZ))
+    return dt.astimezone(zone)
 
 
-def when_label(dt: datetime) -> str:
-    """'Mon 7 Dec 2026, 10:00' in UK time."""
-    d = local(dt)
+def when_label(dt: datetime, zone: ZoneInfo) -> str:
+    """'Mon 7 Dec 2026, 10:00' in the trust's time zone (UK time by default)."""
+    d = local(dt, zone)
     return f"{d:%a} {d.day} {d:%b %Y}, {d:%H:%M}"
 
 

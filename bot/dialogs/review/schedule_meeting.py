@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.review.common import (
-    LOCAL_TZ,
     audit_change,
     ensure_review,
     first_name,
@@ -67,9 +65,9 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
 def _existing(ctx: Ctx) -> tuple[Choice, ...]:
     rows = ctx.data.get("meetings", [])
     moves = tuple(Choice(str(mid), f"Move the {meeting_kind_label(kind).lower()} on "
-                                   f"{when_label(datetime.fromisoformat(at))}") for mid, kind, at, _, _ in rows)
+                                   f"{when_label(datetime.fromisoformat(at), ctx.zone)}") for mid, kind, at, _, _ in rows)
     cancels = tuple(Choice(f"{CANCEL}{mid}", f"Cancel the {meeting_kind_label(kind).lower()} on "
-                                             f"{when_label(datetime.fromisoformat(at))}") for mid, kind, at, _, _ in rows)
+                                             f"{when_label(datetime.fromisoformat(at), ctx.zone)}") for mid, kind, at, _, _ in rows)
     return moves + (Choice(NEW, "Book a new meeting", "primary"),) + cancels
 
 
@@ -93,7 +91,7 @@ def _cancel_prompt(ctx: Ctx) -> str:
     meeting = _cancelling(ctx.answers, ctx.data)
     assert meeting is not None
     name = ctx.subject.person.name.split(" ")[0] if ctx.subject else "your colleague"
-    return (f"Cancel the {meeting_kind_label(meeting[1]).lower()} on {when_label(datetime.fromisoformat(meeting[2]))} "
+    return (f"Cancel the {meeting_kind_label(meeting[1]).lower()} on {when_label(datetime.fromisoformat(meeting[2]), ctx.zone)} "
             f"and let {name} know? A new date needs 5 days' notice again (Policy 5.3).")
 
 
@@ -147,10 +145,10 @@ async def complete(run: Run) -> list[Reply]:
     cancelling = _cancelling(run.answers, run.data)
     if cancelling is not None:
         return await _cancel(run, review, int(cancelling[0]))
-    start = datetime.fromisoformat(run.answers["when"]).replace(tzinfo=ZoneInfo(LOCAL_TZ))
+    start = datetime.fromisoformat(run.answers["when"]).replace(tzinfo=services.zone)
     minutes = int(run.answers["minutes"])
     now = services.clock.now()
-    check = check_meeting(now, start, minutes, workdays_for(services, subject), working_hours(subject.person))
+    check = check_meeting(now, start, minutes, workdays_for(services, subject), working_hours(subject.person, services.timezone))
     if not check.ok:
         problem = check.problems[0]
         back = "minutes" if problem.clause == "5.4" else "when"
@@ -180,7 +178,7 @@ async def complete(run: Run) -> list[Reply]:
                        {"kind": meeting.kind, "starts_at": start.isoformat(), "minutes": minutes,
                         "rescheduled": moving is not None})
     label = meeting_kind_label(meeting.kind)
-    when = when_label(start)
+    when = when_label(start, run.services.zone)
     verb = "moved to" if moving is not None else "booked for"
     reviewer = run.person.person
     prep_hint = (" Please prepare beforehand: say prep to answer the Annex 2 questions."
@@ -191,9 +189,9 @@ async def complete(run: Run) -> list[Reply]:
         f"You have at least 5 days' notice to prepare (Policy 5.3).{prep_hint}",
         kind="meeting_notice", clause=CLAUSE, dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}",
         review_id=review.id, action="agenda", subject_person_id=subject.id)
-    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now)
+    ics = build_invite(_invite(meeting, subject, reviewer, sequence, tz=run.services.timezone), now)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, start), ics, "text/calendar", f"{label} invite"),) if files else ()
+    attachments = (Attachment(invite_filename(label, start, run.services.timezone), ics, "text/calendar", f"{label} invite"),) if files else ()
     invite_note = " The calendar invite is attached." if files else ""
     # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
     fresh = await repo.review(review.id)  # type: ignore[arg-type]
@@ -203,8 +201,8 @@ async def complete(run: Run) -> list[Reply]:
                   f"Next: {step.line()}", clause=CLAUSE, attachments=attachments)]
 
 
-def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence: int, *, cancelled: bool = False
-            ) -> Invite:
+def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence: int, *, cancelled: bool = False,
+            tz: str) -> Invite:
     label = meeting_kind_label(meeting.kind)
     return Invite(uid=meeting.ics_uid or f"cadence-meeting-{meeting.id}@cadence", start=meeting.starts_at,
                   minutes=meeting.minutes, summary=f"{label}: {subject.person.name} and {reviewer.name}",
@@ -212,7 +210,7 @@ def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence
                                                          "Confidential (Policy 10.1).",
                   organizer=Invitee(reviewer.name, reviewer.email),
                   attendees=(Invitee(subject.person.name, subject.person.email),), sequence=sequence,
-                  cancelled=cancelled)
+                  cancelled=cancelled, tz=tz)
 
 
 async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
@@ -226,16 +224,17 @@ async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
     meeting = await repo.save_meeting(Meeting.model_validate(meeting))
     await audit_change(run, "meeting", meeting.id, subject.id, {"cancelled": True,
                                                                 "starts_at": meeting.starts_at.isoformat()})
-    label, when = meeting_kind_label(meeting.kind), when_label(meeting.starts_at)
+    label, when = meeting_kind_label(meeting.kind), when_label(meeting.starts_at, run.services.zone)
     await services.notifier.notify(
         subject.id, f"{label} on {when} cancelled",
         f"{run.person.person.name} has cancelled your {label.lower()} on {when}. They'll book a new time with at "
         "least 5 days' notice (Policy 5.3, 5.8).", kind="meeting_notice", clause="5.8",
         dedupe_key=f"meeting:{meeting.id}:cancelled", review_id=review.id, subject_person_id=subject.id)
     sequence = max(1, int((now - meeting.scheduled_at).total_seconds() // 60) + 1)
-    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now)
+    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True,
+                               tz=run.services.timezone), now)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, meeting.starts_at), ics, "text/calendar",
+    attachments = (Attachment(invite_filename(label, meeting.starts_at, run.services.timezone), ics, "text/calendar",
                               f"{label} cancellation"),) if files else ()
     return [Reply(f"Cancelled the {label.lower()} with {subject.person.name} on {when}, and let "
                   f"{first_name(subject.person)} know (Policy 5.8). Say “schedule {first_name(subject.person)}” "

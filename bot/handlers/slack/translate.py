@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.messages import Action, Address, Channel, Inbound
+from bot.policy.workdays import DEFAULT_TIMEZONE
 
 ACTION_PREFIX = "cadence_"
 CHOICE_ACTION = "cadence_choice"  # cadence_choice_<n>: an answer button
@@ -187,7 +188,7 @@ def form_metadata(session_id: int | None, revision: int | None, step: str | None
                       separators=(",", ":"))
 
 
-def from_view_submission(body: dict[str, Any], tz: str = "Europe/London") -> Submission | None:
+def from_view_submission(body: dict[str, Any], tz: str = DEFAULT_TIMEZONE) -> Submission | None:
     user = body.get("user") if isinstance(body.get("user"), dict) else {}
     user_id = _str(user.get("id"))
     view = body.get("view")
@@ -220,7 +221,7 @@ def from_view_submission(body: dict[str, Any], tz: str = "Europe/London") -> Sub
     return Submission(inbound, channel_id, _str(body.get("trigger_id")))
 
 
-def element_value(element: dict[str, Any], tz: str = "Europe/London") -> str:
+def element_value(element: dict[str, Any], tz: str = DEFAULT_TIMEZONE) -> str:
     """One input's submitted value as the text a person would type (what answers.parse_answer reads)."""
     kind = element.get("type")
     if kind in ("static_select", "radio_buttons"):
