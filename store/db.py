@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -61,8 +60,6 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
-        self._unit_lock: asyncio.Lock | None = None
-        self._unit_lock_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,32 +98,22 @@ class Database:
     async def unit_session(self) -> AsyncIterator[AsyncSession]:
         """One session, one transaction, for everything done inside (a unit inside a unit joins it).
 
-        On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a turn reads and then
-        writes, and a deferred transaction that read before another connection committed could not
-        write any more (SQLITE_BUSY_SNAPSHOT). Units of one process queue on a lock of their own
-        rather than poll SQLite's busy handler; other processes wait on ``busy_timeout``.
+        On SQLite the driver opens the transaction at the unit's first write (the reads before it
+        see committed data, as every read did before units), so concurrent turns read in parallel
+        and queue only for the write lock (``busy_timeout``), and a transaction never has to
+        upgrade an old read snapshot to a write (SQLite would refuse that with SQLITE_BUSY_SNAPSHOT).
+        From the first write on, every statement is in the one transaction that commits at the end.
         """
         ambient = self.ambient()
         if ambient is not None:
             yield ambient
             return
-        async with self._lock_for_units():
-            async with self.sessions() as session, session.begin():
-                if self.is_sqlite:
-                    await session.execute(text("BEGIN IMMEDIATE"))
-                token = _AMBIENT.set((self, session))
-                try:
-                    yield session
-                finally:
-                    _AMBIENT.reset(token)
-
-    def _lock_for_units(self) -> AbstractAsyncContextManager[Any]:
-        if not self.is_sqlite:
-            return nullcontext()
-        loop = asyncio.get_running_loop()
-        if self._unit_lock is None or self._unit_lock_loop is not loop:  # an app used from a new event loop
-            self._unit_lock, self._unit_lock_loop = asyncio.Lock(), loop
-        return self._unit_lock
+        async with self.sessions() as session, session.begin():
+            token = _AMBIENT.set((self, session))
+            try:
+                yield session
+            finally:
+                _AMBIENT.reset(token)
 
     async def has_schema(self) -> bool:
         async with self.engine.connect() as conn:
@@ -157,6 +144,5 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 async def upgrade_async(url: str, revision: str = "head") -> None:
-    import asyncio
 
     await asyncio.to_thread(upgrade, url, revision)
