@@ -7,8 +7,9 @@ engine runs each turn in a unit (read the context, apply the answer, complete, a
 notices, save the dialog state), so a crash, a kill or a database error part-way leaves nothing
 half made, and a notice is written in the same transaction as the change it announces.
 
-A unit inside a unit joins the outer one. On SQLite a unit holds the write lock from its first
-statement (see ``Database.unit_session``), so units queue rather than fail.
+A unit inside a unit joins the outer one. On SQLite the transaction opens at the unit's first
+write (see ``Database.unit_session``): reads before it run as they always did, and every write
+from then on is in the one transaction.
 """
 
 from __future__ import annotations
