@@ -37,8 +37,10 @@ class Conversations(RepoBase):
             return list((await s.exec(q)).all())
 
     async def dialog_session(self, session_id: int) -> DialogSession | None:
+        """The session as stored now: inside a unit of work it is read again, not taken from what the
+        turn loaded earlier (another worker may have moved it on: see the engine's stale check)."""
         async with self.db.session() as s:
-            return await s.get(DialogSession, session_id)
+            return await s.get(DialogSession, session_id, populate_existing=True)
 
     async def start_session(self, person_id: int, dialog_id: str, version: int, state: dict[str, Any],
                             subject_person_id: int | None, channel: str) -> DialogSession:

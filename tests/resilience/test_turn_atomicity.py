@@ -221,3 +221,23 @@ async def test_a_completing_turn_is_one_connection_and_one_commit(trust: App) ->
         event.remove(engine, "commit", commit)
     assert "Your reviewer can read them" in text_of(replies)
     assert seen == {"checkouts": 1, "commits": 1}
+
+
+async def test_the_same_last_answer_on_two_workers_at_once_completes_once(trust: App) -> None:
+    """A double submit reaching two workers: both turns run (neither fails on the other's locks or
+    keys), one completes, the other changes nothing."""
+    import asyncio
+
+    first = trust
+    second = build_app(first.settings, clock=FixedClock(TODAY))
+    try:
+        await prep_lead_in(first)
+        before = await everything(first)
+        replies = await asyncio.gather(say(first, SAM, "1"), say(second, SAM, "1"))
+        done = [r for r in replies if "Your reviewer can read them" in text_of(r)]
+        assert len(done) == 1, [text_of(r) for r in replies]
+        after = await everything(first)
+        new_reminders = [r for r in after["reminder"] if r not in before["reminder"]]
+        assert [r[2] for r in new_reminders].count("reviewer_prep") == 1  # one notice to Priya, not two
+    finally:
+        await second.close()
