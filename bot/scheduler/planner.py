@@ -15,17 +15,34 @@ absence and retries. Reminders whose date is more than ``CATCH_UP`` in the past 
 afresh (a first run does not send last year's notices) unless their deadline is still ahead (a
 meeting moved without a new booking date still gets its notice; an appeal received before the
 first run still gets its reminders); pending ones that still apply stay.
+
+A pass costs what changed (Issue 18). Triggers bump a colleague's ``plan_change`` version in the
+same transaction as any change to a fact the rules read (store/repos/planning.py, migration
+0018), so a pass replans only the colleagues whose version moved since they were last planned, plus
+those whose check-in series the moving span alone changes (``replan_on``, worked out when they were
+planned), plus every organisation (a few per thousand colleagues). Review-level rules read no date
+at all, and a reminder too old to plan only grows older, so a colleague whose facts did not move
+would be planned exactly as before. A full pass runs instead when there was none yet, when the
+rules' code, the calendars or the time zone changed (``fingerprint``), when the span's cycle years
+changed, or when something every colleague depends on changed (organisations, role grants,
+cycles: row 0). tests/scheduler/test_incremental.py checks both kinds of pass plan the same rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from bot.scheduler.facts import ORG_KEY_PREFIX, Batch, FactSource
 from bot.scheduler.rules import Planned, Span
+from store.repos import planning
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +61,8 @@ class PlanStats:
     reactivated: int = 0
     cancelled: int = 0
     batches: int = 0
+    incremental: bool = False
+    colleagues: int = 0  # colleagues replanned (every person in a full pass)
 
 
 def updatable(p: Planned) -> dict[str, Any]:
@@ -94,14 +113,52 @@ class Planner:
         today = self.app.clock.today()
         return Span(today - LOOK_BACK, today + HORIZON)
 
-    async def run(self) -> PlanStats:
-        """One full planning pass over every review, person and organisation, batch by batch."""
+    async def run(self, *, full: bool = False) -> PlanStats:
+        """One planning pass: only what changed since the last (see the module's docstring), or
+        everything when ``full`` or when an incremental pass could not be trusted to match."""
+        db = self.app.db
+        span, today = self.span(), self.app.clock.today()
+        stamp = fingerprint(self.app.settings)
+        years = ",".join(str(y) for y in span.years())
+        last = await planning.last_pass(db)
+        changed = await planning.changed_since_planned(db, today)
+        incremental = (not full and last is not None and last.fingerprint == stamp and last.years == years
+                       and planning.TRUST not in changed)
+        snapshot = changed if incremental else await planning.versions(db)  # read before any fact
+        ids = sorted(pid for pid in changed if pid != planning.TRUST) if incremental else None
+        stats = await self._plan(span, ids, snapshot, orgs=True)
+        stats.incremental = incremental
+        if not incremental:
+            await planning.record_pass(db, stamp, years, self.app.clock.now())
+        log.info("planning pass: %s", stats)
+        return stats
+
+    async def replan(self, person_ids: Sequence[int]) -> PlanStats:
+        """Replan these colleagues now (their reviews and person-level reminders), e.g. after an answer."""
+        ids = sorted(set(person_ids))
+        return await self._plan(self.span(), ids, await planning.versions(self.app.db, ids), orgs=False)
+
+    async def _plan(self, span: Span, ids: list[int] | None, snapshot: dict[int, int], *, orgs: bool) -> PlanStats:
+        """Plan these colleagues (None: everyone), then mark each as planned at its ``snapshot`` version."""
+        db, today = self.app.db, self.app.clock.today()
         stats = PlanStats()
         source = FactSource(self.app, self.batch_size)
         scopes = ScopeRows(self.app.repo)
-        async for batch in source.all_batches(self.span()):
+        await source.load_orgs()
+        async for batch in source.review_batches(ids):
             await self.sync(batch, stats, scopes)
-        log.info("planning pass: %s", stats)
+        seen: set[int] = set()
+        async for batch in source.person_batches(span, ids):
+            await self.sync(batch, stats, scopes)
+            await planning.mark_planned(db, [(pid, snapshot.get(pid, 0), _day(today, days))
+                                             for pid, days in batch.changes_in.items()])
+            seen.update(batch.changes_in)
+        if orgs:
+            async for batch in source.org_batches(span):
+                await self.sync(batch, stats, scopes)
+        # row 0, and colleagues with no person row left (purged): nothing of theirs to plan
+        await planning.mark_planned(db, [(pid, v, None) for pid, v in snapshot.items() if pid not in seen])
+        stats.colleagues = len(seen)
         return stats
 
     async def sync(self, batch: Batch, stats: PlanStats, scopes: ScopeRows | None = None) -> None:
@@ -139,6 +196,30 @@ class Planner:
         stats.updated += len(updates)
         stats.reactivated += len(reactivate)
         stats.cancelled += len(cancel)
+
+
+def _day(today: date, days: int | None) -> date | None:
+    return None if days is None else today + timedelta(days=days)
+
+
+def fingerprint(settings: Any) -> str:
+    """What the planned rows depend on besides the facts: the rules' and policy's code, the
+    calendars and the time zone. A deploy that changes any of them makes the next pass a full one."""
+    return _fingerprint(str(getattr(settings, "calendar_file", "") or ""), str(getattr(settings, "timezone", "")))
+
+
+@cache
+def _fingerprint(calendar_file: str, timezone: str) -> str:
+    digest = hashlib.sha256(f"{timezone}\n{HORIZON}\n{LOOK_BACK}\n{CATCH_UP}".encode())
+    scheduler = Path(__file__).parent
+    policy = Path(str(resources.files("bot.policy")))
+    for path in sorted([*(scheduler / name for name in ("rules.py", "facts.py", "planner.py")),
+                        *(p for p in policy.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".yml"))]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    if calendar_file and Path(calendar_file).is_file():
+        digest.update(Path(calendar_file).read_bytes())
+    return digest.hexdigest()
 
 
 async def plan_now(app: Any) -> PlanStats:
