@@ -39,6 +39,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bot.scheduler.facts import ORG_KEY_PREFIX, Batch, FactSource
 from bot.scheduler.rules import Planned, Span
@@ -126,7 +127,9 @@ class Planner:
                        and planning.TRUST not in changed)
         snapshot = changed if incremental else await planning.versions(db)  # read before any fact
         ids = sorted(pid for pid in changed if pid != planning.TRUST) if incremental else None
-        stats = await self._plan(span, ids, snapshot, orgs=True)
+        trust = snapshot.get(planning.TRUST) if not incremental else (
+            await planning.versions(db, [planning.TRUST])).get(planning.TRUST, 0)
+        stats = await self._plan(span, ids, snapshot, orgs=True, trust_version=trust or 0, reuse_orgs=False)
         stats.incremental = incremental
         if not incremental:
             await planning.record_pass(db, stamp, years, self.app.clock.now())
@@ -134,17 +137,29 @@ class Planner:
         return stats
 
     async def replan(self, person_ids: Sequence[int]) -> PlanStats:
-        """Replan these colleagues now (their reviews and person-level reminders), e.g. after an answer."""
-        ids = sorted(set(person_ids))
-        return await self._plan(self.span(), ids, await planning.versions(self.app.db, ids), orgs=False)
+        """Replan these colleagues now (their reviews and person-level reminders), e.g. after an answer.
 
-    async def _plan(self, span: Span, ids: list[int] | None, snapshot: dict[int, int], *, orgs: bool) -> PlanStats:
+        The organisations' facts (role holders, calendars) are reused from the last pass of this
+        process while nothing trust-wide changed (plan_change row 0), so one colleague costs only
+        their own reads."""
+        ids = sorted(set(person_ids))
+        snapshot = await planning.versions(self.app.db, [*ids, planning.TRUST])
+        trust = snapshot.pop(planning.TRUST, 0)
+        return await self._plan(self.span(), ids, snapshot, orgs=False, trust_version=trust)
+
+    async def _plan(self, span: Span, ids: list[int] | None, snapshot: dict[int, int], *, orgs: bool,
+                    trust_version: int = 0, reuse_orgs: bool = True) -> PlanStats:
         """Plan these colleagues (None: everyone), then mark each as planned at its ``snapshot`` version."""
         db, today = self.app.db, self.app.clock.today()
         stats = PlanStats()
         source = FactSource(self.app, self.batch_size)
         scopes = ScopeRows(self.app.repo)
-        await source.load_orgs()
+        cached = _ORGS.get(db)
+        if reuse_orgs and cached is not None and cached[0] == trust_version:
+            source.orgs, source._org_rows, source._heads = cached[1]  # noqa: SLF001 - the planner's own cache
+        else:
+            await source.load_orgs()
+            _ORGS[db] = (trust_version, (source.orgs, source._org_rows, source._heads))  # noqa: SLF001
         async for batch in source.review_batches(ids):
             await self.sync(batch, stats, scopes)
         seen: set[int] = set()
@@ -196,6 +211,10 @@ class Planner:
         stats.updated += len(updates)
         stats.reactivated += len(reactivate)
         stats.cancelled += len(cancel)
+
+
+# the organisations' facts of the last pass, per database, with the trust version they were read at
+_ORGS: WeakKeyDictionary[Any, tuple[int, tuple[Any, Any, Any]]] = WeakKeyDictionary()
 
 
 def _day(today: date, days: int | None) -> date | None:
