@@ -28,7 +28,7 @@ from bot.scheduler.rules import (
     StatementFacts,
 )
 from store.models import Organisation
-from store.repos import planning
+from store.repos import plan_changes
 
 HEAD_ROLES = ("headteacher", "executive_leader")
 ORG_KEY_PREFIX = f"{rules.KEY_PREFIX}org:"  # every organisation batch's key prefix starts with this
@@ -116,7 +116,7 @@ class FactSource:
         """Every review, in keyset pages; or only these colleagues' reviews (an incremental pass)."""
         if colleague_ids is not None:
             for chunk in _chunks(sorted(colleague_ids), self.batch_size):
-                rows = await planning.reviews_of_colleagues(self.app.db, chunk)
+                rows = await plan_changes.reviews_of_colleagues(self.app.db, chunk)
                 if rows:
                     yield await self.review_batch(rows)
             return

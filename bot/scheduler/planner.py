@@ -17,7 +17,7 @@ meeting moved without a new booking date still gets its notice; an appeal receiv
 first run still gets its reminders); pending ones that still apply stay.
 
 A pass costs what changed (Issue 18). Triggers bump a colleague's ``plan_change`` version in the
-same transaction as any change to a fact the rules read (store/repos/planning.py, migration
+same transaction as any change to a fact the rules read (store/repos/plan_changes.py, migration
 0018), so a pass replans only the colleagues whose version moved since they were last planned, plus
 those whose check-in series the moving span alone changes (``replan_on``, worked out when they were
 planned), plus every organisation (a few per thousand colleagues). Review-level rules read no date
@@ -43,7 +43,7 @@ from weakref import WeakKeyDictionary
 
 from bot.scheduler.facts import ORG_KEY_PREFIX, Batch, FactSource
 from bot.scheduler.rules import Planned, Span
-from store.repos import planning
+from store.repos import plan_changes
 
 log = logging.getLogger(__name__)
 
@@ -121,18 +121,18 @@ class Planner:
         span, today = self.span(), self.app.clock.today()
         stamp = fingerprint(self.app.settings)
         years = ",".join(str(y) for y in span.years())
-        last = await planning.last_pass(db)
-        changed = await planning.changed_since_planned(db, today)
+        last = await plan_changes.last_pass(db)
+        changed = await plan_changes.changed_since_planned(db, today)
         incremental = (not full and last is not None and last.fingerprint == stamp and last.years == years
-                       and planning.TRUST not in changed)
-        snapshot = changed if incremental else await planning.versions(db)  # read before any fact
-        ids = sorted(pid for pid in changed if pid != planning.TRUST) if incremental else None
-        trust = snapshot.get(planning.TRUST) if not incremental else (
-            await planning.versions(db, [planning.TRUST])).get(planning.TRUST, 0)
+                       and plan_changes.TRUST not in changed)
+        snapshot = changed if incremental else await plan_changes.versions(db)  # read before any fact
+        ids = sorted(pid for pid in changed if pid != plan_changes.TRUST) if incremental else None
+        trust = snapshot.get(plan_changes.TRUST) if not incremental else (
+            await plan_changes.versions(db, [plan_changes.TRUST])).get(plan_changes.TRUST, 0)
         stats = await self._plan(span, ids, snapshot, orgs=True, trust_version=trust or 0, reuse_orgs=False)
         stats.incremental = incremental
         if not incremental:
-            await planning.record_pass(db, stamp, years, self.app.clock.now())
+            await plan_changes.record_pass(db, stamp, years, self.app.clock.now())
         log.info("planning pass: %s", stats)
         return stats
 
@@ -143,8 +143,8 @@ class Planner:
         process while nothing trust-wide changed (plan_change row 0), so one colleague costs only
         their own reads."""
         ids = sorted(set(person_ids))
-        snapshot = await planning.versions(self.app.db, [*ids, planning.TRUST])
-        trust = snapshot.pop(planning.TRUST, 0)
+        snapshot = await plan_changes.versions(self.app.db, [*ids, plan_changes.TRUST])
+        trust = snapshot.pop(plan_changes.TRUST, 0)
         return await self._plan(self.span(), ids, snapshot, orgs=False, trust_version=trust)
 
     async def _plan(self, span: Span, ids: list[int] | None, snapshot: dict[int, int], *, orgs: bool,
@@ -165,14 +165,14 @@ class Planner:
         seen: set[int] = set()
         async for batch in source.person_batches(span, ids):
             await self.sync(batch, stats, scopes)
-            await planning.mark_planned(db, [(pid, snapshot.get(pid, 0), _day(today, days))
+            await plan_changes.mark_planned(db, [(pid, snapshot.get(pid, 0), _day(today, days))
                                              for pid, days in batch.changes_in.items()])
             seen.update(batch.changes_in)
         if orgs:
             async for batch in source.org_batches(span):
                 await self.sync(batch, stats, scopes)
         # row 0, and colleagues with no person row left (purged): nothing of theirs to plan
-        await planning.mark_planned(db, [(pid, v, None) for pid, v in snapshot.items() if pid not in seen])
+        await plan_changes.mark_planned(db, [(pid, v, None) for pid, v in snapshot.items() if pid not in seen])
         stats.colleagues = len(seen)
         return stats
 

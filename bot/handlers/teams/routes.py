@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.app import App
+from bot.delivery import Person
 from bot.handlers import ack_first
 from bot.messages import Channel, Reply
-from store.models import Person
 
 if TYPE_CHECKING:
     from bot.handlers.teams.runtime import TeamsRuntime
