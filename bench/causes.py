@@ -41,9 +41,8 @@ CAUSES: dict[tuple[str, str], str] = {
         "the answers' own cost: a burst of 500 `status` clicks queued on one process at about 8-12 ms of CPU and "
         "7-10 queries each (bench section 6's 'CPU per answer' and its queries) is 4-6 s of work whatever the "
         "order; the acks finish in a fraction of a second, so the last answer goes out seconds after the last "
-        "ack. Profile (cProfile of tap_server over the probe): about 40% SQLAlchemy's async session (a session "
-        "opened and closed per repository call, each query about four thread hops through aiosqlite), 20% "
-        "rendering and Bolt's Web API client, the rest the dialog engine. Fix: one session a turn "
+        "ack. Each repository call opens and closes its own session, and each query takes about four thread "
+        "hops through aiosqlite (RESULTS.md's observations). Fix: one session a turn "
         "(store/unit.py, Issue 16) and fewer, wider reads in the status snapshot; for a busy host, one "
         "`cadence serve` worker per core."),
     ("6 tap to answer", "p99 tap to answer"): (
