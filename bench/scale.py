@@ -81,13 +81,15 @@ def planning(sizes: list[int], budget: float = 600.0) -> list[Figure]:
             figures.append(Figure(
                 SECTION, f"plan a cycle, {n:,} colleagues", r["plan_seconds"], "s", r["floor_seconds"], "read floor",
                 note=f"{r['planned']:,} reminders planned ({r['inserted']:,} new) for {made['reviews']:,} reviews; "
-                     f"a second pass changed {r['replan_inserted'] + r['replan_updated']} and took "
+                     f"the next night's pass took "
                      f"{r['replan_seconds']:.2f} s; trust generated in {made['seconds']:.1f} s"))
             unchanged = Figure(
                 SECTION, f"pass over an unchanged trust, {n:,} colleagues", r["replan_seconds"], "s",
                 r["floor_seconds"], "read floor", target=f"<{UNCHANGED_TARGET_S:.0f} s" if n >= 100_000 else "",
-                note=f"the second pass: {'incremental' if r.get('replan_incremental') else 'FULL'}, replanned "
-                     f"{r.get('replan_colleagues', 0):,} colleagues, changed {r['replan_inserted'] + r['replan_updated']} rows")
+                note=f"the next night's pass (the clock a day on, no fact changed): "
+                     f"{'incremental' if r.get('replan_incremental') else 'FULL'}, replanned "
+                     f"{r.get('replan_colleagues', 0):,} colleagues (check-ins the day brought into view), "
+                     f"{r['replan_inserted']} rows new, {r['replan_updated']} updated")
             if n >= 100_000:
                 unchanged.met = r["replan_seconds"] < UNCHANGED_TARGET_S
             one = Figure(SECTION, f"one answer's replan of its colleague, {n:,} colleagues", r["one_replan_ms"], "ms",

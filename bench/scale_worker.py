@@ -5,7 +5,7 @@
 - ``gen-trust N``: migrate and write a trust of N colleagues (bench.generate);
 - ``gen-outbox N``: add N pending reminders;
 - ``plan``: one planning pass (bot.scheduler.planner.Planner.run: the first is a full pass), then
-  a second (nothing changed: incremental), then the floor: reading every review, cycle and person
+  a second a day later (nothing changed but the date: incremental), then the floor: reading every review, cycle and person
   in the planner's batches; then one answer's replan: a review's facts change and
   Planner.replan plans its colleague alone, against reading that review by primary key;
 - ``claim N``: N dispatch claims of 50 rows (store.repo.Repo.claim_due), then as many
@@ -108,6 +108,7 @@ async def plan(url: str) -> dict[str, Any]:
         first = await Planner(app).run()
         t1 = time.perf_counter()
         peak = peak_rss_mib(os.getpid())
+        app.clock.advance(timedelta(days=1))  # the next night's pass: nothing changed but the date
         again = await Planner(app).run()
         t2 = time.perf_counter()
         floor = await floor_read(app)
