@@ -50,8 +50,11 @@ CAUSES: dict[tuple[str, str], str] = {
         "answers in order (bot.handlers.ack_first), at the CPU and query counts in the 'CPU per answer' rows. At 25 "
         "taps a second that is a quarter to a half of one core, so answers that arrive together wait for each "
         "other, and the slowest kind (status: the team's snapshot) sets p99. The bare app does one primary-key read "
-        "and one post. Fix: cheaper answers (one session a turn, store/unit.py; status from one query), then "
-        "more workers; see also the load average: two cores shared with the load generator and the stand-in."),
+        "and one post. In a cProfile of bench/tap_server.py answering 190 `status` taps, about half of "
+        "status_command's time went to the audit row's own write transaction (store/repos/audit.py: who looked at "
+        "which record, Policy 10.1) and most of the rest to the status snapshot's reads. Fix: cheaper answers "
+        "(the audit row in the turn's one transaction, store/unit.py; the snapshot in fewer queries), then more "
+        "workers; see also the load average: two cores shared with the load generator and the stand-in."),
     ("3 planning at scale", "pass over an unchanged trust"): (
         "what an unchanged pass still does: it reads plan_change (one row per colleague) for who moved, replans "
         "every organisation (one delegated_statements query each: a thousand at 100,000 colleagues) and the "
