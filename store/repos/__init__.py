@@ -1,0 +1,1 @@
+"""Queries by aggregate, one small module each (see DESIGN.md)."""
