@@ -19,6 +19,10 @@ The rule, where the policy leaves us to decide:
   record. The audit trail of who read the record stays (it is the access log);
   the purge adds an anonymous tombstone: organisation, cycle year, the date kept until and the
   number of rows deleted per table, with no name, email or record id.
+* Everything else personal (finished conversations, settled notices, the audit log, check-ins,
+  plans made outside a review, leavers' conversation references and roster rows, file offers)
+  goes by its own rule in bot.policy.retention.RULES, applied by store.repos.retention.sweep in
+  the same nightly run, a legal hold stopping each; README "Retention" is the table of them.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ class RetentionRule:
     owner: str = ""  # the issue / helper that owns the table, when it is not the records code
 
 
-_WITH_FORM = "with the form: 31 August of the sixth year after the cycle began"
+_WITH_FORM = "with the form"
 RULES: tuple[RetentionRule, ...] = (
     RetentionRule("review", "the Planning & Review Form (Annex 1)", "the record the policy requires",
                   "31 August of the sixth year after the cycle began (the review year + 5 years), once HR was "
@@ -70,8 +70,8 @@ RULES: tuple[RetentionRule, ...] = (
                   f"finished: the night after (the answers are in the record by then); unfinished: "
                   f"{UNFINISHED_DIALOG_DAYS} days after the last answer", "10.1"),
     RetentionRule("reminder", "notices sent, due or cancelled (the outbox)", "to deliver them and answer "
-                  "\"was I told?\"", f"pending until sent; then {SENT_NOTICE_DAYS} days; HR's notice that a form will be "
-                  "deleted, and a review's own notices, with the review",
+                  "\"was I told?\"", f"pending until sent; then {SENT_NOTICE_DAYS} days (a review's go with it if sooner); "
+                  "HR's notice that a form will be deleted stays until the form goes",
                   "10.1"),
     RetentionRule("audit_event", "who read, exported or changed a record", "the access log the colleague may see "
                   "(10.1)", "31 August of the sixth year after the academic year of the event (as long as the "
@@ -87,7 +87,7 @@ RULES: tuple[RetentionRule, ...] = (
                   "10.2"),
     RetentionRule("role_grant", "who is headteacher, HR, governor", "access (10.4)", "with the person", "10.4"),
     RetentionRule("inbound_event", "ids of Slack / Teams messages already handled", "so a retry is applied once",
-                  "a short time-to-live (hours), set by its owner", "10.1", owner="issue 15 (inbound events)"),
+                  "a short time-to-live (hours), set by its owner", "10.1", owner="issue 15"),
 )
 
 NOT_PERSONAL: dict[str, str] = {
