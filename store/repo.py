@@ -44,6 +44,7 @@ from store.models import (
     SupportPlan,
     TrainingNeed,
 )
+from store.repos import subject_access as _subject_access
 
 
 class StaleRevision(Exception):
@@ -1445,6 +1446,14 @@ class Repo:
         async with self.db.session() as s:
             q = select(_m.SupportPlan).where(_m.SupportPlan.colleague_id.in_(list(person_ids)))  # type: ignore[attr-defined]
             return list((await s.exec(q)).all())
+
+    async def notices_about(self, person_id: int) -> list[Reminder]:
+        async with self.db.session() as s:
+            return await _subject_access.notices_about(s, person_id)
+
+    async def unfinished_sessions_about(self, person_id: int) -> list[DialogSession]:
+        async with self.db.session() as s:
+            return await _subject_access.unfinished_sessions_about(s, person_id)
 
     async def pending_reminders_for_reviews(self, review_ids: Sequence[int]) -> list[Reminder]:
         if not review_ids:

@@ -107,3 +107,14 @@ def yes_no(flag: bool | None) -> str:
     if flag is None:
         return "Not yet answered"
     return "YES" if flag else "NO"
+
+
+def policy_version_label(version: str) -> str:
+    """The policy version a record was made under, as people read it: "version of 25 July 2019"."""
+    from datetime import date
+
+    try:
+        d = date.fromisoformat(version)
+    except ValueError:
+        return f"version {version}"
+    return f"version of {d.day} {d:%B %Y}"
