@@ -169,16 +169,29 @@ def export_invite_cmd(email: str = typer.Argument(..., help="The colleague's ema
 @export_app.command("subject")
 def export_subject_cmd(email: str = typer.Argument(..., help="The colleague's email"),
                        out: Path = typer.Option(..., "-o", "--output", help="The .zip to write"),
+                       received: str | None = typer.Option(
+                           None, "--received", help="The day the request was received, DD/MM/YYYY (default today): "
+                                                    "the answer is due one month later"),
                        as_: str | None = AS_OPTION) -> None:
-    """Subject access: the colleague's whole record and its audit trail in one zip (Policy 10.1)."""
+    """Subject access: everything held about the colleague, and who read it, in one zip (UK GDPR Art. 15)."""
+    from datetime import datetime as _datetime
+
     from bot.documents.subject_access import export_subject
+    from bot.policy.data_protection import subject_access_deadline
 
     async def work(app: Any) -> None:
+        try:
+            day = _datetime.strptime(received, "%d/%m/%Y").date() if received else None
+        except ValueError:
+            raise CliProblem(f"--received {received!r} is not a date like 20/11/2026 (day/month/year); "
+                             "nothing was exported.") from None
         actor = await actor_for(app, as_ or email)
         attachment = await export_subject(app, actor, await subject_for(app, email), channel=CHANNEL,
-                                          identity=identity())
+                                          identity=identity(), received=day)
         _write(out, attachment.content)
-        console.print(f"[green]Wrote {out}[/green]: open index.md first.")
+        due = subject_access_deadline(day or app.clock.today())
+        console.print(f"[green]Wrote {out}[/green]: open cover-note.pdf first. The answer is due by "
+                      f"{due.day} {due:%B %Y} (one month from receipt).")
 
     run(work)
 

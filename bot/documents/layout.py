@@ -57,6 +57,7 @@ class Doc:
     blocks: list[Block] = field(default_factory=list)
     confidential: bool = True
     footer: str = ""
+    organisation: str = ""  # the trust's or academy's name, printed in every page's header
 
     def heading(self, text: str, level: int = 1) -> None:
         self.blocks.append(Heading(text, level))

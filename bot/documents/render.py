@@ -140,83 +140,140 @@ def _font_dir() -> Path:
 
 
 def to_pdf(doc: Doc) -> bytes:
+    """A4, the organisation's name in the header, "Page N of M" in the footer, label cells and text
+    left-aligned (no justified gaps), and a heading, its lines and the table after them kept on one
+    page whenever they fit on one (a signature block never sits apart from its section)."""
     from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
 
     font_dir = _font_dir()
 
     class _PDF(FPDF):
+        def header(self) -> None:  # noqa: D401 - fpdf hook
+            if doc.organisation:
+                self.set_y(6)
+                self.set_font("DejaVu", "", 7.5)
+                self.cell(0, 4, doc.organisation, align="R")
+                self.set_y(self.t_margin)
+
         def footer(self) -> None:  # noqa: D401 - fpdf hook
             self.set_y(-12)
             self.set_font("DejaVu", "", 7)
             left = (doc.footer + "  ·  ") if doc.footer else ""
-            self.cell(0, 5, f"{left}{'IN CONFIDENCE  ·  ' if doc.confidential else ''}Page {self.page_no()}",
-                      align="C")
+            self.cell(0, 5, f"{left}{'IN CONFIDENCE  ·  ' if doc.confidential else ''}"
+                            f"Page {self.page_no()} of {{nb}}", align="C")
 
     pdf = _PDF(format="A4")
     pdf.set_title(doc.title)
+    pdf.set_author(doc.organisation or "Cadence")
     pdf.add_font("DejaVu", "", str(font_dir / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(font_dir / "DejaVuSans-Bold.ttf"))
     pdf.add_font("DejaVu", "I", str(font_dir / "DejaVuSans-Oblique.ttf"))
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
-    width = pdf.epw
-
-    def line(text: str, size: float = 10, style: str = "", gap: float = 1.5) -> None:
-        pdf.set_font("DejaVu", style, size)
-        pdf.multi_cell(width, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(gap)
-
-    line(doc.title, 16, "B", 2)
+    _line(pdf, doc.title, 16, "B", 2)
     if doc.confidential:
-        line("IN CONFIDENCE", 9, "B", 3)
-    for block in doc.blocks:
-        match block:
-            case Heading(text=text, level=level):
-                pdf.ln(2)
-                line(text, {0: 16, 1: 13, 2: 11}.get(level, 10), "B", 1.5)
-            case Para(text=text, italic=italic, bold=bold):
-                line(text, 10, "B" if bold else "I" if italic else "")
-            case Fields(rows=rows):
-                for chunk, is_long in _chunks(rows, lambda r: len(r[1]) > LONG_FIELD):
-                    if is_long:  # too tall for one table row on a page: label, then the text
-                        for label, value in chunk:
-                            line(label, 9.5, "B", 0.5)
-                            line(value, 9.5, "", 2)
-                        continue
-                    pdf.set_font("DejaVu", "", 9.5)
-                    with pdf.table(col_widths=(35, 65), first_row_as_headings=False, line_height=5.5) as table:
-                        for label, value in chunk:
-                            row = table.row()
-                            pdf.set_font("DejaVu", "B", 9.5)
-                            row.cell(label)
-                            pdf.set_font("DejaVu", "", 9.5)
-                            row.cell(value)
-                pdf.ln(3)
-            case Table(header=header, rows=rows) if any(len(c) > LONG_CELL // len(header) for r in rows for c in r):
-                for r in rows:  # a row too tall for a page: each cell under its heading instead
-                    for h, c in zip(header, r, strict=True):
-                        line(h, 9, "B", 0.5)
-                        line(c, 9.5, "", 1.5)
-                    pdf.ln(2)
-            case Table(header=header, rows=rows):
-                pdf.set_font("DejaVu", "", 8.5 if len(header) > 4 else 9.5)
-                with pdf.table(line_height=5, headings_style=_bold_style()) as table:
-                    head = table.row()
-                    for h in header:
-                        head.cell(h)
-                    for r in rows:
-                        row = table.row()
-                        for c in r:
-                            row.cell(c)
-                pdf.ln(3)
-            case Image(png=png, caption=caption, width_mm=w):
-                pdf.image(io.BytesIO(png), w=min(w, width))
-                if caption:
-                    line(caption, 8.5, "I", 3)
-            case PageBreak():
-                pdf.add_page()
+        _line(pdf, "IN CONFIDENCE", 9, "B", 3)
+    for unit in _units(doc.blocks):
+        if isinstance(unit[0], PageBreak):
+            pdf.add_page()
+            continue
+        start = pdf.y
+        with pdf.offset_rendering() as probe:
+            for block in unit:
+                _draw(probe, block)
+            height = probe.y - start
+        if start + height > pdf.page_break_trigger and height <= pdf.eph and start > pdf.t_margin + 1:
+            pdf.add_page()  # it fits on a page of its own, not in what is left of this one
+        for block in unit:
+            _draw(pdf, block)
     return bytes(pdf.output())
+
+
+def _units(blocks: list) -> list[list]:  # noqa: ANN001 - layout blocks
+    """Blocks grouped so that a heading stays with what follows it, and the lines just before a table
+    (a signature block's "Sign here") stay with the table."""
+    units: list[list] = []
+    pending: list = []
+    for block in blocks:
+        if isinstance(block, PageBreak):
+            units += [pending] if pending else []
+            units.append([block])
+            pending = []
+        elif isinstance(block, Heading):
+            units += [pending] if pending else []
+            pending = [block]
+        elif isinstance(block, Para):
+            pending.append(block)
+        else:
+            units.append([*pending, block])
+            pending = []
+    return units + ([pending] if pending else [])
+
+
+def _line(pdf, text: str, size: float = 10, style: str = "", gap: float = 1.5) -> None:  # noqa: ANN001
+    from fpdf.enums import XPos, YPos
+
+    pdf.set_font("DejaVu", style, size)
+    pdf.multi_cell(pdf.epw, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(gap)
+
+
+def _draw(pdf, block) -> None:  # noqa: ANN001 - an FPDF or the recorder of a trial rendering
+    width = pdf.epw
+    match block:
+        case Heading(text=text, level=level):
+            pdf.ln(2)
+            _line(pdf, text, {0: 16, 1: 13, 2: 11}.get(level, 10), "B", 1.5)
+        case Para(text=text, italic=italic, bold=bold):
+            _line(pdf, text, 10, "B" if bold else "I" if italic else "")
+        case Fields(rows=rows):
+            for chunk, is_long in _chunks(rows, lambda r: len(r[1]) > LONG_FIELD):
+                if is_long:  # too tall for one table row on a page: label, then the text
+                    for label, value in chunk:
+                        _line(pdf, label, 9.5, "B", 0.5)
+                        _line(pdf, value, 9.5, "", 2)
+                    continue
+                pdf.set_font("DejaVu", "", 9.5)
+                with pdf.table(col_widths=(35, 65), first_row_as_headings=False, line_height=5.5,
+                               text_align="LEFT") as table:
+                    for label, value in chunk:
+                        row = table.row()
+                        pdf.set_font("DejaVu", "B", 9.5)
+                        row.cell(label)
+                        pdf.set_font("DejaVu", "", 9.5)
+                        row.cell(value)
+            pdf.ln(3)
+        case Table(header=header, rows=rows) if any(len(c) > LONG_CELL // len(header) for r in rows for c in r):
+            for r in rows:  # a row too tall for a page: each cell under its heading instead
+                for h, c in zip(header, r, strict=True):
+                    _line(pdf, h, 9, "B", 0.5)
+                    _line(pdf, c, 9.5, "", 1.5)
+                pdf.ln(2)
+        case Table(header=header, rows=rows):
+            pdf.set_font("DejaVu", "", 8.5 if len(header) > 4 else 9.5)
+            with pdf.table(line_height=5, headings_style=_bold_style(), text_align="LEFT",
+                           col_widths=_col_widths(header, rows)) as table:
+                head = table.row()
+                for h in header:
+                    head.cell(h)
+                for r in rows:
+                    row = table.row()
+                    for c in r:
+                        row.cell(c)
+            pdf.ln(3)
+        case Image(png=png, caption=caption, width_mm=w):
+            pdf.image(io.BytesIO(png), w=min(w, width))
+            if caption:
+                _line(pdf, caption, 8.5, "I", 3)
+
+
+def _col_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> tuple[float, ...]:
+    """Columns as wide as their longest word-run suggests, none narrower than a short word."""
+    weights = []
+    for i, h in enumerate(header):
+        longest = max([len(h), *(len(r[i]) for r in rows)]) if rows else len(h)
+        weights.append(min(max(longest, 8), 60))
+    return tuple(weights)
 
 
 def _chunks(rows, is_long):  # noqa: ANN001, ANN202 - consecutive rows grouped by ``is_long``

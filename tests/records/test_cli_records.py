@@ -121,7 +121,7 @@ def test_a_format_that_clashes_with_the_file_name_is_refused_before_anything_is_
 def test_subject_access_from_the_terminal(terminal, tmp_path):
     result = terminal("export", "subject", SAM, "-o", "sam.zip")
     assert result.exit_code == 0, result.output
-    assert "index.md" in zipfile.ZipFile(tmp_path / "sam.zip").namelist()
+    assert "cover-note.pdf" in zipfile.ZipFile(tmp_path / "sam.zip").namelist()
     result = terminal("export", "subject", SAM, "--as", PRIYA, "-o", "stolen.zip")
     assert result.exit_code == 1 and not (tmp_path / "stolen.zip").exists()
 
