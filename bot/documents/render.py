@@ -177,11 +177,11 @@ def to_pdf(doc: Doc) -> bytes:
         if isinstance(unit[0], PageBreak):
             pdf.add_page()
             continue
-        start = pdf.y
+        start, page = pdf.y, pdf.page
         with pdf.offset_rendering() as probe:
             for block in unit:
                 _draw(probe, block)
-            height = probe.y - start
+            height = probe.y - start + (probe.page - page) * pdf.eph
         if start + height > pdf.page_break_trigger and height <= pdf.eph and start > pdf.t_margin + 1:
             pdf.add_page()  # it fits on a page of its own, not in what is left of this one
         for block in unit:
@@ -207,7 +207,15 @@ def _units(blocks: list) -> list[list]:  # noqa: ANN001 - layout blocks
         else:
             units.append([*pending, block])
             pending = []
-    return units + ([pending] if pending else [])
+    units += [pending] if pending else []
+    merged: list[list] = []  # a unit of headings and lines only goes with the unit after it
+    for unit in units:
+        if merged and not isinstance(unit[0], PageBreak) and all(isinstance(b, Heading | Para) for b in merged[-1]) \
+                and not isinstance(merged[-1][0], PageBreak):
+            merged[-1] = merged[-1] + unit
+        else:
+            merged.append(unit)
+    return merged
 
 
 def _line(pdf, text: str, size: float = 10, style: str = "", gap: float = 1.5) -> None:  # noqa: ANN001
@@ -272,7 +280,8 @@ def _col_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> t
     weights = []
     for i, h in enumerate(header):
         longest = max([len(h), *(len(r[i]) for r in rows)]) if rows else len(h)
-        weights.append(min(max(longest, 8), 60))
+        word = max([len(w) for w in h.split()] + [len(w) for r in rows for w in r[i].split()] or [1])
+        weights.append(max(min(max(longest, 8), 60), min(word, 24) + 3))
     return tuple(weights)
 
 
