@@ -73,7 +73,8 @@ async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
     actions = await repo.export_plan_actions(plan.id)
     reviews = await repo.export_action_reviews([a.id for a in actions if a.id is not None])
     signatures = {(s.part, s.role): s for s in await repo.signatures("support_plan", plan.id)}
-    signers = await repo.people(s.person_id for s in signatures.values())
+    signers = await repo.people([*(s.person_id for s in signatures.values()),
+                                 *(r.reviewed_by_id for r in reviews if r.reviewed_by_id)])
     by_id = {p.id: p for p in await repo.export_support_plans(plan.colleague_id)}
     earlier: list[SupportPlan] = []
     cursor = plan.revision_of_id
@@ -89,6 +90,17 @@ def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
         return NOT_SIGNED, EMPTY
     signer = data.signers.get(sig.person_id)
     return f"Signed electronically by {signer.name if signer else 'a former colleague'}", long_date(sig.signed_at)
+
+
+def _review_manager_signature(data: PlanData) -> str:
+    """The manager signs the review by recording it (the plan_review dialog saves that signature);
+    a review recorded before that was saved still shows who recorded it and when."""
+    if ("plan_review", "manager") in data.signatures or not data.reviews:
+        return _sig(data, "plan_review", "manager")[0]
+    latest = max(data.reviews, key=lambda r: (r.review_date, r.created_at))
+    who = data.signers.get(latest.reviewed_by_id or -1) or (data.manager if data.manager else None)
+    name = who.name if who else "a former colleague"
+    return f"Recorded electronically by {name} on {long_date(latest.created_at)}"
 
 
 def _review_dates(action: PlanAction) -> str:
@@ -166,7 +178,7 @@ def build_improvement_plan(data: PlanData) -> Doc:
                                       for a in data.actions] or [(EMPTY,) * 5])
     review_dates = sorted({r.review_date for r in data.reviews})
     employee_sig, _ = _sig(data, "plan_review", "colleague")
-    manager_sig, _ = _sig(data, "plan_review", "manager")
+    manager_sig = _review_manager_signature(data)
     doc.fields(("Date of Review", long_date(review_dates[-1]) if review_dates else EMPTY),
                ("If this is a review of a previous plan – inc. date(s) of previous review(s)",
                 ", ".join(long_date(d) for d in review_dates[:-1]) or EMPTY),
