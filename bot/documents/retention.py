@@ -47,7 +47,7 @@ from store.models import Person, Review, Role
 from store.repos.retention import Cutoffs, sweep_and_record
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.services import Runtime
     from store.repo import Repo
 
 NOTICE_DAYS = 30  # our reading of 10.3: HR hears at least 30 days before a record is deleted
@@ -108,7 +108,7 @@ async def hr_recipients(repo: Repo, organisation_id: int) -> list[Person]:
     return []
 
 
-async def purge_due(app: App, dry_run: bool = False, *, organisation_ids: list[int] | None = None,
+async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: list[int] | None = None,
                     actor_id: int | None = None, channel: str = "system",
                     identity: str = "cadence:scheduler") -> PurgeReport:
     """Delete every review past retention whose HR notice is at least 30 days old, skipping legal holds.
@@ -158,7 +158,7 @@ async def purge_due(app: App, dry_run: bool = False, *, organisation_ids: list[i
     return report
 
 
-def cutoffs(app: App) -> Cutoffs:
+def cutoffs(app: Runtime) -> Cutoffs:
     """Each rule's period (bot.policy.retention) as a moment on the app's clock."""
     now, today = app.clock.now(), app.clock.today()
     zone = ZoneInfo(app.settings.timezone)
@@ -169,7 +169,7 @@ def cutoffs(app: App) -> Cutoffs:
                    file_offers=now - timedelta(hours=FILE_OFFER_HOURS))
 
 
-async def _purge_reviews(app: App, items: list[PurgeItem], *, actor_id: int | None, channel: str,
+async def _purge_reviews(app: Runtime, items: list[PurgeItem], *, actor_id: int | None, channel: str,
                          identity: str) -> list[PurgeItem]:
     repo = app.repo
     done: list[PurgeItem] = []
@@ -191,7 +191,7 @@ def _with(item: PurgeItem, reason: str, rows: dict[str, int] | None = None) -> P
                      item.retain_until, reason, rows or {})
 
 
-async def _queue_notice(app: App, review: Review, person: Person, organisation_id: int, cycle_year: int,
+async def _queue_notice(app: Runtime, review: Review, person: Person, organisation_id: int, cycle_year: int,
                         kept_until: date) -> None:
     delete_on = app.clock.today() + timedelta(days=NOTICE_DAYS)
     for hr in await hr_recipients(app.repo, organisation_id):

@@ -36,7 +36,7 @@ from store.models import POLICY_VERSION, Appeal, DialogSession, Meeting, Person,
 from store.repo import PersonContext
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.services import Runtime
 
 LONDON = ZoneInfo("Europe/London")
 COVER = "cover-note"
@@ -95,7 +95,7 @@ def _doc(title: str, person: Person, footer: str) -> Doc:
     return doc
 
 
-async def build_subject_zip(app: App, subject_id: int, *, received: date | None = None) -> tuple[bytes, dict[str, int]]:
+async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | None = None) -> tuple[bytes, dict[str, int]]:
     """The zip's bytes and how many items of each kind it holds."""
     repo = app.repo
     person = await repo.person(subject_id)
@@ -340,7 +340,7 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-async def export_subject(app: App, actor: PersonContext, subject_id: int, *, channel: str = "",
+async def export_subject(app: Runtime, actor: PersonContext, subject_id: int, *, channel: str = "",
                          identity: str = "", received: date | None = None) -> Attachment:
     await access.authorise(app.repo, actor, "subject_access", subject_id=subject_id, channel=channel,
                            identity=identity)
