@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.documents.layout import EMPTY, Doc, policy_version_label, value, yes_no
@@ -30,6 +31,7 @@ from bot.policy.objectives import (
     WAYS_OF_BEING_COOP,
 )
 from store.models import (
+    POLICY_VERSION,
     CoopReflection,
     Cycle,
     Meeting,
@@ -247,9 +249,22 @@ def build_form(data: FormData) -> Doc:
     if r.transfer_addendum:
         doc.heading("Written addition: transfer to a new post (Policy 3.6)", 2)
         doc.para(r.transfer_addendum)
-    doc.para(f"Made under the Performance Management Policy (Support Staff), {policy_version_label(r.policy_version)}"
+    doc.para(f"Made under the Performance Management Policy (Support Staff), {versions_label(form_versions(data))}"
              f". Kept until {long_date(retain_until_of(data))} (Policy 10.3).", italic=True)
     return doc
+
+
+def form_versions(data: FormData) -> list[str]:
+    """Every policy version the form's records were made under (usually one)."""
+    rows: list[Any] = [data.review, *data.objectives, *data.progress.values(), *data.reflections.values(),
+                       *data.signatures.values(), *data.training, *data.meetings,
+                       *(m for ms in data.milestones.values() for m in ms)]
+    return sorted({getattr(row, "policy_version", "") for row in rows} - {""})
+
+
+def versions_label(versions: list[str]) -> str:
+    """"version of 25 July 2019", or each version when parts were made under different ones."""
+    return " and ".join(policy_version_label(v) for v in versions) or policy_version_label(POLICY_VERSION)
 
 
 def retain_until_of(data: FormData) -> date:

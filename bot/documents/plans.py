@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.documents.form import NOT_SIGNED, long_date
+from bot.documents.form import NOT_SIGNED, long_date, versions_label
 from bot.documents.layout import EMPTY, Doc, value
 from bot.policy.objectives import OUTCOME_LABELS
 from store.models import Organisation, Person, PlanAction, PlanActionReview, Signature, SupportPlan
@@ -92,6 +92,12 @@ def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
     return f"Signed electronically by {signer.name if signer else 'a former colleague'}", long_date(sig.signed_at)
 
 
+def plan_versions(data: PlanData) -> list[str]:
+    """Every policy version the plan's records were made under (usually one)."""
+    rows = [data.plan, *data.actions, *data.reviews, *data.signatures.values()]
+    return sorted({getattr(row, "policy_version", "") for row in rows} - {""})
+
+
 def _review_manager_signature(data: PlanData) -> str:
     """The manager signs the review by recording it (the plan_review dialog saves that signature);
     a review recorded before that was saved still shows who recorded it and when."""
@@ -121,7 +127,9 @@ def build_plan(data: PlanData) -> Doc:
 
 def build_support_plan(data: PlanData) -> Doc:
     p = data.plan
-    doc = Doc(SUPPORT_TITLE, footer=f"{data.organisation.name} · Annex 4 support plan · Policy 7.4, 10.1")
+    doc = Doc(SUPPORT_TITLE, footer=f"{data.organisation.name} · Annex 4 support plan · policy "
+                                    f"{versions_label(plan_versions(data))} · Policy 7.4, 10.1",
+              organisation=data.organisation.name)
     doc.fields(("Colleague name:", data.colleague.name), ("Date of meeting:", long_date(p.meeting_date)))
     rows = []
     for a in data.actions:
@@ -145,7 +153,9 @@ def build_support_plan(data: PlanData) -> Doc:
 
 def build_improvement_plan(data: PlanData) -> Doc:
     p = data.plan
-    doc = Doc(IMPROVEMENT_TITLE, footer=f"{data.organisation.name} · Improvement Action Plan · Policy 7.4, 10.1")
+    doc = Doc(IMPROVEMENT_TITLE, footer=f"{data.organisation.name} · Improvement Action Plan · policy "
+                                        f"{versions_label(plan_versions(data))} · Policy 7.4, 10.1",
+              organisation=data.organisation.name)
     revised = ", ".join(long_date(e.date_agreed or e.created_at) for e in data.earlier)
     if p.revision_note:
         revised = f"{revised} ({p.revision_note})" if revised else p.revision_note

@@ -58,6 +58,7 @@ async def test_alexs_improvement_action_plan_and_review_carry_every_field(trust)
     for _label, value in expected:
         assert squash(value) in text, value
     assert "Improvement Action Plan Review" in text and "Partially Met" in text
+    assert "policy version of 25 July 2019" in text  # the version the plan's records were made under
 
 
 async def test_the_review_shows_the_managers_signature_once_the_review_is_recorded(trust):
