@@ -75,6 +75,7 @@ def run(work: Any) -> Any:
     """Run ``work(app)`` and turn every refusal or problem into a message and exit code 1."""
     from bot.access import AccessDenied
     from bot.cli.common import run_with_app
+    from bot.documents.branding import BrandingProblem
     from bot.documents.exports import NothingToExport
     from bot.documents.render import UnknownFormat
 
@@ -83,7 +84,7 @@ def run(work: Any) -> Any:
     except AccessDenied as denied:
         err.print(f"[red]Refused:[/red] {denied.message}")
         raise typer.Exit(1) from None
-    except (CliProblem, NothingToExport, UnknownFormat) as problem:
+    except (CliProblem, NothingToExport, UnknownFormat, BrandingProblem) as problem:
         err.print(f"[red]{getattr(problem, 'message', None) or problem}[/red]")
         raise typer.Exit(1) from None
 
@@ -122,9 +123,32 @@ def export_form_cmd(email: str = typer.Argument(..., help="The colleague's email
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
         attachment = await export_form(app.repo, actor, await subject_for(app, email), cycle_year=cycle,
-                                       fmt=_format(fmt, out), channel=CHANNEL, identity=identity())
+                                       fmt=_format(fmt, out), channel=CHANNEL, identity=identity(),
+                                       branding=app.services.extras.get("branding"))
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}). In confidence: Policy 10.1.")
+
+    run(work)
+
+
+@export_app.command("blank-form")
+def export_blank_form_cmd(fmt: str | None = typer.Option(None, "--format", help="docx, pdf or md"),
+                          out: Path = typer.Option(..., "-o", "--output", help="File to write"),
+                          org: str | None = typer.Option(None, "--org", help="Organisation name for the header"),
+                          cycle: int | None = typer.Option(None, "--cycle", help="Cycle year, e.g. 2026 for 2026-27")) -> None:
+    """A blank Planning & Review Form (Annex 1, three objective blocks) to fill in during a meeting."""
+    from bot.documents.form import build_blank_form
+    from bot.documents.render import render
+    from bot.policy.calendar import academic_year_of
+
+    async def work(app: Any) -> None:
+        organisation = await org_for(app, org) if org else None
+        trust = await app.repo.organisation(organisation.parent_id) if organisation and organisation.parent_id else None
+        year = cycle or academic_year_of(app.clock.today())
+        doc = build_blank_form(organisation.name if organisation else "", trust.name if trust else "", year)
+        _write(out, render(doc, _format(fmt, out), app.services.extras.get("branding")))
+        console.print(f"[green]Wrote {out}[/green]: a blank Annex 1 form. Once filled in, the record is kept in "
+                      "Cadence (say objectives NAME), not on paper.")
 
     run(work)
 
@@ -141,7 +165,8 @@ def export_plan_cmd(email: str = typer.Argument(..., help="The colleague's email
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
         attachment = await export_plan(app.repo, actor, await subject_for(app, email), fmt=_format(fmt, out),
-                                       plan_id=plan_id, channel=CHANNEL, identity=identity())
+                                       plan_id=plan_id, channel=CHANNEL, identity=identity(),
+                                       branding=app.services.extras.get("branding"))
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import access
+from bot.documents.branding import Branding
 from bot.documents.form import build_form, form_filename, load_form
 from bot.documents.plans import build_plan, load_plan, plan_filename
 from bot.documents.render import FORMATS, MEDIA_TYPES, render
@@ -54,14 +55,15 @@ async def find_review(repo: Repo, subject_id: int, cycle_year: int | None) -> Re
 
 
 async def export_form(repo: Repo, actor: PersonContext, subject_id: int, *, cycle_year: int | None = None,
-                      fmt: str = "docx", channel: str = "", identity: str = "") -> Attachment:
+                      fmt: str = "docx", channel: str = "", identity: str = "",
+                      branding: Branding | None = None) -> Attachment:
     """The Planning & Review Form (Annex 1) of one colleague, if the actor may read it (10.2)."""
     fmt = check_format(fmt)
     await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
     review = await find_review(repo, subject_id, cycle_year)
     assert review.id is not None
     data = await load_form(repo, review.id)
-    content = render(build_form(data), fmt)
+    content = render(build_form(data), fmt, branding)
     await access.record(repo, actor, "export", "review", record_id=review.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": "planning_review_form",
                                                                      "format": fmt})
@@ -70,7 +72,8 @@ async def export_form(repo: Repo, actor: PersonContext, subject_id: int, *, cycl
 
 
 async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt: str = "docx",
-                      plan_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
+                      plan_id: int | None = None, channel: str = "", identity: str = "",
+                      branding: Branding | None = None) -> Attachment:
     """The colleague's support plan or improvement action plan: the one named, else the latest open one,
     else the latest (Annex 4, seed 000)."""
     fmt = check_format(fmt)
@@ -90,7 +93,7 @@ async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt:
             raise NothingToExport(f"{name} has no support plan or improvement action plan on record "
                                   "(Policy 7.4, Annex 4).", "7.4")
     data = await load_plan(repo, chosen)
-    content = render(build_plan(data), fmt)
+    content = render(build_plan(data), fmt, branding)
     await access.record(repo, actor, "export", "support_plan", record_id=chosen.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": chosen.kind, "format": fmt})
     title = "Improvement Action Plan" if chosen.kind == "improvement" else "Support Plan"

@@ -295,3 +295,33 @@ def _progress_rows(data: FormData, stage: str, *, with_outcome: bool) -> list[tu
 def form_filename(data: FormData, fmt: str) -> str:
     slug = "-".join(data.colleague.name.lower().split())
     return f"planning-review-form-{slug}-{academic_year_label(data.cycle.year)}.{fmt}"
+
+
+BLANKS = {EMPTY: "", NOT_SIGNED: "", "Not yet answered": "YES / NO"}
+
+
+def build_blank_form(organisation: str, trust: str, cycle_year: int) -> Doc:
+    """Annex 1 with nothing filled in (three objective blocks) to write on in a meeting."""
+    from dataclasses import replace as _replace
+
+    from bot.documents.layout import Fields, Para, Table
+    from store.models import Cycle, Organisation, Person, Review
+
+    data = FormData(Review(cycle_id=0, colleague_id=0), Cycle(organisation_id=0, year=cycle_year),
+                    Organisation(name=organisation), Person(email="", name="", organisation_id=0), None,
+                    [], {}, {}, {}, {}, {}, [], [], trust_name=trust)
+    doc = build_form(data)
+    blocks = []
+    for block in doc.blocks:
+        if isinstance(block, Fields):
+            block = Fields(tuple((label, BLANKS.get(v, v)) for label, v in block.rows))
+        elif isinstance(block, Table):
+            block = Table(block.header, tuple(tuple(BLANKS.get(c, c) for c in row) for row in block.rows))
+        elif isinstance(block, Para) and block.text in BLANKS:
+            block = Para("\n\n", italic=block.italic, bold=block.bold)  # room to write
+        elif isinstance(block, Para) and block.text.startswith("Made under"):
+            block = Para(f"Performance Management Policy (Support Staff), {policy_version_label(POLICY_VERSION)}. "
+                         "Blank form for use in a meeting; the record is kept in Cadence (Policy 10.1, 10.3).",
+                         italic=True)
+        blocks.append(block)
+    return _replace(doc, blocks=blocks)

@@ -10,6 +10,8 @@ import io
 from functools import cache
 from pathlib import Path
 
+from bot.documents.branding import DEFAULT as DEFAULT_BRANDING
+from bot.documents.branding import Branding
 from bot.documents.layout import Doc, Fields, Heading, Image, PageBreak, Para, Table
 
 FORMATS = ("docx", "pdf", "md")
@@ -30,10 +32,11 @@ class UnknownFormat(ValueError):
     pass
 
 
-def render(doc: Doc, fmt: str) -> bytes:
+def render(doc: Doc, fmt: str, branding: Branding | None = None) -> bytes:
+    """``branding``: the trust's Word template and logo (CADENCE_FORM_TEMPLATE_DIR); DOCX only."""
     fmt = fmt.lower().lstrip(".")
     if fmt == "docx":
-        return to_docx(doc)
+        return to_docx(doc, branding)
     if fmt == "pdf":
         return to_pdf(doc)
     if fmt in ("md", "markdown"):
@@ -78,56 +81,94 @@ def to_markdown(doc: Doc) -> str:
 
 # --- DOCX -----------------------------------------------------------------------------------
 
-def to_docx(doc: Doc) -> bytes:
-    from docx import Document
+def to_docx(doc: Doc, branding: Branding | None = None) -> bytes:
+    """The document rendered into the trust's Word template (docxtpl): A4, its name and logo in the
+    header, "Page N of M" in the footer; every table kept on one page where it fits (rows never
+    split, each row kept with the next) and a heading or "Sign here" line kept with what follows."""
     from docx.shared import Mm, Pt
+    from docxtpl import DocxTemplate, InlineImage
 
-    d = Document()
-    d.core_properties.title = doc.title
-    d.add_heading(doc.title, level=0)
+    branding = branding or DEFAULT_BRANDING
+    tpl = DocxTemplate(str(branding.template))
+    sub = tpl.new_subdoc()
+    styles = {s.name for s in tpl.get_docx().styles}
+
+    def style(name: str) -> str | None:
+        return name if name in styles else None
+
+    def keep(paragraph) -> None:  # noqa: ANN001
+        paragraph.paragraph_format.keep_with_next = True
+
+    sub.add_paragraph(doc.title, style=style("Title"))
     if doc.confidential:
-        d.add_paragraph().add_run("IN CONFIDENCE").bold = True
-    for block in doc.blocks:
+        sub.add_paragraph().add_run("IN CONFIDENCE").bold = True
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        before_table = i + 1 < len(blocks) and isinstance(blocks[i + 1], Fields | Table)
         match block:
             case Heading(text=text, level=level):
-                d.add_heading(text, level=min(max(level, 1), 9))
+                p = sub.add_paragraph(text, style=style(f"Heading {min(max(level, 1), 3)}"))
+                keep(p)
             case Para(text=text, italic=italic, bold=bold):
-                run = d.add_paragraph().add_run(text)
+                p = sub.add_paragraph()
+                run = p.add_run(text)
                 run.italic, run.bold = italic, bold
+                if bold or before_table:
+                    keep(p)
             case Fields(rows=rows):
-                table = d.add_table(rows=0, cols=2)
-                table.style = "Table Grid"
+                table = sub.add_table(rows=0, cols=2)
+                table.style = style("Table Grid")
                 for label, value in rows:
                     cells = table.add_row().cells
-                    cells[0].text = ""
                     cells[0].paragraphs[0].add_run(label).bold = True
-                    cells[1].text = value
-                d.add_paragraph()
+                    cells[1].paragraphs[0].add_run(value)
+                _keep_together(table)
+                sub.add_paragraph()
             case Table(header=header, rows=rows):
-                table = d.add_table(rows=1, cols=len(header))
-                table.style = "Table Grid"
+                table = sub.add_table(rows=1, cols=len(header))
+                table.style = style("Table Grid")
                 for cell, text in zip(table.rows[0].cells, header, strict=True):
-                    cell.text = ""
                     cell.paragraphs[0].add_run(text).bold = True
                 for row in rows:
                     for cell, text in zip(table.add_row().cells, row, strict=True):
-                        cell.text = text
-                d.add_paragraph()
+                        cell.paragraphs[0].add_run(text)
+                _keep_together(table, repeat_header=True)
+                sub.add_paragraph()
             case Image(png=png, caption=caption, width_mm=width):
-                d.add_picture(io.BytesIO(png), width=Mm(min(width, 160)))
+                sub.add_picture(io.BytesIO(png), width=Mm(min(width, 160)))
                 if caption:
-                    d.add_paragraph().add_run(caption).italic = True
+                    sub.add_paragraph().add_run(caption).italic = True
             case PageBreak():
-                d.add_page_break()
-    if doc.footer:
-        section = d.sections[0]
-        para = section.footer.paragraphs[0]
-        para.text = doc.footer
-        for run in para.runs:
-            run.font.size = Pt(8)
+                sub.add_page_break()
+    logo = InlineImage(tpl, str(branding.logo), height=Mm(12)) if branding.logo else ""
+    tpl.render({"body": sub, "title": doc.title, "organisation": doc.organisation, "footer": doc.footer,
+                "logo": logo}, autoescape=True)
+    rendered = tpl.docx  # not get_docx(): after render() that reloads the template
+    props = rendered.core_properties
+    props.title, props.author, props.last_modified_by = doc.title, doc.organisation or "Cadence", "Cadence"
+    for section in rendered.sections:
+        for paragraph in section.footer.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = run.font.size or Pt(7)
     out = io.BytesIO()
-    d.save(out)
+    tpl.save(out)
     return out.getvalue()
+
+
+def _keep_together(table, *, repeat_header: bool = False) -> None:  # noqa: ANN001 - a python-docx table
+    """Word keeps a table on one page when no row may split and every row keeps with the next."""
+    from docx.oxml import OxmlElement
+
+    rows = table.rows
+    for n, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if repeat_header and n == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        if n < len(rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 # --- PDF ------------------------------------------------------------------------------------
