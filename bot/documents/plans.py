@@ -61,6 +61,7 @@ class PlanData:
     signatures: dict[tuple[str, str], Signature]
     signers: dict[int, Person]
     earlier: list[SupportPlan]  # the plans this one revises, oldest first
+    trust_name: str = ""  # printed in the header
 
 
 async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
@@ -81,7 +82,9 @@ async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
     while cursor is not None and cursor in by_id and len(earlier) < 20:
         earlier.insert(0, by_id[cursor])
         cursor = by_id[cursor].revision_of_id
-    return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier)
+    parent = await repo.organisation(organisation.parent_id) if organisation.parent_id else None
+    return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier,
+                    trust_name=parent.name if parent else "")
 
 
 def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
@@ -129,7 +132,7 @@ def build_support_plan(data: PlanData) -> Doc:
     p = data.plan
     doc = Doc(SUPPORT_TITLE, footer=f"{data.organisation.name} · Annex 4 support plan · policy "
                                     f"{versions_label(plan_versions(data))} · Policy 7.4, 10.1",
-              organisation=data.organisation.name)
+              organisation=data.trust_name or data.organisation.name)
     doc.fields(("Colleague name:", data.colleague.name), ("Date of meeting:", long_date(p.meeting_date)))
     rows = []
     for a in data.actions:
@@ -155,7 +158,7 @@ def build_improvement_plan(data: PlanData) -> Doc:
     p = data.plan
     doc = Doc(IMPROVEMENT_TITLE, footer=f"{data.organisation.name} · Improvement Action Plan · policy "
                                         f"{versions_label(plan_versions(data))} · Policy 7.4, 10.1",
-              organisation=data.organisation.name)
+              organisation=data.trust_name or data.organisation.name)
     revised = ", ".join(long_date(e.date_agreed or e.created_at) for e in data.earlier)
     if p.revision_note:
         revised = f"{revised} ({p.revision_note})" if revised else p.revision_note
