@@ -222,21 +222,39 @@ def export_subject_cmd(email: str = typer.Argument(..., help="The colleague's em
 
 
 @report_app.command("governors")
-def report_governors_cmd(org: str = typer.Option(..., "--org", help="Organisation name"),
+def report_governors_cmd(org: str = typer.Option(..., "--org", help="Organisation name (a trust adds up its academies)"),
                          year: int = typer.Option(..., "--year", help="Cycle year, e.g. 2026 for 2026-27"),
-                         out: Path = typer.Option(..., "-o", "--output", help="FILE.pdf (or .md)"),
+                         out: Path = typer.Option(..., "-o", "--output",
+                                                  help="FILE.pdf (a .docx is written beside it), .docx or .md"),
+                         commentary: Path | None = typer.Option(
+                             None, "--commentary", help="A text file with the headteacher's words for the report"),
                          as_: str | None = AS_OPTION) -> None:
-    """The anonymised annual report to governors, with charts (Policy 11.3)."""
+    """The anonymised annual report to governors (Policy 11.3): (a) operation, (b) effectiveness,
+    (c) training needs, each beside last year."""
     from bot.documents.governors import governors_report
 
     async def work(app: Any) -> None:
+        words = ""
+        if commentary is not None:
+            try:
+                words = commentary.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as problem:
+                raise CliProblem(f"I couldn't read the commentary {commentary}: {problem}. Nothing was written.") \
+                    from None
         organisation = await org_for(app, org)
         actor = await actor_for(app, as_) if as_ else None
-        fmt = "md" if out.suffix.lower() == ".md" else "pdf"
-        content = await governors_report(app, organisation.id, year, fmt=fmt, actor=actor, channel=CHANNEL,
-                                         identity=identity())
-        _write(out, content)
-        console.print(f"[green]Wrote {out}[/green]: no names; groups under 5 shown as <5 (Policy 11.3).")
+        suffix = out.suffix.lower().lstrip(".")
+        fmt = suffix if suffix in ("md", "docx") else "pdf"
+        written = [out]
+        _write(out, await governors_report(app, organisation.id, year, fmt=fmt, actor=actor, channel=CHANNEL,
+                                           identity=identity(), commentary=words))
+        if fmt == "pdf":  # the Word version beside it, for the headteacher to edit before the meeting
+            beside = out.with_suffix(".docx")
+            _write(beside, await governors_report(app, organisation.id, year, fmt="docx", actor=actor,
+                                                  channel=CHANNEL, identity=identity(), commentary=words))
+            written.append(beside)
+        console.print(f"[green]Wrote {' and '.join(str(w) for w in written)}[/green]: no names; groups under 5 shown "
+                      "as <5 (Policy 11.3).")
 
     run(work)
 

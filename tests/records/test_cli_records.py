@@ -98,11 +98,20 @@ def test_helen_sees_the_overview_and_governors_get_the_report(terminal, tmp_path
     assert "Sam Patel" in result.output and "Objectives agreed and signed" in result.output
     result = terminal("overview", "--org", "Co-op Academy Hillside", "--as", PRIYA)
     assert result.exit_code == 1 and "Refused" in result.output
+    (tmp_path / "words.txt").write_text("Appraisals ran on time this year.\n\nNext year: more training in phonics.")
     result = terminal("report", "governors", "--org", "Co-op Academy Hillside", "--year", "2026", "-o", "lgb.pdf",
-                      "--as", EMAILS["gill"])
+                      "--commentary", "words.txt", "--as", EMAILS["gill"])
     assert result.exit_code == 0, result.output
     text = pdf_text((tmp_path / "lgb.pdf").read_bytes())
     assert "Sam" not in text and "<5" in text
+    assert "The headteacher's commentary Appraisals ran on time this year. Next year: more training" in text
+    from docx import Document
+
+    word = Document(str(tmp_path / "lgb.docx"))  # the Word version, written beside the PDF
+    assert any("Next year: more training in phonics." in p.text for p in word.paragraphs)
+    result = terminal("report", "governors", "--org", "Co-op Academy Hillside", "--year", "2026", "-o", "x.pdf",
+                      "--commentary", "missing.txt")
+    assert result.exit_code == 1 and "couldn't read the commentary" in result.output
     result = terminal("report", "governors", "--org", "Co-op Academy Hillside", "--year", "2026", "-o", "lgb.md",
                       "--as", EMAILS["tom"])
     assert result.exit_code == 1 and "Policy 11.3" in result.output
