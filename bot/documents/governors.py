@@ -318,7 +318,8 @@ def chart(section: Section, columns: list[Column], index: int) -> bytes:
         drawn = [v or 0.0 for v in values]
         ax.barh(ys, drawn, height=height, color=colour, label=column.heading)
         for y, v, raw in zip(ys, drawn, values, strict=True):
-            ax.text(v + 0.3, y, "not drawn (see table)" if raw is None else f"{int(v)}", va="center", fontsize=7)
+            if raw is not None:
+                ax.text(v + 0.3, y, f"{int(v)}", va="center", fontsize=7)
         top = max([top, *drawn])
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
@@ -359,14 +360,15 @@ def build_report(report: Report, today: date, *, charts: bool = True) -> Doc:
         for note in section.notes:
             doc.para(note, italic=True)
         if charts and report.columns and drawable(section, report.columns, i):
-            doc.image(chart(section, report.columns, i), section.chart_title)
+            doc.image(chart(section, report.columns, i), f"{section.chart_title}. Bars are exact counts; a count "
+                      "under 5 or shown as “≥” is in the table only.")
     doc.heading("The headteacher's commentary" if report.audience == "Local Governing Body"
                 else "The executive leader's commentary", 1)
     if report.commentary.strip():
         for paragraph in report.commentary.strip().split("\n\n"):
             doc.para(" ".join(paragraph.split()))
     else:
-        doc.para("(Space for the headteacher's words on the year: what went well, what will change. Add it with "
+        doc.para("(Space for a commentary on the year: what went well, what will change. Add it with "
                  "cadence report governors --commentary FILE.)", italic=True)
         doc.para("\n\n\n\n\n")
     return doc

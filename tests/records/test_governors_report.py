@@ -135,7 +135,7 @@ async def test_a_tiny_academys_pdf_says_why_there_is_no_chart_rather_than_draw_a
     text = " ".join(pdf_text(content).split())
     assert "Fewer than five colleagues were reviewed in 2026-27, so every number in this report is shown as “<5”" \
         in text  # said once, at the top, instead of a page of unexplained markers
-    assert "Space for the headteacher's words" in text
+    assert "The headteacher's commentary (Space for a commentary on the year" in text
 
 
 async def test_governors_may_read_the_report_but_a_colleague_may_not(trust):
