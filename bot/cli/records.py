@@ -261,20 +261,40 @@ def report_governors_cmd(org: str = typer.Option(..., "--org", help="Organisatio
 
 def overview_cmd(org: str = typer.Option(..., "--org", help="Organisation name"),
                  as_: str | None = AS_OPTION,
-                 as_json: bool = typer.Option(False, "--json", help="One JSON object a line")) -> None:
+                 as_json: bool = typer.Option(False, "--json", help="One JSON object a line"),
+                 as_csv: bool = typer.Option(False, "--csv", help="CSV for a spreadsheet (to -o FILE, else printed)"),
+                 as_xlsx: bool = typer.Option(False, "--xlsx", help="An Excel workbook (needs -o FILE.xlsx)"),
+                 out: Path | None = typer.Option(None, "-o", "--output", help="File to write")) -> None:
     """Every colleague's stage, next deadline, what is overdue, who is excluded or paused (progress only)."""
-    from bot.documents.overview import overview_for
+    from bot.documents.overview import overview_for, to_csv, to_xlsx
 
     async def work(app: Any) -> None:
         if not as_:
             raise CliProblem("The overview shows names, so say who you are: --as EMAIL (the headteacher, "
                              "an HR admin or the executive leader of the organisation; Policy 10.1).")
+        if as_json + as_csv + as_xlsx > 1:
+            raise CliProblem("Choose one of --json, --csv and --xlsx.")
+        if as_xlsx and out is None:
+            raise CliProblem("A workbook goes to a file: add -o overview.xlsx.")
         organisation = await org_for(app, org)
         actor = await actor_for(app, as_)
         rows = await overview_for(app.services, actor, organisation.id, channel=CHANNEL, identity=identity())
+        text: str | None = None
         if as_json:
-            for row in rows:
-                console.print_json(json.dumps(row.as_dict()))
+            text = "".join(json.dumps(row.as_dict(), ensure_ascii=False) + "\n" for row in rows)
+        elif as_csv:
+            text = to_csv(rows)
+        elif as_xlsx:
+            assert out is not None
+            _write(out, to_xlsx(rows, f"{organisation.name}: progress only"))
+            console.print(f"[green]Wrote {out}[/green]: {len(rows)} colleagues, progress only (Policy 10.1).")
+            return
+        if text is not None:
+            if out is not None:
+                _write(out, text.encode("utf-8"))
+                console.print(f"[green]Wrote {out}[/green]: {len(rows)} colleagues, progress only (Policy 10.1).")
+            else:
+                typer.echo(text, nl=False)
             return
         table = Table(title=f"{organisation.name}: progress only (no review content)")
         for heading in ("Colleague", "Stage", "Next deadline", "Overdue", "Notes"):
