@@ -26,14 +26,22 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import access
-from bot.documents.layout import Doc
+from bot.documents.layout import Doc, policy_version_label
 from bot.documents.render import render
 from bot.policy.calendar import academic_year_label
 from bot.policy.deadlines import appeal_hearing_deadline
 from bot.policy.meetings import MIN_NOTICE_DAYS
 from bot.policy.objectives import OUTCOME_LABELS, TRAINING_CATEGORIES
 from bot.policy.windows import meeting1_window
-from store.models import Appeal, Meeting, Objective, ObjectiveProgress, Signature, TrainingNeed
+from store.models import (
+    POLICY_VERSION,
+    Appeal,
+    Meeting,
+    Objective,
+    ObjectiveProgress,
+    Signature,
+    TrainingNeed,
+)
 
 if TYPE_CHECKING:
     from bot.services import Runtime, Services
@@ -337,7 +345,8 @@ def chart(section: Section, columns: list[Column], index: int) -> bytes:
 def build_report(report: Report, today: date, *, charts: bool = True) -> Doc:
     label = academic_year_label(report.year)
     doc = Doc(f"Performance management of support staff: annual report, {label}",
-              footer=f"{report.organisation} · report to the {report.audience} · Policy 11.3", confidential=False,
+              footer=f"{report.organisation} · report to the {report.audience} · Policy 11.3 · policy "
+                     f"{policy_version_label(POLICY_VERSION)}", confidential=False,
               organisation=report.organisation)
     doc.para(f"{report.organisation}: the annual written report to the {report.audience} on the operation of the "
              f"performance management policy for support staff (Policy 11.2, 11.3). Prepared on "

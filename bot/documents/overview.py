@@ -47,7 +47,8 @@ ORDER = list(STAGE_LABELS)
 # plan, an appeal or a wellbeing conversation exists, so they never reach a cell of it (10.1).
 PROGRESS_KINDS = frozenset({"meeting_notice", "prep_nudge", "reviewer_prep", "form_completion", "signoff_request",
                             "annual_review_due", "midyear_due", "new_joiner_planning", "leaver_review"})
-COLUMNS = ("Colleague", "Job title", "Stage", "Next deadline", "Next deadline: what", "Overdue", "Notes")
+COLUMNS = ("Colleague", "Job title", "Stage", "Next deadline", "Next deadline: what", "Overdue", "Notes",
+           "Policy version")
 
 
 @dataclass
@@ -61,6 +62,7 @@ class OverviewRow:
     next_deadline_what: str = ""
     overdue: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    policy_version: str = ""  # of the review the row reads (none for those without one)
 
     @property
     def stage_label(self) -> str:
@@ -96,7 +98,7 @@ class OverviewRow:
         """One spreadsheet row (COLUMNS), dates as UK dates."""
         when = f"{self.next_deadline.day} {self.next_deadline:%B %Y}" if self.next_deadline else ""
         return (self.name, self.job_title, self.stage_label, when, self.next_deadline_what,
-                "; ".join(self.overdue), "; ".join(self.notes))
+                "; ".join(self.overdue), "; ".join(self.notes), self.policy_version)
 
 
 def to_csv(rows: list[OverviewRow]) -> str:
@@ -131,7 +133,7 @@ def to_xlsx(rows: list[OverviewRow], title: str) -> bytes:
         cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for column, width in zip("ABCDEFG", (24, 24, 34, 12, 48, 48, 48), strict=True):
+    for column, width in zip("ABCDEFGH", (24, 24, 34, 12, 48, 48, 48, 14), strict=True):
         sheet.column_dimensions[column].width = width
     book.properties.title = title
     book.properties.creator = "Cadence"
@@ -217,7 +219,7 @@ def _windows(services: Services, calendar_name: str, year: int) -> dict[str, Any
 
 def _progress(row: OverviewRow, review: Review, reminders: list[Any], windows: dict[str, Any], today: date,
               year: int) -> None:
-    row.stage = review.stage
+    row.stage, row.policy_version = review.stage, review.policy_version
     stage_index = ORDER.index(review.stage) if review.stage in ORDER else 0
     upcoming: list[tuple[date, str]] = []
     for rem in reminders:

@@ -86,8 +86,9 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule("line_management", "who manages whom", "routing and access (4.1, 10.2)", "with the person",
                   "10.2"),
     RetentionRule("role_grant", "who is headteacher, HR, governor", "access (10.4)", "with the person", "10.4"),
-    RetentionRule("inbound_event", "ids of Slack / Teams messages already handled", "so a retry is applied once",
-                  "a short time-to-live (hours), set by its owner", "10.1", owner="issue 15"),
+    RetentionRule("inbound_event", "platform ids of Slack events / Teams activities already handled (no "
+                  "names or text)", "so a retry is applied once", "2 days, swept nightly by its owner "
+                  "(store/repos/inbound.py)", "10.1", owner="issue 15"),
 )
 
 NOT_PERSONAL: dict[str, str] = {
