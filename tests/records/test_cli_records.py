@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
 
-from bot.cli import app as cli
 from tests.records.builders import EMAILS
 from tests.records.readers import docx_fields, pdf_text
 
 SAM, HANA, HELEN, PRIYA = EMAILS["sam"], EMAILS["hana"], EMAILS["helen"], EMAILS["priya"]
 
-
-@pytest.fixture
-def terminal(records_templates, tmp_path, monkeypatch):
-    _blank, seeded, _trust = records_templates
-    shutil.copyfile(seeded, tmp_path / "cadence.db")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CADENCE_DATABASE_URL", f"sqlite:///{tmp_path / 'cadence.db'}")
-    monkeypatch.setenv("COLUMNS", "200")
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(cli, list(args))
-
-    return run
 
 
 def _audit(terminal, email: str) -> list[dict]:

@@ -6,29 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import UTC, date, datetime
 
-import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from bot.cli import app as cli
 from bot.documents.overview import COLUMNS, overview_rows
 from store.models import Reminder
 from tests.records.builders import EMAILS
 
 HELEN, ORG = EMAILS["helen"], "Co-op Academy Hillside"
 
-
-@pytest.fixture
-def terminal(records_templates, tmp_path, monkeypatch):
-    _blank, seeded, _trust = records_templates
-    shutil.copyfile(seeded, tmp_path / "cadence.db")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CADENCE_DATABASE_URL", f"sqlite:///{tmp_path / 'cadence.db'}")
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(args))
 
 
 def test_json_is_one_object_a_line_and_csv_and_xlsx_hold_the_same_rows(terminal, tmp_path):

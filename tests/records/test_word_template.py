@@ -5,32 +5,18 @@ and a blank Annex 1 for a meeting (``cadence export blank-form``)."""
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
-import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from typer.testing import CliRunner
 
-from bot.cli import app as cli
 from bot.documents.templates import make_default_template
 from tests.records.builders import EMAILS
 from tests.records.readers import docx_fields, pdf_text
 
 SAM = EMAILS["sam"]
 
-
-@pytest.fixture
-def terminal(records_templates, tmp_path, monkeypatch):
-    _blank, seeded, _trust = records_templates
-    shutil.copyfile(seeded, tmp_path / "cadence.db")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CADENCE_DATABASE_URL", f"sqlite:///{tmp_path / 'cadence.db'}")
-    monkeypatch.delenv("CADENCE_FORM_TEMPLATE_DIR", raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(args))
 
 
 def test_sams_form_in_word_is_a4_numbered_page_n_of_m_and_keeps_each_table_on_one_page(terminal, tmp_path):
