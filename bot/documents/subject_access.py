@@ -66,6 +66,7 @@ class Zip:
     files: dict[str, bytes] = field(default_factory=dict)
     contents: list[tuple[str, str, int]] = field(default_factory=list)  # (what, file, how many)
     counts: dict[str, int] = field(default_factory=dict)
+    organisation: str = ""  # printed in every part's header
 
     def name(self, person_id: int | None) -> str:
         if person_id is None:
@@ -74,6 +75,7 @@ class Zip:
 
     def part(self, path: str, doc: Doc, what: str, count: int, key: str) -> None:
         """One part as PDF and Markdown, listed on the cover note."""
+        doc.organisation = doc.organisation or self.organisation
         self.files[f"{path}.pdf"] = render(doc, "pdf")
         self.files[f"{path}.md"] = to_markdown(doc).encode()
         self.contents.append((what, f"{path}.pdf", count))
@@ -114,7 +116,9 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
            | {n.recipient_id for n in notices} | {s.person_id for s in sessions}
            | {p.manager_id for p in plans} | {a.handler_id for a in appeals if a.handler_id}
            | {a.hearing_by_id for a in appeals if a.hearing_by_id})
-    z = Zip({p.id: p.name for p in (await repo.people(ids)).values() if p.id is not None})
+    parent = await repo.organisation(org.parent_id) if org and org.parent_id else None
+    z = Zip({p.id: p.name for p in (await repo.people(ids)).values() if p.id is not None},
+            organisation=(parent or org).name if (parent or org) else "")
     footer = f"{org.name if org else ''} · subject access for {person.name} · {long_date(today)} · " \
              f"policy {policy_version_label(POLICY_VERSION)} · in confidence (Policy 10.1)"
     data: dict[str, Any] = {"prepared_on": today, "request_received_on": received,
@@ -208,6 +212,7 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
     z.files["data.json"] = json.dumps(data, default=_json_default, indent=2, ensure_ascii=False).encode()
 
     cover = cover_note(person, org.name if org else "", today, received, z.contents, footer)
+    cover.organisation = z.organisation
     z.files[f"{COVER}.pdf"] = render(cover, "pdf")
     z.files[f"{COVER}.md"] = to_markdown(cover).encode()
     out = io.BytesIO()

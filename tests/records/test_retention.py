@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.documents.retention import NOTICE_KIND, purge_due
@@ -243,3 +244,29 @@ def test_the_readme_lists_every_rule_and_every_table_has_one():
         assert f"| `{rule.table}`" in readme and rule.how_long in readme, rule.table
     tables = {t.name for t in SQLModel.metadata.sorted_tables}
     assert tables <= {r.table for r in RULES} | set(NOT_PERSONAL)
+
+
+@pytest.mark.postgres
+async def test_the_whole_purge_runs_on_postgresql_too(pg_app, clock):
+    """Every rule's SQL on PostgreSQL: the demo trust, years later, HR told, then the purge."""
+    from sqlalchemy import update
+
+    from bot.demo import seed_demo
+    from store.models import DialogSession, Person
+
+    await seed_demo(pg_app)
+    clock.set(datetime(2034, 10, 1, 10, tzinfo=UTC))
+    dry = await purge_due(pg_app, dry_run=True)
+    assert dry.notices_queued and dry.swept and not await pg_app.repo.audit_tombstones()
+    first = await purge_due(pg_app)
+    assert first.notices_queued and first.purged == []
+    async with pg_app.db.transaction() as s:  # HR's notices delivered
+        await s.execute(update(Reminder).where(Reminder.kind == NOTICE_KIND)
+                        .values(status="sent", sent_at=datetime(2034, 10, 1, 11, tzinfo=UTC)))
+    clock.set(datetime(2034, 11, 5, 10, tzinfo=UTC))
+    second = await purge_due(pg_app)
+    assert second.purged and await _count(pg_app.repo, Review) == 0
+    assert await _count(pg_app.repo, DialogSession) == 0 and await _count(pg_app.repo, CheckIn) == 0
+    async with pg_app.db.session() as s:
+        people = (await s.execute(select(Person))).scalars().all()
+    assert people  # nobody has left the demo roster: their roster rows stay
