@@ -81,7 +81,8 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule("file_offer", "a document offered in Teams, not yet accepted", "so any worker can upload it",
                   f"{FILE_OFFER_HOURS} hours, or until accepted or declined", "10.1"),
     RetentionRule("person", "roster details (name, email, job, platform ids, adjustments)", "to run the cycle",
-                  "while employed; after leaving, until no retained record of theirs (or naming them) is left",
+                  "while employed; after leaving, while a record of their own is kept; then only their name, while others' "
+                  "kept records name them (a form they reviewed); then nothing",
                   "10.3"),
     RetentionRule("line_management", "who manages whom", "routing and access (4.1, 10.2)", "with the person",
                   "10.2"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, or_, select, update
+from sqlalchemy import String, Table, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -40,6 +40,9 @@ RETENTION_NOTICE = "retention_expiry"
 # the person (a review they conducted, a plan they wrote, a signature) keeps the row alive.
 GOES_WITH_PERSON = ("line_management", "role_grant", "conversation_reference", "dialog_session", "reminder",
                     "check_in", "file_offer")
+# A leaver's own records: while one is kept, so is their whole roster row (the form shows it).
+OWN_RECORDS = (("review", "colleague_id"), ("support_plan", "colleague_id"), ("appeal", "colleague_id"))
+FORMER = "@former.cadence.invalid"  # the email of a leaver kept only as a name on others' records
 
 
 @dataclass(frozen=True)
@@ -143,17 +146,34 @@ async def _leavers(s: AsyncSession, c: Cutoffs, counts: dict[str, int], dry_run:
     if not ids:
         return
     cascade: dict[str, tuple[Table, list[Any]]] = {}
+    own: set[int] = set()
+    named: set[int] = set()
     for table, column in _person_columns():
         if table.name in GOES_WITH_PERSON:
             cascade.setdefault(table.name, (table, []))[1].append(column)
             continue
-        named = (await s.execute(select(column).where(column.in_(ids)).distinct())).scalars()
-        ids -= set(named)
-        if not ids:
-            return
+        found = set((await s.execute(select(column).where(column.in_(ids)).distinct())).scalars())
+        (own if (table.name, column.name) in OWN_RECORDS else named).update(found)
+    gone, minimise = ids - own - named, named - own
     for name, (table, columns) in cascade.items():
-        await _apply(s, counts, name, table, or_(*(column.in_(ids) for column in columns)), dry_run)
-    await _apply(s, counts, "person", Person, Person.id.in_(ids), dry_run)
+        await _apply(s, counts, name, table, or_(*(column.in_(gone | minimise) for column in columns)), dry_run)
+    await _apply(s, counts, "person", Person, Person.id.in_(gone), dry_run)
+    await _minimise(s, minimise, counts, dry_run)
+
+
+async def _minimise(s: AsyncSession, ids: set[int], counts: dict[str, int], dry_run: bool) -> None:
+    """A leaver whose own records are gone but whose name is still on others' (a form they reviewed, a
+    plan they wrote): only the name stays; email, platform ids, job, dates and adjustments go."""
+    where = and_(Person.id.in_(ids), Person.email.not_like(f"%{FORMER}"))
+    if dry_run:
+        n = (await s.execute(select(func.count()).select_from(Person).where(where))).scalar_one()
+    else:
+        n = (await s.execute(update(Person).where(where).values(
+            email=literal("person-").concat(cast(Person.id, String)).concat(FORMER), slack_user_id=None, teams_user_id=None, job_title="",
+            start_date=None, contract_end=None, leave_start=None, absent_from=None, absent_until=None,
+            adjustments="", checkin_cadence="", active=False))).rowcount or 0
+    if n:
+        counts["person (name only kept)"] = counts.get("person (name only kept)", 0) + int(n)
 
 
 async def sweep_and_record(db: Any, c: Cutoffs, *, dry_run: bool, tombstone: dict[str, Any],

@@ -270,3 +270,29 @@ async def test_the_whole_purge_runs_on_postgresql_too(pg_app, clock):
     async with pg_app.db.session() as s:
         people = (await s.execute(select(Person))).scalars().all()
     assert people  # nobody has left the demo roster: their roster rows stay
+
+
+async def test_a_leaver_named_on_others_forms_keeps_only_their_name(trust):
+    """Priya leaves; Sam's forms, which she reviewed, are kept (10.3) and still name her, but nothing
+    else of hers is: no email, platform ids, job title, roles or line management."""
+    from bot.documents.form import build_form, load_form
+    from store.models import LineManagement, RoleGrant
+    from store.repos.retention import FORMER
+
+    repo, priya = trust.app.repo, trust.ids["priya"]
+    person = await repo.person(priya)
+    person.last_day, person.slack_user_id, person.adjustments = date(2026, 10, 31), "U0PRIYA", "Works from home Fridays"
+    await repo.save(person)
+    dry = await purge_due(trust.app, dry_run=True)
+    assert dry.swept.get("person (name only kept)") == 1 and (await repo.person(priya)).email == EMAILS["priya"]
+    report = await purge_due(trust.app)
+    assert report.swept["person (name only kept)"] == 1
+    kept = await repo.person(priya)
+    assert kept.name == "Priya Shah" and kept.email.endswith(FORMER) and EMAILS["priya"] not in kept.email
+    assert (kept.slack_user_id, kept.job_title, kept.adjustments, kept.active) == (None, "", "", False)
+    assert await _count(repo, RoleGrant, person_id=priya) == 0
+    assert await _count(repo, LineManagement, manager_id=priya) == 0
+    form = build_form(await load_form(repo, trust.reviews["sam"])).text()
+    assert "Reviewer name: Priya Shah" in form
+    again = await purge_due(trust.app)  # the next night: nothing more to do
+    assert "person (name only kept)" not in again.swept
