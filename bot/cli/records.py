@@ -331,7 +331,7 @@ def purge_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Show what w
                              ("Legal hold", report.held), ("Waiting for notice", report.waiting)):
             for item in items:
                 console.print(f"  {label}: {item.person_name}, cycle {item.cycle_year}-{(item.cycle_year + 1) % 100:02d}"
-                              f" (kept until {item.retain_until:%d %B %Y}): {item.reason}")
+                              f" (kept until {item.retain_until.day} {item.retain_until:%B %Y}): {item.reason}")
         for table, rows in sorted(report.swept.items()):
             console.print(f"  {'Would delete' if dry_run else 'Deleted'} {rows} row(s) of {table} past its period "
                           "(README: retention)")

@@ -43,6 +43,7 @@ from bot.policy.retention import (
     is_due_for_purge,
     record_cutoff,
 )
+from bot.policy.text import uk_date
 from store.models import Person, Review, Role
 from store.repos.retention import Cutoffs, sweep_and_record
 
@@ -87,7 +88,7 @@ class PurgeReport:
         verb = "would delete" if self.dry_run else "deleted"
         queued = "would be queued" if self.dry_run else "queued now"
         swept = ", ".join(f"{table} {n}" for table, n in sorted(self.swept.items())) or "nothing"
-        return (f"Retention purge on {self.today:%d %B %Y} (Policy 10.3): {verb} {len(self.purged)} review(s); "
+        return (f"Retention purge on {uk_date(self.today)} (Policy 10.3): {verb} {len(self.purged)} review(s); "
                 f"{len(self.held)} kept under a legal hold; {len(self.waiting)} waiting for HR's "
                 f"{NOTICE_DAYS}-day notice ({len(self.notices_queued)} notice(s) {queued}). "
                 f"Other personal data past its period ({verb}): {swept}.")
@@ -138,14 +139,14 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
         mine = notices.get(review.id, [])
         sent = sorted(n.sent_at.date() for n in mine if n.status == "sent" and n.sent_at is not None)
         if sent and sent[0] <= today - timedelta(days=NOTICE_DAYS):
-            report.purged.append(_with(item, f"past retention since {kept_until:%d %B %Y}; HR told on "
-                                             f"{sent[0]:%d %B %Y}"))
+            report.purged.append(_with(item, f"past retention since {uk_date(kept_until)}; HR told on "
+                                             f"{uk_date(sent[0])}"))
             continue
         if not mine:
             if not dry_run:
                 await _queue_notice(app, review, person, cycle.organisation_id, cycle.year, kept_until)
             report.notices_queued.append(_with(item, "HR's notice would be queued" if dry_run else "HR's notice queued now"))
-        status = ("sent on " + format(sent[0], "%d %B %Y") if sent else "not sent yet" if mine
+        status = ("sent on " + uk_date(sent[0]) if sent else "not sent yet" if mine
                   else "would be queued now" if dry_run else "queued now")
         report.waiting.append(_with(item, f"HR's notice {status}"))
     if not dry_run:
@@ -199,7 +200,7 @@ async def _queue_notice(app: Runtime, review: Review, person: Person, organisati
         await app.services.notifier.notify(
             hr.id, f"Retention: a {academic_year_label(cycle_year)} form is due for deletion",
             f"{person.name}'s Planning & Review Form for {academic_year_label(cycle_year)} was kept until "
-            f"{kept_until:%d %B %Y} (Policy 10.3). It will be deleted on or after {delete_on:%d %B %Y}. "
+            f"{uk_date(kept_until)} (Policy 10.3). It will be deleted on or after {uk_date(delete_on)}. "
             f"To keep it (for example for a claim), place a legal hold: cadence hold {person.email} "
             "--reason \"...\" --as YOUR_EMAIL.",
             kind=NOTICE_KIND, clause=RETENTION_CLAUSE, dedupe_key=f"retention_expiry:review:{review.id}:{hr.id}",
