@@ -96,6 +96,9 @@ NOT_PERSONAL: dict[str, str] = {
     "organisation": "the trust's academies and teams",
     "cycle": "an organisation's cycle year and policy version",
     "alembic_version": "the schema's version",
+    "plan_change": "the planner's change counters per person id (numbers and a date, no name or text; a row "
+                   "whose person is gone identifies nobody)",
+    "planning_pass": "the last planning pass's fingerprint",
 }
 
 

@@ -51,7 +51,8 @@ async def _what_names(app: App, sam_id: int) -> dict[str, list[str]]:
                "support_plan": ("colleague_id", None, "plan_id"), "plan_action": (None, "plan_id", "action_id")}
     async with app.db.session() as s:
         for table in SQLModel.metadata.sorted_tables:
-            columns = _person_columns(table) + (["id"] if table.name == "person" else [])
+            columns = [] if table.name in NOT_PERSONAL else (  # ids that identify nobody: text checked only
+                _person_columns(table) + (["id"] if table.name == "person" else []))
             for row in (await s.execute(select(table))).mappings():
                 text = repr(dict(row))
                 mine = any(row[c] == sam_id for c in columns) or SAMS.search(text) or any(

@@ -1,7 +1,7 @@
 """the policy version on every record a form or an export is built from
 
 Revision ID: 0020_policy_version_everywhere
-Revises: 0003_reminder_lookup_indexes
+Revises: 0018_plan_change_versions
 Create Date: 2026-12-06 04:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '0020_policy_version_everywhere'
-down_revision = '0003_reminder_lookup_indexes'
+down_revision = '0018_plan_change_versions'
 branch_labels = None
 depends_on = None
 
