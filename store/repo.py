@@ -6,6 +6,7 @@ while they move to ``store.unit`` and the repository they need. Callers get plai
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -19,6 +20,7 @@ from store.repos.planning import Planning
 from store.repos.plans import Plans
 from store.repos.records import Records
 from store.repos.reviews import Reviews
+from store.repos.subject_access import SubjectAccess
 from store.repos.values import (
     ROSTER_FIELDS,
     TRUST_WIDE_ROLES,
@@ -34,13 +36,17 @@ __all__ = ["ROSTER_FIELDS", "TRUST_WIDE_ROLES", "PersonContext", "Repo", "Review
            "StaleRevision", "StatusSnapshot"]
 
 
-class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records):
+class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records, SubjectAccess):
     """Every repository in one object (a thin facade while callers move to ``store.unit``)."""
 
     async def save(self, row: Any) -> Any:
         """Deprecated, kept only for branches written before the typed ``save_<thing>`` methods
         (nothing in this tree calls it; tests/store/test_repo.py checks that). Remove once they land."""
         return await self._save(row)
+
+    async def save_all(self, rows: Sequence[Any]) -> list[Any]:
+        """Deprecated like ``save``: tests seed rows of any table with it (``updated_at`` kept as given)."""
+        return await self._save_all(rows)
 
     def unit(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """One session, one transaction for everything inside (store/unit.py)."""

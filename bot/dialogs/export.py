@@ -82,14 +82,14 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
 
 async def produce(services: Services, person: PersonContext, subject_id: int, fmt: str, year: int | None,
                   plan: bool, channel: str, identity: str) -> list[Reply]:
-    repo, zone = services.repo, services.zone
+    repo, zone, branding = services.repo, services.zone, services.extras.get("branding")
     try:
         if plan:
             attachment = await export_plan(repo, person, subject_id, fmt=fmt, channel=channel, identity=identity,
-                                           zone=zone)
+                                           branding=branding, zone=zone)
         else:
             attachment = await export_form(repo, person, subject_id, cycle_year=year, fmt=fmt, channel=channel,
-                                           identity=identity, zone=zone)
+                                           identity=identity, branding=branding, zone=zone)
     except access.AccessDenied as denied:
         return [Reply(denied.message + " Say export for your own form.", clause=denied.clause)]
     except NothingToExport as missing:

@@ -40,4 +40,6 @@ class Documents:
     async def export_form(self, actor: PersonContext, subject_id: int, **kwargs: Any) -> Attachment:
         from bot.documents.exports import export_form
 
-        return await export_form(self.services.repo, actor, subject_id, zone=self.services.zone, **kwargs)
+        kwargs.setdefault("branding", self.services.extras.get("branding"))
+        kwargs.setdefault("zone", self.services.zone)
+        return await export_form(self.services.repo, actor, subject_id, **kwargs)

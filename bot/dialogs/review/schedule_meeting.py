@@ -189,9 +189,9 @@ async def complete(run: Run) -> list[Reply]:
         f"You have at least 5 days' notice to prepare (Policy 5.3).{prep_hint}",
         kind="meeting_notice", clause=CLAUSE, dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}",
         review_id=review.id, action="agenda", subject_person_id=subject.id)
-    ics = build_invite(_invite(meeting, subject, reviewer, sequence, tz=run.services.timezone), now)
+    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, start, run.services.timezone), ics, "text/calendar", f"{label} invite"),) if files else ()
+    attachments = (Attachment(invite_filename(label, start), ics, "text/calendar", f"{label} invite"),) if files else ()
     invite_note = " The calendar invite is attached." if files else ""
     # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
     fresh = await repo.review(review.id)  # type: ignore[arg-type]
@@ -201,8 +201,8 @@ async def complete(run: Run) -> list[Reply]:
                   f"Next: {step.line()}", clause=CLAUSE, attachments=attachments)]
 
 
-def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence: int, *, cancelled: bool = False,
-            tz: str) -> Invite:
+def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence: int, *, cancelled: bool = False
+            ) -> Invite:
     label = meeting_kind_label(meeting.kind)
     return Invite(uid=meeting.ics_uid or f"cadence-meeting-{meeting.id}@cadence", start=meeting.starts_at,
                   minutes=meeting.minutes, summary=f"{label}: {subject.person.name} and {reviewer.name}",
@@ -210,7 +210,7 @@ def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence
                                                          "Confidential (Policy 10.1).",
                   organizer=Invitee(reviewer.name, reviewer.email),
                   attendees=(Invitee(subject.person.name, subject.person.email),), sequence=sequence,
-                  cancelled=cancelled, tz=tz)
+                  cancelled=cancelled)
 
 
 async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
@@ -231,10 +231,9 @@ async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
         "least 5 days' notice (Policy 5.3, 5.8).", kind="meeting_notice", clause="5.8",
         dedupe_key=f"meeting:{meeting.id}:cancelled", review_id=review.id, subject_person_id=subject.id)
     sequence = max(1, int((now - meeting.scheduled_at).total_seconds() // 60) + 1)
-    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True,
-                               tz=run.services.timezone), now)
+    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, meeting.starts_at, run.services.timezone), ics, "text/calendar",
+    attachments = (Attachment(invite_filename(label, meeting.starts_at), ics, "text/calendar",
                               f"{label} cancellation"),) if files else ()
     return [Reply(f"Cancelled the {label.lower()} with {subject.person.name} on {when}, and let "
                   f"{first_name(subject.person)} know (Policy 5.8). Say “schedule {first_name(subject.person)}” "
