@@ -31,14 +31,19 @@ from botbuilder.schema import Activity
 from bot.app import App
 from bot.handlers import ack_first
 from bot.handlers.ack_first import AckFirst
+from bot.handlers.teams import keys
 from bot.handlers.teams.bot import CadenceTeamsBot
 from bot.handlers.teams.channel import TeamsDeliverer
 from bot.handlers.teams.clients import ReusingAuthentication
+from bot.handlers.teams.translate import door_problem
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+UNAUTHORIZED = "unauthorized"
+NOT_TEAMS = ("Cadence answers in Microsoft Teams only, for the trust's own tenant. "
+             "Please open Cadence in Teams.")
 APOLOGY = ("Sorry, something went wrong on my side. Nothing you had already saved has been lost; "
            "please try again in a minute.")
 
@@ -80,6 +85,7 @@ class TeamsRuntime:
 
 def build_runtime(app: App) -> TeamsRuntime:
     config = TeamsConfig.from_settings(app.settings)
+    keys.install(app.settings.teams_openid_metadata_url)  # signing keys fetched off the event loop
     adapter = CloudAdapter(ReusingAuthentication(config))
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
@@ -169,13 +175,14 @@ def add_routes(web_app: web.Application, app: App) -> None:
             return _bad(f"Content-Type must be application/json (got {content_type or 'none'})", request)
         auth_header = request.headers.get("Authorization", "")
         if config.authenticated and not auth_header:
-            return _bad("no Authorization header", request, 401)
+            log.warning("teams: %s %s refused (401): no Authorization header", request.method, request.path)
+            return web.json_response({"error": UNAUTHORIZED}, status=401)
         if emulator and request.remote not in LOOPBACK:
             return _bad("the Teams endpoint runs unauthenticated for the Bot Framework Emulator "
                         "(CADENCE_TEAMS_EMULATOR) and takes requests from this machine only", request, 403)
         try:
             body = await request.json()
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[..." 100,000 deep
             return _bad("the body is not valid JSON", request)
         problem = problem_with(body)
         if problem:
@@ -188,7 +195,15 @@ def add_routes(web_app: web.Application, app: App) -> None:
             authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(
                 activity, auth_header)
         except Exception as error:  # noqa: BLE001 - PermissionError, jwt errors, "Invalid AppId"...
-            return _bad(f"authentication failed: {type(error).__name__}: {error}", request, 401)
+            # the detail (which may name Microsoft's hosts or our configuration) goes to the log only
+            log.warning("teams: %s %s refused (401): authentication failed: %s: %s", request.method, request.path,
+                        type(error).__name__, str(error)[:300])
+            return web.json_response({"error": UNAUTHORIZED}, status=401)
+        problem = door_problem(activity, tenant_id=app.settings.teams_tenant_id.strip(),
+                               emulator=emulator)
+        if problem is not None:
+            log.warning("teams: %s activity refused (403): %s", activity.type, problem)
+            return web.json_response({"error": NOT_TEAMS}, status=403)
         if answered_in_the_response(activity):
             invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
             if invoke_response:
