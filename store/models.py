@@ -453,3 +453,20 @@ class AuditEvent(SQLModel, table=True):
     record_id: int | None = None
     subject_person_id: int | None = Field(default=None, index=True)
     detail: dict[str, Any] = _json({})
+
+
+class InboundEvent(SQLModel, table=True):
+    """An inbound platform event already taken (Slack ``event_id``, Teams activity id).
+
+    The unique key is the claim: a retry of the same event, delivered to any worker on this database,
+    finds its id here and is not applied again. Rows hold no personal data and live for
+    ``store.repos.inbound.KEEP_FOR``; the nightly job sweeps older ones.
+    """
+
+    __tablename__ = "inbound_event"
+    __table_args__ = (UniqueConstraint("platform", "event_id", name="uq_inbound_event_platform_event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    event_id: str = Field(max_length=255)
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False,
+                                                                           index=True))

@@ -44,6 +44,7 @@ from store.models import (
     SupportPlan,
     TrainingNeed,
 )
+from store.repos import inbound
 
 
 class StaleRevision(Exception):
@@ -1241,6 +1242,16 @@ class Repo:
             return [(y, rid, cn, rn) for y, rid, cn, rn in rows]
 
     # --- audit ----------------------------------------------------------------------------
+
+    # --- inbound events (store/repos/inbound.py) -------------------------------------------
+
+    async def claim_inbound(self, platform: str, event_id: str) -> bool:
+        async with self.db.transaction() as s:
+            return await inbound.claim(s, platform, event_id)
+
+    async def sweep_inbound(self) -> int:
+        async with self.db.transaction() as s:
+            return await inbound.sweep(s)
 
     async def audit(self, *, actor_id: int | None, action: str, record_type: str, record_id: int | None = None,
                     subject_person_id: int | None = None, channel: str = "", actor_identity: str = "",

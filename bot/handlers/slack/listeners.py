@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.dialogs.engine import unknown_person_reply
+from bot.dialogs.engine import FirstDelivery, unknown_person_reply
 from bot.dialogs.status import home_summary
 from bot.handlers.slack import blocks, translate
 from bot.handlers.slack.identity import SlackUnreachable
@@ -35,13 +35,13 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     engine = runtime.app.engine
     channel = runtime.channel
 
-    async def answer(inbound: Inbound) -> list[Reply]:
+    async def answer(inbound: Inbound, first: FirstDelivery | None = None) -> list[Reply]:
         """engine.handle, asking Slack who this is (identity.resolve: users.info, then link by email) only
         when the Slack id isn't on the roster yet, so a known person's turn costs no extra query."""
-        replies = await engine.handle_known(inbound)
+        replies = await engine.handle_known(inbound, first)
         if replies is None:
             await runtime.identity.resolve(inbound.address.user_id)
-            replies = await engine.handle(inbound)
+            replies = await engine.handle(inbound, first)
         return replies
 
     def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
@@ -67,11 +67,24 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
         runtime.work.after_ack(user_id, run)
 
-    def is_repeat(body: dict[str, Any], request: AsyncBoltRequest) -> bool:
-        reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
-        if reason == "http_timeout":
-            return True  # we acked; the first delivery is being (or was) handled
-        return not runtime.first_time(body.get("event_id"))
+    def first_delivery(body: dict[str, Any], request: AsyncBoltRequest) -> FirstDelivery | None:
+        """Claims the event's id in the database (store/repos/inbound.py) once the sender is known, right
+        before the turn: False when any worker on this database has taken it already, so a retry
+        (``X-Slack-Retry-Num``) is applied once. (Issue 16's one-transaction unit will hold the claim
+        and the turn's writes together.)"""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            return None
+
+        async def claim() -> bool:
+            if await runtime.app.repo.claim_inbound("slack", event_id):
+                return True
+            log.info("Slack delivered event %s again (retry %s, %s); it was already taken", event_id,
+                     (request.headers.get("x-slack-retry-num") or ["-"])[0],
+                     (request.headers.get("x-slack-retry-reason") or ["-"])[0])
+            return False
+
+        return claim
 
     # Bolt tries listeners in the order they are registered, running each one's matchers, so the
     # commonest request (a button tapped) is matched first
@@ -121,13 +134,15 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
         await ack()
         inbound = translate.from_message_event(event, body.get("team_id"))
-        if inbound is None or is_repeat(body, request):
+        if inbound is None:
             return
         dm = inbound.address.conversation_id
         assert dm is not None
 
+        first = first_delivery(body, request)
+
         async def work() -> None:
-            await channel.send(dm, await answer(inbound))
+            await channel.send(dm, await answer(inbound, first))
 
         async def where() -> str | None:
             return dm

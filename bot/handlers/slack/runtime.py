@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
@@ -24,7 +23,6 @@ from bot.handlers.slack.pacing import SlackPacer
 log = logging.getLogger(__name__)
 
 EXTRAS_KEY = "slack"
-SEEN_EVENTS = 2000
 
 
 @dataclass
@@ -35,7 +33,6 @@ class SlackRuntime:
     channel: SlackChannel
     identity: SlackIdentity
     work: AckFirst = field(default_factory=AckFirst)
-    _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
 
     async def idle(self, timeout: float = 10.0) -> None:
         """Wait for the work of every acknowledged request (tests; shutdown)."""
@@ -69,17 +66,6 @@ class SlackRuntime:
                 return False
             self._bot_user_id = str(response.get("user_id") or "")
             return True
-
-    def first_time(self, event_id: object) -> bool:
-        """False for an event we have already taken (Slack retries when an ack got lost)."""
-        if not isinstance(event_id, str) or not event_id:
-            return True
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        while len(self._seen) > SEEN_EVENTS:
-            self._seen.popitem(last=False)
-        return True
 
 
 def install(app: App) -> SlackRuntime | None:

@@ -22,7 +22,7 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse
 
-from bot.dialogs.engine import unknown_person_reply
+from bot.dialogs.engine import FirstDelivery, unknown_person_reply
 from bot.handlers.teams import cards, files
 from bot.handlers.teams.throttle import Sleep, send_all
 from bot.handlers.teams.translate import answered_card_text, door_problem, tenant_of, to_inbound, user_key
@@ -129,10 +129,27 @@ class CadenceTeamsBot(TeamsActivityHandler):
         await self.remember_conversation(turn_context, person)
         inbound = to_inbound(turn_context.activity, person.teams_user_id)
         fresh = await self._fresh(inbound)
-        replies = await self.app.engine.handle(inbound)
+        replies = await self.app.engine.handle(inbound, self._first_delivery(turn_context.activity))
         if fresh:
             await self._mark_answered(turn_context)
         await self.send(turn_context, replies, person)
+
+    def _first_delivery(self, activity: Activity) -> FirstDelivery | None:
+        """Claims the activity's id in the database (store/repos/inbound.py) once the sender is known,
+        right before the turn: False when any worker on this database has taken it already (the Bot
+        Framework delivered it twice). An activity id is unique within its conversation, so the claim
+        is on both. (Issue 16's one-transaction unit will hold the claim and the turn's writes together.)"""
+        if not activity.id:
+            return None
+        event_id = f"{activity.conversation.id if activity.conversation else ''}|{activity.id}"
+
+        async def claim() -> bool:
+            if await self.repo.claim_inbound(CHANNEL, event_id):
+                return True
+            log.info("teams: activity %s was delivered again; it was already taken", activity.id[:80])
+            return False
+
+        return claim
 
     async def _fresh(self, inbound: Inbound) -> bool:
         """Will this click be applied (not stale)? Then its card is marked answered afterwards."""
