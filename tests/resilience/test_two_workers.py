@@ -39,10 +39,10 @@ _events = itertools.count(1)
 async def say(session: aiohttp.ClientSession, worker: procs.Server, user: str, text: str) -> int:
     n = next(_events)
     body = json.dumps({
-        "token": "legacy-not-used", "team_id": "T0CADENCE", "api_app_id": "A0CADENCE", "type": "event_callback",
+        "token": "legacy-not-used", "team_id": "TBENCH", "api_app_id": "A0CADENCE", "type": "event_callback",
         "event_id": f"EvTWO{n:06d}", "event_time": int(time.time()),
         "event": {"type": "message", "channel_type": "im", "user": user, "channel": "D" + user, "text": text,
-                  "ts": f"1795428000.{n:06d}", "event_ts": f"1795428000.{n:06d}", "team": "T0CADENCE",
+                  "ts": f"1795428000.{n:06d}", "event_ts": f"1795428000.{n:06d}", "team": "TBENCH",
                   "client_msg_id": f"two-{n}"}}).encode()
     headers = {**signed(body, SECRET), "Content-Type": "application/json"}
     async with session.post(f"{worker.url}/slack/events", data=body, headers=headers) as response:

@@ -36,10 +36,10 @@ ANSWER = "Running the phonics catch-up group with Year 2."
 
 def event(n: int, text: str) -> bytes:
     return json.dumps({
-        "token": "legacy-not-used", "team_id": "T0CADENCE", "api_app_id": "A0CADENCE", "type": "event_callback",
+        "token": "legacy-not-used", "team_id": "TBENCH", "api_app_id": "A0CADENCE", "type": "event_callback",
         "event_id": f"EvRETRY{n:04d}", "event_time": int(time.time()),
         "event": {"type": "message", "channel_type": "im", "user": SAM, "channel": DM, "text": text,
-                  "ts": f"1795428000.{n:06d}", "event_ts": f"1795428000.{n:06d}", "team": "T0CADENCE",
+                  "ts": f"1795428000.{n:06d}", "event_ts": f"1795428000.{n:06d}", "team": "TBENCH",
                   "client_msg_id": f"retry-{n}"}}).encode()
 
 

@@ -32,8 +32,10 @@ class SlackIdentity:
         self.miss_ttl = miss_ttl
         self._misses: dict[str, float] = {}
 
-    async def resolve(self, user_id: str) -> int | None:
+    async def resolve(self, user_id: str, team_id: str | None = None) -> int | None:
         """The person id for a Slack user id, linking by email on first contact; None if unknown.
+
+        ``team_id``: the workspace the request came from, recorded in the link's audit row.
 
         Raises :class:`SlackUnreachable` when Slack can't be asked right now.
         """
@@ -56,7 +58,7 @@ class SlackIdentity:
         await self.repo.link_platform_id(person.id, "slack", user_id)
         await self.repo.audit(actor_id=person.id, action="link", record_type="person", record_id=person.id,
                               subject_person_id=person.id, channel="slack", actor_identity=f"slack:{user_id}",
-                              detail={"by": "email"})
+                              detail={"by": "email", "team": team_id or ""})
         self._misses.pop(user_id, None)
         return person.id
 

@@ -8,6 +8,7 @@ its 200 as soon as the listener returns.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.dialogs.engine import FirstDelivery, unknown_person_reply
 from bot.dialogs.status import home_summary
@@ -31,16 +33,47 @@ SORRY = Reply("Sorry, something went wrong on my side. Nothing you had saved is 
               "minute, or say help.")
 
 
+OTHER_WORKSPACE = ("Sorry, Cadence works only in the trust's own Slack workspace, so I can't show or record "
+                   "anything here. Please use Cadence in your school's workspace.")
+
+
+def pin_workspace(bolt: AsyncApp, runtime: SlackRuntime) -> None:
+    """Take requests from the trust's workspace only (HTTP and Socket Mode alike).
+
+    Slack signs every installation's requests with the app's one signing secret, so a valid signature
+    does not say which workspace: the app installed in another (or a workspace of another Grid org)
+    would otherwise link whoever there has a roster email to that person. Allowed: CADENCE_SLACK_TEAM_IDS,
+    else the team (and org) auth.test reports for the bot token. Others get a polite 200 (Slack neither
+    retries it nor counts it a failure); nothing is read or stored.
+    """
+
+    async def pinned(req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+        allowed = runtime.workspaces
+        if allowed is None and await runtime.reachable():
+            allowed = runtime.workspaces
+        foreign = translate.foreign_workspace(req.body, allowed) if allowed is not None else None
+        if foreign is None:
+            return await next()
+        log.warning("Refused a signed Slack request from outside the trust's workspace: %s", foreign)
+        if "command" in req.body:
+            return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": OTHER_WORKSPACE}),
+                                headers={"content-type": "application/json;charset=utf-8"})
+        return BoltResponse(status=200, body="")
+
+    bolt.use(pinned)
+
+
 def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     engine = runtime.app.engine
     channel = runtime.channel
+    pin_workspace(bolt, runtime)
 
     async def answer(inbound: Inbound, first: FirstDelivery | None = None) -> list[Reply]:
         """engine.handle, asking Slack who this is (identity.resolve: users.info, then link by email) only
         when the Slack id isn't on the roster yet, so a known person's turn costs no extra query."""
         replies = await engine.handle_known(inbound, first)
         if replies is None:
-            await runtime.identity.resolve(inbound.address.user_id)
+            await runtime.identity.resolve(inbound.address.user_id, inbound.address.team_id)
             replies = await engine.handle(inbound, first)
         return replies
 
@@ -108,7 +141,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             assert target is not None
             inbound = click.inbound if click.channel_id else _with_conversation(click.inbound, target)
             if click.action_id == translate.OPEN_FORM_ACTION:
-                await runtime.identity.resolve(user)
+                await runtime.identity.resolve(user, inbound.address.team_id)
                 replies = await engine.current(inbound)
                 form = next((r for r in replies if r.form is not None), None)
                 if form is not None and click.trigger_id and await channel.open_form(click.trigger_id, form, target):

@@ -40,6 +40,7 @@ class SlackRuntime:
 
     _bot_user_id: str | None = None  # set once auth.test has answered
     _checking: asyncio.Lock | None = None
+    _token_workspaces: frozenset[str] = frozenset()
 
     @property
     def checked(self) -> bool:
@@ -65,7 +66,18 @@ class SlackRuntime:
                 log.error("Slack Web API unreachable (auth.test: %s: %s)", error.__class__.__name__, error)
                 return False
             self._bot_user_id = str(response.get("user_id") or "")
+            self._token_workspaces = frozenset(str(response.get(k)) for k in ("team_id", "enterprise_id")
+                                               if response.get(k))
             return True
+
+    @property
+    def workspaces(self) -> frozenset[str] | None:
+        """The team ids (and Enterprise Grid org ids) whose requests are taken: CADENCE_SLACK_TEAM_IDS,
+        else the bot token's own as auth.test reported them; None until auth.test has answered."""
+        configured = frozenset(t.strip() for t in self.app.settings.slack_team_ids.split(",") if t.strip())
+        if configured:
+            return configured
+        return self._token_workspaces if self._bot_user_id is not None else None
 
 
 def install(app: App) -> SlackRuntime | None:

@@ -244,6 +244,48 @@ def element_value(element: dict[str, Any], tz: str = "Europe/London") -> str:
 # --- the door -------------------------------------------------------------------------------
 
 
+def workspaces_of(body: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(team ids, Enterprise Grid org ids) a request names: its own and its user's."""
+    teams: set[str] = set()
+    orgs: set[str] = set()
+
+    def add(into: set[str], value: Any) -> None:
+        if isinstance(value, str) and value:
+            into.add(value)
+
+    add(teams, body.get("team_id"))
+    add(orgs, body.get("enterprise_id"))
+    for key, into in (("team", teams), ("enterprise", orgs)):
+        if isinstance(body.get(key), dict):
+            add(into, body[key].get("id"))
+    user = body.get("user")
+    if isinstance(user, dict):
+        add(teams, user.get("team_id"))
+        add(orgs, user.get("enterprise_id"))
+    event = body.get("event")
+    if isinstance(event, dict):
+        add(teams, event.get("team"))
+        add(teams, event.get("user_team"))
+    return teams, orgs
+
+
+def foreign_workspace(body: dict[str, Any], allowed: frozenset[str]) -> str | None:
+    """Why this request is from outside the trust's workspace (``allowed``: team and org ids), or None.
+
+    Every team the request names must be allowed, or else every Enterprise Grid org it names (an
+    org-wide install serves all the org's workspaces). A request naming neither (url_verification,
+    ssl_check) is not a person's and passes.
+    """
+    teams, orgs = workspaces_of(body)
+    if not teams and not orgs:
+        return None
+    if teams and teams <= allowed:
+        return None
+    if orgs and orgs <= allowed:
+        return None
+    return f"workspace {', '.join(sorted(teams | orgs))[:120]} is not this trust's"
+
+
 def shape_problem(body: Any) -> str | None:
     """Why a (signed) body is not a Slack event, interaction or command we can read; None if it is.
 
