@@ -230,9 +230,12 @@ def element_value(element: dict[str, Any], tz: str = "Europe/London") -> str:
         return str(element.get("selected_date") or "")
     if kind == "datetimepicker":
         stamp = element.get("selected_date_time")
-        if not isinstance(stamp, int | float):
+        if not isinstance(stamp, int | float) or isinstance(stamp, bool):
             return ""
-        local = datetime.fromtimestamp(stamp, UTC).astimezone(ZoneInfo(tz))
+        try:
+            local = datetime.fromtimestamp(stamp, UTC).astimezone(ZoneInfo(tz))
+        except (OverflowError, OSError, ValueError):  # 1e20, nan: no date a picker can give
+            return ""
         return f"{local:%Y-%m-%d %H:%M}"
     if kind == "checkboxes":
         options = element.get("selected_options") or []
@@ -320,8 +323,9 @@ def shape_problem(body: Any) -> str | None:
                                                 and all(isinstance(a, dict) and isinstance(a.get("action_id"), str)
                                                         for a in body["actions"])):
                 return "block_actions without a list of actions"
-            if kind.startswith("view_") and not isinstance(body.get("view"), dict):
-                return f"{kind} without a view"
+            if kind.startswith("view_") and not (isinstance(body.get("view"), dict)
+                                                 and isinstance(body["view"].get("type"), str)):
+                return f"{kind} without a view (or its type)"  # Bolt's view matcher reads view["type"]
             return None
         return None  # other Slack types: Bolt answers them (404 when nobody listens)
     if "command" in body:

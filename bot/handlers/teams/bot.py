@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from http import HTTPStatus
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse
@@ -213,6 +214,16 @@ class CadenceTeamsBot(TeamsActivityHandler):
                          "and remind you when something is due. Everything you tell me stays confidential "
                          "(Policy 10.1).")
         await self.send(turn_context, [greeting, *([help_reply] if help_reply else [])])
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """Invokes Cadence does not handle (message extensions, task modules, ...) get an empty 200: the
+        SDK's 501 looks like our failure to Teams and to monitoring; nothing is done or stored."""
+        response = await super().on_invoke_activity(turn_context)
+        if response is not None and response.status == HTTPStatus.NOT_IMPLEMENTED:
+            log.info("teams: invoke %r is not one Cadence handles; answered with an empty 200",
+                     str(turn_context.activity.name)[:80])
+            return InvokeResponse(status=HTTPStatus.OK)
+        return response
 
     # --- files ------------------------------------------------------------------------------
 
