@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import jwt
@@ -78,14 +79,17 @@ class BotFramework:
                                       "id_token_signing_alg_values_supported": ["RS256"]})
 
         async def keys(request: web.Request) -> web.Response:
-            jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
-            jwk.update(kid=self.kid, use="sig", endorsements=list(self.endorsements))
-            return web.json_response({"keys": [jwk]})
+            return web.json_response({"keys": [self.jwk()]})
 
         web_app = web.Application()
         web_app.router.add_get("/v1/.well-known/openidconfiguration", metadata)
         web_app.router.add_get("/keys", keys)
         return web_app
+
+    def jwk(self) -> dict[str, Any]:
+        jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update(kid=self.kid, use="sig", endorsements=list(self.endorsements))
+        return jwk
 
     @property
     def metadata_url(self) -> str:
@@ -144,8 +148,22 @@ def outbound_token(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def sdk_keys_from_framework(framework: BotFramework, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK's own key fetcher pointed at the stand-in too, so these scenarios also run against code
+    that predates CADENCE_TEAMS_OPENID_METADATA_URL (to show each attack worked there)."""
+    from botframework.connector.auth import AuthenticationConstants
+    from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
+
+    sdk = _OpenIdMetadata(framework.metadata_url)
+    sdk.keys, sdk.last_updated = [framework.jwk()], datetime.now()  # already fetched: its blocking fetch
+    # of a stand-in served by this same event loop would wait for ever
+    monkeypatch.setitem(JwtTokenExtractor.metadataCache, AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+                        sdk)
+
+
+@pytest.fixture
 async def teams(demo_app: App, framework: BotFramework, connector: Connector,  # noqa: F811 - the fixture
-                outbound_token: None) -> AsyncIterator[TeamsDoor]:
+                outbound_token: None, sdk_keys_from_framework: None) -> AsyncIterator[TeamsDoor]:
     """The demo trust behind an authenticated Teams door; Sam's Entra object id is on the roster."""
     settings = make_settings(demo_app.settings.database_url, teams_app_id=APP_ID,
                              teams_app_password="not-a-real-password", teams_tenant_id=TENANT,
