@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.models import InboundEvent, utcnow
+from store.repos.base import RepoBase
 
 KEEP_FOR = timedelta(days=2)
 """Slack retries within minutes (immediately, after 1 and after 5) and Bot Framework within its own
@@ -48,3 +49,15 @@ async def sweep(session: AsyncSession, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - KEEP_FOR
     result = await session.execute(delete(InboundEvent).where(InboundEvent.received_at < cutoff))  # type: ignore[arg-type]
     return int(result.rowcount or 0)
+
+
+class InboundEvents(RepoBase):
+    """The claims as repository methods (each its own transaction, until store/unit.py holds a turn's)."""
+
+    async def claim_inbound(self, platform: str, event_id: str) -> bool:
+        async with self.db.transaction() as s:
+            return await claim(s, platform, event_id)
+
+    async def sweep_inbound(self) -> int:
+        async with self.db.transaction() as s:
+            return await sweep(s)

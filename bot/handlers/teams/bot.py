@@ -16,20 +16,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse
 
+from bot.delivery import Person
 from bot.dialogs.engine import FirstDelivery, unknown_person_reply
 from bot.handlers.teams import cards, files
 from bot.handlers.teams.throttle import Sleep, send_all
 from bot.handlers.teams.translate import answered_card_text, door_problem, tenant_of, to_inbound, user_key
 from bot.messages import Channel, Inbound, Reply
-from store.models import Person
-from store.repo import Repo
+
+if TYPE_CHECKING:
+    from bot.services import Repo
 
 log = logging.getLogger(__name__)
 
