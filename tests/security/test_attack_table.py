@@ -214,3 +214,16 @@ async def test_teams_replay_of_an_activity_changes_nothing(teams: TeamsDoor) -> 
     assert status == 202
     assert changed(before, await snapshot(teams.app)) == []
     assert len(teams.connector.sent) == sent
+
+
+async def test_a_900_kb_message_is_not_echoed_back(teams: TeamsDoor) -> None:
+    """Was: "I couldn't find a colleague called “xxxx…”" quoting all of it, some 130 Teams messages."""
+    await teams.post(teams.activity("hello"))  # Sam's chat is known
+    before = await snapshot(teams.app)
+    for command in ("export", "status", "objectives"):
+        teams.connector.sent.clear()
+        status, _ = await teams.post(teams.activity(f"{command} " + "x" * 900_000))
+        assert status == 202
+        assert len(teams.connector.sent) == 1, command
+        assert len(teams.connector.sent[0].words) < 1000 and "couldn't find" in teams.connector.sent[0].words
+    assert changed(before, await snapshot(teams.app)) == ["inbound_event"]  # only the activities' ids
