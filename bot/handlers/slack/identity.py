@@ -64,6 +64,18 @@ class SlackIdentity:
         self._misses.pop(user_id, None)
         return person.id
 
+    async def email_of(self, user_id: str) -> str | None:
+        """A Slack user's email, for a mention in a command (``export <@U0JO>``): the roster's when the id
+        is linked, else Slack's profile (users.info); None when neither says, or Slack can't be asked.
+        Nothing is linked or stored: who may see whose record is still the router's to decide."""
+        person = await self.repo.person_by_slack_id(user_id)
+        if person is not None:
+            return person.email
+        try:
+            return await self._email(user_id)
+        except SlackUnreachable:
+            return None
+
     async def user_id_for_email(self, email: str) -> str | None:
         """users.lookupByEmail, for reminders to someone who has not written to Cadence yet."""
         try:

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
@@ -70,7 +71,12 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
     async def answer(inbound: Inbound, first: FirstDelivery | None = None) -> list[Reply]:
         """engine.handle, asking Slack who this is (identity.resolve: users.info, then link by email) only
-        when the Slack id isn't on the roster yet, so a known person's turn costs no extra query."""
+        when the Slack id isn't on the roster yet, so a known person's turn costs no extra query.
+        Mentions in typed text (``export <@U0JO>``) become the person's email first."""
+        mentioned = translate.mentioned_users(inbound.text)
+        if mentioned and inbound.text is not None:
+            emails = {user: email for user in mentioned[:5] if (email := await runtime.identity.email_of(user))}
+            inbound = replace(inbound, text=translate.with_mentions(inbound.text, emails))
         replies = await engine.handle_known(inbound, first)
         if replies is None:
             await runtime.identity.resolve(inbound.address.user_id, inbound.address.team_id)
@@ -279,6 +285,4 @@ async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
 
 
 def _with_conversation(inbound: Inbound, conversation_id: str) -> Inbound:
-    from dataclasses import replace
-
     return replace(inbound, address=replace(inbound.address, conversation_id=conversation_id))

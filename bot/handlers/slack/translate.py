@@ -25,22 +25,34 @@ OPEN_FORM_ACTION = "cadence_open_form"  # re-open the current form as a modal
 FORM_CALLBACK = "cadence_form"  # callback_id of our modals
 COMMAND = "/cadence"
 
-_LINK = re.compile(r"<(?:mailto:)?([^<>|]+)\|([^<>]*)>|<(?:mailto:)?([^<>|@!#][^<>|]*)>")
+_LINK = re.compile(r"<(mailto:)?([^<>|@!#][^<>|]*)\|([^<>]*)>|<(?:mailto:)?([^<>|@!#][^<>|]*)>")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|[^<>]*)?>")
 
 
 def clean_text(text: str) -> str:
     """Slack's wire text as the person typed it: links unwrapped, &amp; &lt; &gt; unescaped.
 
     Slack turns ``jo@school.org`` into ``<mailto:jo@school.org|jo@school.org>``; the router wants
-    the plain email. User mentions (``<@U1>``) and channel links are left as they are.
+    the plain email (the address, not the label). User mentions (``<@U1>``) are left for
+    :func:`with_mentions` (their email needs a lookup); channel links stay as they are.
     """
 
     def unwrap(m: re.Match[str]) -> str:
-        if m.group(2) is not None:
-            return m.group(2) or m.group(1)
-        return m.group(3)
+        if m.group(3) is not None:
+            return m.group(2) if m.group(1) else (m.group(3) or m.group(2))
+        return m.group(4)
 
     return html.unescape(_LINK.sub(unwrap, text or "")).strip()
+
+
+def mentioned_users(text: str | None) -> list[str]:
+    """The Slack user ids mentioned in a text (``export <@U0JO>``), in order, once each."""
+    return list(dict.fromkeys(_MENTION.findall(text or "")))
+
+
+def with_mentions(text: str, emails: dict[str, str]) -> str:
+    """Each mention of a known user replaced by their email, which the router understands; others kept."""
+    return _MENTION.sub(lambda m: emails.get(m.group(1), m.group(0)), text)
 
 
 def identity(user_id: str, team_id: str | None) -> str:
