@@ -10,6 +10,7 @@ refused request can be shown to have changed nothing.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -71,10 +72,16 @@ class BotFramework:
     # Microsoft's keys endorse every channel of the Azure Bot, Web Chat and Direct Line included
     endorsements: tuple[str, ...] = ("msteams", "webchat", "directline", "emulator", "skype")
     fetches: int = 0
+    gate: asyncio.Event | None = None  # when set: the metadata is answered only once the event is set
+    down: bool = False  # answer 503, as an outage would
 
     def app(self) -> web.Application:
         async def metadata(request: web.Request) -> web.Response:
             self.fetches += 1
+            if self.gate is not None:
+                await self.gate.wait()
+            if self.down:
+                return web.json_response({"error": "unavailable"}, status=503)
             return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/keys",
                                       "id_token_signing_alg_values_supported": ["RS256"]})
 

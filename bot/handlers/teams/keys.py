@@ -8,7 +8,8 @@ the same ``get(key_id)`` contract:
 
 - fetched with aiohttp (asynchronous, so other requests go on meanwhile) and a total timeout;
 - kept for a day, as the SDK does; an unknown key id refreshes at most every :data:`MISS_REFRESH`;
-- one fetch at a time: a burst after a restart asks Microsoft once;
+- one fetch at a time: a burst after a restart asks Microsoft once; after a failure, again at most
+  every :data:`RETRY_AFTER_FAILURE`;
 - a failed refresh keeps the keys already held (logged); with none held the request is refused
   (401 at the route), never a 5xx.
 """
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 FETCH_TIMEOUT = 10.0  # seconds for the metadata and the key set together
 KEEP_FOR = 24 * 3600.0
 MISS_REFRESH = 300.0
+RETRY_AFTER_FAILURE = 10.0  # while Microsoft is unreachable, ask again at most this often (refusing meanwhile)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class SigningKeys:
 
     async def get(self, key_id: str | None) -> SigningKey | None:
         now = time.monotonic()
-        if now - self.fetched_at > KEEP_FOR:
+        if now - self.fetched_at > KEEP_FOR and now - self.tried_at > RETRY_AFTER_FAILURE:
             await self._refresh(now)
         key = self._find(key_id)
         if key is None and time.monotonic() - self.tried_at > MISS_REFRESH:
