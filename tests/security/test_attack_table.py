@@ -227,3 +227,27 @@ async def test_a_900_kb_message_is_not_echoed_back(teams: TeamsDoor) -> None:
         assert len(teams.connector.sent) == 1, command
         assert len(teams.connector.sent[0].words) < 1000 and "couldn't find" in teams.connector.sent[0].words
     assert changed(before, await snapshot(teams.app)) == ["inbound_event"]  # only the activities' ids
+
+
+async def test_teams_the_same_activity_to_a_second_worker_is_applied_once(teams: TeamsDoor) -> None:
+    """A second ``cadence serve`` app on the same database (in this process: the claim is in the database,
+    not in either app's memory) gets the activity the first already took."""
+    from aiohttp.test_utils import TestServer
+
+    from bot.app import build_app
+    from bot.handlers.web import build_web_app
+
+    second = build_app(teams.app.settings, clock=teams.app.clock)
+    server = TestServer(build_web_app(second), host="127.0.0.1")
+    await server.start_server()
+    try:
+        other = TeamsDoor(second, teams.framework, teams.connector, str(server.make_url("")).rstrip("/"), teams.http)
+        body = teams.activity("prep")
+        assert (await teams.post(body))[0] == 202
+        before, sent = await snapshot(teams.app), len(teams.connector.sent)
+        assert (await other.post(body))[0] == 202
+        assert changed(before, await snapshot(teams.app)) == []
+        assert len(teams.connector.sent) == sent
+    finally:
+        await server.close()
+        await second.close()
