@@ -25,7 +25,7 @@ from bot.app import build_app
 from bot.clock import FixedClock
 from bot.demo import seed_demo
 from tests.conftest import make_settings
-from tests.resilience.conftest import eventually
+from tests.resilience.conftest import eventually, healthy
 
 SECRET = "security-retry-secret"
 SAM = "U0SAM"
@@ -83,7 +83,7 @@ async def retry_to_a_second_worker(url: str, tmp_path: Path) -> None:
 
         async with aiohttp.ClientSession() as session:
             for worker in workers:
-                await eventually(_healthy(session, worker), timeout=60)
+                assert await eventually(healthy(session, worker), timeout=60), worker.tail()
             for n, text in ((1, "prep"), (2, ANSWER)):
                 before = len(prompts())
                 assert await post(session, one, event(n, text)) == 200
@@ -114,17 +114,6 @@ async def retry_to_a_second_worker(url: str, tmp_path: Path) -> None:
         assert list(session.state["answers"].values()).count(ANSWER) == 1, session.state["answers"]
     finally:
         await app.close()
-
-
-def _healthy(session: aiohttp.ClientSession, worker: procs.Server):  # noqa: ANN202
-    async def check() -> bool:
-        try:
-            async with session.get(f"{worker.url}/healthz") as response:
-                return response.status == 200
-        except aiohttp.ClientError:
-            return False
-
-    return check
 
 
 async def test_a_retry_to_a_second_worker_is_applied_once_on_sqlite(db_url: str, tmp_path: Path) -> None:
