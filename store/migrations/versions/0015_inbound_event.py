@@ -1,7 +1,7 @@
 """inbound events already taken (Slack event_id, Teams activity id), so a retry is applied once
 
 Revision ID: 0015_inbound_event
-Revises: 0018_plan_change_versions
+Revises: 0020_policy_version_everywhere
 Create Date: 2026-12-06 04:40:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import store.types
 
 
 revision = '0015_inbound_event'
-down_revision = '0018_plan_change_versions'
+down_revision = '0020_policy_version_everywhere'
 branch_labels = None
 depends_on = None
 
