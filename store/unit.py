@@ -24,12 +24,14 @@ from store.repos.appeals import Appeals
 from store.repos.audit import Audit
 from store.repos.conversations import Conversations
 from store.repos.forms import Forms
+from store.repos.inbound import InboundEvents
 from store.repos.outbox import Outbox
 from store.repos.people import People
 from store.repos.planning import Planning
 from store.repos.plans import Plans
 from store.repos.records import Records
 from store.repos.reviews import Reviews
+from store.repos.subject_access import SubjectAccess
 
 
 class UnitOfWork:
@@ -43,10 +45,12 @@ class UnitOfWork:
         self.plans = Plans(db)
         self.appeals = Appeals(db)
         self.conversations = Conversations(db)
+        self.inbound = InboundEvents(db)
         self.outbox = Outbox(db)
         self.planning = Planning(db)
         self.audit = Audit(db)
         self.records = Records(db)
+        self.subject_access = SubjectAccess(db)
 
     async def flush(self) -> None:
         """Send what is pending to the database now (ids, constraint checks) without committing."""

@@ -241,3 +241,27 @@ async def test_the_same_last_answer_on_two_workers_at_once_completes_once(trust:
         assert [r[2] for r in new_reminders].count("reviewer_prep") == 1  # one notice to Priya, not two
     finally:
         await second.close()
+
+
+async def test_a_failed_turn_gives_back_its_inbound_claim_so_the_platforms_retry_is_applied_once(
+        trust: App) -> None:
+    """Slack's event id is claimed inside the turn: a turn that fails takes its claim back with
+    everything else, so Slack's retry of that event completes; a third delivery is ignored."""
+    app = trust
+    await prep_lead_in(app)
+    inbound = Inbound(Address(Channel.CONSOLE, SAM), text="1", platform_identity=f"console:{SAM}")
+
+    def first() -> Callable[[], Awaitable[bool]]:
+        async def claim() -> bool:
+            return await app.repo.claim_inbound("slack", "Ev0TURN0001")
+        return claim
+
+    before = await everything(app)
+    with FaultAt(app) as faults:
+        faults.n = 3  # the claim is write 1; the turn fails at its third write
+        with pytest.raises(InjectedFault):
+            await app.engine.handle(inbound, first())
+    assert await everything(app) == before  # the claim is gone with the rest
+    done = await app.engine.handle(inbound, first())  # Slack's retry of the same event
+    assert "Your reviewer can read them" in text_of(done)
+    assert await app.engine.handle(inbound, first()) == []  # and once more: already applied, nothing done
