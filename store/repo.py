@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from store import models as _m
 from store.db import Database
+from store.repos import lifecycle as _lifecycle
 from store.models import (
     Appeal,
     AuditEvent,
@@ -120,6 +121,7 @@ class ReviewSnapshot:
     answers: dict[int, list[PreparationAnswer]] = field(default_factory=dict)  # review id -> both sides
     sessions: dict[int, list[DialogSession]] = field(default_factory=dict)  # person id -> active, then paused
     objective_counts: dict[int, int] = field(default_factory=dict)  # review id -> how many (rows not read)
+    exceptions: dict[int, list[_m.ReviewException]] = field(default_factory=dict)  # review id -> lifecycle exceptions
 
     def objective_count(self, review_id: int) -> int:
         counted = self.objective_counts.get(review_id)
@@ -1354,7 +1356,7 @@ class Repo:
                                                                Signature.subject_id == review_id))  # type: ignore[arg-type]
             for table, model in (("appeal", _m.Appeal), ("coop_reflection", CoopReflection),
                                  ("preparation_answer", PreparationAnswer), ("training_need", TrainingNeed),
-                                 ("input_request", _m.InputRequest), ("meeting", Meeting), ("reminder", Reminder)):
+                                 ("input_request", _m.InputRequest), ("review_exception", _m.ReviewException), ("meeting", Meeting), ("reminder", Reminder)):
                 await gone(s, table, delete(model).where(model.review_id == review_id))  # type: ignore[attr-defined]
             if check_in_ids:
                 await gone(s, "check_in", delete(CheckIn).where(CheckIn.id.in_(check_in_ids)))  # type: ignore[union-attr]
@@ -1373,6 +1375,26 @@ class Repo:
             person.legal_hold, person.legal_hold_reason, person.updated_at = hold, reason, _now()
             await s.flush()
             return person
+
+    # --- the lifecycle's exceptions and 4.4 checks (store.repos.lifecycle) ---------------------
+
+    async def review_exceptions(self, review_ids: Sequence[int]) -> dict[int, list[_m.ReviewException]]:
+        async with self.db.session() as s:
+            return await _lifecycle.exceptions_of(s, review_ids)
+
+    async def record_review_exception(self, review_id: int, step: str, reason: str, by: int,
+                                      at: datetime) -> _m.ReviewException:
+        async with self.db.transaction() as s:
+            return await _lifecycle.record_exception(s, review_id, step, reason, by, at)
+
+    async def moderation_checks(self, organisation_ids: Sequence[int]) -> dict[tuple[int, int], _m.ModerationCheck]:
+        async with self.db.session() as s:
+            return await _lifecycle.moderation_checks(s, organisation_ids)
+
+    async def record_moderation_check(self, organisation_id: int, year: int, by: int, note: str,
+                                      at: datetime) -> _m.ModerationCheck:
+        async with self.db.transaction() as s:
+            return await _lifecycle.record_moderation_check(s, organisation_id, year, by, note, at)
 
     # --- records: exports, overview and the governors' report ----------------------------
 
@@ -1505,6 +1527,7 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
                   .order_by(Meeting.starts_at, Meeting.id))
     for meeting in (await s.exec(q_meetings)).all():
         snap.meetings.setdefault(meeting.review_id, []).append(meeting)
+    snap.exceptions.update(await _lifecycle.exceptions_of(s, ids))
     if objectives_for:
         q_objectives = (select(Objective).where(Objective.review_id.in_(list(objectives_for)))  # type: ignore[attr-defined]
                         .order_by(Objective.number))

@@ -1,0 +1,1 @@
+"""One small module per aggregate: plain async functions taking an AsyncSession."""

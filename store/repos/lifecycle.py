@@ -1,0 +1,61 @@
+"""What the review lifecycle reads and writes beyond the review itself: the exceptions the
+headteacher or HR recorded (bot.policy.lifecycle), and the 4.4 moderation checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.models import ModerationCheck, ReviewException
+
+
+async def exceptions_of(s: AsyncSession, review_ids: Sequence[int]) -> dict[int, list[ReviewException]]:
+    """The exceptions of each review, oldest first."""
+    out: dict[int, list[ReviewException]] = {}
+    if not review_ids:
+        return out
+    rows = (await s.exec(select(ReviewException).where(ReviewException.review_id.in_(list(review_ids)))  # type: ignore[call-overload, attr-defined]
+                         .order_by(ReviewException.recorded_at, ReviewException.id))).all()  # type: ignore[arg-type]
+    for row in rows:
+        out.setdefault(row.review_id, []).append(row)
+    return out
+
+
+async def record_exception(s: AsyncSession, review_id: int, step: str, reason: str, by: int,
+                           at: datetime) -> ReviewException:
+    """One exception per review and step: recording it again replaces the reason (and who, when)."""
+    row = (await s.exec(select(ReviewException).where(ReviewException.review_id == review_id,  # type: ignore[call-overload]
+                                                      ReviewException.step == step))).first()
+    if row is None:
+        row = ReviewException(review_id=review_id, step=step, reason=reason, recorded_by_id=by, recorded_at=at)
+    else:
+        row.reason, row.recorded_by_id, row.recorded_at = reason, by, at
+    s.add(row)
+    await s.flush()
+    return row
+
+
+async def moderation_checks(s: AsyncSession, organisation_ids: Sequence[int]) -> dict[tuple[int, int], ModerationCheck]:
+    """(organisation, cycle year) -> the head's record that the 4.4 sample was checked."""
+    if not organisation_ids:
+        return {}
+    rows = (await s.exec(select(ModerationCheck).where(  # type: ignore[call-overload]
+        ModerationCheck.organisation_id.in_(list(organisation_ids))))).all()  # type: ignore[attr-defined]
+    return {(r.organisation_id, r.cycle_year): r for r in rows}
+
+
+async def record_moderation_check(s: AsyncSession, organisation_id: int, year: int, by: int, note: str,
+                                  at: datetime) -> ModerationCheck:
+    row = (await s.exec(select(ModerationCheck).where(ModerationCheck.organisation_id == organisation_id,  # type: ignore[call-overload]
+                                                      ModerationCheck.cycle_year == year))).first()
+    if row is None:
+        row = ModerationCheck(organisation_id=organisation_id, cycle_year=year, checked_by_id=by, note=note,
+                              checked_at=at)
+    else:
+        row.checked_by_id, row.note, row.checked_at = by, note, at
+    s.add(row)
+    await s.flush()
+    return row
