@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from store import models as _m
 from store.db import Database
-from store.repos import lifecycle as _lifecycle
 from store.models import (
     Appeal,
     AuditEvent,
@@ -45,6 +44,8 @@ from store.models import (
     SupportPlan,
     TrainingNeed,
 )
+from store.repos import diary as _diary
+from store.repos import lifecycle as _lifecycle
 
 
 class StaleRevision(Exception):
@@ -1395,6 +1396,13 @@ class Repo:
                                       at: datetime) -> _m.ModerationCheck:
         async with self.db.transaction() as s:
             return await _lifecycle.record_moderation_check(s, organisation_id, year, by, note, at)
+
+    async def diary(self, person_ids: Sequence[int], start: datetime, end: datetime
+                    ) -> tuple[list[tuple[Meeting, Review]], list[_m.Appeal]]:
+        """The scheduled review meetings and appeal hearings of these people between ``start`` and ``end``."""
+        async with self.db.session() as s:
+            return (await _diary.review_meetings_of(s, person_ids, start, end),
+                    await _diary.hearings_of(s, person_ids, start, end))
 
     # --- records: exports, overview and the governors' report ----------------------------
 

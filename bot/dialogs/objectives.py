@@ -17,6 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.answers import parse_date, whole_number
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
 from bot.dialogs.errors import Refusal
@@ -39,6 +40,7 @@ from bot.dialogs.review_common import (
 from bot.dialogs.signoff import record_signature
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.lifecycle import StepName
 from bot.policy.objectives import (
     MAX_OBJECTIVE_CHARS,
     MAX_OBJECTIVES,
@@ -74,6 +76,9 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     if isinstance(review, str):
         return review
     refusal = await reviewer_refusal(services, person, review, subject, "setting objectives")
+    if refusal:
+        return refusal
+    refusal = await lifecycle_guard.refusal(services, review, subject.person, StepName.OBJECTIVES)  # 3.2, 6.3
     if refusal:
         return refusal
     repo = services.repo
@@ -291,6 +296,7 @@ async def complete(run: Run) -> list[Reply]:
     subject = subject_of(run)
     review = await repo.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
+    await lifecycle_guard.require(services, review, subject.person, StepName.OBJECTIVES)  # again, before it saves
     keep = _keeps_existing(run.data, run.answers)
     number = max((n for n, _ in run.data["existing"]), default=0) if keep else 0
     today = services.clock.today()

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.diary import busy_for
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review_common import (
@@ -149,12 +151,22 @@ async def complete(run: Run) -> list[Reply]:
     start = datetime.fromisoformat(run.answers["when"]).replace(tzinfo=ZoneInfo(LOCAL_TZ))
     minutes = int(run.answers["minutes"])
     now = services.clock.now()
-    check = check_meeting(now, start, minutes, workdays_for(services, subject), working_hours(subject.person))
+    moving = next((m for m in run.data.get("meetings", []) if str(m[0]) == str(run.answers.get("meeting"))), None)
+    kind = str(moving[1]) if moving is not None else str(run.answers["kind"])
+    # the lifecycle: the step this meeting serves must be open on its day (3.2, 7.1), asked before saving
+    verdict = await lifecycle_guard.booking_refusal(services, review, subject.person, kind, start)
+    if not verdict.ok:
+        back = "when" if verdict.first is None else None
+        raise Refusal(lifecycle_guard.words(verdict, subject.person), verdict.clause, back_to=back)
+    names = {subject.id: first_name(subject.person), run.person.id: "You"}
+    if review.reviewer_id and review.reviewer_id not in names:
+        names[review.reviewer_id] = "The reviewer"
+    busy = await busy_for(services, names, min(start, now), skip_meeting=int(moving[0]) if moving else None)
+    check = check_meeting(now, start, minutes, workdays_for(services, subject), working_hours(subject.person), busy)
     if not check.ok:
         problem = check.problems[0]
         back = "minutes" if problem.clause == "5.4" else "when"
         raise Refusal(" ".join(p.message for p in check.problems), problem.clause, back_to=back)
-    moving = next((m for m in run.data.get("meetings", []) if str(m[0]) == str(run.answers.get("meeting"))), None)
     if moving is not None:
         meeting = await repo.meeting(int(moving[0]))
         assert meeting is not None

@@ -41,6 +41,9 @@ async def part_text(repo: Repo, review: Review, part: str) -> str:
             lines.append(f"Objective {o.number}: {o.text}{due}\n   Success criteria: {o.success_criteria}")
             if o.support_needed:
                 lines.append(f"   Support: {o.support_needed}")
+            if o.smart_gaps:  # 6.2-6.3: the colleague sees what the reviewer was told looks missing
+                lines.append(f"   SMART check: may not yet be {', '.join(g.lower() for g in o.smart_gaps)}; talk "
+                             "to your reviewer before signing if that matters to you (Policy 6.2, 6.3)")
         if review.professional_development:
             lines.append(f"Professional & career development: {review.professional_development}")
         if review.other_information:

@@ -83,6 +83,12 @@ SIGN_OF: dict[str, StepName] = {"planning": StepName.SIGN_PLANNING, "mid_year": 
                                 "end_of_year": StepName.SIGN_END_OF_YEAR}
 
 
+# a recorded part may be revised until this later step is done
+REVISED_UNTIL: dict[StepName, StepName] = {StepName.OBJECTIVES: StepName.END_OF_YEAR,
+                                           StepName.MID_YEAR: StepName.END_OF_YEAR,
+                                           StepName.END_OF_YEAR: StepName.SIGN_END_OF_YEAR}
+
+
 class Status(StrEnum):
     DONE = "done"
     OPEN = "open"  # may happen now
@@ -399,21 +405,22 @@ def may(state: ReviewState, step: StepName, now: datetime, *, record: bool = Tru
     what must happen first, by whom, when and the clause; a recorded meeting step needs its meeting held."""
     states = assess(state, now)
     s = step_of(states, step)
-    if step == StepName.OBJECTIVES and s.status == Status.DONE:
-        eoy = step_of(states, StepName.END_OF_YEAR)
-        if eoy.status == Status.DONE:  # 7.1: the objectives have been assessed against
-            return Verdict(False, "7.1", "The end of year review has assessed these objectives, so they can't "
-                                         "change now; the next cycle's objectives are set at its planning meeting "
-                                         "(Policy 7.1, 3.2).", StepName.PLANNING_MEETING, "reviewer")
-        return Verdict(True, s.clause)  # revising agreed objectives withdraws both signatures (Annex 1)
+    if s.status == Status.DONE and step in REVISED_UNTIL:
+        # a recorded part may be revised (both signatures are withdrawn, Annex 1) until the next part is
+        # recorded: then it has been built on (objectives assessed at the end of year, 7.1)
+        later = step_of(states, REVISED_UNTIL[step])
+        if later.status != Status.DONE:
+            return Verdict(True, s.clause)
+        return Verdict(False, later.clause, f"{LABELS[step].capitalize()} can't change now: {LABELS[later.step]} "
+                                            f"has been recorded on it (Policy {later.clause}, Annex 1).")
     if s.status == Status.DONE:
-        return Verdict(False, s.clause, f"{LABELS[step].capitalize()} is already recorded; change it with the "
-                                        f"same command only before the next part is signed (Policy {s.clause}).")
+        return Verdict(False, s.clause, f"{LABELS[step].capitalize()} is already done (Policy {s.clause}).")
     if s.status in (Status.BLOCKED, Status.NOT_YET, Status.MISSED, Status.SKIPPED, Status.PAUSED):
         first = s.first
         who = step_of(states, first).who if first else s.who
         by = step_of(states, first).due if first else s.opens
-        return Verdict(False, s.clause, s.why + ".", first, who, by)
+        today = _local_day(now)
+        return Verdict(False, s.clause, s.why + ".", first, who, by if by and by >= today else None)
     if record and step in MEETING_OF and step != StepName.PLANNING_MEETING:
         kinds = MEETING_OF[step]
         if _held(state, kinds, now) is None:
