@@ -1184,12 +1184,13 @@ class Repo:
 
     async def cycle_rows_of(self, person_ids: Sequence[int]) -> list[tuple[Any, int, list[str]]]:
         """(review, cycle year, kinds of live meetings) for each review of these colleagues; the review
-        is a light row (id, colleague_id, reviewer_id, planning_submitted_at)."""
+        is a light row (id, colleague_id, reviewer_id, planning_submitted_at, midyear_submitted_at,
+        eoy_submitted_at, stage)."""
         if not person_ids:
             return []
         async with self.db.session() as s:
             q = (select(Review.id, Review.colleague_id, Review.reviewer_id, Review.planning_submitted_at,  # type: ignore[call-overload]
-                        Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
+                        Review.midyear_submitted_at, Review.eoy_submitted_at, Review.stage, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
                  .where(Review.colleague_id.in_(list(person_ids))))  # type: ignore[attr-defined]
             rows = [(r, r.year) for r in (await s.execute(q)).all()]
             ids = [r.id for r, _ in rows]
@@ -1387,6 +1388,10 @@ class Repo:
                                       at: datetime) -> _m.ReviewException:
         async with self.db.transaction() as s:
             return await _lifecycle.record_exception(s, review_id, step, reason, by, at)
+
+    async def appeals_told(self, review_ids: Sequence[int]) -> set[int]:
+        async with self.db.session() as s:
+            return await _lifecycle.appeals_told(s, review_ids)
 
     async def moderation_checks(self, organisation_ids: Sequence[int]) -> dict[tuple[int, int], _m.ModerationCheck]:
         async with self.db.session() as s:

@@ -79,6 +79,8 @@ MEETING_OF: dict[StepName, tuple[str, ...]] = {
 STEP_OF_MEETING: dict[str, StepName] = {"planning": StepName.PLANNING_MEETING,
                                         "split_second_half": StepName.PLANNING_MEETING,
                                         "mid_year": StepName.MID_YEAR, "end_of_year": StepName.END_OF_YEAR}
+STEP_OF_RECORD: dict[str, StepName] = {"planning": StepName.OBJECTIVES, "mid_year": StepName.MID_YEAR,
+                                       "end_of_year": StepName.END_OF_YEAR}
 SIGN_OF: dict[str, StepName] = {"planning": StepName.SIGN_PLANNING, "mid_year": StepName.SIGN_MID_YEAR,
                                 "end_of_year": StepName.SIGN_END_OF_YEAR}
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import ModerationCheck, ReviewException
+from store.models import ModerationCheck, Reminder, ReviewException
 
 
 async def exceptions_of(s: AsyncSession, review_ids: Sequence[int]) -> dict[int, list[ReviewException]]:
@@ -59,3 +59,19 @@ async def record_moderation_check(s: AsyncSession, organisation_id: int, year: i
     s.add(row)
     await s.flush()
     return row
+
+
+async def appeals_told(s: AsyncSession, review_ids: Sequence[int]) -> set[int]:
+    """Appeals whose receipt the written-appeal dialog already told the handler about (its own outbox
+    notice, key "appeal:ID:written:PERSON"), so that the planner does not tell them a second time."""
+    if not review_ids:
+        return set()
+    q = select(Reminder.dedupe_key).where(Reminder.kind == "appeal_hearing_deadline",  # type: ignore[call-overload]
+                                          Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
+                                          Reminder.dedupe_key.like("appeal:%:written:%"))  # type: ignore[attr-defined]
+    out: set[int] = set()
+    for key in (await s.exec(q)).all():
+        part = key.split(":")[1]
+        if part.isdigit():
+            out.add(int(part))
+    return out
