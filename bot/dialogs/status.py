@@ -12,12 +12,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot import access
-from bot.dialogs import lifecycle_guard
-from bot.dialogs.appeal_settle import resolved_informally
-from bot.dialogs.base import Services
+from bot.dialogs.appeals.settle import resolved_informally
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
-from bot.dialogs.review_common import local, when_label
+from bot.dialogs.review import guard as lifecycle_guard
+from bot.dialogs.review.common import local, when_label
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy import lifecycle
 from bot.policy.deadlines import (
@@ -28,6 +27,7 @@ from bot.policy.deadlines import (
 )
 from bot.policy.lifecycle import Status, StepName, StepState
 from bot.policy.meetings import meeting_kind_label
+from bot.services import Services
 from store.models import Person, Review, ReviewStage
 from store.repo import PersonContext, ReviewSnapshot, StatusSnapshot
 
