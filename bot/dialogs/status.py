@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot import access
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.appeals.settle import resolved_informally
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
-from bot.dialogs.review import guard as lifecycle_guard
 from bot.dialogs.review.common import local, when_label
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy import lifecycle

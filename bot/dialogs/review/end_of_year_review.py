@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import (
     COMMENTS_HERE,
@@ -21,7 +22,6 @@ from bot.dialogs.questions import (
     REVIEWEE_COMMENTS,
     REVIEWER_COMMENTS,
 )
-from bot.dialogs.review import guard as lifecycle_guard
 from bot.dialogs.review.common import audit_change, now_utc, reviewer_confirm_step, subject_of
 from bot.dialogs.review.midyear_review import objectives_for
 from bot.dialogs.review.objectives import coop_key

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import (
     COMMENTS_HERE,
@@ -20,7 +21,6 @@ from bot.dialogs.questions import (
     PERFORMING_EXPECTED,
     REVIEWEE_COMMENTS,
 )
-from bot.dialogs.review import guard as lifecycle_guard
 from bot.dialogs.review.common import (
     audit_change,
     ensure_review,

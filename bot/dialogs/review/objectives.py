@@ -17,6 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.answers import parse_date, whole_number
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
@@ -27,7 +28,6 @@ from bot.dialogs.questions import (
     SUCCESS_CRITERIA_LABEL,
     SUPPORT_LABEL,
 )
-from bot.dialogs.review import guard as lifecycle_guard
 from bot.dialogs.review.common import (
     audit_change,
     ensure_review,
