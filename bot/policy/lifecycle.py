@@ -331,6 +331,9 @@ def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
         out.append(_timed(S.END_OF_YEAR, ew, today, state, eoy_meeting))
     out.append(_sign(S.SIGN_END_OF_YEAR, "end_of_year", state.eoy_submitted, state, S.END_OF_YEAR))
 
+    if state.report_delivered_on is not None:  # the report is delivered once both sign the end of year (9.1)
+        out = [s if s.status in (Status.DONE, Status.SKIPPED) else replace(s, status=Status.DONE) for s in out]
+
     # 8. 9.1: ten days from the report to settle a disagreement with the reviewer
     if state.report_delivered_on is None:
         out.append(StepState(S.INFORMAL_RESOLUTION, Status.BLOCKED, "colleague", "9.1",
@@ -396,8 +399,8 @@ def next_step(state: ReviewState, now: datetime) -> StepState | None:
             continue
         if s.status == Status.MISSED and s.step == StepName.MID_YEAR:
             continue  # a missed mid-year does not hold the end of year up
-        if s.status == Status.BLOCKED and s.step == StepName.INFORMAL_RESOLUTION:
-            continue
+        if s.status == Status.BLOCKED and s.step in (StepName.INFORMAL_RESOLUTION, *SIGN_OF.values()):
+            continue  # nothing to sign yet: the part before it is what comes next (or was missed)
         return s
     return None
 

@@ -189,11 +189,13 @@ class FactSource:
 
     async def org_batches(self, span: Span) -> AsyncIterator[Batch]:
         tops = set(self.top_org_ids())
+        checks = await self.repo.moderation_checks(list(self.orgs))
         for oid, org in self.orgs.items():
             statements: dict[int, list[StatementFacts]] = {}
             for year, rid, cname, rname in await self.repo.delegated_statements(oid):
                 statements.setdefault(year, []).append(StatementFacts(rid, cname, rname))
-            planned = rules.org_reminders(org, span, statements, is_top=oid in tops)
+            checked = frozenset(year for (o, year) in checks if o == oid)
+            planned = rules.org_reminders(org, span, statements, is_top=oid in tops, checked_years=checked)
             yield Batch("org", planned, key_prefix=org_key_prefix(oid))
 
     async def all_batches(self, span: Span) -> AsyncIterator[Batch]:

@@ -745,7 +745,7 @@ def support_plan_review(p: PersonFacts, plan: PlanFacts, org: OrgFacts) -> list[
 
 
 def org_reminders(org: OrgFacts, span: Span, statements: Mapping[int, Sequence[StatementFacts]] | None = None,
-                  *, is_top: bool = False) -> list[Planned]:
+                  *, is_top: bool = False, checked_years: frozenset[int] = frozenset()) -> list[Planned]:
     """Governors' report (11.3), moderation sample (4.4) and, for the Trust, policy review (11.1).
 
     ``statements`` maps a cycle year to the planning statements of delegated reviewers.
@@ -756,7 +756,7 @@ def org_reminders(org: OrgFacts, span: Span, statements: Mapping[int, Sequence[S
             continue
         if org.kind != "trust":  # the Trust's own staff are in its central team (1.3)
             out += governors_report_due(org, year)
-        out += moderation_sample(org, year, (statements or {}).get(year, ()))
+        out += moderation_sample(org, year, (statements or {}).get(year, ()), year in checked_years)
     if is_top:
         out += policy_review_due(org, span)
     return out
@@ -779,21 +779,30 @@ def governors_report_due(org: OrgFacts, year: int) -> list[Planned]:
                  next_step="Type export to produce it.", action="export")
 
 
-def moderation_sample(org: OrgFacts, year: int, statements: Sequence[StatementFacts]) -> list[Planned]:
-    """4.4: after the planning window the head checks a sample of delegated planning statements."""
-    if not statements:
+def moderation_sample_of(org_id: int, year: int, statements: Sequence[StatementFacts]) -> list[StatementFacts]:
+    """4.4: the sample the head checks: at least 3, or a fifth, of the delegated planning statements,
+    reproducible (seeded by organisation and cycle) so the reminder and the ``moderation`` command agree."""
+    size = min(len(statements), max(MODERATION_MIN_SAMPLE, math.ceil(MODERATION_FRACTION * len(statements))))
+    return pick_sample(statements, size, seed=f"{org_id}:{year}")
+
+
+def moderation_sample(org: OrgFacts, year: int, statements: Sequence[StatementFacts],
+                      checked: bool = False) -> list[Planned]:
+    """4.4: after the planning window the head checks a sample of delegated planning statements; once
+    they have recorded the check (``moderation``) the reminder is no longer planned."""
+    if not statements or checked:
         return []
     w = windows.meeting1_window(org.calendar, year)
     on = _wd_after(org, w.end, 1)
-    size = min(len(statements), max(MODERATION_MIN_SAMPLE, math.ceil(MODERATION_FRACTION * len(statements))))
-    sample = pick_sample(statements, size, seed=f"{org.id}:{year}")
+    sample = moderation_sample_of(org.id, year, statements)
     listed = "; ".join(f"{s.colleague_name} (by {s.reviewer_name})" for s in sample)
     _, heads = _heads(org)
     return _make("moderation_sample", heads, on, org=org, key=f"org:{org.id}:moderation_sample:{year}",
                  deadline=None, clause="4.4",
                  subject=f"Check {len(sample)} planning statement{'s' if len(sample) != 1 else ''} for consistency",
                  text=f"Reviewing was delegated for {len(statements)} colleague(s) this cycle. Your sample: {listed}.",
-                 next_step="Type status NAME to read each one.", action="status")
+                 next_step="Type moderation to read each one and record that you have checked them.",
+                 action="moderation")
 
 
 def pick_sample(statements: Sequence[StatementFacts], size: int, *, seed: str) -> list[StatementFacts]:
