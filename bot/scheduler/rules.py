@@ -350,7 +350,8 @@ def cycle_state(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lifecycle
         last_day=p.last_day, leave_start=p.leave_start,
         planning_submitted=_RECORDED if status.planning_submitted else None,
         midyear_submitted=_RECORDED if status.midyear_submitted else None,
-        eoy_submitted=_RECORDED if status.eoy_submitted else None, signatures=signed)
+        eoy_submitted=_RECORDED if status.eoy_submitted else None, signatures=signed,
+        report_delivered_on=_RECORDED.date() if status.stage in ("end_of_year_done", "closed") else None)
 
 
 def _is_open(state: lifecycle.ReviewState, step: lifecycle.StepName, on: datetime) -> bool:
@@ -497,6 +498,8 @@ def informal_resolution(r: ReviewFacts, reviewer: int | None, org: OrgFacts) -> 
     Once their concerns are resolved informally (an appeal closed as withdrawn) the nudge stops."""
     if r.report_delivered_on is None or any(a.stage == "withdrawn" for a in r.appeals):
         return []
+    if not _is_open(review_state(r, org), lifecycle.StepName.INFORMAL_RESOLUTION, due_at(r.report_delivered_on, org.tz)):
+        return []  # already past it: the colleague has appealed in writing (9.2)
     dl = deadlines.informal_resolution_deadline(r.report_delivered_on)
     return _make("informal_resolution", [r.colleague.id], r.report_delivered_on, org=org,
                  key=f"review:{r.id}:informal_resolution", deadline=dl.due, clause="9.1",
