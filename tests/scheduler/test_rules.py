@@ -6,6 +6,7 @@ Working-day counts cross Christmas 2026 (Fri 25 Dec, Mon 28 Dec substitute Boxin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -353,7 +354,8 @@ def test_every_message_names_its_clause_and_offers_the_action(org):
     r = review(meetings=(meeting(date(2027, 1, 4), booked=date(2026, 12, 10)),), report_delivered_on=date(2026, 10, 1),
                planning_submitted_at=datetime(2026, 12, 1, 12, tzinfo=UTC),
                appeals=(AppealFacts(id=1, stage="written", written_received_on=date(2026, 12, 10)),))
-    planned = rules.review_reminders(r, org) + rules.person_reminders(
+    planned = rules.review_reminders(r, org) + rules.informal_resolution(replace(r, appeals=()), PRIYA, org)
+    planned += rules.person_reminders(
         sam(leadership_role=True, last_day=date(2027, 3, 31)), org, {2026: CycleStatus(2026, **AGREED)},
         Span(date(2026, 9, 1), date(2027, 8, 31)))
     assert {p.kind for p in planned} >= {"meeting_notice", "prep_nudge", "reviewer_prep",
