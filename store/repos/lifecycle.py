@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import ModerationCheck, Reminder, ReviewException
+from store.models import Appeal, Meeting, ModerationCheck, Reminder, Review, ReviewException
+from store.repos import diary
+from store.repos.base import RepoBase
 
 
 async def exceptions_of(s: AsyncSession, review_ids: Sequence[int]) -> dict[int, list[ReviewException]]:
@@ -75,3 +77,36 @@ async def appeals_told(s: AsyncSession, review_ids: Sequence[int]) -> set[int]:
         if part.isdigit():
             out.add(int(part))
     return out
+
+
+class Lifecycle(RepoBase):
+    """The lifecycle's exceptions, the 4.4 checks, the appeal notices already sent and who is busy when."""
+
+    async def review_exceptions(self, review_ids: Sequence[int]) -> dict[int, list[ReviewException]]:
+        async with self.db.session() as s:
+            return await exceptions_of(s, review_ids)
+
+    async def record_review_exception(self, review_id: int, step: str, reason: str, by: int,
+                                      at: datetime) -> ReviewException:
+        async with self.db.transaction() as s:
+            return await record_exception(s, review_id, step, reason, by, at)
+
+    async def appeals_told(self, review_ids: Sequence[int]) -> set[int]:
+        async with self.db.session() as s:
+            return await appeals_told(s, review_ids)
+
+    async def moderation_checks(self, organisation_ids: Sequence[int]) -> dict[tuple[int, int], ModerationCheck]:
+        async with self.db.session() as s:
+            return await moderation_checks(s, organisation_ids)
+
+    async def record_moderation_check(self, organisation_id: int, year: int, by: int, note: str,
+                                      at: datetime) -> ModerationCheck:
+        async with self.db.transaction() as s:
+            return await record_moderation_check(s, organisation_id, year, by, note, at)
+
+    async def diary(self, person_ids: Sequence[int], start: datetime, end: datetime
+                    ) -> tuple[list[tuple[Meeting, Review]], list[Appeal]]:
+        """The scheduled review meetings and appeal hearings of these people between ``start`` and ``end``."""
+        async with self.db.session() as s:
+            return (await diary.review_meetings_of(s, person_ids, start, end),
+                    await diary.hearings_of(s, person_ids, start, end))
