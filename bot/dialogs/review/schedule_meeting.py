@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
+from bot.dialogs.diary import busy_for
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review.common import (
@@ -28,7 +29,6 @@ from bot.dialogs.review.common import (
     workdays_for,
     working_hours,
 )
-from bot.dialogs.review.diary import busy_for
 from bot.dialogs.status import next_step
 from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
 from bot.messages import Attachment, Capabilities, Choice, PromptKind, Reply

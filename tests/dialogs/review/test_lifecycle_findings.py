@@ -98,3 +98,17 @@ async def test_4_4_the_head_reads_the_sample_and_records_the_check_which_closes_
     after = [x for x in await simulate_lines(demo_app, *year) if x.kind == "moderation_sample" and x.to == RAVI]
     assert after == []  # the reminder is closed
     assert "headteacher" in text_of(await say(SAM, "moderation")).lower()  # not for a colleague
+
+
+async def test_9_5_an_appeal_hearing_is_not_booked_over_the_colleagues_review_meeting(demo_app: App,
+                                                                                     clock: FixedClock):
+    trust = Trust(demo_app, clock, {p.email: p.id for p in await demo_app.repo.all_people() if p.id is not None})
+    await trust.deliver_report(SAM, date(2026, 11, 2))
+    await written_appeal(trust, SAM)
+    await trust.say(HELEN, "appeal")
+    await trust.say(HELEN, "01/12/2026 14:30")  # Sam's planning meeting with Priya is 14:00-15:00
+    await trust.say(HELEN, "Headteacher's office")
+    refused = await trust.say(HELEN, "confirm")
+    assert "Sam has another Cadence meeting" in refused[0].text and refused[0].clause == "9.5"
+    [appeal] = await demo_app.repo.appeals_of(trust.ids[SAM])
+    assert appeal.stage == "written" and appeal.hearing_at is None  # nothing changed
