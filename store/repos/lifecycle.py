@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -110,3 +111,11 @@ class Lifecycle(RepoBase):
         async with self.db.session() as s:
             return (await diary.review_meetings_of(s, person_ids, start, end),
                     await diary.hearings_of(s, person_ids, start, end))
+
+    async def purge_moderation_checks(self, up_to_year: int, organisation_ids: Sequence[int] | None = None) -> int:
+        """Delete the 4.4 checks of cycles up to ``up_to_year`` (their forms' retention has ended, 10.3)."""
+        async with self.db.transaction() as s:
+            q = delete(ModerationCheck).where(ModerationCheck.cycle_year <= up_to_year)  # type: ignore[arg-type]
+            if organisation_ids is not None:
+                q = q.where(ModerationCheck.organisation_id.in_(list(organisation_ids)))  # type: ignore[attr-defined]
+            return (await s.execute(q)).rowcount or 0
