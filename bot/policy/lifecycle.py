@@ -177,11 +177,25 @@ def _local_day(dt: datetime) -> date:
     return dt.astimezone(ZoneInfo(LOCAL_TZ)).date() if dt.tzinfo else dt.date()
 
 
+_WINDOWS: dict[tuple[str, int, int], tuple[SchoolCalendar, windows.Window | None]] = {}
+
+
 def _window(fn, cal: SchoolCalendar, year: int) -> windows.Window | None:  # noqa: ANN001
+    """``fn(cal, year)`` or None without the dates; remembered per calendar object (the planner asks
+    the same question for every colleague of an organisation). The entry keeps its calendar alive,
+    so an id is never reused while it stands."""
+    key = (fn.__name__, id(cal), year)
+    hit = _WINDOWS.get(key)
+    if hit is not None and hit[0] is cal:
+        return hit[1]
     try:
-        return fn(cal, year)
+        found: windows.Window | None = fn(cal, year)
     except (CalendarError, KeyError, ValueError, LookupError):
-        return None
+        found = None
+    if len(_WINDOWS) > 4096:
+        _WINDOWS.clear()
+    _WINDOWS[key] = (cal, found)
+    return found
 
 
 def planning_window(state: ReviewState) -> windows.Window | None:

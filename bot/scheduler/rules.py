@@ -602,8 +602,8 @@ def annual_review_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lis
     if {"planning", "end_of_year"} & status.booked_kinds or status.planning_submitted:
         return []
     w = _meeting1_window(org.calendar, status.year)
-    if not _is_open(cycle_state(p, org, status), lifecycle.StepName.PLANNING_MEETING, due_at(w.end, org.tz)):
-        return []
+    # the lifecycle's planning meeting is open from its window on until it is held (late is escalated,
+    # never refused): with none booked or recorded, as checked above, it is open on both dates
     reviewer = _reviewer_of(p, status, org)
     common = dict(org=org, deadline=w.end, clause="3.2", review_id=status.review_id, subject_person_id=p.id)
     out = _make("annual_review_due", reviewer, w.start, key=f"person:{p.id}:annual_review_due:{status.year}",
@@ -629,9 +629,10 @@ def midyear_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> list[Plan
     w = _midyear_window(org.calendar, status.year)
     if p.start_date is not None and p.start_date > w.start:
         return []
+    if status.stage not in _SIGNED_BY_STAGE or status.midyear_submitted:
+        return []  # the lifecycle's answer without asking: blocked until the objectives are signed, or done
     esc = _midyear_escalation_date(org.calendar, status.year)
-    state = cycle_state(p, org, status)
-    if not _is_open(state, lifecycle.StepName.MID_YEAR, due_at(w.start, org.tz)):
+    if not _is_open(cycle_state(p, org, status), lifecycle.StepName.MID_YEAR, due_at(w.start, org.tz)):
         return []
     reviewer = _reviewer_of(p, status, org)
     common = dict(org=org, deadline=w.end, clause="3.2", review_id=status.review_id, subject_person_id=p.id)
