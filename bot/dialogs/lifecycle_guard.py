@@ -23,6 +23,7 @@ COMMANDS: dict[StepName, str] = {
     StepName.SIGN_PLANNING: "signoff", StepName.MID_YEAR: "midyear NAME", StepName.SIGN_MID_YEAR: "signoff",
     StepName.END_OF_YEAR: "endyear NAME", StepName.SIGN_END_OF_YEAR: "signoff",
     StepName.INFORMAL_RESOLUTION: "appeal", StepName.APPEAL_HEARING: "appeal",
+    StepName.LEAVER_REVIEW: "schedule NAME",
 }
 WHO_WORDS = {"reviewer": "the reviewer", "colleague": "NAME", "both": "NAME and the reviewer",
              "handler": "the person hearing the appeal"}

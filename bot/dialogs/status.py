@@ -152,6 +152,11 @@ def lifecycle_step(services: Services, snap: ReviewSnapshot, review: Review, *, 
     appeal = _appeal_step(services, snap, review, as_colleague=as_colleague, name=name)
     if appeal is not None and step.step in (S.APPEAL_HEARING, S.INFORMAL_RESOLUTION):
         return appeal
+    if step.step == S.LEAVER_REVIEW:
+        text = (f"{step.why}: your reviewer goes through your objectives with you before then" if as_colleague else
+                f"{name} {step.why[0].lower()}{step.why[1:]}: review their objectives with them before then (say "
+                f"schedule {name}); for an early end of year review the headteacher or HR records an exception")
+        return NextStep(text, "3.8", step.due, "reviewer")
     if step.step == S.PLANNING_MEETING:
         return _planning_step(services, snap, review, step, as_colleague=as_colleague, name=name)
     if step.step == S.OBJECTIVES:

@@ -53,6 +53,7 @@ class StepName(StrEnum):
     SIGN_END_OF_YEAR = "sign_end_of_year"
     INFORMAL_RESOLUTION = "informal_resolution"
     APPEAL_HEARING = "appeal_hearing"
+    LEAVER_REVIEW = "leaver_review"
 
 
 ORDER: tuple[StepName, ...] = tuple(StepName)
@@ -60,6 +61,7 @@ CLAUSES: dict[StepName, str] = {
     StepName.PLANNING_MEETING: "3.2", StepName.OBJECTIVES: "3.2", StepName.SIGN_PLANNING: "Annex 1",
     StepName.MID_YEAR: "3.2", StepName.SIGN_MID_YEAR: "Annex 1", StepName.END_OF_YEAR: "7.1",
     StepName.SIGN_END_OF_YEAR: "Annex 1", StepName.INFORMAL_RESOLUTION: "9.1", StepName.APPEAL_HEARING: "9.5",
+    StepName.LEAVER_REVIEW: "3.8",
 }
 LABELS: dict[StepName, str] = {
     StepName.PLANNING_MEETING: "the planning meeting", StepName.OBJECTIVES: "recording the objectives",
@@ -68,6 +70,7 @@ LABELS: dict[StepName, str] = {
     StepName.SIGN_END_OF_YEAR: "signing the end of year review",
     StepName.INFORMAL_RESOLUTION: "settling a disagreement with the reviewer",
     StepName.APPEAL_HEARING: "the appeal hearing",
+    StepName.LEAVER_REVIEW: "reviewing the objectives before the colleague leaves",
 }
 # steps the headteacher or HR may make an exception for (the others follow from these)
 EXCEPTABLE: tuple[StepName, ...] = (StepName.OBJECTIVES, StepName.MID_YEAR, StepName.END_OF_YEAR)
@@ -370,6 +373,16 @@ def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
         status = Status.OPEN if a.stage == "written" else Status.DONE
         out.append(StepState(S.APPEAL_HEARING, status, "handler", "9.5", a.written_received_on, dl))
 
+    # 3.8: maternity leave or leaving: the objectives are reviewed before that day
+    leaving = min((d for d in (state.leave_start, state.last_day) if d is not None and d >= today), default=None)
+    eoy_done = step_of(out, S.END_OF_YEAR).status == Status.DONE
+    if leaving is not None and not eoy_done:
+        due = deadlines.leaver_review_date(leaving, state.workdays).due
+        out.append(StepState(S.LEAVER_REVIEW, Status.OPEN, "reviewer", "3.8", opens=None, due=due,
+                             why=f"Leaves on {_fmt(leaving)}"))
+    else:
+        out.append(StepState(S.LEAVER_REVIEW, Status.SKIPPED, "reviewer", "3.8"))
+
     if absent(state, today):  # 3.7: the colleague's own steps wait while they are away
         out = [replace(s, status=Status.PAUSED, why="Paused during extended absence (Policy 3.7)")
                if s.status == Status.OPEN and s.who == "colleague" else s for s in out]
@@ -406,8 +419,11 @@ def next_step(state: ReviewState, now: datetime) -> StepState | None:
     hearing = step_of(states, StepName.APPEAL_HEARING)
     if hearing.status == Status.OPEN:
         return hearing
+    leaver = step_of(states, StepName.LEAVER_REVIEW)
+    if leaver.status == Status.OPEN and leaver.due is not None and _local_day(now) >= leaver.due:
+        return leaver  # from 15 working days before the day they leave, it comes first (3.8)
     for s in states:
-        if s.step == StepName.APPEAL_HEARING:
+        if s.step in (StepName.APPEAL_HEARING, StepName.LEAVER_REVIEW):
             continue
         if s.status in (Status.DONE, Status.SKIPPED):
             continue

@@ -213,3 +213,12 @@ def test_4_2_a_change_of_reviewer_does_not_restart_the_cycle(fresh):
     # the lifecycle has no reviewer in it: the same facts give the same answer whoever reviews
     s = planned(fresh)
     assert lifecycle.assess(s, at(2027, 1, 10)) == lifecycle.assess(replace(s), at(2027, 1, 10))
+
+
+def test_3_8_a_leaver_has_their_objectives_reviewed_before_the_last_day(fresh):
+    s = replace(planned(fresh), last_day=date(2027, 2, 26))
+    early = lifecycle.next_step(s, at(2027, 1, 11))
+    assert early is not None and early.step == S.MID_YEAR  # the cycle goes on until the leaver's review is due
+    due = lifecycle.next_step(s, at(2027, 2, 10))
+    assert due is not None and due.step == S.LEAVER_REVIEW and due.clause == "3.8"
+    assert due.due == date(2027, 2, 5) and "Leaves on Fri 26 Feb 2027" in due.why
