@@ -112,3 +112,20 @@ async def test_9_5_an_appeal_hearing_is_not_booked_over_the_colleagues_review_me
     assert "Sam has another Cadence meeting" in refused[0].text and refused[0].clause == "9.5"
     [appeal] = await demo_app.repo.appeals_of(trust.ids[SAM])
     assert appeal.stage == "written" and appeal.hearing_at is None  # nothing changed
+
+
+async def test_3_8_hr_may_record_an_exception_a_reviewer_may_not(demo_app: App, say: Say):
+    refused = text_of(await say(PRIYA, "exception Jo"))
+    assert "Only the headteacher or HR" in refused
+    jo = await person_id(demo_app, "jo.brown@hillside.example")
+    review = await demo_app.repo.current_review(jo)
+    assert not (await demo_app.repo.review_exceptions([review.id])).get(review.id)  # type: ignore[union-attr,list-item]
+    harriet = "harriet.ward@central.example"
+    await say(harriet, "exception Jo")
+    assert "Please give the reason" in text_of(await say(harriet, "3") + await say(harriet, "leaving"))
+    await say(harriet, "Leaves on 26 February 2027 for another post; end of year review held before then")
+    done = text_of(await say(harriet, "confirm"))
+    assert "Recorded: hold the end of year review early" in done and "say endyear Jo" in done
+    [row] = (await demo_app.repo.review_exceptions([review.id]))[review.id]  # type: ignore[union-attr,index]
+    assert row.step == "end_of_year" and "another post" in row.reason
+    assert any(e.record_type == "review_exception" for e in await demo_app.repo.audit_events(jo))
