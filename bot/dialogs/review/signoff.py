@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
+from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.dialogs.review.common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
 from bot.messages import Choice, PromptKind, Reply
+from bot.policy import lifecycle
 from bot.policy.deadlines import informal_resolution_deadline, retain_until
 from bot.policy.objectives import OUTCOME_LABELS
 from bot.services import Services
@@ -211,6 +214,12 @@ async def complete(run: Run) -> list[Reply]:
     if role == "reviewer" and run.subject is not None:
         # re-check at the moment of signing: the reviewer may have changed since the dialog began (4.2)
         assert await is_reviewer(run.services, run.person, review, run.subject)
+    # the lifecycle, again before saving: the part is still recorded and waiting for this signature (Annex 1)
+    state = await lifecycle_guard.review_state(run.services, review)
+    step = lifecycle.step_of(lifecycle.assess(state, run.services.clock.now()), lifecycle.SIGN_OF[part])
+    if step.status not in (lifecycle.Status.OPEN, lifecycle.Status.PAUSED) or (part, role) in state.signatures:
+        raise Refusal(f"The {PART_LABELS[part].lower()} has changed since you opened it: it is no longer waiting for "
+                      "your signature. Say signoff to see what is (Annex 1).", "Annex 1")
     comment = str(run.get("comments", "")).strip()
     if comment and role == "reviewee":
         field = "midyear_reviewee_comments" if part == "mid_year" else "eoy_reviewee_comments"
