@@ -88,3 +88,16 @@ async def booking_refusal(services: Services, review: Review, colleague: Person,
                           starts_at: datetime) -> Verdict:
     state = await review_state(services, review)
     return lifecycle.may_book(state, kind, starts_at, services.clock.now())
+
+
+async def next_words(services: Services, review: Review) -> str:
+    """"Next: …" after a change, as the lifecycle answers it (never a second copy of the order)."""
+    step = lifecycle.next_step(await review_state(services, review), services.clock.now())
+    if step is None:
+        return "Next: nothing; this cycle is complete (Policy 10.3)."
+    when = ""
+    if step.status == lifecycle.Status.NOT_YET and step.opens is not None:
+        when = f", from {step.opens:%a} {step.opens.day} {step.opens:%b %Y}"
+    elif step.due is not None:
+        when = f", by {step.due:%a} {step.due.day} {step.due:%b %Y}"
+    return f"Next: {lifecycle.LABELS[step.step]}{when} (Policy {step.clause})."

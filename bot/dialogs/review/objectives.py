@@ -361,8 +361,7 @@ async def complete(run: Run) -> list[Reply]:
     smart = (f" Objective {', '.join(map(str, gaps))} went on with SMART gaps noted; you can revise later."
              if gaps else "")
     return [Reply(f"Saved {len(stored)} objective(s) for {subject.person.name} and signed the planning part as "
-                  f"reviewer.{extra}{smart}{again} I've asked {name} to read and sign (Annex 1). Next: the mid-year "
-                  "review in the Spring term (Policy 3.2).", clause="6.3")]
+                  f"reviewer.{extra}{smart}{again} I've asked {name} to read and sign (Annex 1).", clause="6.3")]
 
 
 DIALOG = Dialog(

@@ -235,9 +235,9 @@ async def complete(run: Run) -> list[Reply]:
     fresh = await repo.review(review.id)  # type: ignore[arg-type]
     assert fresh is not None
     if part == "planning":
-        nxt = "The objectives are agreed. Next: the mid-year review in the Spring term (Policy 3.2)."
+        nxt = f"The objectives are agreed. {await lifecycle_guard.next_words(run.services, fresh)}"
     elif part == "mid_year":
-        nxt = "The mid-year review is complete. Next: the end of year review (Policy 7.1)."
+        nxt = f"The mid-year review is complete. {await lifecycle_guard.next_words(run.services, fresh)}"
     else:
         due = informal_resolution_deadline(fresh.report_delivered_on)  # type: ignore[arg-type]
         nxt = (f"The report is final and delivered today. If there's a disagreement, talk it through by "
