@@ -61,9 +61,11 @@ async def test_every_step_too_early_too_late_or_out_of_order_is_refused_and_chan
     nov = datetime(2026, 11, 24, 9, 0)
     await refused(MARK, CHRIS, nov, ["objectives Chris"],
                   "The planning meeting comes first", "Policy 3.2", "say schedule Chris")
+    # what comes first is the root of the chain: the planning meeting, booked with `schedule`
     await refused(MARK, CHRIS, nov, ["midyear Chris"],
-                  "objectives must be agreed and signed by you both first", "say objectives Chris")
-    await refused(MARK, CHRIS, nov, ["endyear Chris"], "mid-year review comes first", "Policy 3.2")
+                  "objectives must be agreed and signed by you both first", "First: booking the planning meeting",
+                  "say schedule Chris")
+    await refused(MARK, CHRIS, nov, ["endyear Chris"], "comes after the mid-year review", "Policy 3.2")
     # a mid-year meeting cannot be booked before the objectives exist (3.2)
     await refused(MARK, CHRIS, nov, ["schedule Chris", "2", "60", "Office", "14/12/2026 10:00"],
                   "objectives must be agreed and signed by you both first")
@@ -83,7 +85,8 @@ async def test_every_step_too_early_too_late_or_out_of_order_is_refused_and_chan
     assert "by you both" in out
     # finding 1: in December the mid-year is too early, whatever status says about it
     await refused(MARK, CHRIS, datetime(2026, 12, 7, 9, 0), ["midyear Chris"], "opens on Mon 4 Jan 2027")
-    await refused(MARK, CHRIS, datetime(2026, 12, 7, 9, 0), ["endyear Chris"], "mid-year review comes first")
+    await refused(MARK, CHRIS, datetime(2026, 12, 7, 9, 0), ["endyear Chris"], "comes after the mid-year review",
+                  "say schedule Chris")
     await refused(MARK, CHRIS, datetime(2026, 12, 7, 9, 0),
                   ["schedule Chris", "2", "60", "Office", "15/12/2026 10:00"], "opens on Mon 4 Jan 2027")
     out = await cycle.chat(MARK, datetime(2026, 12, 7, 9, 5), ["cancel"])

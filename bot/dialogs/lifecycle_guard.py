@@ -60,11 +60,17 @@ def words(verdict: Verdict, colleague: Person) -> str:
     """A refusal as the person reads it: why, what must happen first with its command, by whom, by when."""
     name = colleague.name.split(" ")[0]
     text = verdict.message
-    if verdict.first is not None:
+    if verdict.first is not None and verdict.booked_for is not None:
+        on = f"{verdict.booked_for:%a} {verdict.booked_for.day} {verdict.booked_for:%b %Y}"
+        text += f" First: {lifecycle.LABELS[verdict.first]}, booked for {on}."
+    elif verdict.first is not None:
         who = WHO_WORDS.get(verdict.who, "the reviewer").replace("NAME", name)
-        command = COMMANDS[verdict.first].replace("NAME", name)
+        command = ("schedule NAME" if verdict.book_first else COMMANDS[verdict.first]).replace("NAME", name)
         by = f" by {verdict.by:%a} {verdict.by.day} {verdict.by:%b %Y}" if verdict.by else ""
-        text += f" First: {lifecycle.LABELS[verdict.first]} ({who}{by}; say {command})."
+        what = f"booking {lifecycle.LABELS[verdict.first]}" if verdict.book_first else lifecycle.LABELS[verdict.first]
+        text += f" First: {what} ({who}{by}; say {command})."
+    elif verdict.book_first:  # not open yet: its meeting can be booked now for a day it is open
+        text += f" You can book its meeting now for a day from then: say schedule {name}."
     return text.replace(" .", ".")
 
 

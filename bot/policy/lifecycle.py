@@ -170,6 +170,8 @@ class Verdict:
     first: StepName | None = None
     who: str = ""
     by: date | None = None
+    book_first: bool = False  # the step to do first (or this one) is held at a meeting not yet booked
+    booked_for: date | None = None  # ... or at a meeting booked for this day, still to be held
 
 
 def _fmt(d: date) -> str:
@@ -324,7 +326,7 @@ def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
         out.append(StepState(S.MID_YEAR, Status.BLOCKED, "reviewer", "3.2", mw.start if mw else None,
                              mw.end if mw else None, first=first, meeting=mid_meeting,
                              why="The objectives must be agreed and signed by you both first (Policy 3.2, "
-                                 "Annex 1)" + (f"; {LABELS[first]} is next" if first else "")))
+                                 "Annex 1)"))
     else:
         out.append(_timed(S.MID_YEAR, mw, today, state, mid_meeting))
     mid = out[-1]
@@ -342,8 +344,8 @@ def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
             first = mid.first
         out.append(StepState(S.END_OF_YEAR, Status.BLOCKED, "reviewer", "3.2", ew.start if ew else None,
                              ew.end if ew else None, first=first, meeting=eoy_meeting,
-                             why=f"{LABELS[S.MID_YEAR].capitalize()} comes first, signed by you both "
-                                 f"(Policy 3.2); {LABELS[first]} is next"))
+                             why="The end of year review comes after the mid-year review, signed by you both "
+                               "(Policy 3.2)"))
     else:
         out.append(_timed(S.END_OF_YEAR, ew, today, state, eoy_meeting))
     out.append(_sign(S.SIGN_END_OF_YEAR, "end_of_year", state.eoy_submitted, state, S.END_OF_YEAR))
@@ -452,10 +454,16 @@ def may(state: ReviewState, step: StepName, now: datetime, *, record: bool = Tru
         return Verdict(False, s.clause, f"{LABELS[step].capitalize()} is already done (Policy {s.clause}).")
     if s.status in (Status.BLOCKED, Status.NOT_YET, Status.MISSED, Status.SKIPPED, Status.PAUSED):
         first = s.first
-        who = step_of(states, first).who if first else s.who
-        by = step_of(states, first).due if first else s.opens
+        while first is not None and step_of(states, first).status == Status.BLOCKED and step_of(states, first).first:
+            first = step_of(states, first).first  # the root of the chain is what can happen now
+        before = step_of(states, first) if first else s
+        by = before.due if first else s.opens
         today = _local_day(now)
-        return Verdict(False, s.clause, s.why + ".", first, who, by if by and by >= today else None)
+        book = before.step in MEETING_OF and before.meeting is None and before.status != Status.DONE
+        booked = (_local_day(before.meeting.starts_at) if first is not None and before.meeting is not None
+                  and before.meeting.starts_at > now else None)
+        return Verdict(False, s.clause, s.why + ".", first, before.who, by if by and by >= today else None, book,
+                       booked)
     if record and step in MEETING_OF and step != StepName.PLANNING_MEETING:
         kinds = MEETING_OF[step]
         if _held(state, kinds, now) is None:
