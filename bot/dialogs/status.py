@@ -275,6 +275,8 @@ def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague
                                       f"{m.location or 'location to follow'}"))
     objectives = snap.objective_count(review.id)  # type: ignore[arg-type]
     facts.append(("Objectives", str(objectives) if objectives else "none yet"))
+    for e in snap.exceptions.get(review.id, []):  # type: ignore[arg-type]
+        facts.append(("Exception", f"{lifecycle.LABELS[StepName(e.step)]} out of the usual order: {e.reason}"))
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
         answered, open_prep = _progress(snap, review)
         paused = " (in progress: say resume to carry on)" if open_prep and as_colleague else ""

@@ -222,3 +222,18 @@ def test_3_8_a_leaver_has_their_objectives_reviewed_before_the_last_day(fresh):
     due = lifecycle.next_step(s, at(2027, 2, 10))
     assert due is not None and due.step == S.LEAVER_REVIEW and due.clause == "3.8"
     assert due.due == date(2027, 2, 5) and "Leaves on Fri 26 Feb 2027" in due.why
+
+
+def test_7_1_the_end_of_year_is_refused_after_its_window_unless_excepted(england):
+    s = mid_done(ReviewState(cycle_year=2026, calendar=england))
+    late = replace(s, meetings=(*s.meetings, MeetingFact("end_of_year", at(2027, 11, 10, 10))))
+    verdict = lifecycle.may(late, S.END_OF_YEAR, at(2027, 11, 10, 11))
+    assert not verdict.ok and "closed on" in verdict.message and "exception" in verdict.message
+    assert lifecycle.may(replace(late, exceptions=frozenset({"end_of_year"})), S.END_OF_YEAR, at(2027, 11, 10, 11)).ok
+
+
+def test_annex_1_a_signature_is_asked_of_whoever_has_not_signed(england):
+    s = replace(mid_done(ReviewState(cycle_year=2026, calendar=england)),
+                signatures=signed("planning") | {("mid_year", "reviewer")})
+    step = lifecycle.next_step(s, at(2027, 2, 11))
+    assert step is not None and step.step == S.SIGN_MID_YEAR and step.who == "colleague"

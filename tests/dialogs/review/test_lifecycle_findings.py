@@ -129,3 +129,5 @@ async def test_3_8_hr_may_record_an_exception_a_reviewer_may_not(demo_app: App, 
     [row] = (await demo_app.repo.review_exceptions([review.id]))[review.id]  # type: ignore[union-attr,index]
     assert row.step == "end_of_year" and "another post" in row.reason
     assert any(e.record_type == "review_exception" for e in await demo_app.repo.audit_events(jo))
+    shown = text_of(await say(PRIYA, "status Jo"))  # the reviewer sees why the step may happen early
+    assert "Exception: the end of year review out of the usual order: Leaves on 26 February 2027" in shown
