@@ -351,7 +351,8 @@ def _duties(engine: Engine, snap: StatusSnapshot) -> list[str]:
 _SAY_WITH_NAME = re.compile(r"\b[Ss]ay (?:“)?([a-z-]+)(?: ([A-Z][A-Za-z'-]+))?")
 _ACTION_LABELS = {"prep": "Prepare", "resume": "Carry on", "signoff": "Sign", "objectives": "Objectives",
                   "schedule": "Book a meeting", "agenda": "Agenda", "midyear": "Mid-year review",
-                  "endyear": "End of year review", "appeal": "Appeal", "plan": "Plan", "checkin": "Check in"}
+                  "endyear": "End of year review", "appeal": "Appeal", "plan": "Plan", "checkin": "Check in",
+                  "moderation": "Moderation sample", "exception": "Exception"}
 
 
 def _choices_for(texts: list[str]) -> tuple[Choice, ...]:
@@ -433,7 +434,8 @@ _SAY = re.compile(r"\bsay ([a-z-]+)")
 _DUE_LABELS = {"prep": "Prepare for my review", "checkin": "Check in", "objectives": "Objectives",
                "schedule": "Book a meeting", "signoff": "Sign the form", "midyear": "Mid-year review",
                "endyear": "End of year review", "plan": "Support plan", "appeal": "Raise a concern",
-               "agenda": "Meeting agenda", "export": "Export my form", "status": "Status"}
+               "agenda": "Meeting agenda", "export": "Export my form", "status": "Status",
+               "moderation": "Check the moderation sample"}
 
 
 @dataclass(frozen=True)
