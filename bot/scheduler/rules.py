@@ -447,8 +447,10 @@ def form_completion(r: ReviewFacts, m: MeetingFacts, reviewer: int | None, org: 
         return []
     day = m.starts_at.astimezone(ZoneInfo(org.tz)).date()
     step = lifecycle.STEP_OF_RECORD[part]
-    if not _is_open(review_state(r, org), step, due_at(_wd_after(org, day, 1), org.tz)):
-        return []  # the lifecycle would refuse to record it (e.g. an end of year before the mid-year)
+    # objectives are open once their meeting is held (this one); the later parts also need their order
+    # and window, so the lifecycle is asked (it would refuse e.g. an end of year before the mid-year)
+    if part != "planning" and not _is_open(review_state(r, org), step, due_at(_wd_after(org, day, 1), org.tz)):
+        return []
     word = f"{FORM_COMMANDS[part]} {r.colleague.name.split()[0]}"
     esc = deadlines.form_completion_escalation(day, org.workdays)
     label = PART_LABELS[part]
