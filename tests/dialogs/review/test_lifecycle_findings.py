@@ -131,3 +131,19 @@ async def test_3_8_hr_may_record_an_exception_a_reviewer_may_not(demo_app: App, 
     assert any(e.record_type == "review_exception" for e in await demo_app.repo.audit_events(jo))
     shown = text_of(await say(PRIYA, "status Jo"))  # the reviewer sees why the step may happen early
     assert "Exception: the end of year review out of the usual order: Leaves on 26 February 2027" in shown
+
+
+async def test_4_2_the_headteacher_taking_over_keeps_the_cycle_where_it_was(demo_app: App, clock: FixedClock,
+                                                                          say: Say):
+    """Priya is away in the Spring term: Helen records Jo's mid-year; nothing restarts (4.2-4.3)."""
+    from tests.dialogs.review.conftest import JO, held_meeting
+
+    clock.set(datetime(2027, 2, 10, 15, tzinfo=LONDON))
+    await held_meeting(demo_app, JO, "mid_year", datetime(2027, 2, 10, 10, tzinfo=LONDON))
+    first = text_of(await say(HELEN, "midyear jo"))
+    assert "Objective 1" in first  # the objectives agreed with Priya are still there
+    for answer in ("On track", "Running well", "yes", "yes", "skip", "Talked it through", "skip", "skip"):
+        await say(HELEN, answer)
+    assert "Saved the mid-year review for Jo Brown" in text_of(await say(HELEN, "confirm"))
+    status = text_of(await say(PRIYA, "status"))
+    assert "Jo Brown" in status and "mid-year" in status.lower()
