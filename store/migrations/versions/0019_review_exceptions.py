@@ -1,7 +1,7 @@
 """review exceptions to the cycle's order (lifecycle) and moderation checks (4.4)
 
 Revision ID: 0019_review_exceptions
-Revises: 0020_policy_version_everywhere
+Revises: 0015_inbound_event
 Create Date: 2026-12-06 04:30:00
 """
 import importlib.util
@@ -14,7 +14,7 @@ import store.types
 
 
 revision = '0019_review_exceptions'
-down_revision = '0020_policy_version_everywhere'
+down_revision = '0015_inbound_event'
 branch_labels = None
 depends_on = None
 
