@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dialogs import lifecycle_guard
+from bot.dialogs import (
+    lifecycle_guard,
+    status,  # a module, not its names: status imports this package's helpers
+)
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.diary import busy_for
 from bot.dialogs.errors import Refusal
@@ -29,7 +32,6 @@ from bot.dialogs.review.common import (
     workdays_for,
     working_hours,
 )
-from bot.dialogs.status import next_step
 from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
 from bot.messages import Attachment, Capabilities, Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
@@ -209,7 +211,7 @@ async def complete(run: Run) -> list[Reply]:
     invite_note = " The calendar invite is attached." if files else ""
     # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
     fresh = await repo.review(review.id)  # type: ignore[arg-type]
-    step = await next_step(services, fresh or review, as_colleague=False)
+    step = await status.next_step(services, fresh or review, as_colleague=False)
     return [Reply(f"Done: {label.lower()} with {subject.person.name} {verb} {when}, {minutes} minutes, at "
                   f"{meeting.location}. I've let {first_name(subject.person)} know (Policy 5.3).{invite_note}\n"
                   f"Next: {step.line()}", clause=CLAUSE, attachments=attachments)]
