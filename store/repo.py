@@ -15,6 +15,7 @@ from store.repos.audit import Audit
 from store.repos.conversations import Conversations
 from store.repos.forms import Forms
 from store.repos.inbound import InboundEvents
+from store.repos.lifecycle import Lifecycle
 from store.repos.outbox import Outbox
 from store.repos.people import People
 from store.repos.planning import Planning
@@ -38,7 +39,7 @@ __all__ = ["ROSTER_FIELDS", "TRUST_WIDE_ROLES", "PersonContext", "Repo", "Review
 
 
 class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records, SubjectAccess,
-           InboundEvents):
+           InboundEvents, Lifecycle):
     """Every repository in one object (a thin facade while callers move to ``store.unit``)."""
 
     async def save(self, row: Any) -> Any:

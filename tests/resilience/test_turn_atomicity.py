@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, select
@@ -72,6 +73,13 @@ async def objectives_lead_in(app: App) -> None:
 
 
 async def end_of_year_lead_in(app: App) -> None:
+    """The lifecycle's order (3.2, 7.1): Jo's mid-year review signed, her end-of-year meeting held."""
+    from tests.dialogs.review.conftest import held_meeting, mid_year_signed
+
+    london = ZoneInfo("Europe/London")
+    await mid_year_signed(app, JO, datetime(2027, 2, 10, 15, tzinfo=london))
+    app.clock.set(datetime(2027, 7, 7, 15, tzinfo=london))  # type: ignore[attr-defined]
+    await held_meeting(app, JO, "end_of_year", datetime(2027, 7, 7, 10, tzinfo=london))
     for answer in ("endyear jo", "Met", "All six pupils passed the screening check", "partially",
                    "Club ran all year; attendance dipped in the summer term", "yes", "skip",
                    "Open conversation about next year", "Works with the class teachers daily", "skip", "skip",

@@ -1,18 +1,30 @@
-"""Dialogs of the review cycle (preparation, meetings, objectives, sign-off, mid-year, end of year).
-
-``DIALOGS`` (in registry order) is built on first use, so that importing one dialog module of the
-package (``status`` imports ``appeals.settle``) does not import every other one first.
-"""
+"""Dialogs of the review cycle (preparation, meetings, objectives, sign-off, mid-year, end of year)."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from bot.dialogs.base import Dialog
+from bot.dialogs.review import (
+    agenda,
+    colleague_prep,
+    end_of_year_review,
+    exception,
+    midyear_review,
+    moderation,
+    objectives,
+    reviewer_prep,
+    schedule_meeting,
+    signoff,
+)
 
-MODULES = ("colleague_prep", "reviewer_prep", "agenda", "schedule_meeting", "objectives", "signoff", "midyear_review", "end_of_year_review")
-
-
-def __getattr__(name: str) -> Any:
-    if name == "DIALOGS":
-        return tuple(import_module(f"{__name__}.{module}").DIALOG for module in MODULES)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+DIALOGS: tuple[Dialog, ...] = (
+    colleague_prep.DIALOG,
+    reviewer_prep.DIALOG,
+    agenda.DIALOG,
+    schedule_meeting.DIALOG,
+    objectives.DIALOG,
+    signoff.DIALOG,
+    midyear_review.DIALOG,
+    moderation.DIALOG,
+    end_of_year_review.DIALOG,
+    exception.DIALOG,
+)
