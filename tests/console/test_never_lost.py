@@ -42,7 +42,7 @@ async def test_free_text_after_a_pause_points_back_to_the_paused_questions(demo_
 async def test_reopening_the_console_mid_conversation_picks_up_at_the_same_question(demo_app: App) -> None:
     await chat(demo_app, SAM, ["prep", "one"])  # quit mid-dialog
     out = await chat(demo_app, SAM, ["two"])
-    assert "here's where you left off" in out and "(2/24)" in out
+    assert "here's where you left off" in out and "question 2 of 23" in out
     sam = await demo_app.repo.person_by_email(SAM)
     session = await demo_app.repo.active_session(sam.id)  # type: ignore[union-attr,arg-type]
     assert session is not None and list(session.state["answers"].values())[:2] == ["one", "two"]

@@ -32,7 +32,7 @@ async def test_bad_answers_at_every_prompt_kind_are_explained_and_change_nothing
     await trust.say(PRIYA, "New support plan")
     await trust.say(PRIYA, "Sam")
     replies = await trust.say(PRIYA, "soonish")  # DATE
-    assert "I couldn't read that as a date. Please write it like 14/12/2026." == replies[0].text
+    assert replies[0].text.startswith("I couldn't read that as a date. Please write it like 14/12/2026")
     replies = await trust.say(PRIYA, "30/11/2026")  # DATE in the future
     assert "That's in the future" in replies[0].text and replies[1].step == "meeting_date"
     replies = await trust.say(PRIYA, "skip")  # required
