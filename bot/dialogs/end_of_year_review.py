@@ -10,7 +10,6 @@ category with an "essential" flag (8.4). Saving signs as reviewer; the colleague
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
