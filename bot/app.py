@@ -13,11 +13,11 @@ import yaml
 
 from bot.clock import Clock, SystemClock
 from bot.delivery import Deliverer
-from bot.dialogs.base import Services
 from bot.dialogs.engine import Engine
 from bot.dialogs.registry import build_registry
 from bot.documents.facade import Documents
 from bot.scheduler.outbox import OutboxNotifier
+from bot.services import Services
 from bot.settings import Settings
 from store.db import Database, upgrade_async
 from store.repo import Repo

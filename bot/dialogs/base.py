@@ -9,39 +9,17 @@ after a restart, on another worker or on another channel lands on the same step.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Channel, Choice, PromptKind, Reply
+from bot.services import Notifier, Services
 
 if TYPE_CHECKING:
-    from bot.clock import Clock
-    from bot.policy.calendar import SchoolCalendar
-    from bot.policy.workdays import WorkingDays
-    from store.repo import PersonContext, Repo
+    from store.repo import PersonContext
 
-
-class Notifier(Protocol):
-    """Tells someone other than the speaker (the colleague about a meeting, a manager about a
-    request for support). Implemented by the scheduler's outbox, so nothing is lost."""
-
-    async def notify(self, to_person_id: int, subject: str, body: str, *, kind: str, clause: str,
-                     dedupe_key: str, review_id: int | None = None, action: str = "",
-                     subject_person_id: int | None = None) -> None: ...
-
-
-@dataclass
-class Services:
-    """What a dialog may use: the store, the clock, the calendar rules and the notifier."""
-
-    repo: Repo
-    clock: Clock
-    notifier: Notifier
-    calendar_for: Callable[[str], SchoolCalendar]  # organisation calendar name -> calendar
-    workdays_for: Callable[[str], WorkingDays]
-    documents: Any = None  # bot.documents facade, set by bot.app when available
-    extras: dict[str, Any] = field(default_factory=dict)
+__all__ = ["Completion", "Ctx", "Dialog", "Notifier", "Preparer", "Run", "Services", "Step", "Subject"]
 
 
 @dataclass

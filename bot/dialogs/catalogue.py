@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from bot.dialogs import checkin, export, status
-from bot.dialogs.catalogue_review import REVIEW_DIALOGS
-from bot.dialogs.catalogue_support import SUPPORT_DIALOGS
+from bot.dialogs import appeals, checkin, export, plans, review, status
 from bot.dialogs.router import Command
 
-DIALOGS = (checkin.DIALOG, export.DIALOG, *REVIEW_DIALOGS, *SUPPORT_DIALOGS)
+DIALOGS = (checkin.DIALOG, export.DIALOG, *review.DIALOGS, *plans.DIALOGS, *appeals.DIALOGS)
 
 COMMANDS = (
     Command("status", "where your review stands and what's next", handler=status.status_command,

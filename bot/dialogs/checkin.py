@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dialogs.base import Dialog, Run, Services, Step
+from bot.dialogs.base import Dialog, Run, Step
 from bot.messages import Choice, PromptKind, Reply
+from bot.services import Services
 from store.models import CheckIn
 from store.repo import PersonContext
 

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.dialogs.answers import Parsed, default_choices, parse_answer, show, yes_or_no
-from bot.dialogs.base import Ctx, Dialog, Run, Services, Step, Subject
+from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.registry import Registry
 from bot.messages import Address, Capabilities, Channel, Choice, Form, FormField, Inbound, PromptKind, Reply
+from bot.services import Services
 from store.models import DialogSession
 from store.repo import PersonContext, StaleRevision
 

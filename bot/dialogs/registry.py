@@ -1,4 +1,5 @@
-"""The explicit registry of dialog ids. Add a dialog by listing it in a catalogue module."""
+"""The explicit registry of dialog ids. Add a dialog by listing it in its package
+(``bot.dialogs.review``, ``plans``, ``appeals``); ``catalogue`` gathers them with the command words."""
 
 from __future__ import annotations
 

@@ -12,11 +12,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot import access
-from bot.dialogs.appeal_settle import resolved_informally
-from bot.dialogs.base import Services
+from bot.dialogs.appeals.settle import resolved_informally
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
-from bot.dialogs.review_common import local, when_label
+from bot.dialogs.review.common import local, when_label
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy.deadlines import (
     appeal_hearing_deadline,
@@ -28,6 +27,7 @@ from bot.policy.deadlines import (
 )
 from bot.policy.meetings import meeting_kind_label
 from bot.policy.windows import meeting1_window, midyear_window
+from bot.services import Services
 from store.models import Person, Review, ReviewStage
 from store.repo import PersonContext, ReviewSnapshot, StatusSnapshot
 

@@ -18,7 +18,7 @@ from bot.messages import Attachment
 from bot.policy.calendar import academic_year_label
 
 if TYPE_CHECKING:
-    from bot.dialogs.base import Services
+    from bot.services import Services
     from store.models import Reminder
 
 COPY_KIND = "form_copy"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.dialogs.base import Services
     from bot.messages import Attachment, Reply
+    from bot.services import Services
     from store.models import Reminder
     from store.repo import PersonContext
 

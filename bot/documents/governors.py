@@ -36,8 +36,7 @@ from bot.policy.windows import meeting1_window
 from store.models import Appeal, Meeting, Objective, ObjectiveProgress, Signature, TrainingNeed
 
 if TYPE_CHECKING:
-    from bot.app import App
-    from bot.dialogs.base import Services
+    from bot.services import Runtime, Services
     from store.repo import PersonContext
 
 LONDON = ZoneInfo("Europe/London")
@@ -248,7 +247,7 @@ def build_report(org_name: str, year: int, sections: list[Section], today: date,
     return doc
 
 
-async def governors_report(app: App, organisation_id: int, year: int, *, fmt: str = "pdf",
+async def governors_report(app: Runtime, organisation_id: int, year: int, *, fmt: str = "pdf",
                            actor: PersonContext | None = None, channel: str = "", identity: str = "") -> bytes:
     """The report as PDF (or Markdown). With an actor, access is checked (11.3); every run is audited."""
     if actor is not None:

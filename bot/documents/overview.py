@@ -28,8 +28,8 @@ from bot.policy.windows import meeting1_window, midyear_window
 from store.models import Person, Review, Role
 
 if TYPE_CHECKING:
-    from bot.dialogs.base import Services
     from bot.messages import Reply
+    from bot.services import Services
     from store.repo import PersonContext
 
 LONDON = ZoneInfo("Europe/London")

@@ -33,7 +33,7 @@ from bot.policy.retention import RETENTION_CLAUSE, is_due_for_purge
 from store.models import Person, Review, Role
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.services import Runtime
     from store.repo import Repo
 
 NOTICE_DAYS = 30  # our reading of 10.3: HR hears at least 30 days before a record is deleted
@@ -90,7 +90,7 @@ async def hr_recipients(repo: Repo, organisation_id: int) -> list[Person]:
     return []
 
 
-async def purge_due(app: App, dry_run: bool = False, *, organisation_ids: list[int] | None = None,
+async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: list[int] | None = None,
                     actor_id: int | None = None, channel: str = "system",
                     identity: str = "cadence:scheduler") -> PurgeReport:
     """Delete every review past retention whose HR notice is at least 30 days old, skipping legal holds.
@@ -150,7 +150,7 @@ def _with(item: PurgeItem, reason: str, rows: dict[str, int] | None = None) -> P
                      item.retain_until, reason, rows or {})
 
 
-async def _queue_notice(app: App, review: Review, person: Person, organisation_id: int, cycle_year: int,
+async def _queue_notice(app: Runtime, review: Review, person: Person, organisation_id: int, cycle_year: int,
                         kept_until: date) -> None:
     delete_on = app.clock.today() + timedelta(days=NOTICE_DAYS)
     for hr in await hr_recipients(app.repo, organisation_id):

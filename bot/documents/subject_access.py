@@ -27,7 +27,7 @@ from store.models import Appeal, Meeting
 from store.repo import PersonContext
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.services import Runtime
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -46,7 +46,7 @@ def _when(dt: datetime | None) -> str:
     return dt.astimezone(LONDON).strftime("%d %B %Y %H:%M") if dt else "—"
 
 
-async def build_subject_zip(app: App, subject_id: int) -> tuple[bytes, dict[str, int]]:
+async def build_subject_zip(app: Runtime, subject_id: int) -> tuple[bytes, dict[str, int]]:
     """The zip's bytes and how many items of each kind it holds."""
     repo = app.repo
     person = await repo.person(subject_id)
@@ -185,7 +185,7 @@ def _appeals_md(appeals: list[Appeal]) -> str:
     return "\n".join(lines)
 
 
-async def export_subject(app: App, actor: PersonContext, subject_id: int, *, channel: str = "",
+async def export_subject(app: Runtime, actor: PersonContext, subject_id: int, *, channel: str = "",
                          identity: str = "") -> Attachment:
     await access.authorise(app.repo, actor, "subject_access", subject_id=subject_id, channel=channel,
                            identity=identity)

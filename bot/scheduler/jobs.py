@@ -15,9 +15,9 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import App
 from bot.scheduler.dispatcher import Dispatcher, DispatchStats
 from bot.scheduler.planner import Planner
+from bot.services import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ PURGE_AT = {"hour": 2, "minute": 15}
 JOB_SHARE = 0.8  # of the dispatch interval one run may keep ticking while reminders are due
 
 
-async def dispatch_job(app: App, dispatcher: Dispatcher, budget: float | None = None) -> DispatchStats:
+async def dispatch_job(app: Runtime, dispatcher: Dispatcher, budget: float | None = None) -> DispatchStats:
     """Tick back to back while reminders are due or held, for at most ``budget`` seconds (by default
     ``JOB_SHARE`` of the dispatch interval), then give back whatever is still held.
 
@@ -58,7 +58,7 @@ async def dispatch_job(app: App, dispatcher: Dispatcher, budget: float | None = 
     return total
 
 
-async def planning_job(app: App) -> None:
+async def planning_job(app: Runtime) -> None:
     """Enrol whoever became eligible (Policy 1.1: induction or capability ended), then plan."""
     try:
         from bot.enrolment import enrol_all
@@ -72,7 +72,7 @@ async def planning_job(app: App) -> None:
         log.exception("planning pass failed")
 
 
-async def purge_job(app: App) -> None:
+async def purge_job(app: Runtime) -> None:
     """Call the records helper's retention purge (Policy 10.3) if it is installed."""
     try:
         module = importlib.import_module("bot.documents.retention")
@@ -92,7 +92,7 @@ async def purge_job(app: App) -> None:
         log.exception("retention purge failed")
 
 
-def start_scheduler(app: App, *, start: bool = True) -> Any:
+def start_scheduler(app: Runtime, *, start: bool = True) -> Any:
     """Build (and start) the AsyncIOScheduler of ``cadence serve``; returns it."""
     tz = app.settings.timezone
     scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,

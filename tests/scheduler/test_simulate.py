@@ -110,7 +110,7 @@ def test_bad_dates_get_a_clear_message(demo_app, db_url):
 
 
 async def test_reminders_lists_what_the_planner_queued(demo_app):
-    from bot.cli_reminders import pending_lines
+    from bot.cli.reminders import pending_lines
     from bot.scheduler.planner import Planner
 
     await Planner(demo_app).run()

@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.dialogs.agenda import AgendaFacts, build_agenda
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS, REVIEWER_CHECKLIST
+from bot.dialogs.review.agenda import AgendaFacts, build_agenda
 from tests.dialogs.review.conftest import ALEX, CHRIS, HELEN, JO, MARK, PRIYA, SAM, Say, person_id, text_of
 
 
