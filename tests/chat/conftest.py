@@ -10,6 +10,7 @@ Cards the bot posts to a stand-in Bot Connector on 127.0.0.1. ``press`` clicks a
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -18,18 +19,22 @@ from typing import Any, Protocol
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from rich.console import Console
 
 from bot.app import App, build_app
 from bot.clock import FixedClock
-from bot.handlers.console.render import render
+from bot.handlers.console.chat import export_folder, show
 from bot.handlers.web import build_web_app
 from bot.messages import Address, Channel, Inbound, Reply
 from tests.conftest import _copy_db, make_settings
+from tests.slack import conftest as slack_harness
 from tests.slack.conftest import Slack, StandIn, _slack, buttons
 from tests.slack.conftest import render as slack_render
-from tests.slack.conftest import standin  # noqa: F401 - the Slack Web API stand-in fixture
+from tests.teams import conftest as teams_harness
 from tests.teams.conftest import Connector, Sent, activity, answered
-from tests.teams.conftest import connector  # noqa: F401 - the Bot Connector stand-in fixture
+
+standin = slack_harness.standin  # the Slack Web API stand-in on 127.0.0.1
+connector = teams_harness.connector  # the Bot Connector stand-in on 127.0.0.1
 
 SAM = "sam.patel@hillside.example"
 JO = "jo.brown@hillside.example"
@@ -54,25 +59,29 @@ def _key(email: str) -> str:
 
 @dataclass
 class ConsoleChat:
+    """The console's own rendering and saving (bot.handlers.console.chat), one line at a time."""
+
     app: App
     channel: Channel = Channel.CONSOLE
     last: dict[str, list[Reply]] = field(default_factory=dict)
 
-    async def say(self, email: str, text: str) -> str:
+    async def _send(self, email: str, text: str) -> str:
         replies = await self.app.engine.handle(Inbound(Address(Channel.CONSOLE, email), text,
                                                        platform_identity=f"console:{email}"))
         self.last[email] = replies
-        return "\n".join(render(r) for r in replies)
+        out = io.StringIO()
+        show(Console(file=out, width=200), replies, export_folder(self.app.settings.export_dir))
+        return out.getvalue()
+
+    async def say(self, email: str, text: str) -> str:
+        return await self._send(email, text)
 
     async def press(self, email: str, label: str) -> str:
-        """Type the number of the option, as the console lists it (bot.handlers.console.chat maps it)."""
-        choices = self.last.get(email, [])[-1].choices if self.last.get(email) else ()
+        """Type the number of the option, as the console lists it (run_console maps it to the option)."""
+        choices = self.last[email][-1].choices if self.last.get(email) else ()
         for choice in choices:
             if choice.label == label:
-                replies = await self.app.engine.handle(Inbound(Address(Channel.CONSOLE, email), choice.value,
-                                                               platform_identity=f"console:{email}"))
-                self.last[email] = replies
-                return "\n".join(render(r) for r in replies)
+                return await self._send(email, choice.value)
         raise AssertionError(f"no option {label!r} in {[c.label for c in choices]}")
 
 

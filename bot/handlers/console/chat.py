@@ -45,7 +45,7 @@ async def _readline(stream: TextIO, out: Console, prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
-def _show(out: Console, replies: list[Reply], folder: Path | None = None) -> None:
+def show(out: Console, replies: list[Reply], folder: Path | None = None) -> None:
     for reply in replies:
         out.print(f"[bold cyan]cadence:[/bold cyan] {escape(render(reply))}")
         for attachment in reply.attachments:
@@ -107,9 +107,9 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         out.print("You were in the middle of something; here's where you left off (say pause to stop, or "
                   "status to see your review):")
         last = await app.engine.current(Inbound(address, "", platform_identity=f"console:{person.email}"))
-        _show(out, last, folder)
+        show(out, last, folder)
     else:
-        _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
+        show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
                                                          command=True)), folder)  # never an answer to an open question
     while True:
         line = await _readline(stream, out, "you> ")
@@ -139,4 +139,4 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         if text.isdigit() and choices and 1 <= int(text) <= len(choices):
             text = choices[int(text) - 1].value
         last = await app.engine.handle(Inbound(address, text, platform_identity=f"console:{person.email}"))
-        _show(out, last, folder)
+        show(out, last, folder)
