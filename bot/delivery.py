@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from bot.messages import Channel, Reply
-from store.models import Person
+from store.models import Person  # the recipient every channel is handed
+
+__all__ = ["Deliverer", "DeliveryError", "Paced", "Person"]
 
 
 class DeliveryError(Exception):

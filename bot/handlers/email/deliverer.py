@@ -13,9 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, Person
 from bot.messages import Channel, Reply
-from store.models import Person
 
 TRUE = {"1", "true", "yes", "on"}
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -29,13 +29,14 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, Person
 from bot.handlers.slack import blocks
 from bot.handlers.slack.identity import SlackIdentity
 from bot.handlers.slack.pacing import SlackPacer
 from bot.messages import Channel, Reply
-from store.models import Person
-from store.repo import Repo
+
+if TYPE_CHECKING:
+    from bot.services import Repo
 
 log = logging.getLogger(__name__)
 

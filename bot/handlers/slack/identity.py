@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from store.repo import Repo
+if TYPE_CHECKING:
+    from bot.services import Repo
 
 log = logging.getLogger(__name__)
 

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse
 
+from bot.delivery import Person
 from bot.dialogs.engine import unknown_person_reply
 from bot.handlers.teams import cards, files
 from bot.handlers.teams.throttle import Sleep, send_all
 from bot.handlers.teams.translate import answered_card_text, tenant_of, to_inbound, user_key
 from bot.messages import Channel, Inbound, Reply
-from store.models import Person
-from store.repo import Repo
+
+if TYPE_CHECKING:
+    from bot.services import Repo
 
 log = logging.getLogger(__name__)
 

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import ConversationReference, ErrorResponseException
 
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, Person
 from bot.handlers.teams.bot import CHANNEL, render_for
 from bot.handlers.teams.throttle import Sleep, retry_after_seconds, send_all, status_and_headers
 from bot.messages import Channel, Reply
-from store.models import Person
-from store.repo import Repo
+
+if TYPE_CHECKING:
+    from bot.services import Repo
 
 log = logging.getLogger(__name__)
 

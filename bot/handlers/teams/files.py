@@ -22,17 +22,19 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
-from datetime import timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 from botbuilder.schema.teams import FileConsentCardResponse
 
+from bot.delivery import Person
 from bot.messages import Attachment
-from store.models import FileOffer, Person, utcnow
-from store.repo import Repo
+
+if TYPE_CHECKING:
+    from bot.services import Repo
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,10 @@ async def offer(repo: Repo, activity: Activity, attachment: Attachment, person: 
     if person is None or person.id is None or conversation_type != "personal":
         return {"type": "message", "text": "I can only send documents in our one-to-one chat. Open a chat with "
                                            "Cadence and say export there (Policy 10.2)."}
-    await repo.purge_file_offers(utcnow() - OFFER_TTL)
+    await repo.purge_file_offers(datetime.now(UTC) - OFFER_TTL)
     token = secrets.token_urlsafe(24)
-    await repo.save_file_offer(FileOffer(token=token, person_id=person.id, channel="teams",
-                                         filename=attachment.filename, media_type=attachment.media_type,
-                                         content=attachment.content))
+    await repo.save_file_offer(token=token, person_id=person.id, channel="teams", filename=attachment.filename,
+                               media_type=attachment.media_type, content=attachment.content)
     description = attachment.title or attachment.filename
     return {"type": "message",
             "text": f"{description} is ready. Press Allow and I'll save it to your OneDrive, where only you "

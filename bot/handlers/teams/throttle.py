@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ErrorResponseException
-
-from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def retry_after_seconds(headers: Any, default: float = 1.0) -> float:
     except ValueError:
         pass
     try:
-        return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
         return default
 
