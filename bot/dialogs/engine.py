@@ -124,8 +124,12 @@ class Engine:
 
     async def _quick(self, person: PersonContext, session: DialogSession, text: str,
                      inbound: Inbound) -> list[Reply]:
-        """Status, help or an export asked for mid-dialog: answered at once, then back to the open question."""
-        replies = await self.registry.router.route(self, person, text, inbound)
+        """Status, help or an export asked for mid-dialog: answered at once, then back to the open question
+        (also when the answer is a refusal, “status Nobody”)."""
+        try:
+            replies = await self.registry.router.route(self, person, text, inbound)
+        except Refusal as refusal:
+            replies = [Reply(refusal.message, clause=refusal.clause)]
         fresh = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
         if fresh is None:
             return replies
