@@ -111,31 +111,29 @@ def parse_answer(kind: PromptKind, raw: str, choices: tuple[Choice, ...] = (), *
                 return Parsed(True, choices[index - 1].value, echo=choices[index - 1].label)
             return parsed
         case PromptKind.DATE:
-            d = parse_date(text, today)
-            if d is not None:
-                guessed = not _YEAR_GIVEN.search(text)  # "tomorrow", "3 Dec": read back which day that is
-                return Parsed(True, d.isoformat(), echo=f"{d:%A %d %B %Y}" if guessed else "", confirm=guessed)
-            natural = natural_date(text, today)
-            if isinstance(natural, str):
-                return Parsed(False, error=natural)
-            if natural is None:
-                return Parsed(False, error="I couldn't read that as a date. Please write it like 14/12/2026 "
-                                           "(or “next Tuesday”, “tomorrow”).")
-            return Parsed(True, natural.isoformat(), echo=f"{natural:%A %d %B %Y}", confirm=True)
+            return _moment(text, lambda t: parse_date(t, today), lambda t: natural_date(t, today), "%A %d %B %Y",
+                           "a date. Please write it like 14/12/2026 (or “next Tuesday”, “tomorrow”).")
         case PromptKind.DATETIME:
-            dt = parse_datetime(text, today)
-            if dt is not None:
-                guessed = not _YEAR_GIVEN.search(text)
-                return Parsed(True, dt.isoformat(), echo=f"{dt:%A %d %B %Y at %H:%M}" if guessed else "",
-                              confirm=guessed)
-            natural_dt = natural_datetime(text, today)
-            if isinstance(natural_dt, str):
-                return Parsed(False, error=natural_dt)
-            if natural_dt is None:
-                return Parsed(False, error="I couldn't read that as a date and time. Please write it like "
-                                           "14/12/2026 15:30 (or “next Tuesday at 2pm”, “tomorrow 9am”).")
-            return Parsed(True, natural_dt.isoformat(), echo=f"{natural_dt:%A %d %B %Y at %H:%M}", confirm=True)
+            return _moment(text, lambda t: parse_datetime(t, today), lambda t: natural_datetime(t, today),
+                           "%A %d %B %Y at %H:%M", "a date and time. Please write it like 14/12/2026 15:30 "
+                           "(or “next Tuesday at 2pm”, “tomorrow 9am”).")
     return Parsed(False, error="I couldn't read that answer.")
+
+
+def _moment(text: str, strict: Any, natural: Any, shown: str, expected: str) -> Parsed:
+    """A date (or date and time): the usual forms as they are, read back only when the year was left
+    to be guessed (“tomorrow”, “3 Dec”); anything else through the natural-language reader, always
+    read back for confirmation."""
+    found = strict(text)
+    if found is not None:
+        guessed = not _YEAR_GIVEN.search(text)
+        return Parsed(True, found.isoformat(), echo=f"{found:{shown}}" if guessed else "", confirm=guessed)
+    found = natural(text)
+    if isinstance(found, str):
+        return Parsed(False, error=found)
+    if found is None:
+        return Parsed(False, error=f"I couldn't read that as {expected}")
+    return Parsed(True, found.isoformat(), echo=f"{found:{shown}}", confirm=True)
 
 
 def yes_or_no(text: str) -> bool | None:

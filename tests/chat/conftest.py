@@ -27,6 +27,7 @@ from bot.handlers.console.chat import export_folder, show
 from bot.handlers.web import build_web_app
 from bot.messages import Address, Channel, Inbound, Reply
 from tests.conftest import _copy_db, make_settings
+from tests.dialogs.review.conftest import ALEX, CHRIS, JO, MARK, PRIYA, SAM  # noqa: F401 - the demo trust
 from tests.slack import conftest as slack_harness
 from tests.slack.conftest import Slack, StandIn, _slack, buttons
 from tests.slack.conftest import render as slack_render
@@ -35,13 +36,6 @@ from tests.teams.conftest import Connector, Sent, activity, answered
 
 standin = slack_harness.standin  # the Slack Web API stand-in on 127.0.0.1
 connector = teams_harness.connector  # the Bot Connector stand-in on 127.0.0.1
-
-SAM = "sam.patel@hillside.example"
-JO = "jo.brown@hillside.example"
-PRIYA = "priya.shah@hillside.example"
-MARK = "mark.lee@hillside.example"
-ALEX = "alex.green@hillside.example"
-CHRIS = "chris.wood@hillside.example"
 
 
 class Chat(Protocol):
