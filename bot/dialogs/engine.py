@@ -345,6 +345,7 @@ class Engine:
         if not group:
             return await self._stale(person, session, channel)
         problems: list[str] = []
+        understood: list[str] = []
         form = inbound.form or {}
         for step in group:
             raw = str(form.get(step.key, "") or "").strip()
@@ -363,13 +364,16 @@ class Engine:
             if parsed.ok:
                 state["answers"][step.key] = parsed.value
                 state["history"].append(step.key)
+                if parsed.echo:  # a form is answered at once: what was read in other words is said after
+                    understood.append(f"• {step.label or _text(step.prompt, ctx)}: {parsed.echo}")
             else:
                 problems.append(f"• {step.label or _text(step.prompt, ctx)}: {parsed.error}")
+        replies = [Reply("I read these as:\n" + "\n".join(understood) + "\nSay back if one is wrong.")] \
+            if understood else []
         if problems:
             # what was valid is kept; the rest is asked again
-            replies = [Reply("A few answers need another look:\n" + "\n".join(problems))]
-            return replies + await self._next(person, subject, dialog, session, state, inbound)
-        return await self._next(person, subject, dialog, session, state, inbound)
+            replies.append(Reply("A few answers need another look:\n" + "\n".join(problems)))
+        return replies + await self._next(person, subject, dialog, session, state, inbound)
 
     async def _control(self, person: PersonContext, session: DialogSession, word: str,
                        inbound: Inbound) -> list[Reply]:

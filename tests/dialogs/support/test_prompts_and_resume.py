@@ -4,7 +4,7 @@ interrupted halfway through a plan and nothing already answered is lost."""
 from __future__ import annotations
 
 from bot.app import build_app
-from bot.messages import Address, Channel, Inbound, PromptKind
+from bot.messages import Action, Address, Channel, Inbound, PromptKind
 from tests.dialogs.support.conftest import Trust, text_of
 
 PRIYA = "priya.shah@hillside.example"
@@ -166,3 +166,24 @@ def _action(reply):
     from bot.messages import Action
 
     return Action("submit", session_id=reply.session_id, revision=reply.revision, step=reply.step)
+
+
+async def test_a_form_answered_in_other_words_says_how_each_was_read(trust: Trust):
+    """Priya fills the mid-year form in Slack; “yep” is read as yes and she is told so (issue 17)."""
+    await trust.app.repo.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
+    slack = Address(Channel.SLACK, "U0PRIYA")
+
+    async def submit(reply, values: dict[str, str]) -> list:
+        action = Action("submit", session_id=reply.session_id, revision=reply.revision, step=reply.step)
+        return await trust.app.engine.handle(Inbound(slack, action=action, form=values))
+
+    opened = await trust.app.engine.handle(Inbound(slack, text="midyear jo"))
+    form = opened[-1]
+    assert form.form is not None
+    overall = (await submit(form, {f.key: "Going well" for f in form.form.fields}))[-1]
+    assert overall.form is not None and [f.key for f in overall.form.fields][:2] == ["on_track", "performing"]
+    replies = await submit(overall, {"on_track": "yep", "performing": "yes", "comments": ""})
+    assert replies[0].text.startswith("I read these as:\n• Are all objectives on track to be met?: yes")
+    assert "performing" not in replies[0].text.lower()  # a plain “yes” is taken as it is
+    session = await trust.app.repo.active_session(trust.ids[PRIYA])
+    assert session is not None and session.state["answers"]["on_track"] is True
