@@ -27,6 +27,7 @@ CONTROL_WORDS = {"back", "skip", "pause", "cancel", "help", "stop", "quit", "exi
 SUBJECT_STEP = "_subject"
 CONTROLS_HINT = "Say back, skip (if optional), pause or cancel at any time."
 WAY_OUT = "pause or cancel any time"  # on every question, so nobody is left guessing how to stop
+FREE_TEXT = (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT)
 QUICK_COMMANDS = {"status", "help", "export"}  # answered mid-dialog, then back to the open question
 PENDING = "_pending"  # state["data"]: an answer read back for confirmation ("Tuesday 24 November at 14:00?")
 SWITCH = "_switch"  # state["data"]: another command typed mid-dialog, waiting for "pause it and start that?"
@@ -117,7 +118,7 @@ class Engine:
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, inbound.address.channel)
         step = self._current(dialog, ctx, session.state)
-        if step is None or step.kind in (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT):
+        if step is None or step.kind in FREE_TEXT:
             return None
         parsed = parse_answer(step.kind, text, _choices(step, ctx), max_length=step.max_length, today=ctx.today)
         return None if parsed.ok else word
@@ -313,7 +314,9 @@ class Engine:
                 parsed = parsed.__class__(False, error=problem)
         if not parsed.ok:
             again = self._render(dialog, ctx, step, session, inbound.address.channel)
-            return [Reply(parsed.error, clause=step.clause), again]
+            meant = self.registry.router.did_you_mean(raw.strip().split(" ", 1)[0].lower()) if raw.strip() else None
+            hint = f" (If you meant {meant}, say {meant}.)" if meant and step.kind not in FREE_TEXT else ""
+            return [Reply(parsed.error + hint, clause=step.clause), again]
         if parsed.confirm:  # read back what was understood before keeping it
             state["data"][PENDING] = {"step": step.key, "value": parsed.value, "echo": parsed.echo}
             if not await self._save(session, state, inbound.address.channel):

@@ -34,3 +34,10 @@ async def test_small_talk_gets_a_short_kind_answer(chat: Chat, said: str, answer
 async def test_nonsense_still_gets_help_rather_than_a_wild_guess(chat: Chat) -> None:
     reply = await chat.say(SAM, "banana")
     assert "Did you mean" not in reply and FULL_HELP in reply
+
+
+async def test_a_typo_inside_a_conversation_names_the_command_it_looks_like(chat: Chat) -> None:
+    await chat.say(SAM, "checkin")
+    reply = await chat.say(SAM, "stauts")
+    assert "Please pick a number from 1 (low) to 5 (great). (If you meant status, say status.)" in reply
+    assert "How are you feeling" in reply and "pause or cancel" in reply
