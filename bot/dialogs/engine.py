@@ -16,6 +16,7 @@ from bot.dialogs.answers import Parsed, default_choices, parse_answer, show, yes
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.registry import Registry
+from bot.dialogs.router import small_talk
 from bot.messages import Address, Capabilities, Channel, Choice, Form, FormField, Inbound, PromptKind, Reply
 from bot.services import Services
 from store.models import DialogSession
@@ -314,6 +315,8 @@ class Engine:
                 parsed = parsed.__class__(False, error=problem)
         if not parsed.ok:
             again = self._render(dialog, ctx, step, session, inbound.address.channel)
+            if small_talk(raw, person.person.name.split(" ")[0]) is not None:  # "thanks", "hi", 👋 mid-dialog
+                return [Reply(f"🙂 We're in the middle of “{dialog.title}”; here's where we were."), again]
             meant = self.registry.router.did_you_mean(raw.strip().split(" ", 1)[0].lower()) if raw.strip() else None
             hint = f" (If you meant {meant}, say {meant}.)" if meant and step.kind not in FREE_TEXT else ""
             return [Reply(parsed.error + hint, clause=step.clause), again]

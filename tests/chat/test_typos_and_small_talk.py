@@ -41,3 +41,10 @@ async def test_a_typo_inside_a_conversation_names_the_command_it_looks_like(chat
     reply = await chat.say(SAM, "stauts")
     assert "Please pick a number from 1 (low) to 5 (great). (If you meant status, say status.)" in reply
     assert "How are you feeling" in reply and "pause or cancel" in reply
+
+
+async def test_small_talk_inside_a_conversation_gets_a_smile_and_the_question_again(chat: Chat) -> None:
+    await chat.say(SAM, "checkin")
+    reply = await chat.say(SAM, "thanks!")
+    assert "We're in the middle of “Wellbeing check-in”; here's where we were." in reply
+    assert "How are you feeling" in reply and "Please pick a number" not in reply
