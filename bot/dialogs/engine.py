@@ -29,6 +29,7 @@ SUBJECT_STEP = "_subject"
 CONTROLS_HINT = "Say back, skip (if optional), pause or cancel at any time."
 WAY_OUT = "pause or cancel any time"  # on every question, so nobody is left guessing how to stop
 FREE_TEXT = (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT)
+SHORT_REQUEST = 3  # words; longer text starting with a command word at a free-text question is an answer
 QUICK_COMMANDS = {"status", "help", "export"}  # answered mid-dialog, then back to the open question
 PENDING = "_pending"  # state["data"]: an answer read back for confirmation ("Tuesday 24 November at 14:00?")
 SWITCH = "_switch"  # state["data"]: another command typed mid-dialog, waiting for "pause it and start that?"
@@ -119,8 +120,10 @@ class Engine:
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, inbound.address.channel)
         step = self._current(dialog, ctx, session.state)
-        if step is None or step.kind in FREE_TEXT:
+        if step is None:
             return None
+        if step.kind in FREE_TEXT:  # "export pdf", "status Sam": a main word and a word or two is a request
+            return word if len(text.split()) <= SHORT_REQUEST and router.is_primary_word(text.split()[0]) else None
         parsed = parse_answer(step.kind, text, _choices(step, ctx), max_length=step.max_length, today=ctx.today)
         return None if parsed.ok else word
 
@@ -193,6 +196,11 @@ class Engine:
             replies = await self.registry.router.route(self, person, asked, dataclasses.replace(inbound, action=None))
             return [Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off."), *replies]
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        step = self._current(dialog, self._ctx(person, subject, state, inbound.address.channel), state)
+        if step is not None and step.kind in FREE_TEXT and len(asked.split()) > 1:
+            # "Schedule changes unsettled me" was an answer after all: keep it as one
+            return [Reply(f"Carrying on with “{dialog.title}”: I've taken “{asked}” as your answer (say back "
+                          "to change it).")] + await self._answer(person, session, asked, inbound)
         return [Reply(f"Carrying on with “{dialog.title}”.")] + await self._next(
             person, subject, dialog, session, state, inbound, save=False)
 

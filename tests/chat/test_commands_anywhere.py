@@ -41,3 +41,20 @@ async def test_saying_no_to_the_switch_carries_on_where_it_was(chat: Chat) -> No
     await chat.say(SAM, "prep")
     kept = await chat.press(SAM, "Carry on with Wellbeing check-in")
     assert "Carrying on with “Wellbeing check-in”" in kept and "How are you feeling" in kept
+
+
+async def test_export_at_a_free_text_question_is_done_and_the_question_comes_back(chat: Chat) -> None:
+    await chat.say(SAM, "checkin")
+    await chat.say(SAM, "4")
+    exported = await chat.say(SAM, "export md")
+    assert "as a Markdown text" in exported and "Anything you'd like to add" in exported.split("Back to “")[-1]
+
+
+async def test_a_short_answer_that_looks_like_a_command_is_kept_when_the_switch_is_declined(chat: Chat) -> None:
+    await chat.say(SAM, "checkin")
+    await chat.say(SAM, "4")
+    asked = await chat.say(SAM, "schedule changes everywhere")
+    assert "Pause it and start" in asked
+    kept = await chat.press(SAM, "Carry on with Wellbeing check-in")
+    assert "I've taken “schedule changes everywhere” as your answer" in kept
+    assert "Would you like a one-to-one" in kept
