@@ -4,6 +4,7 @@
     python -m bench --max-colleagues 10000  # planning up to 10,000 only: a few minutes less
     python -m bench --quick --out /tmp/r.md  # seconds: tiny sizes (the test suite's smoke run)
     python -m bench --only startup,slack    # some sections
+    python -m bench --only tap --quick      # one section, seconds
 
 A section that cannot run on this tree (a handler or the dispatcher not installed, no
 PostgreSQL) is reported as "not measured" with the reason; no number is ever made up.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from bench.report import Figure, Results, loadavg, markdown, not_measured, text_table
 
-SECTIONS = ("startup", "slack", "teams", "planning", "claim", "delivery")
+SECTIONS = ("startup", "slack", "teams", "tap", "planning", "claim", "delivery")
 RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -43,7 +44,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Figure]]]]:
-    from bench import delivery, scale, slack_path, startup, teams_path
+    from bench import delivery, scale, slack_path, startup, tap, teams_path
 
     quick = args.quick
     sizes = [n for n in ((100, 300) if quick else (1_000, 10_000, 100_000)) if n <= args.max_colleagues]
@@ -53,6 +54,7 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Figure]]
         ("startup", lambda: startup.run(repeats=1 if quick else 3, settle=0.2 if quick else 1.0)),
         ("slack", lambda: slack_path.run(load)),
         ("teams", lambda: teams_path.run(teams_load)),
+        ("tap", lambda: tap.run(seconds=4, people=30, probe_people=5) if quick else tap.run()),
         ("planning", lambda: scale.planning(sizes, budget=30.0 if quick else args.plan_budget)),
         ("claim", lambda: scale.claims(2_000 if quick else args.outbox_rows, 5 if quick else 20,
                                        postgres=not args.no_postgres)),

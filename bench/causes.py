@@ -37,6 +37,44 @@ CAUSES: dict[tuple[str, str], str] = {
     ("3 planning at scale", "dispatch claim"): (
         "the claim's ORDER BY due_at, id LIMIT n over the (status, due_at) index: see the slowest claim in the "
         "note; PostgreSQL's FOR UPDATE SKIP LOCKED subquery re-sorts when the planner statistics are stale."),
+    ("1 Slack path", "every answer sent"): (
+        "the answers' own cost: a burst of 500 `status` clicks queued on one process at about 8-12 ms of CPU and "
+        "7-10 queries each (bench section 6's 'CPU per answer' and its queries) is 4-6 s of work whatever the "
+        "order; the acks finish in a fraction of a second, so the last answer goes out seconds after the last "
+        "ack. Each repository call opens and closes its own session, and each query takes about four thread "
+        "hops through aiosqlite (RESULTS.md's observations). Fix: one session a turn "
+        "(store/unit.py, Issue 16) and fewer, wider reads in the status snapshot; for a busy host, one "
+        "`cadence serve` worker per core."),
+    ("6 tap to answer", "p99 tap to answer"): (
+        "the answer's work, not the ack: each tap's answer runs after its ack on the same event loop, one person's "
+        "answers in order (bot.handlers.ack_first), at the CPU and query counts in the 'CPU per answer' rows. At 25 "
+        "taps a second that is a quarter to a half of one core, so answers that arrive together wait for each "
+        "other, and the slowest kind (status: the team's snapshot) sets p99. The bare app does one primary-key read "
+        "and one post. In a cProfile of bench/tap_server.py answering 190 `status` taps, about half of "
+        "status_command's time went to the audit row's own write transaction (store/repos/audit.py: who looked at "
+        "which record, Policy 10.1) and most of the rest to the status snapshot's reads. Fix: cheaper answers "
+        "(the audit row in the turn's one transaction, store/unit.py; the snapshot in fewer queries), then more "
+        "workers; see also the load average: two cores shared with the load generator and the stand-in."),
+    ("3 planning at scale", "pass over an unchanged trust"): (
+        "what an unchanged pass still does: it reads plan_change (one row per colleague) for who moved, replans "
+        "every organisation (one delegated_statements query each: a thousand at 100,000 colleagues) and the "
+        "colleagues whose check-in series the day moved (about one in fourteen on a fortnightly cadence, "
+        "plan_change.replan_on); a miss with 'FULL' in the note means the pass could not be incremental (a "
+        "first pass, a changed fingerprint or trust-wide change)."),
+    ("3 planning at scale", "one answer's replan"): (
+        "about 19 queries for one colleague (bot.scheduler.facts reads reviews, people, managers, meetings, "
+        "answers, signatures, appeals, notices, check-ins and plans; the planner its existing rows; then it marks "
+        "plan_change), each repository call opening its own session (a connection checkout and a rollback). "
+        "Fix: one session for the replan (store/unit.py), and the person row and manager read once for both "
+        "scopes."),
+    ("5 start-up", "cadence serve to healthy"): (
+        "imports: store.models builds every SQLModel table class (about a third of the start), then SQLAlchemy, "
+        "slack_bolt and slack_sdk, pydantic-settings, typer and rich for the CLI; aiohttp the bare app loads too. "
+        "Already lazy: Alembic (a database at head costs one SELECT), the Teams SDK (on the first Teams activity "
+        "or send), bank holidays, documents and charts. `python -X importtime -m bot serve` lists the rest."),
+    ("5 start-up", "idle resident memory"): (
+        "the same imports held in memory (SQLAlchemy's and SQLModel's classes, Bolt, the dialogs); the Teams SDK "
+        "(about 20 MiB with msrest, requests and urllib3) loads only when Teams is used."),
     ("4 delivery under rate limits", "achieved rate"): (
         "the pacing leaves little slack on a loaded machine. Cadence paces itself to the limits "
         "(bot/handlers/slack/pacing.py: a DM's next message goes one second after Slack answered the previous "
@@ -73,7 +111,12 @@ OBSERVATIONS = [
     "while `status` read each colleague's review, meetings and appeals one query at a time; a test now "
     "pins its query count whatever the team's size.",
     "Start-up is mostly imports: store.models alone takes about 0.5 s (SQLModel builds every table class), "
-    "then botbuilder, slack_bolt and Alembic; each start also checks the migrations.",
+    "then slack_bolt and the CLI's typer and rich. Before Issue 18 botbuilder (0.3 s, 20 MiB), Alembic "
+    "(0.15 s, run on every start) and holidays were loaded too, and with PYTHONDONTWRITEBYTECODE set the "
+    "benchmark compiled Cadence's modules on every start.",
+    "Planning: a pass replans only the colleagues whose facts changed (triggers bump plan_change in the "
+    "change's own transaction, migration 0018) and those the moving span reaches; before Issue 18 an "
+    "unchanged 100,000-colleague pass took 62 s against 68 s for the first.",
 ]
 
 

@@ -4,8 +4,10 @@
 
 - ``gen-trust N``: migrate and write a trust of N colleagues (bench.generate);
 - ``gen-outbox N``: add N pending reminders;
-- ``plan``: one planning pass (bot.scheduler.planner.Planner.run), then a second (nothing to
-  change), then the floor: reading every review, cycle and person in the planner's batches;
+- ``plan``: one planning pass (bot.scheduler.planner.Planner.run: the first is a full pass), then
+  a second a day later (nothing changed but the date: incremental), then the floor: reading every review, cycle and person
+  in the planner's batches; then one answer's replan: a review's facts change and
+  Planner.replan plans its colleague alone, against reading that review by primary key;
 - ``claim N``: N dispatch claims of 50 rows (store.repo.Repo.claim_due), then as many
   primary-key updates of one reminder (the floor), then one whole dispatcher tick (no channel).
 """
@@ -71,6 +73,31 @@ async def floor_read(app: Any) -> float:
     return time.perf_counter() - t0
 
 
+async def one_answer(app: Any, samples: int = 9) -> tuple[float, float]:
+    """Median ms of one colleague's replan after their review changed (an answer, a submitted form)
+    and of reading that review by primary key (the floor)."""
+    from sqlalchemy import select, update
+
+    from bot.scheduler.planner import Planner
+    from store.models import Review
+
+    async with app.db.session() as s:
+        last = (await s.execute(select(Review.id).order_by(Review.id.desc()).limit(1))).scalar_one()  # type: ignore[attr-defined]
+    replans, reads = [], []
+    for i in range(samples):
+        rid = max(1, last * (i + 1) // (samples + 1))
+        async with app.db.transaction() as s:  # the answer: its trigger marks the colleague
+            await s.execute(update(Review).where(Review.id == rid).values(planning_submitted_at=NOW))  # type: ignore[call-overload]
+        t0 = time.perf_counter()
+        async with app.db.session() as s:
+            colleague = (await s.execute(select(Review.colleague_id).where(Review.id == rid))).scalar_one()  # type: ignore[call-overload]
+        reads.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        await Planner(app).replan([colleague])
+        replans.append(time.perf_counter() - t0)
+    return statistics.median(replans) * 1000, statistics.median(reads) * 1000
+
+
 async def plan(url: str) -> dict[str, Any]:
     from bot.scheduler.planner import Planner
 
@@ -81,12 +108,16 @@ async def plan(url: str) -> dict[str, Any]:
         first = await Planner(app).run()
         t1 = time.perf_counter()
         peak = peak_rss_mib(os.getpid())
+        app.clock.advance(timedelta(days=1))  # the next night's pass: nothing changed but the date
         again = await Planner(app).run()
         t2 = time.perf_counter()
         floor = await floor_read(app)
+        one, read = await one_answer(app)
         return {"plan_seconds": t1 - t0, "replan_seconds": t2 - t1, "floor_seconds": floor,
                 "planned": first.planned, "inserted": first.inserted, "replan_inserted": again.inserted,
-                "replan_updated": again.updated, "peak_mib": peak, "start_mib": rss0}
+                "replan_updated": again.updated, "replan_incremental": again.incremental,
+                "replan_colleagues": again.colleagues, "first_incremental": first.incremental,
+                "one_replan_ms": one, "one_read_ms": read, "peak_mib": peak, "start_mib": rss0}
     finally:
         await app.close()
 

@@ -8,7 +8,10 @@ share of calls answer 500 and ``extra_429_rate`` that share answer 429 regardles
 (Slack id -> email); ``conversations.open`` gives ``D<user id>``; every other method answers ok.
 
 Every accepted message is kept in ``posted`` (channel, text, time), which is how the benchmarks
-and the resilience tests count what arrived. Run it in-process with :func:`start_standin` or as a
+and the resilience tests count what arrived. Every answer to a person (chat.postMessage and
+chat.update) is also kept in ``answers`` (the person's user id, the method, when it arrived, on
+this machine's monotonic clock), with each person's latest blocks, for the tap-to-answer bench
+(GET /_answers?since=N, GET /_last?user=U). Run it in-process with :func:`start_standin` or as a
 process: ``python -m bench.standin_slack PORT [--users FILE.json] [--fail-rate R]``; GET /_stats
 gives the counts as JSON.
 """
@@ -47,6 +50,8 @@ class SlackStandIn:
     _last_in_channel: dict[str, float] = field(default_factory=dict)
     _window: deque[float] = field(default_factory=deque)
     _tries: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    answers: list[tuple[str, str, float]] = field(default_factory=list)
+    last_blocks: dict[str, Any] = field(default_factory=dict)
 
     def _draws(self, method: str, args: dict[str, Any]) -> random.Random:
         """The dice for this call: the same message's n-th try always gets the same numbers, whatever
@@ -59,6 +64,8 @@ class SlackStandIn:
 
     def reset(self) -> None:
         self.posted.clear()
+        self.answers.clear()
+        self.last_blocks.clear()
         self.calls.clear()
         self.answered_429 = self.answered_500 = 0
         self._tries.clear()
@@ -124,6 +131,7 @@ class SlackStandIn:
                 return _ratelimited(max(1, math.ceil(wait)))
             self.posted.append((channel, str(args.get("text") or ""), time.monotonic()))
             ts = f"{time.time():.6f}"
+            self._answered(channel, method, args, ts)
             return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}})
         if method == "conversations.open":
             users = str(args.get("users") or "")
@@ -142,9 +150,30 @@ class SlackStandIn:
                 if known.lower() == email:
                     return web.json_response({"ok": True, "user": {"id": user, "deleted": False, "is_bot": False}})
             return web.json_response({"ok": False, "error": "users_not_found"})
+        if method == "chat.update":
+            self._answered(str(args.get("channel") or ""), method, args, str(args.get("ts") or ""))
         if method in ("chat.update", "views.publish", "views.open", "views.update", "chat.postEphemeral"):
             return web.json_response({"ok": True, "ts": f"{time.time():.6f}", "view": {"id": "VBENCH"}})
         return web.json_response({"ok": True})
+
+    def _answered(self, channel: str, method: str, args: dict[str, Any], ts: str) -> None:
+        """Note an answer to the person behind ``channel`` (their DM "D<user id>", or the user id)."""
+        user = channel[1:] if channel.startswith("DU") else channel
+        self.answers.append((user, method, time.monotonic()))
+        blocks = args.get("blocks")
+        if isinstance(blocks, str):
+            try:
+                blocks = json.loads(blocks)
+            except ValueError:
+                blocks = None
+        self.last_blocks[user] = {"blocks": blocks if isinstance(blocks, list) else [], "ts": ts, "channel": channel}
+
+    async def answers_since(self, request: web.Request) -> web.Response:
+        since = int(request.query.get("since", "0"))
+        return web.json_response({"answers": self.answers[since:], "next": len(self.answers)})
+
+    async def last(self, request: web.Request) -> web.Response:
+        return web.json_response(self.last_blocks.get(request.query.get("user", ""), {"blocks": []}))
 
     async def stats(self, _: web.Request) -> web.Response:
         times = [t for _, _, t in self.posted]
@@ -165,6 +194,8 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_get("/_stats", self.stats)
         app.router.add_post("/_reset", self.reset_handler)
+        app.router.add_get("/_answers", self.answers_since)
+        app.router.add_get("/_last", self.last)
         app.router.add_route("*", "/api/{method}", self.handle)
         return app
 

@@ -19,7 +19,7 @@ from bot.documents.facade import Documents
 from bot.scheduler.outbox import OutboxNotifier
 from bot.services import Services
 from bot.settings import Settings
-from store.db import Database, upgrade_async
+from store.db import Database, head_revision, upgrade_async
 from store.repo import Repo
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,9 @@ class App:
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def ensure_schema(self) -> None:
-        """Run migrations to head (a no-op when the database is already there)."""
+        """Run migrations to head; a database already there costs one SELECT (Alembic is not even imported)."""
+        if await self.db.revision() == head_revision():
+            return
         await upgrade_async(self.settings.database_url)
 
     async def close(self) -> None:

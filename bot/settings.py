@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     working_hours_start: int = Field(8, ge=0, le=23)
     working_hours_end: int = Field(17, ge=1, le=24)
     dispatch_interval_seconds: int = 30
+    # a planning pass costs what changed (bot/scheduler/planner.py), so it also runs every few minutes:
+    # a moved meeting or a submitted form changes its reminders within this many minutes (0: nightly only)
+    replan_interval_minutes: int = Field(10, ge=0)
     access_log: bool = False  # one log line per HTTP request; off by default: it cost ~7% of an ack's CPU
 
     @property

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^revision\s*(?::\s*str)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
 
 
 def to_async_url(url: str) -> str:
@@ -76,9 +82,16 @@ class Database:
         async with self.engine.connect() as conn:
             return await conn.run_sync(lambda c: inspect(c).has_table("alembic_version"))
 
-    async def ping(self) -> bool:
-        from sqlalchemy import text
+    async def revision(self) -> str | None:
+        """The revision this database is at (alembic_version), or None for an empty database."""
+        try:
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        except Exception:  # noqa: BLE001 - no such table yet: an empty database
+            return None
+        return rows[0][0] if len(rows) == 1 else None
 
+    async def ping(self) -> bool:
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
@@ -90,7 +103,33 @@ class Database:
         await self.engine.dispose()
 
 
+@cache
+def head_revision() -> str:
+    """The newest migration's revision id, read from the version files' ``revision``/``down_revision`` lines.
+
+    A start-up on a database already at head then costs one SELECT, not Alembic's whole machinery
+    (importing it and its script directory was a sixth of ``cadence serve``'s start, bench section 5);
+    tests/store check this agrees with Alembic's own ScriptDirectory.get_current_head().
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found:
+            revisions.add(found.group(1))
+            down = _DOWN.search(source)
+            if down and down.group(1):
+                parents.add(down.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}); expected one")
+    return heads.pop()
+
+
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", to_sync_url(url).replace("%", "%%"))
@@ -99,6 +138,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Run the migrations to ``revision`` (synchronously: Alembic's own engine)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 

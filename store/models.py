@@ -453,3 +453,32 @@ class AuditEvent(SQLModel, table=True):
     record_id: int | None = None
     subject_person_id: int | None = Field(default=None, index=True)
     detail: dict[str, Any] = _json({})
+
+
+class PlanChange(SQLModel, table=True):
+    """What changed for planning, per colleague: the planner replans only colleagues whose facts moved.
+
+    ``version`` is bumped by database triggers (migration 0018_plan_change_versions) in the same
+    transaction as any change to a fact the reminder rules read: the person, their reviews, the
+    reviews' meetings, preparation answers, signatures, appeals and booking notices, their line
+    manager, check-ins and support plans. ``planned_version`` is the version the last pass planned;
+    ``replan_on`` is the day the date alone changes what their person-level reminders are (a
+    check-in entering the horizon). Row 0 stands for the whole trust (organisations, role grants,
+    cycles). No foreign key: the row outlives a purged person, and its next pass cancels nothing.
+    """
+
+    __tablename__ = "plan_change"
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = 0
+    planned_version: int = 0
+    replan_on: date | None = None
+
+
+class PlanningPass(SQLModel, table=True):
+    """The last full planning pass: what an incremental pass must match to skip unchanged colleagues."""
+
+    __tablename__ = "planning_pass"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    fingerprint: str = Field(default="", max_length=64)  # the rules' code and the calendars (bot.scheduler.planner)
+    years: str = Field(default="", max_length=100)  # the cycle years the planning span covered
+    finished_at: datetime | None = _dt()

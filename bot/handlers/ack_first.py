@@ -5,10 +5,13 @@ Teams waits up to 15 seconds for a turn and shows the person an error after that
 our answer inside the acknowledgement: Slack's comes through the Web API and Teams' through the
 connector. So in a burst the acks come first:
 
-- while requests are arriving (one is waiting for its ack, or one came in the last ``quiet``
-  seconds), new work waits, for at most ``max_defer`` seconds; after that it runs anyway, but
-  only one such piece at a time (the "trickle"), so a long burst can neither starve the answers
-  nor the acks;
+- while a request is waiting for its ack, or during a burst (``burst`` or more requests arrived
+  in the last ``quiet`` seconds), new work waits, for at most ``max_defer`` seconds; after that
+  it runs anyway, but only one such piece at a time (the "trickle"), so a long burst can neither
+  starve the answers nor the acks;
+- people tapping at a steady pace, even a brisk one (25 taps a second), are not a burst: each
+  answer is worked out as soon as its ack has gone back (Issue 18: what a person waits for is the
+  answer, and waiting for a silence in a steady stream kept every answer back ``max_defer``);
 - at most ``slots`` pieces of work run at once;
 - one person's work always runs in the order it arrived (a fast second tap waits for the first).
 
@@ -38,8 +41,10 @@ MAX_DEFER_SECONDS = 5.0
 times an ack's CPU (a `status` click: about 10 ms against well under 1 ms), so even one at a time
 slows the acks; a burst that long is already far past anything a trust's staff produce."""
 QUIET_SECONDS = 0.1
-"""A gap this long with no request arriving ends a burst. Shorter gaps happen inside one when the
-load's sender is briefly off the CPU; an answer waiting this long after its ack goes unnoticed."""
+"""The window a burst is counted over; a gap this long with no request arriving always ends one."""
+BURST_ARRIVALS = 10
+"""Requests arriving within ``QUIET_SECONDS`` that make a burst (100 a second): far above people's
+taps, even a trust's busiest minute, and far below a retry storm or a load test's closed loop."""
 
 
 class _Acking:
@@ -63,8 +68,10 @@ class AckFirst:
     slots: int = WORK_SLOTS
     max_defer: float = MAX_DEFER_SECONDS
     quiet: float = QUIET_SECONDS
+    burst: int = BURST_ARRIVALS
     _acking: int = 0
     _last_arrival: float = 0.0
+    _arrivals: deque[float] = field(default_factory=deque)  # the last ``burst`` arrival times
     _quiet_now: asyncio.Event | None = None
     _quiet_timer: asyncio.TimerHandle | None = None
     _busy: int = 0
@@ -83,13 +90,15 @@ class AckFirst:
     def _arrived(self) -> None:
         self._acking += 1
         self._last_arrival = asyncio.get_running_loop().time()
+        self._arrivals.append(self._last_arrival)
+        if len(self._arrivals) > max(self.burst, 1):
+            self._arrivals.popleft()
         self._quiet_event().clear()
 
     def _acked(self) -> None:
         self._acking -= 1
         if self._acking == 0 and self._quiet_timer is None:
-            self._quiet_timer = asyncio.get_running_loop().call_at(self._last_arrival + self.quiet,
-                                                                   self._check_quiet)
+            self._check_quiet()
 
     @property
     def acks_waiting(self) -> int:
@@ -174,12 +183,15 @@ class AckFirst:
         return True
 
     def _check_quiet(self) -> None:
-        """One timer for everyone waiting (no polling): quiet once ``quiet`` seconds pass with no arrival."""
+        """One timer for everyone waiting (no polling): quiet once no ack is waiting and fewer than
+        ``burst`` requests arrived in the last ``quiet`` seconds."""
         self._quiet_timer = None
         if self._acking:
             return  # the last request to leave starts the timer again
         loop = asyncio.get_running_loop()
-        quiet_at = self._last_arrival + self.quiet
+        # a burst ends when the ``burst``-th latest arrival leaves the window (burst 1: the latest)
+        burst = len(self._arrivals) >= max(self.burst, 1)
+        quiet_at = self._arrivals[0] + self.quiet if burst else float("-inf")
         if loop.time() >= quiet_at:
             self._quiet_event().set()
         else:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
-
 BANK_HOLIDAY_COUNTRY = "GB"
 BANK_HOLIDAY_SUBDIVISION = "ENG"  # England & Wales bank holidays (POLICY.md, 9.5)
 WORKING_HOURS_CLAUSE = "3.4"  # Policy 3.4 (and 5.4, 8.6): within normal working hours
@@ -32,6 +30,8 @@ class WorkingDays:
     __slots__ = ("closure_days", "_bank_holidays")
 
     def __init__(self, closure_days: frozenset[date] = frozenset()) -> None:
+        import holidays  # on first use, not at start: the package loads every country's calendar code
+
         self.closure_days: frozenset[date] = frozenset(closure_days)
         self._bank_holidays = holidays.country_holidays(BANK_HOLIDAY_COUNTRY, subdiv=BANK_HOLIDAY_SUBDIVISION)
 

@@ -8,9 +8,9 @@ batch. Organisations and role grants (a few per organisation) are read once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.policy.eligibility import RosterFacts, eligibility
@@ -28,6 +28,7 @@ from bot.scheduler.rules import (
     StatementFacts,
 )
 from store.models import Organisation
+from store.repos import plan_changes
 
 HEAD_ROLES = ("headteacher", "executive_leader")
 ORG_KEY_PREFIX = f"{rules.KEY_PREFIX}org:"  # every organisation batch's key prefix starts with this
@@ -47,6 +48,8 @@ class Batch:
     review_ids: tuple[int, ...] = ()
     person_ids: tuple[int, ...] = ()
     key_prefix: str = ""
+    # people batches: in how many days the date alone changes each person's reminders (None: never)
+    changes_in: dict[int, int | None] = field(default_factory=dict)
 
 
 def is_enrolled(p: Any) -> bool:
@@ -109,77 +112,101 @@ class FactSource:
 
     # --- batches --------------------------------------------------------------------------
 
-    async def review_batches(self) -> AsyncIterator[Batch]:
+    async def review_batches(self, colleague_ids: Sequence[int] | None = None) -> AsyncIterator[Batch]:
+        """Every review, in keyset pages; or only these colleagues' reviews (an incremental pass)."""
+        if colleague_ids is not None:
+            for chunk in _chunks(sorted(colleague_ids), self.batch_size):
+                rows = await plan_changes.reviews_of_colleagues(self.app.db, chunk)
+                if rows:
+                    yield await self.review_batch(rows)
+            return
         after = 0
         while True:
             rows = await self.repo.review_batch(after, self.batch_size)
             if not rows:
                 return
             after = rows[-1].id
-            ids = [r.id for r in rows]
-            people = await self.repo.planning_people([r.colleague_id for r in rows])
-            leads = await self.repo.lead_managers_of(list(people))
-            meetings = await self.repo.meetings_of_reviews(ids)
-            answers = await self.repo.answer_counts(ids, "colleague")
-            sigs = await self.repo.review_signature_parts(ids)
-            appeals = await self.repo.appeals_of_reviews(ids)
-            told = told_slots(await self.repo.dialog_meeting_notices(ids))
-            planned: list[Planned] = []
-            for review in rows:
-                person = people.get(review.colleague_id)
-                org = self.orgs.get(person.organisation_id) if person else None
-                if person is None or org is None:
-                    continue
-                facts = ReviewFacts(
-                    id=review.id, cycle_year=review.cycle_year, colleague=self.person_facts(person, leads.get(person.id)),
-                    reviewer_id=review.reviewer_id, delegated=review.delegated,
-                    meetings=tuple(MeetingFacts(id=m.id, kind=m.kind, starts_at=m.starts_at, status=m.status,
-                                                scheduled_at=m.scheduled_at,
-                                                colleague_told=(m.id, person.id, m.starts_at) in told)
-                                   for m in meetings.get(review.id, [])),
-                    colleague_answers=answers.get(review.id, 0),
-                    planning_submitted_at=review.planning_submitted_at,
-                    midyear_submitted_at=review.midyear_submitted_at, eoy_submitted_at=review.eoy_submitted_at,
-                    signatures=frozenset(sigs.get(review.id, set())), report_delivered_on=review.report_delivered_on,
-                    retain_until=review.retain_until,
-                    appeals=tuple(AppealFacts(id=a.id, stage=a.stage, written_received_on=a.written_received_on,
-                                              handler_id=a.handler_id, hearing_at=a.hearing_at)
-                                  for a in appeals.get(review.id, [])))
-                planned += rules.review_reminders(facts, org)
-            yield Batch("reviews", planned, review_ids=tuple(ids))
+            yield await self.review_batch(rows)
 
-    async def person_batches(self, span: Span) -> AsyncIterator[Batch]:
+    async def review_batch(self, rows: Sequence[Any]) -> Batch:
+        """The reminders of these reviews (store.repo.Repo.review_batch's light rows)."""
+        ids = [r.id for r in rows]
+        people = await self.repo.planning_people([r.colleague_id for r in rows])
+        leads = await self.repo.lead_managers_of(list(people))
+        meetings = await self.repo.meetings_of_reviews(ids)
+        answers = await self.repo.answer_counts(ids, "colleague")
+        sigs = await self.repo.review_signature_parts(ids)
+        appeals = await self.repo.appeals_of_reviews(ids)
+        told = told_slots(await self.repo.dialog_meeting_notices(ids))
+        planned: list[Planned] = []
+        for review in rows:
+            person = people.get(review.colleague_id)
+            org = self.orgs.get(person.organisation_id) if person else None
+            if person is None or org is None:
+                continue
+            facts = ReviewFacts(
+                id=review.id, cycle_year=review.cycle_year, colleague=self.person_facts(person, leads.get(person.id)),
+                reviewer_id=review.reviewer_id, delegated=review.delegated,
+                meetings=tuple(MeetingFacts(id=m.id, kind=m.kind, starts_at=m.starts_at, status=m.status,
+                                            scheduled_at=m.scheduled_at,
+                                            colleague_told=(m.id, person.id, m.starts_at) in told)
+                               for m in meetings.get(review.id, [])),
+                colleague_answers=answers.get(review.id, 0),
+                planning_submitted_at=review.planning_submitted_at,
+                midyear_submitted_at=review.midyear_submitted_at, eoy_submitted_at=review.eoy_submitted_at,
+                signatures=frozenset(sigs.get(review.id, set())), report_delivered_on=review.report_delivered_on,
+                retain_until=review.retain_until,
+                appeals=tuple(AppealFacts(id=a.id, stage=a.stage, written_received_on=a.written_received_on,
+                                          handler_id=a.handler_id, hearing_at=a.hearing_at)
+                              for a in appeals.get(review.id, [])))
+            planned += rules.review_reminders(facts, org)
+        return Batch("reviews", planned, review_ids=tuple(ids))
+
+    async def person_batches(self, span: Span, person_ids: Sequence[int] | None = None) -> AsyncIterator[Batch]:
+        """Every person, in keyset pages; or only these (an incremental pass)."""
+        if person_ids is not None:
+            for chunk in _chunks(sorted(person_ids), self.batch_size):
+                people = sorted((await self.repo.planning_people(chunk)).values(), key=lambda p: p.id)
+                if people:
+                    yield await self.person_batch(people, span)
+            return
         after = 0
         while True:
             people = await self.repo.person_batch(after, self.batch_size)
             if not people:
                 return
             after = people[-1].id
-            ids = [p.id for p in people]
-            leads = await self.repo.lead_managers_of([p.id for p in people if is_enrolled(p)])
-            eligible_ids = [p.id for p in people if p.id in leads]  # enrolled and someone to review them
-            cycles: dict[int, dict[int, CycleStatus]] = {}
-            for review, year, kinds in await self.repo.cycle_rows_of(eligible_ids):
-                cycles.setdefault(review.colleague_id, {})[year] = CycleStatus(
-                    year=year, review_id=review.id, reviewer_id=review.reviewer_id, booked_kinds=frozenset(kinds),
-                    planning_submitted=review.planning_submitted_at is not None)
-            last = await self.repo.last_checkins(eligible_ids)
-            plans: dict[int, list[PlanFacts]] = {}
-            for plan, actions, reviews in await self.repo.plans_of(eligible_ids):
-                dates = tuple(date.fromisoformat(d) for a in actions for d in a.review_dates if _is_iso(d))
-                plans.setdefault(plan.colleague_id, []).append(PlanFacts(
-                    id=plan.id, kind=plan.kind, colleague_id=plan.colleague_id, manager_id=plan.manager_id,
-                    status=plan.status, review_dates=dates, reviewed_dates=frozenset(r.review_date for r in reviews)))
-            planned: list[Planned] = []
-            for p in people:
-                org = self.orgs.get(p.organisation_id)
-                if org is None or p.id not in eligible_ids:
-                    continue
-                facts = self.person_facts(p, leads.get(p.id))
-                last_at = last.get(p.id)
-                last_day = last_at.astimezone(_zone(org.tz)).date() if last_at else None
-                planned += rules.person_reminders(facts, org, cycles.get(p.id, {}), span, last_day, plans.get(p.id, ()))
-            yield Batch("people", planned, person_ids=tuple(ids))
+            yield await self.person_batch(people, span)
+
+    async def person_batch(self, people: Sequence[Any], span: Span) -> Batch:
+        """The person-level reminders of these people (store.repo.Repo.person_batch's light rows)."""
+        ids = [p.id for p in people]
+        leads = await self.repo.lead_managers_of([p.id for p in people if is_enrolled(p)])
+        eligible_ids = [p.id for p in people if p.id in leads]  # enrolled and someone to review them
+        cycles: dict[int, dict[int, CycleStatus]] = {}
+        for review, year, kinds in await self.repo.cycle_rows_of(eligible_ids):
+            cycles.setdefault(review.colleague_id, {})[year] = CycleStatus(
+                year=year, review_id=review.id, reviewer_id=review.reviewer_id, booked_kinds=frozenset(kinds),
+                planning_submitted=review.planning_submitted_at is not None)
+        last = await self.repo.last_checkins(eligible_ids)
+        plans: dict[int, list[PlanFacts]] = {}
+        for plan, actions, reviews in await self.repo.plans_of(eligible_ids):
+            dates = tuple(date.fromisoformat(d) for a in actions for d in a.review_dates if _is_iso(d))
+            plans.setdefault(plan.colleague_id, []).append(PlanFacts(
+                id=plan.id, kind=plan.kind, colleague_id=plan.colleague_id, manager_id=plan.manager_id,
+                status=plan.status, review_dates=dates, reviewed_dates=frozenset(r.review_date for r in reviews)))
+        planned: list[Planned] = []
+        changes_in: dict[int, int | None] = dict.fromkeys(ids)
+        for p in people:
+            org = self.orgs.get(p.organisation_id)
+            if org is None or p.id not in eligible_ids:
+                continue
+            facts = self.person_facts(p, leads.get(p.id))
+            last_at = last.get(p.id)
+            last_day = last_at.astimezone(_zone(org.tz)).date() if last_at else None
+            planned += rules.person_reminders(facts, org, cycles.get(p.id, {}), span, last_day, plans.get(p.id, ()))
+            changes_in[p.id] = date_change_in(facts, span, last_day)
+        return Batch("people", planned, person_ids=tuple(ids), changes_in=changes_in)
 
     async def org_batches(self, span: Span) -> AsyncIterator[Batch]:
         tops = set(self.top_org_ids())
@@ -198,6 +225,32 @@ class FactSource:
             yield b
         async for b in self.org_batches(span):
             yield b
+
+
+def date_change_in(p: PersonFacts, span: Span, last_checkin: date | None) -> int | None:
+    """In how many days the span's moving alone changes this person's reminders, or None.
+
+    person_reminders reads the date only through the span: its cycle years (the planner replans
+    everyone when those change) and the check-in series (3.3), whose occurrences enter at the span's
+    end and leave at its start as the span moves a day a day. A series anchored on the span itself
+    (no check-in yet, no start date) moves every day.
+    """
+    if last_checkin is None and p.start_date is None:
+        return 1 if next(rules.checkin_dates(p, span, None), None) is not None else None
+    days: list[int] = []
+    first = next(rules.checkin_dates(p, span, last_checkin), None)
+    if first is not None:
+        days.append((first - span.start).days + 1)  # the day span.start passes it
+    ahead = Span(span.end + timedelta(days=1), span.end + timedelta(days=400))
+    upcoming = next(rules.checkin_dates(p, ahead, last_checkin), None)
+    if upcoming is not None:
+        days.append((upcoming - span.end).days)  # the day span.end reaches it
+    return max(1, min(days)) if days else None
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i:i + size])
 
 
 def told_slots(rows: Sequence[tuple[int, int, str]]) -> set[tuple[int, int, datetime]]:

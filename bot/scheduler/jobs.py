@@ -72,6 +72,16 @@ async def planning_job(app: Runtime) -> None:
         log.exception("planning pass failed")
 
 
+async def replanning_job(app: Runtime) -> None:
+    """Between nightly passes: replan the colleagues whose facts changed (an incremental pass)."""
+    try:
+        stats = await Planner(app).run()
+        if stats.colleagues or not stats.incremental:
+            log.info("replanning: %s", stats)
+    except Exception:  # noqa: BLE001 - the next run tries again
+        log.exception("replanning pass failed")
+
+
 async def purge_job(app: Runtime) -> None:
     """Call the records helper's retention purge (Policy 10.3) if it is installed."""
     try:
@@ -101,6 +111,9 @@ def start_scheduler(app: Runtime, *, start: bool = True) -> Any:
     scheduler.add_job(dispatch_job, "interval", seconds=max(1, app.settings.dispatch_interval_seconds),
                       args=(app, dispatcher), id="dispatch", replace_existing=True)
     scheduler.add_job(planning_job, "cron", args=(app,), id="planning", replace_existing=True, **PLANNING_AT)
+    if app.settings.replan_interval_minutes:
+        scheduler.add_job(replanning_job, "interval", minutes=app.settings.replan_interval_minutes, args=(app,),
+                          id="replanning", replace_existing=True)
     scheduler.add_job(purge_job, "cron", args=(app,), id="retention_purge", replace_existing=True, **PURGE_AT)
     if start:
         scheduler.start()

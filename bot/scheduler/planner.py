@@ -15,17 +15,35 @@ absence and retries. Reminders whose date is more than ``CATCH_UP`` in the past 
 afresh (a first run does not send last year's notices) unless their deadline is still ahead (a
 meeting moved without a new booking date still gets its notice; an appeal received before the
 first run still gets its reminders); pending ones that still apply stay.
+
+A pass costs what changed (Issue 18). Triggers bump a colleague's ``plan_change`` version in the
+same transaction as any change to a fact the rules read (store/repos/plan_changes.py, migration
+0018), so a pass replans only the colleagues whose version moved since they were last planned, plus
+those whose check-in series the moving span alone changes (``replan_on``, worked out when they were
+planned), plus every organisation (a few per thousand colleagues). Review-level rules read no date
+at all, and a reminder too old to plan only grows older, so a colleague whose facts did not move
+would be planned exactly as before. A full pass runs instead when there was none yet, when the
+rules' code, the calendars or the time zone changed (``fingerprint``), when the span's cycle years
+changed, or when something every colleague depends on changed (organisations, role grants,
+cycles: row 0). tests/scheduler/test_incremental.py checks both kinds of pass plan the same rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bot.scheduler.facts import ORG_KEY_PREFIX, Batch, FactSource
 from bot.scheduler.rules import Planned, Span
+from store.repos import plan_changes
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +62,8 @@ class PlanStats:
     reactivated: int = 0
     cancelled: int = 0
     batches: int = 0
+    incremental: bool = False
+    colleagues: int = 0  # colleagues replanned (every person in a full pass)
 
 
 def updatable(p: Planned) -> dict[str, Any]:
@@ -94,14 +114,66 @@ class Planner:
         today = self.app.clock.today()
         return Span(today - LOOK_BACK, today + HORIZON)
 
-    async def run(self) -> PlanStats:
-        """One full planning pass over every review, person and organisation, batch by batch."""
+    async def run(self, *, full: bool = False) -> PlanStats:
+        """One planning pass: only what changed since the last (see the module's docstring), or
+        everything when ``full`` or when an incremental pass could not be trusted to match."""
+        db = self.app.db
+        span, today = self.span(), self.app.clock.today()
+        stamp = fingerprint(self.app.settings)
+        years = ",".join(str(y) for y in span.years())
+        last = await plan_changes.last_pass(db)
+        changed = await plan_changes.changed_since_planned(db, today)
+        incremental = (not full and last is not None and last.fingerprint == stamp and last.years == years
+                       and plan_changes.TRUST not in changed)
+        snapshot = changed if incremental else await plan_changes.versions(db)  # read before any fact
+        ids = sorted(pid for pid in changed if pid != plan_changes.TRUST) if incremental else None
+        trust = snapshot.get(plan_changes.TRUST) if not incremental else (
+            await plan_changes.versions(db, [plan_changes.TRUST])).get(plan_changes.TRUST, 0)
+        stats = await self._plan(span, ids, snapshot, orgs=True, trust_version=trust or 0, reuse_orgs=False)
+        stats.incremental = incremental
+        if not incremental:
+            await plan_changes.record_pass(db, stamp, years, self.app.clock.now())
+        log.info("planning pass: %s", stats)
+        return stats
+
+    async def replan(self, person_ids: Sequence[int]) -> PlanStats:
+        """Replan these colleagues now (their reviews and person-level reminders), e.g. after an answer.
+
+        The organisations' facts (role holders, calendars) are reused from the last pass of this
+        process while nothing trust-wide changed (plan_change row 0), so one colleague costs only
+        their own reads."""
+        ids = sorted(set(person_ids))
+        snapshot = await plan_changes.versions(self.app.db, [*ids, plan_changes.TRUST])
+        trust = snapshot.pop(plan_changes.TRUST, 0)
+        return await self._plan(self.span(), ids, snapshot, orgs=False, trust_version=trust)
+
+    async def _plan(self, span: Span, ids: list[int] | None, snapshot: dict[int, int], *, orgs: bool,
+                    trust_version: int = 0, reuse_orgs: bool = True) -> PlanStats:
+        """Plan these colleagues (None: everyone), then mark each as planned at its ``snapshot`` version."""
+        db, today = self.app.db, self.app.clock.today()
         stats = PlanStats()
         source = FactSource(self.app, self.batch_size)
         scopes = ScopeRows(self.app.repo)
-        async for batch in source.all_batches(self.span()):
+        cached = _ORGS.get(db)
+        if reuse_orgs and cached is not None and cached[0] == trust_version:
+            source.orgs, source._org_rows, source._heads = cached[1]  # noqa: SLF001 - the planner's own cache
+        else:
+            await source.load_orgs()
+            _ORGS[db] = (trust_version, (source.orgs, source._org_rows, source._heads))  # noqa: SLF001
+        async for batch in source.review_batches(ids):
             await self.sync(batch, stats, scopes)
-        log.info("planning pass: %s", stats)
+        seen: set[int] = set()
+        async for batch in source.person_batches(span, ids):
+            await self.sync(batch, stats, scopes)
+            await plan_changes.mark_planned(db, [(pid, snapshot.get(pid, 0), _day(today, days))
+                                             for pid, days in batch.changes_in.items()])
+            seen.update(batch.changes_in)
+        if orgs:
+            async for batch in source.org_batches(span):
+                await self.sync(batch, stats, scopes)
+        # row 0, and colleagues with no person row left (purged): nothing of theirs to plan
+        await plan_changes.mark_planned(db, [(pid, v, None) for pid, v in snapshot.items() if pid not in seen])
+        stats.colleagues = len(seen)
         return stats
 
     async def sync(self, batch: Batch, stats: PlanStats, scopes: ScopeRows | None = None) -> None:
@@ -139,6 +211,34 @@ class Planner:
         stats.updated += len(updates)
         stats.reactivated += len(reactivate)
         stats.cancelled += len(cancel)
+
+
+# the organisations' facts of the last pass, per database, with the trust version they were read at
+_ORGS: WeakKeyDictionary[Any, tuple[int, tuple[Any, Any, Any]]] = WeakKeyDictionary()
+
+
+def _day(today: date, days: int | None) -> date | None:
+    return None if days is None else today + timedelta(days=days)
+
+
+def fingerprint(settings: Any) -> str:
+    """What the planned rows depend on besides the facts: the rules' and policy's code, the
+    calendars and the time zone. A deploy that changes any of them makes the next pass a full one."""
+    return _fingerprint(str(getattr(settings, "calendar_file", "") or ""), str(getattr(settings, "timezone", "")))
+
+
+@cache
+def _fingerprint(calendar_file: str, timezone: str) -> str:
+    digest = hashlib.sha256(f"{timezone}\n{HORIZON}\n{LOOK_BACK}\n{CATCH_UP}".encode())
+    scheduler = Path(__file__).parent
+    policy = Path(str(resources.files("bot.policy")))
+    for path in sorted([*(scheduler / name for name in ("rules.py", "facts.py", "planner.py")),
+                        *(p for p in policy.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".yml"))]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    if calendar_file and Path(calendar_file).is_file():
+        digest.update(Path(calendar_file).read_bytes())
+    return digest.hexdigest()
 
 
 async def plan_now(app: Any) -> PlanStats:

@@ -152,3 +152,36 @@ async def test_a_stop_in_the_middle_of_a_queue_leaves_nothing_counted_as_in_flig
     await asyncio.sleep(0)
     await work.idle(timeout=1)
     assert not work._queues
+
+
+async def test_people_tapping_at_a_steady_pace_get_each_answer_right_after_its_ack() -> None:
+    """25 taps a second is not a burst: no answer waits for a silence that never comes."""
+    work = AckFirst(quiet=0.1, max_defer=5.0)
+    events: list[str] = []
+
+    for n in range(10):
+        async with work.acking():
+            async def answer(n: int = n) -> None:
+                events.append(f"answer {n}")
+
+            work.after_ack(f"person{n}", answer)
+        events.append(f"ack {n}")
+        await asyncio.sleep(0.04)  # the next person's tap, 40 ms later
+    await work.idle(timeout=2)
+    assert events == [e for n in range(10) for e in (f"ack {n}", f"answer {n}")]
+
+
+async def test_a_dense_burst_still_holds_the_answers_until_it_ends() -> None:
+    work = AckFirst(quiet=0.05, max_defer=5.0, burst=10)
+    answered: list[int] = []
+
+    async def answer() -> None:
+        answered.append(1)
+
+    for n in range(20):  # twenty requests in a few milliseconds
+        async with work.acking():
+            work.after_ack(f"person{n}", answer)
+    await asyncio.sleep(0)
+    assert answered == []  # the acks of a burst go first
+    await work.idle(timeout=2)
+    assert len(answered) == 20

@@ -102,3 +102,23 @@ def test_the_slack_and_teams_paths_are_measured_with_every_answer_counted() -> N
         answered, sent = caught.note.split(" ")[0:3:2]
         # two rounds of 10, each after a warm-up of 20: every one of the 60 is answered
         assert caught.value is not None and answered == sent == "60", caught.note
+
+
+def test_tap_to_answer_times_each_tap_to_its_answer_against_a_bare_bolt_app_with_a_lazy_listener() -> None:
+    from bench import tap
+
+    figures = {f.name: f for f in tap.run(rate=10, seconds=2, people=26, probe_people=2)}
+    head = figures["p99 tap to answer"]
+    assert head.value is not None and head.baseline is not None, head.note
+    assert "answered" in head.note and head.target
+    costs = [f for name, f in figures.items() if name.startswith("CPU per answer, ")]
+    assert {f.name.removeprefix("CPU per answer, ") for f in costs} >= {"status", "check-in button", "typed answer"}
+    assert all("queries per answer" in f.note for f in costs)
+
+
+def test_an_answer_is_matched_to_the_tap_before_it_and_never_to_an_earlier_one() -> None:
+    from bench.tap import Tap, match
+
+    taps = [Tap("U1", "status", 1.0), Tap("U1", "button", 5.0), Tap("U2", "text", 2.0)]
+    match(taps, [("U1", "chat.postMessage", 1.2), ("U1", "chat.update", 1.3), ("U2", "chat.postMessage", 9.0)])
+    assert [t.answered for t in taps] == [1.2, None, 9.0]

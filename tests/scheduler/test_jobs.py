@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 import types
+from datetime import UTC, date, datetime
 
 from bot.scheduler import jobs
 from store.models import Reminder
@@ -16,7 +17,7 @@ async def test_the_scheduler_has_the_three_jobs_with_coalesced_misfires(demo_app
     scheduler.start(paused=True)
     found = {job.id: job for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)
-    assert set(found) == {"dispatch", "planning", "retention_purge"}
+    assert set(found) == {"dispatch", "planning", "replanning", "retention_purge"}
     assert found["dispatch"].trigger.interval.total_seconds() == demo_app.settings.dispatch_interval_seconds == 30
     assert all(job.coalesce and job.max_instances == 1 for job in found.values())
     assert "hour='1'" in str(found["planning"].trigger) and "hour='2'" in str(found["retention_purge"].trigger)
@@ -63,3 +64,16 @@ async def test_the_purge_hook_calls_the_records_helper_or_says_why_not(demo_app,
     with caplog.at_level(logging.WARNING):
         await jobs.purge_job(demo_app)
     assert "retention purge skipped" in caplog.text and "Policy 10.3" in caplog.text
+
+
+async def test_a_moved_meeting_has_its_reminders_moved_by_the_next_replanning_run_not_the_next_night(demo_app):
+    await jobs.planning_job(demo_app)
+    sam = await demo_app.repo.person_by_email("sam.patel@hillside.example")
+    review = await demo_app.repo.current_review(sam.id)
+    meeting = next(m for m in await demo_app.repo.meetings_for(review.id) if m.status == "scheduled")
+    meeting.starts_at = datetime(2026, 12, 8, 14, tzinfo=UTC)
+    await demo_app.repo.save(meeting)
+    await jobs.replanning_job(demo_app)
+    nudges = {r.due_at.date() for r in await demo_app.repo.reminders(limit=10000)
+              if r.kind == "prep_nudge" and r.recipient_id == sam.id}
+    assert date(2026, 12, 7) in nudges  # the working day before the new date

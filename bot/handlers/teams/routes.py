@@ -21,26 +21,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
 
 from bot.app import App
+from bot.delivery import Person
 from bot.handlers import ack_first
-from bot.handlers.ack_first import AckFirst
-from bot.handlers.teams.bot import CadenceTeamsBot
-from bot.handlers.teams.channel import TeamsDeliverer
-from bot.handlers.teams.clients import ReusingAuthentication
+from bot.messages import Channel, Reply
+
+if TYPE_CHECKING:
+    from bot.handlers.teams.runtime import TeamsRuntime
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
-APOLOGY = ("Sorry, something went wrong on my side. Nothing you had already saved has been lost; "
-           "please try again in a minute.")
 
 
 @dataclass
@@ -65,35 +61,55 @@ class TeamsConfig:
         return bool(self.APP_ID)
 
 
-@dataclass
-class TeamsRuntime:
-    adapter: CloudAdapter
-    bot: CadenceTeamsBot
-    deliverer: TeamsDeliverer
-    config: TeamsConfig
-    work: AckFirst
+class TeamsEndpoint:
+    """The Teams side of one server, its Bot Framework runtime (bot.handlers.teams.runtime) built on first use.
+
+    The SDK is imported when the first activity arrives or the first reminder goes out by Teams, not
+    at start: a server whose colleagues are all on Slack never loads it (Issue 18, a lighter start).
+    """
+
+    def __init__(self, app: App, config: TeamsConfig) -> None:
+        self.app = app
+        self.config = config
+        self.work = ack_first.of(app)
+        self._runtime: TeamsRuntime | None = None
+
+    @property
+    def runtime(self) -> TeamsRuntime:
+        if self._runtime is None:
+            from bot.handlers.teams.runtime import build_runtime
+
+            self._runtime = build_runtime(self.app, self.config)
+        return self._runtime
+
+    @property
+    def adapter(self):  # noqa: ANN201 - a botbuilder CloudAdapter; its type would import the SDK
+        return self.runtime.adapter
 
     async def idle(self, timeout: float = 10.0) -> None:
         """Wait for the turns of every acknowledged activity (tests; shutdown)."""
         await self.work.idle(timeout)
 
 
-def build_runtime(app: App) -> TeamsRuntime:
-    config = TeamsConfig.from_settings(app.settings)
-    adapter = CloudAdapter(ReusingAuthentication(config))
+class LazyTeamsDeliverer:
+    """The Teams Deliverer (channel.py) for the dispatcher, loading the SDK only to actually send.
 
-    async def on_error(turn_context: TurnContext, error: Exception) -> None:
-        log.exception("teams: turn failed for a %s activity", turn_context.activity.type, exc_info=error)
-        if turn_context.activity.type == "message":
-            try:
-                await turn_context.send_activity(APOLOGY)
-            except Exception:  # noqa: BLE001 - the connector itself may be what failed
-                log.warning("teams: could not send the apology either")
+    Whether a person is reachable is a stored ConversationReference, a database question: the
+    dispatcher asks it of every recipient, and the answer needs no SDK.
+    """
 
-    adapter.on_turn_error = on_error
-    bot = CadenceTeamsBot(app, tenant_id=app.settings.teams_tenant_id, emulator_emails=not config.authenticated)
-    deliverer = TeamsDeliverer(adapter, app.repo, config.APP_ID)
-    return TeamsRuntime(adapter, bot, deliverer, config, ack_first.of(app))
+    channel = Channel.TEAMS
+
+    def __init__(self, endpoint: TeamsEndpoint) -> None:
+        self.endpoint = endpoint
+
+    async def can_reach(self, person: Person) -> bool:
+        if person.id is None or not person.active:
+            return False
+        return await self.endpoint.app.repo.conversation_reference(person.id, Channel.TEAMS.value) is not None
+
+    async def deliver(self, person: Person, reply: Reply) -> None:
+        await self.endpoint.runtime.deliverer.deliver(person, reply)
 
 
 def problem_with(body: Any) -> str | None:
@@ -122,14 +138,6 @@ def problem_with(body: Any) -> str | None:
     return None
 
 
-def answered_in_the_response(activity: Activity) -> bool:
-    """Invokes (file consent, card actions that expect a result) and ``expectReplies`` activities
-    carry their answer in the HTTP response, so their turn runs before it. Everything else is
-    acknowledged at once (202) and its turn runs after (bot.handlers.ack_first): the answer goes
-    to the connector as a message of its own, and Teams never waits on our database."""
-    return activity.type == "invoke" or activity.delivery_mode == "expectReplies"
-
-
 async def not_configured(request: web.Request) -> web.Response:
     return web.json_response({"error": "Teams is not configured on this server (CADENCE_TEAMS_APP_ID is empty)"},
                              status=404)
@@ -146,9 +154,9 @@ def add_routes(web_app: web.Application, app: App) -> None:
     if emulator and not app.settings.teams_emulator:
         web_app.router.add_post(ROUTE, not_configured)
         return
-    runtime = build_runtime(app)
-    app.channels["teams"] = runtime.deliverer
-    app.extras["teams"] = runtime
+    endpoint = TeamsEndpoint(app, config)
+    app.channels["teams"] = LazyTeamsDeliverer(endpoint)
+    app.extras["teams"] = endpoint
     if emulator:
         log.warning("!" * 78)
         log.warning("TEAMS ENDPOINT %s IS UNAUTHENTICATED (CADENCE_TEAMS_EMULATOR): for the Bot Framework", ROUTE)
@@ -160,7 +168,7 @@ def add_routes(web_app: web.Application, app: App) -> None:
                   "are checked, but the bot cannot reply until the password is set")
 
     async def messages(request: web.Request) -> web.Response:
-        async with runtime.work.acking():
+        async with endpoint.work.acking():
             return await answer(request)
 
     async def answer(request: web.Request) -> web.Response:
@@ -180,25 +188,8 @@ def add_routes(web_app: web.Application, app: App) -> None:
         problem = problem_with(body)
         if problem:
             return _bad(problem, request)
-        try:
-            activity = Activity().deserialize(body)
-        except Exception as error:  # noqa: BLE001 - msrest raises several kinds for bad field values
-            return _bad(f"the activity could not be read (a field has the wrong type): {str(error)[:160]}", request)
-        try:
-            authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(
-                activity, auth_header)
-        except Exception as error:  # noqa: BLE001 - PermissionError, jwt errors, "Invalid AppId"...
-            return _bad(f"authentication failed: {type(error).__name__}: {error}", request, 401)
-        if answered_in_the_response(activity):
-            invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
-            if invoke_response:
-                return web.json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
-            return web.Response(status=201)
+        from bot.handlers.teams.runtime import handle
 
-        async def turn() -> None:
-            await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
-
-        runtime.work.after_ack(f"teams:{activity.from_property.id}", turn)
-        return web.Response(status=202)
+        return await handle(endpoint.runtime, request, body, auth_header, _bad)
 
     web_app.router.add_post(ROUTE, messages)
