@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import dateparser
 import pytimeparse
 from text_to_num import alpha2digit, text2num
 
@@ -211,6 +210,8 @@ def natural_date(text: str, today: date | None) -> date | str | None:
         # "Tuesday", "next Tuesday": the coming one (if today is Tuesday, a week today)
         ahead = (_WEEKDAYS.index(named) - today.weekday()) % 7 or 7  # type: ignore[arg-type]
         return today + timedelta(days=ahead)
+    import dateparser  # here, not at the top: ~160 ms and ~19 MiB that a restart of cadence serve needn't pay
+
     found = dateparser.parse(t, languages=["en"], settings={
         "DATE_ORDER": "DMY", "RELATIVE_BASE": base, "PREFER_DATES_FROM": "future",
         "RETURN_AS_TIMEZONE_AWARE": False})
