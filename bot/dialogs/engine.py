@@ -229,6 +229,11 @@ class Engine:
         if session is None or (action is not None and action.session_id is not None
                                and (session.id != action.session_id or session.revision != action.revision)):
             return await self._stale(person, session, channel)
+        if SWITCH in session.state.get("data", {}):  # the question shown again is the one to answer, not the offer
+            state = _copy(session.state)
+            state["data"].pop(SWITCH)
+            if not await self._save(session, state, channel):
+                return await self._stale(person, await self.repo.dialog_session(session.id), channel)  # type: ignore[arg-type]
         dialog = self.registry.get(session.dialog_id)
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, channel)

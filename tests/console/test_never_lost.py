@@ -99,3 +99,12 @@ async def test_status_offers_the_next_step_as_a_button(demo_app: App) -> None:
     assert "Read and sign the objectives: say signoff" in out and "1. Sign" in out
     out = await chat(demo_app, PRIYA, ["status"])
     assert "2. Mid-year review: Jo" in out or "1. Mid-year review: Jo" in out
+
+
+async def test_reopening_after_leaving_at_the_switch_question_asks_the_open_question_again(demo_app: App) -> None:
+    await chat(demo_app, SAM, ["checkin", "4", "skip", "prep"])  # quits at “Pause it and start …?”
+    out = await chat(demo_app, SAM, ["yes"])  # the one-to-one question is shown again, and this answers it
+    assert "Would you like a one-to-one" in out and "paused “Wellbeing check-in”" not in out
+    sam = await demo_app.repo.person_by_email(SAM)
+    session = await demo_app.repo.active_session(sam.id)  # type: ignore[union-attr,arg-type]
+    assert session is not None and session.dialog_id == "checkin" and session.state["answers"]["one_to_one"] is True
