@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.delivery import Deliverer
 from bot.dialogs.engine import Engine
 from bot.dialogs.registry import build_registry
+from bot.documents.branding import Branding
 from bot.documents.facade import Documents
 from bot.scheduler.outbox import OutboxNotifier
 from bot.services import Services
@@ -93,6 +94,7 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     calendar_for, workdays_for = build_calendars(settings)
     services = Services(repo=repo, clock=clock, notifier=OutboxNotifier(repo, clock),
                         calendar_for=calendar_for, workdays_for=workdays_for)
+    services.extras["branding"] = Branding.from_settings(settings)  # CADENCE_FORM_TEMPLATE_DIR
     services.documents = Documents(services)  # bot.documents.facade: copies, App Home overview, exports
     engine = Engine(services, build_registry())
     return App(settings=settings, clock=clock, db=db, repo=repo, services=services, engine=engine)

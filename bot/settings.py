@@ -14,6 +14,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///cadence.db"
     timezone: str = "Europe/London"
+    # the trust's own Word template (form.docx) and/or logo.png for every DOCX; empty: Cadence's own
+    form_template_dir: str = ""
 
     slack_bot_token: str = ""
     slack_signing_secret: str = ""

@@ -30,6 +30,12 @@ def _created() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+def _policy_version() -> Any:
+    """The policy version a record was made under; rows older than the column were all made under
+    the one version there was (the migration's server default)."""
+    return Field(default=POLICY_VERSION, max_length=40, sa_column_kwargs={"server_default": POLICY_VERSION})
+
+
 def _json(default: Any = None) -> Any:
     factory = (lambda: dict(default)) if isinstance(default, dict) else (lambda: list(default or []))
     return Field(default_factory=factory, sa_column=Column(JSON, nullable=False))
@@ -174,6 +180,7 @@ class InputRequest(SQLModel, table=True):
     requested_at: datetime = _created()
     response: str = ""
     responded_at: datetime | None = _dt()
+    policy_version: str = _policy_version()
 
 
 class Meeting(SQLModel, table=True):
@@ -201,6 +208,7 @@ class PreparationAnswer(SQLModel, table=True):
     question: str
     answer: str = ""
     answered_at: datetime = _created()
+    policy_version: str = _policy_version()
 
 
 class Objective(SQLModel, table=True):
@@ -229,6 +237,7 @@ class Milestone(SQLModel, table=True):
     description: str
     due_date: date | None = None
     done: bool = False
+    policy_version: str = _policy_version()
 
 
 class ObjectiveProgress(SQLModel, table=True):
@@ -244,6 +253,7 @@ class ObjectiveProgress(SQLModel, table=True):
     evidence: str = ""
     recorded_by_id: int | None = Field(default=None, foreign_key="person.id")
     recorded_at: datetime = _created()
+    policy_version: str = _policy_version()
 
 
 class CoopReflection(SQLModel, table=True):
@@ -256,6 +266,7 @@ class CoopReflection(SQLModel, table=True):
     part: str = Field(max_length=20)  # planning | end_of_year
     way: str = Field(max_length=40)
     text: str = ""
+    policy_version: str = _policy_version()
 
 
 class Signature(SQLModel, table=True):
@@ -269,6 +280,7 @@ class Signature(SQLModel, table=True):
     signed_at: datetime = _created()
     channel: str = Field(default="", max_length=20)
     platform_identity: str = Field(default="", max_length=200)
+    policy_version: str = _policy_version()
 
 
 class TrainingNeed(SQLModel, table=True):
@@ -279,6 +291,7 @@ class TrainingNeed(SQLModel, table=True):
     description: str
     essential: bool = False  # 8.4–8.5
     funded: bool = False
+    policy_version: str = _policy_version()
     created_at: datetime = _created()
 
 
@@ -295,6 +308,7 @@ class CheckIn(SQLModel, table=True):
     objectives_on_track: bool | None = None
     share_with_manager: str = Field(default="nothing", max_length=20)  # nothing | mood | everything
     include_in_record: bool = False
+    policy_version: str = _policy_version()
 
 
 class SupportPlan(SQLModel, table=True):
@@ -336,6 +350,7 @@ class PlanAction(SQLModel, table=True):
     review_dates: list[str] = _json()  # ISO dates
     how_measured: str = ""
     date_to_achieve: date | None = None
+    policy_version: str = _policy_version()
 
 
 class PlanActionReview(SQLModel, table=True):
@@ -347,6 +362,7 @@ class PlanActionReview(SQLModel, table=True):
     result: str = Field(max_length=20)  # met | partially_met | not_met
     agreed_actions: str = ""
     reviewed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    policy_version: str = _policy_version()
     created_at: datetime = _created()
 
 
@@ -453,6 +469,7 @@ class AuditEvent(SQLModel, table=True):
     record_id: int | None = None
     subject_person_id: int | None = Field(default=None, index=True)
     detail: dict[str, Any] = _json({})
+    policy_version: str = _policy_version()
 
 
 class PlanChange(SQLModel, table=True):

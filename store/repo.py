@@ -16,6 +16,7 @@ from store.repos.planning import Planning
 from store.repos.plans import Plans
 from store.repos.records import Records
 from store.repos.reviews import Reviews
+from store.repos.subject_access import SubjectAccess
 from store.repos.values import (
     ROSTER_FIELDS,
     TRUST_WIDE_ROLES,
@@ -30,5 +31,5 @@ __all__ = ["ROSTER_FIELDS", "TRUST_WIDE_ROLES", "PersonContext", "Repo", "Review
            "StaleRevision", "StatusSnapshot"]
 
 
-class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records):
+class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records, SubjectAccess):
     """Every repository in one object (a thin facade while callers move to ``store.unit``)."""

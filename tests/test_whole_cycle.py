@@ -72,6 +72,11 @@ def cycle(demo_app: App, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.
 
 
 async def test_sam_and_priya_go_through_a_whole_cycle_in_the_console(cycle: Cycle, tmp_path: Path) -> None:
+    await go_through_the_cycle(cycle, tmp_path)
+
+
+async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> None:
+    """The 2026-27 cycle typed into the console, checked stage by stage (also the start of the retention test)."""
     repo = cycle.app.repo
 
     # --- Preparation, colleague side (Policy 5.1, Annex 2): five answers, a pause, then the rest later.

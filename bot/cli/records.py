@@ -75,6 +75,7 @@ def run(work: Any) -> Any:
     """Run ``work(app)`` and turn every refusal or problem into a message and exit code 1."""
     from bot.access import AccessDenied
     from bot.cli.common import run_with_app
+    from bot.documents.branding import BrandingProblem
     from bot.documents.exports import NothingToExport
     from bot.documents.render import UnknownFormat
 
@@ -83,7 +84,7 @@ def run(work: Any) -> Any:
     except AccessDenied as denied:
         err.print(f"[red]Refused:[/red] {denied.message}")
         raise typer.Exit(1) from None
-    except (CliProblem, NothingToExport, UnknownFormat) as problem:
+    except (CliProblem, NothingToExport, UnknownFormat, BrandingProblem) as problem:
         err.print(f"[red]{getattr(problem, 'message', None) or problem}[/red]")
         raise typer.Exit(1) from None
 
@@ -122,9 +123,32 @@ def export_form_cmd(email: str = typer.Argument(..., help="The colleague's email
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
         attachment = await export_form(app.repo, actor, await subject_for(app, email), cycle_year=cycle,
-                                       fmt=_format(fmt, out), channel=CHANNEL, identity=identity())
+                                       fmt=_format(fmt, out), channel=CHANNEL, identity=identity(),
+                                       branding=app.services.extras.get("branding"))
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}). In confidence: Policy 10.1.")
+
+    run(work)
+
+
+@export_app.command("blank-form")
+def export_blank_form_cmd(fmt: str | None = typer.Option(None, "--format", help="docx, pdf or md"),
+                          out: Path = typer.Option(..., "-o", "--output", help="File to write"),
+                          org: str | None = typer.Option(None, "--org", help="Organisation name for the header"),
+                          cycle: int | None = typer.Option(None, "--cycle", help="Cycle year, e.g. 2026 for 2026-27")) -> None:
+    """A blank Planning & Review Form (Annex 1, three objective blocks) to fill in during a meeting."""
+    from bot.documents.form import build_blank_form
+    from bot.documents.render import render
+    from bot.policy.calendar import academic_year_of
+
+    async def work(app: Any) -> None:
+        organisation = await org_for(app, org) if org else None
+        trust = await app.repo.organisation(organisation.parent_id) if organisation and organisation.parent_id else None
+        year = cycle or academic_year_of(app.clock.today())
+        doc = build_blank_form(organisation.name if organisation else "", trust.name if trust else "", year)
+        _write(out, render(doc, _format(fmt, out), app.services.extras.get("branding")))
+        console.print(f"[green]Wrote {out}[/green]: a blank Annex 1 form. Once filled in, the record is kept in "
+                      "Cadence (say objectives NAME), not on paper.")
 
     run(work)
 
@@ -141,7 +165,8 @@ def export_plan_cmd(email: str = typer.Argument(..., help="The colleague's email
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
         attachment = await export_plan(app.repo, actor, await subject_for(app, email), fmt=_format(fmt, out),
-                                       plan_id=plan_id, channel=CHANNEL, identity=identity())
+                                       plan_id=plan_id, channel=CHANNEL, identity=identity(),
+                                       branding=app.services.extras.get("branding"))
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
 
@@ -169,56 +194,107 @@ def export_invite_cmd(email: str = typer.Argument(..., help="The colleague's ema
 @export_app.command("subject")
 def export_subject_cmd(email: str = typer.Argument(..., help="The colleague's email"),
                        out: Path = typer.Option(..., "-o", "--output", help="The .zip to write"),
+                       received: str | None = typer.Option(
+                           None, "--received", help="The day the request was received, DD/MM/YYYY (default today): "
+                                                    "the answer is due one month later"),
                        as_: str | None = AS_OPTION) -> None:
-    """Subject access: the colleague's whole record and its audit trail in one zip (Policy 10.1)."""
+    """Subject access: everything held about the colleague, and who read it, in one zip (UK GDPR Art. 15)."""
+    from datetime import datetime as _datetime
+
     from bot.documents.subject_access import export_subject
+    from bot.policy.data_protection import subject_access_deadline
 
     async def work(app: Any) -> None:
+        try:
+            day = _datetime.strptime(received, "%d/%m/%Y").date() if received else None
+        except ValueError:
+            raise CliProblem(f"--received {received!r} is not a date like 20/11/2026 (day/month/year); "
+                             "nothing was exported.") from None
         actor = await actor_for(app, as_ or email)
         attachment = await export_subject(app, actor, await subject_for(app, email), channel=CHANNEL,
-                                          identity=identity())
+                                          identity=identity(), received=day)
         _write(out, attachment.content)
-        console.print(f"[green]Wrote {out}[/green]: open index.md first.")
+        due = subject_access_deadline(day or app.clock.today())
+        console.print(f"[green]Wrote {out}[/green]: open cover-note.pdf first. The answer is due by "
+                      f"{due.day} {due:%B %Y} (one month from receipt).")
 
     run(work)
 
 
 @report_app.command("governors")
-def report_governors_cmd(org: str = typer.Option(..., "--org", help="Organisation name"),
+def report_governors_cmd(org: str = typer.Option(..., "--org", help="Organisation name (a trust adds up its academies)"),
                          year: int = typer.Option(..., "--year", help="Cycle year, e.g. 2026 for 2026-27"),
-                         out: Path = typer.Option(..., "-o", "--output", help="FILE.pdf (or .md)"),
+                         out: Path = typer.Option(..., "-o", "--output",
+                                                  help="FILE.pdf (a .docx is written beside it), .docx or .md"),
+                         commentary: Path | None = typer.Option(
+                             None, "--commentary", help="A text file with the headteacher's words for the report"),
                          as_: str | None = AS_OPTION) -> None:
-    """The anonymised annual report to governors, with charts (Policy 11.3)."""
+    """The anonymised annual report to governors (Policy 11.3): (a) operation, (b) effectiveness,
+    (c) training needs, each beside last year."""
     from bot.documents.governors import governors_report
 
     async def work(app: Any) -> None:
+        words = ""
+        if commentary is not None:
+            try:
+                words = commentary.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as problem:
+                raise CliProblem(f"I couldn't read the commentary {commentary}: {problem}. Nothing was written.") \
+                    from None
         organisation = await org_for(app, org)
         actor = await actor_for(app, as_) if as_ else None
-        fmt = "md" if out.suffix.lower() == ".md" else "pdf"
-        content = await governors_report(app, organisation.id, year, fmt=fmt, actor=actor, channel=CHANNEL,
-                                         identity=identity())
-        _write(out, content)
-        console.print(f"[green]Wrote {out}[/green]: no names; groups under 5 shown as <5 (Policy 11.3).")
+        suffix = out.suffix.lower().lstrip(".")
+        fmt = suffix if suffix in ("md", "docx") else "pdf"
+        written = [out]
+        _write(out, await governors_report(app, organisation.id, year, fmt=fmt, actor=actor, channel=CHANNEL,
+                                           identity=identity(), commentary=words))
+        if fmt == "pdf":  # the Word version beside it, for the headteacher to edit before the meeting
+            beside = out.with_suffix(".docx")
+            _write(beside, await governors_report(app, organisation.id, year, fmt="docx", actor=actor,
+                                                  channel=CHANNEL, identity=identity(), commentary=words))
+            written.append(beside)
+        console.print(f"[green]Wrote {' and '.join(str(w) for w in written)}[/green]: no names; groups under 5 shown "
+                      "as <5 (Policy 11.3).")
 
     run(work)
 
 
 def overview_cmd(org: str = typer.Option(..., "--org", help="Organisation name"),
                  as_: str | None = AS_OPTION,
-                 as_json: bool = typer.Option(False, "--json", help="One JSON object a line")) -> None:
+                 as_json: bool = typer.Option(False, "--json", help="One JSON object a line"),
+                 as_csv: bool = typer.Option(False, "--csv", help="CSV for a spreadsheet (to -o FILE, else printed)"),
+                 as_xlsx: bool = typer.Option(False, "--xlsx", help="An Excel workbook (needs -o FILE.xlsx)"),
+                 out: Path | None = typer.Option(None, "-o", "--output", help="File to write")) -> None:
     """Every colleague's stage, next deadline, what is overdue, who is excluded or paused (progress only)."""
-    from bot.documents.overview import overview_for
+    from bot.documents.overview import overview_for, to_csv, to_xlsx
 
     async def work(app: Any) -> None:
         if not as_:
             raise CliProblem("The overview shows names, so say who you are: --as EMAIL (the headteacher, "
                              "an HR admin or the executive leader of the organisation; Policy 10.1).")
+        if as_json + as_csv + as_xlsx > 1:
+            raise CliProblem("Choose one of --json, --csv and --xlsx.")
+        if as_xlsx and out is None:
+            raise CliProblem("A workbook goes to a file: add -o overview.xlsx.")
         organisation = await org_for(app, org)
         actor = await actor_for(app, as_)
         rows = await overview_for(app.services, actor, organisation.id, channel=CHANNEL, identity=identity())
+        text: str | None = None
         if as_json:
-            for row in rows:
-                console.print_json(json.dumps(row.as_dict()))
+            text = "".join(json.dumps(row.as_dict(), ensure_ascii=False) + "\n" for row in rows)
+        elif as_csv:
+            text = to_csv(rows)
+        elif as_xlsx:
+            assert out is not None
+            _write(out, to_xlsx(rows, f"{organisation.name}: progress only"))
+            console.print(f"[green]Wrote {out}[/green]: {len(rows)} colleagues, progress only (Policy 10.1).")
+            return
+        if text is not None:
+            if out is not None:
+                _write(out, text.encode("utf-8"))
+                console.print(f"[green]Wrote {out}[/green]: {len(rows)} colleagues, progress only (Policy 10.1).")
+            else:
+                typer.echo(text, nl=False)
             return
         table = Table(title=f"{organisation.name}: progress only (no review content)")
         for heading in ("Colleague", "Stage", "Next deadline", "Overdue", "Notes"):
@@ -255,7 +331,10 @@ def purge_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Show what w
                              ("Legal hold", report.held), ("Waiting for notice", report.waiting)):
             for item in items:
                 console.print(f"  {label}: {item.person_name}, cycle {item.cycle_year}-{(item.cycle_year + 1) % 100:02d}"
-                              f" (kept until {item.retain_until:%d %B %Y}): {item.reason}")
+                              f" (kept until {item.retain_until.day} {item.retain_until:%B %Y}): {item.reason}")
+        for table, rows in sorted(report.swept.items()):
+            console.print(f"  {'Would delete' if dry_run else 'Deleted'} {rows} row(s) of {table} past its period "
+                          "(README: retention)")
 
     run(work)
 

@@ -15,7 +15,7 @@ Every export and every refusal is audited (10.1).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import access
 from bot.dialogs.base import Dialog, Run
@@ -80,13 +80,14 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
 
 
 async def produce(repo: Repo, person: PersonContext, subject_id: int, fmt: str, year: int | None, plan: bool,
-                  channel: str, identity: str) -> list[Reply]:
+                  channel: str, identity: str, branding: Any = None) -> list[Reply]:
     try:
         if plan:
-            attachment = await export_plan(repo, person, subject_id, fmt=fmt, channel=channel, identity=identity)
+            attachment = await export_plan(repo, person, subject_id, fmt=fmt, channel=channel, identity=identity,
+                                           branding=branding)
         else:
             attachment = await export_form(repo, person, subject_id, cycle_year=year, fmt=fmt, channel=channel,
-                                           identity=identity)
+                                           identity=identity, branding=branding)
     except access.AccessDenied as denied:
         return [Reply(denied.message + " Say export for your own form.", clause=denied.clause)]
     except NothingToExport as missing:
@@ -115,13 +116,14 @@ async def export_command(engine: Engine, person: PersonContext, argument: str, i
         subject_id = await find_colleague(engine.repo, person, who) if who else person.id
     except Refusal as refusal:
         return [Reply(refusal.message, clause=refusal.clause)]
-    return await produce(engine.repo, person, subject_id, fmt, year, plan, channel, identity)
+    return await produce(engine.repo, person, subject_id, fmt, year, plan, channel, identity,
+                         engine.services.extras.get("branding"))
 
 
 async def complete(run: Run) -> list[Reply]:
     """``export`` with nothing after it: the colleague's own current form, as DOCX (10.2)."""
     return await produce(run.services.repo, run.person, run.person.id, "docx", None, False, run.channel.value,
-                         run.platform_identity)
+                         run.platform_identity, run.services.extras.get("branding"))
 
 
 DIALOG = Dialog(

@@ -25,7 +25,8 @@ async def audit_rows(repo: Repo, subject_id: int) -> list[dict[str, Any]]:
         document = e.detail.get("document") if isinstance(e.detail, dict) else None
         if document:
             what += f" ({str(document).replace('_', ' ')}, {e.detail.get('format', '')})".replace(", )", ")")
-        rows.append({"when": e.at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M"), "who": who,
+        local = e.at.astimezone(LONDON)
+        rows.append({"when": f"{local.day} {local:%B %Y, %H:%M}", "who": who,
                      "actor_id": e.actor_id, "action": ACTIONS.get(e.action, e.action), "what": what,
                      "channel": e.channel or "—", "identity": e.actor_identity or "—"})
     return rows

@@ -63,5 +63,5 @@ async def attachment_for_reminder(services: Services, reminder: Reminder) -> Att
     if review is None or review.colleague_id != reminder.recipient_id:
         return None
     data = await load_form(services.repo, reminder.review_id)
-    return Attachment(form_filename(data, "docx"), render(build_form(data), "docx"), MEDIA_TYPES["docx"],
+    return Attachment(form_filename(data, "docx"), render(build_form(data), "docx", services.extras.get("branding")), MEDIA_TYPES["docx"],
                       title=f"Planning & Review Form {academic_year_label(data.cycle.year)}")

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import access
+from bot.documents.branding import Branding
 from bot.documents.form import build_form, form_filename, load_form
 from bot.documents.plans import build_plan, load_plan, plan_filename
 from bot.documents.render import FORMATS, MEDIA_TYPES, render
 from bot.messages import Attachment
 from bot.policy.calendar import academic_year_label
-from store.models import Review
+from store.models import Meeting, Person, Review
 from store.repo import PersonContext, Repo
 
 
@@ -54,14 +55,15 @@ async def find_review(repo: Repo, subject_id: int, cycle_year: int | None) -> Re
 
 
 async def export_form(repo: Repo, actor: PersonContext, subject_id: int, *, cycle_year: int | None = None,
-                      fmt: str = "docx", channel: str = "", identity: str = "") -> Attachment:
+                      fmt: str = "docx", channel: str = "", identity: str = "",
+                      branding: Branding | None = None) -> Attachment:
     """The Planning & Review Form (Annex 1) of one colleague, if the actor may read it (10.2)."""
     fmt = check_format(fmt)
     await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
     review = await find_review(repo, subject_id, cycle_year)
     assert review.id is not None
     data = await load_form(repo, review.id)
-    content = render(build_form(data), fmt)
+    content = render(build_form(data), fmt, branding)
     await access.record(repo, actor, "export", "review", record_id=review.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": "planning_review_form",
                                                                      "format": fmt})
@@ -70,7 +72,8 @@ async def export_form(repo: Repo, actor: PersonContext, subject_id: int, *, cycl
 
 
 async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt: str = "docx",
-                      plan_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
+                      plan_id: int | None = None, channel: str = "", identity: str = "",
+                      branding: Branding | None = None) -> Attachment:
     """The colleague's support plan or improvement action plan: the one named, else the latest open one,
     else the latest (Annex 4, seed 000)."""
     fmt = check_format(fmt)
@@ -90,7 +93,7 @@ async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt:
             raise NothingToExport(f"{name} has no support plan or improvement action plan on record "
                                   "(Policy 7.4, Annex 4).", "7.4")
     data = await load_plan(repo, chosen)
-    content = render(build_plan(data), fmt)
+    content = render(build_plan(data), fmt, branding)
     await access.record(repo, actor, "export", "support_plan", record_id=chosen.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": chosen.kind, "format": fmt})
     title = "Improvement Action Plan" if chosen.kind == "improvement" else "Support Plan"
@@ -101,9 +104,6 @@ async def export_invite(repo: Repo, actor: PersonContext, subject_id: int, now: 
                         meeting_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
     """The calendar invite (ICS, Europe/London) of a colleague's meeting: the one named, else the next
     scheduled one of their current review (5.3, 5.4). Built by bot.documents.invites."""
-    from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
-    from bot.policy.meetings import MEETING_KIND_CLAUSES, meeting_kind_label
-
     await access.authorise(repo, actor, "read_record", subject_id=subject_id, channel=channel, identity=identity)
     person = await repo.person(subject_id)
     name = person.name if person else "This colleague"
@@ -120,15 +120,24 @@ async def export_invite(repo: Repo, actor: PersonContext, subject_id: int, now: 
     review = await repo.review(chosen.review_id)
     assert review is not None and person is not None
     reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
-    organiser = reviewer or person
-    label = meeting_kind_label(chosen.kind)
-    ics = build_invite(Invite(
-        uid=chosen.ics_uid or f"cadence-meeting-{chosen.id}@cadence", start=chosen.starts_at, minutes=chosen.minutes,
-        summary=f"{label}: {person.name}" + (f" and {reviewer.name}" if reviewer else ""),
-        location=chosen.location, cancelled=chosen.status == "cancelled",
-        description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(chosen.kind, '5.3')}). Confidential (Policy 10.1).",
-        organizer=Invitee(organiser.name, organiser.email),
-        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now)
+    attachment = meeting_invite(chosen, person, reviewer, now)
     await access.record(repo, actor, "export", "meeting", record_id=chosen.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": "invite", "format": "ics"})
-    return Attachment(invite_filename(label, chosen.starts_at), ics, MEDIA_TYPES["ics"], title=f"{label} invite")
+    return attachment
+
+
+def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, now: datetime) -> Attachment:
+    """The calendar invite of one meeting: the reviewer organises, the colleague attends (Europe/London)."""
+    from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
+    from bot.policy.meetings import MEETING_KIND_CLAUSES, meeting_kind_label
+
+    organiser = reviewer or person
+    label = meeting_kind_label(meeting.kind)
+    ics = build_invite(Invite(
+        uid=meeting.ics_uid or f"cadence-meeting-{meeting.id}@cadence", start=meeting.starts_at,
+        minutes=meeting.minutes, summary=f"{label}: {person.name}" + (f" and {reviewer.name}" if reviewer else ""),
+        location=meeting.location, cancelled=meeting.status == "cancelled",
+        description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(meeting.kind, '5.3')}). Confidential (Policy 10.1).",
+        organizer=Invitee(organiser.name, organiser.email),
+        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now)
+    return Attachment(invite_filename(label, meeting.starts_at), ics, MEDIA_TYPES["ics"], title=f"{label} invite")

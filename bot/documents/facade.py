@@ -40,4 +40,5 @@ class Documents:
     async def export_form(self, actor: PersonContext, subject_id: int, **kwargs: Any) -> Attachment:
         from bot.documents.exports import export_form
 
+        kwargs.setdefault("branding", self.services.extras.get("branding"))
         return await export_form(self.services.repo, actor, subject_id, **kwargs)

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.documents.layout import EMPTY, Doc, value, yes_no
+from bot.documents.layout import EMPTY, Doc, policy_version_label, value, yes_no
 from bot.policy.calendar import academic_year_label
 from bot.policy.objectives import (
     OBJECTIVE_KIND_LABELS,
@@ -30,6 +31,7 @@ from bot.policy.objectives import (
     WAYS_OF_BEING_COOP,
 )
 from store.models import (
+    POLICY_VERSION,
     CoopReflection,
     Cycle,
     Meeting,
@@ -97,6 +99,7 @@ class FormData:
     training: list[TrainingNeed]
     meetings: list[Meeting]
     extra: dict[str, str] = field(default_factory=dict)
+    trust_name: str = ""  # the organisation's trust, printed in the header
 
     @property
     def planning_meeting(self) -> Meeting | None:
@@ -125,8 +128,9 @@ async def load_form(repo: Repo, review_id: int) -> FormData:
     signers = await repo.people(s.person_id for s in signatures.values())
     training = sorted(await repo.training_needs(review_id), key=lambda t: (t.category, t.id or 0))
     meetings = await repo.meetings_for(review_id)
+    parent = await repo.organisation(organisation.parent_id) if organisation.parent_id else None
     return FormData(review, cycle, organisation, colleague, reviewer, objectives, progress, milestones,
-                    reflections, signatures, signers, training, meetings)
+                    reflections, signatures, signers, training, meetings, trust_name=parent.name if parent else "")
 
 
 def long_date(d: date | datetime | None) -> str:
@@ -182,7 +186,9 @@ def objective_fields(data: FormData, o: Objective) -> list[tuple[str, str]]:
 def build_form(data: FormData) -> Doc:
     r, c = data.review, data.colleague
     year = academic_year_label(data.cycle.year)
-    doc = Doc(FORM_TITLE, footer=f"{data.organisation.name} · {c.name} · cycle {year} · Policy 10.1: in confidence")
+    doc = Doc(FORM_TITLE, footer=f"{data.organisation.name} · {c.name or 'blank form'} · cycle {year} · "
+                                 f"policy {policy_version_label(r.policy_version)} · Policy 10.1: in confidence",
+              organisation=data.trust_name or data.organisation.name)
     doc.para(f"{data.organisation.name} · Performance management cycle {year} (September to August, Policy 3.2)")
     meeting = data.planning_meeting
     doc.fields(("Colleague name:", c.name), ("Reviewer name:", data.reviewer.name if data.reviewer else EMPTY),
@@ -215,8 +221,7 @@ def build_form(data: FormData) -> Doc:
     doc.para(value(r.other_information))
     _signatures(doc, data, "planning", T_SIGN_PLANNING)
 
-    # --- mid-year ---
-    doc.page_break()
+    # --- mid-year --- (no forced page break: each section's blocks are kept together instead)
     doc.heading(H_MIDYEAR, 1)
     doc.para(T_MIDYEAR, italic=True)
     doc.table(("Objective", "Comment"), _progress_rows(data, "mid_year", with_outcome=False))
@@ -230,7 +235,6 @@ def build_form(data: FormData) -> Doc:
     _signatures(doc, data, "mid_year", T_SIGN_NOTES)
 
     # --- end of year ---
-    doc.page_break()
     doc.heading(H_EOY, 1)
     doc.table(EOY_HEADER, _progress_rows(data, "end_of_year", with_outcome=True))
     doc.fields((Q_EXPECTED, yes_no(r.eoy_performing_expected)), (L_COMMENTS, value(r.eoy_comments)))
@@ -245,9 +249,22 @@ def build_form(data: FormData) -> Doc:
     if r.transfer_addendum:
         doc.heading("Written addition: transfer to a new post (Policy 3.6)", 2)
         doc.para(r.transfer_addendum)
-    doc.para(f"Policy version {r.policy_version}. Kept until {long_date(retain_until_of(data))} "
-             "(Policy 10.3).", italic=True)
+    doc.para(f"Made under the Performance Management Policy (Support Staff), {versions_label(form_versions(data))}"
+             f". Kept until {long_date(retain_until_of(data))} (Policy 10.3).", italic=True)
     return doc
+
+
+def form_versions(data: FormData) -> list[str]:
+    """Every policy version the form's records were made under (usually one)."""
+    rows: list[Any] = [data.review, *data.objectives, *data.progress.values(), *data.reflections.values(),
+                       *data.signatures.values(), *data.training, *data.meetings,
+                       *(m for ms in data.milestones.values() for m in ms)]
+    return sorted({getattr(row, "policy_version", "") for row in rows} - {""})
+
+
+def versions_label(versions: list[str]) -> str:
+    """"version of 25 July 2019", or each version when parts were made under different ones."""
+    return " and ".join(policy_version_label(v) for v in versions) or policy_version_label(POLICY_VERSION)
 
 
 def retain_until_of(data: FormData) -> date:
@@ -278,3 +295,33 @@ def _progress_rows(data: FormData, stage: str, *, with_outcome: bool) -> list[tu
 def form_filename(data: FormData, fmt: str) -> str:
     slug = "-".join(data.colleague.name.lower().split())
     return f"planning-review-form-{slug}-{academic_year_label(data.cycle.year)}.{fmt}"
+
+
+BLANKS = {EMPTY: "", NOT_SIGNED: "", "Not yet answered": "YES / NO"}
+
+
+def build_blank_form(organisation: str, trust: str, cycle_year: int) -> Doc:
+    """Annex 1 with nothing filled in (three objective blocks) to write on in a meeting."""
+    from dataclasses import replace as _replace
+
+    from bot.documents.layout import Fields, Para, Table
+    from store.models import Cycle, Organisation, Person, Review
+
+    data = FormData(Review(cycle_id=0, colleague_id=0), Cycle(organisation_id=0, year=cycle_year),
+                    Organisation(name=organisation), Person(email="", name="", organisation_id=0), None,
+                    [], {}, {}, {}, {}, {}, [], [], trust_name=trust)
+    doc = build_form(data)
+    blocks = []
+    for block in doc.blocks:
+        if isinstance(block, Fields):
+            block = Fields(tuple((label, BLANKS.get(v, v)) for label, v in block.rows))
+        elif isinstance(block, Table):
+            block = Table(block.header, tuple(tuple(BLANKS.get(c, c) for c in row) for row in block.rows))
+        elif isinstance(block, Para) and block.text in BLANKS:
+            block = Para("\n\n", italic=block.italic, bold=block.bold)  # room to write
+        elif isinstance(block, Para) and block.text.startswith("Made under"):
+            block = Para(f"Performance Management Policy (Support Staff), {policy_version_label(POLICY_VERSION)}. "
+                         "Blank form for use in a meeting; the record is kept in Cadence (Policy 10.1, 10.3).",
+                         italic=True)
+        blocks.append(block)
+    return _replace(doc, blocks=blocks)

@@ -1,6 +1,7 @@
 """Calendar invites (RFC 5545) for review meetings, with times in Europe/London.
 
-Pure: the caller passes everything, including "now" (DTSTAMP), and gets bytes back. A reschedule
+Pure: the caller passes everything, including "now" (DTSTAMP), and gets bytes back. The time
+zone is one compact VTIMEZONE (two yearly rules) and each invite carries a reminder a day before. A reschedule
 sends the same UID with a higher SEQUENCE; a cancellation sends METHOD:CANCEL.
 """
 
@@ -10,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 TIMEZONE = "Europe/London"
 PRODID = "-//Cadence//Performance management//EN"
+REMINDER_BEFORE = timedelta(days=1)  # the calendar's own reminder, the day before (time to prepare, 5.1)
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,34 @@ def build_invite(invite: Invite, now: datetime) -> bytes:
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee, encode=0)
+    if not invite.cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Tomorrow: {invite.summary}")
+        alarm.add("trigger", -REMINDER_BEFORE)
+        event.add_component(alarm)
+    cal.add_component(london_timezone())
     cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def london_timezone() -> Timezone:
+    """Europe/London as two yearly rules (the UK's since 1996): BST from 01:00 UTC on the last Sunday
+    of March, GMT from 01:00 UTC (02:00 BST) on the last Sunday of October. Calendars expand the rules
+    for any year, so no table of transitions is needed (and none that ends in 2037)."""
+    tz = Timezone()
+    tz.add("tzid", TIMEZONE)
+    for kind, name, start, month, before, after in (
+            (TimezoneDaylight, "BST", datetime(1996, 3, 31, 1, 0), 3, timedelta(0), timedelta(hours=1)),
+            (TimezoneStandard, "GMT", datetime(1996, 10, 27, 2, 0), 10, timedelta(hours=1), timedelta(0))):
+        part = kind()
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
+        tz.add_component(part)
+    return tz
 
 
 def invite_filename(summary: str, start: datetime) -> str:

@@ -57,6 +57,7 @@ class Doc:
     blocks: list[Block] = field(default_factory=list)
     confidential: bool = True
     footer: str = ""
+    organisation: str = ""  # the trust's or academy's name, printed in every page's header
 
     def heading(self, text: str, level: int = 1) -> None:
         self.blocks.append(Heading(text, level))
@@ -107,3 +108,14 @@ def yes_no(flag: bool | None) -> str:
     if flag is None:
         return "Not yet answered"
     return "YES" if flag else "NO"
+
+
+def policy_version_label(version: str) -> str:
+    """The policy version a record was made under, as people read it: "version of 25 July 2019"."""
+    from datetime import date
+
+    try:
+        d = date.fromisoformat(version)
+    except ValueError:
+        return f"version {version}"
+    return f"version of {d.day} {d:%B %Y}"

@@ -42,6 +42,13 @@ STAGE_LABELS = {
     "closed": "Closed",
 }
 ORDER = list(STAGE_LABELS)
+# The reminders whose deadlines the overview may show: the cycle's own steps. A support plan's review
+# dates (7.4), an appeal's (9.1-9.5) and check-ins (3.3) would tell a "progress only" reader that a
+# plan, an appeal or a wellbeing conversation exists, so they never reach a cell of it (10.1).
+PROGRESS_KINDS = frozenset({"meeting_notice", "prep_nudge", "reviewer_prep", "form_completion", "signoff_request",
+                            "annual_review_due", "midyear_due", "new_joiner_planning", "leaver_review"})
+COLUMNS = ("Colleague", "Job title", "Stage", "Next deadline", "Next deadline: what", "Overdue", "Notes",
+           "Policy version")
 
 
 @dataclass
@@ -55,6 +62,7 @@ class OverviewRow:
     next_deadline_what: str = ""
     overdue: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    policy_version: str = ""  # of the review the row reads (none for those without one)
 
     @property
     def stage_label(self) -> str:
@@ -86,6 +94,53 @@ class OverviewRow:
         out["stage_label"] = self.stage_label
         return out
 
+    def cells(self) -> tuple[str, ...]:
+        """One spreadsheet row (COLUMNS), dates as UK dates."""
+        when = f"{self.next_deadline.day} {self.next_deadline:%B %Y}" if self.next_deadline else ""
+        return (self.name, self.job_title, self.stage_label, when, self.next_deadline_what,
+                "; ".join(self.overdue), "; ".join(self.notes), self.policy_version)
+
+
+def to_csv(rows: list[OverviewRow]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(row.cells() for row in rows)
+    return out.getvalue()
+
+
+def to_xlsx(rows: list[OverviewRow], title: str) -> bytes:
+    """A workbook HR can sort and filter: a header row, frozen, with a filter; real dates in column D."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Overview"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        cells = list(row.cells())
+        cells[3] = row.next_deadline  # a date Excel can sort by
+        sheet.append(cells)
+    for cell in sheet["D"][1:]:
+        cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for column, width in zip("ABCDEFGH", (24, 24, 34, 12, 48, 48, 48, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    book.properties.title = title
+    book.properties.creator = "Cadence"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
 
 def _day(d: date) -> str:
     return f"{day_label(d)} {d.year}"
@@ -105,7 +160,8 @@ async def overview_rows(services: Services, organisation_id: int) -> list[Overvi
     reviews = {r.colleague_id: r for r, _p in await repo.reviews_in_org_year(organisation_id, year)}
     reminders: dict[int, list[Any]] = {}
     for rem in await repo.pending_reminders_for_reviews([r.id for r in reviews.values() if r.id]):
-        reminders.setdefault(rem.review_id, []).append(rem)
+        if rem.kind in PROGRESS_KINDS:
+            reminders.setdefault(rem.review_id, []).append(rem)
     non_staff = {p.id for role in (Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS)
                  for p in await repo.role_holders(role, organisation_id)}
     leaders = {p.id for role in (Role.HEADTEACHER, Role.EXECUTIVE_LEADER)
@@ -163,7 +219,7 @@ def _windows(services: Services, calendar_name: str, year: int) -> dict[str, Any
 
 def _progress(row: OverviewRow, review: Review, reminders: list[Any], windows: dict[str, Any], today: date,
               year: int) -> None:
-    row.stage = review.stage
+    row.stage, row.policy_version = review.stage, review.policy_version
     stage_index = ORDER.index(review.stage) if review.stage in ORDER else 0
     upcoming: list[tuple[date, str]] = []
     for rem in reminders:

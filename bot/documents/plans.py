@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.documents.form import NOT_SIGNED, long_date
+from bot.documents.form import NOT_SIGNED, long_date, versions_label
 from bot.documents.layout import EMPTY, Doc, value
 from bot.policy.objectives import OUTCOME_LABELS
 from store.models import Organisation, Person, PlanAction, PlanActionReview, Signature, SupportPlan
@@ -61,6 +61,7 @@ class PlanData:
     signatures: dict[tuple[str, str], Signature]
     signers: dict[int, Person]
     earlier: list[SupportPlan]  # the plans this one revises, oldest first
+    trust_name: str = ""  # printed in the header
 
 
 async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
@@ -73,14 +74,17 @@ async def load_plan(repo: Repo, plan: SupportPlan) -> PlanData:
     actions = await repo.export_plan_actions(plan.id)
     reviews = await repo.export_action_reviews([a.id for a in actions if a.id is not None])
     signatures = {(s.part, s.role): s for s in await repo.signatures("support_plan", plan.id)}
-    signers = await repo.people(s.person_id for s in signatures.values())
+    signers = await repo.people([*(s.person_id for s in signatures.values()),
+                                 *(r.reviewed_by_id for r in reviews if r.reviewed_by_id)])
     by_id = {p.id: p for p in await repo.export_support_plans(plan.colleague_id)}
     earlier: list[SupportPlan] = []
     cursor = plan.revision_of_id
     while cursor is not None and cursor in by_id and len(earlier) < 20:
         earlier.insert(0, by_id[cursor])
         cursor = by_id[cursor].revision_of_id
-    return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier)
+    parent = await repo.organisation(organisation.parent_id) if organisation.parent_id else None
+    return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier,
+                    trust_name=parent.name if parent else "")
 
 
 def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
@@ -89,6 +93,23 @@ def _sig(data: PlanData, part: str, role: str) -> tuple[str, str]:
         return NOT_SIGNED, EMPTY
     signer = data.signers.get(sig.person_id)
     return f"Signed electronically by {signer.name if signer else 'a former colleague'}", long_date(sig.signed_at)
+
+
+def plan_versions(data: PlanData) -> list[str]:
+    """Every policy version the plan's records were made under (usually one)."""
+    rows = [data.plan, *data.actions, *data.reviews, *data.signatures.values()]
+    return sorted({getattr(row, "policy_version", "") for row in rows} - {""})
+
+
+def _review_manager_signature(data: PlanData) -> str:
+    """The manager signs the review by recording it (the plan_review dialog saves that signature);
+    a review recorded before that was saved still shows who recorded it and when."""
+    if ("plan_review", "manager") in data.signatures or not data.reviews:
+        return _sig(data, "plan_review", "manager")[0]
+    latest = max(data.reviews, key=lambda r: (r.review_date, r.created_at))
+    who = data.signers.get(latest.reviewed_by_id or -1) or (data.manager if data.manager else None)
+    name = who.name if who else "a former colleague"
+    return f"Recorded electronically by {name} on {long_date(latest.created_at)}"
 
 
 def _review_dates(action: PlanAction) -> str:
@@ -109,7 +130,9 @@ def build_plan(data: PlanData) -> Doc:
 
 def build_support_plan(data: PlanData) -> Doc:
     p = data.plan
-    doc = Doc(SUPPORT_TITLE, footer=f"{data.organisation.name} · Annex 4 support plan · Policy 7.4, 10.1")
+    doc = Doc(SUPPORT_TITLE, footer=f"{data.organisation.name} · Annex 4 support plan · policy "
+                                    f"{versions_label(plan_versions(data))} · Policy 7.4, 10.1",
+              organisation=data.trust_name or data.organisation.name)
     doc.fields(("Colleague name:", data.colleague.name), ("Date of meeting:", long_date(p.meeting_date)))
     rows = []
     for a in data.actions:
@@ -133,7 +156,9 @@ def build_support_plan(data: PlanData) -> Doc:
 
 def build_improvement_plan(data: PlanData) -> Doc:
     p = data.plan
-    doc = Doc(IMPROVEMENT_TITLE, footer=f"{data.organisation.name} · Improvement Action Plan · Policy 7.4, 10.1")
+    doc = Doc(IMPROVEMENT_TITLE, footer=f"{data.organisation.name} · Improvement Action Plan · policy "
+                                        f"{versions_label(plan_versions(data))} · Policy 7.4, 10.1",
+              organisation=data.trust_name or data.organisation.name)
     revised = ", ".join(long_date(e.date_agreed or e.created_at) for e in data.earlier)
     if p.revision_note:
         revised = f"{revised} ({p.revision_note})" if revised else p.revision_note
@@ -166,7 +191,7 @@ def build_improvement_plan(data: PlanData) -> Doc:
                                       for a in data.actions] or [(EMPTY,) * 5])
     review_dates = sorted({r.review_date for r in data.reviews})
     employee_sig, _ = _sig(data, "plan_review", "colleague")
-    manager_sig, _ = _sig(data, "plan_review", "manager")
+    manager_sig = _review_manager_signature(data)
     doc.fields(("Date of Review", long_date(review_dates[-1]) if review_dates else EMPTY),
                ("If this is a review of a previous plan – inc. date(s) of previous review(s)",
                 ", ".join(long_date(d) for d in review_dates[:-1]) or EMPTY),

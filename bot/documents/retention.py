@@ -19,18 +19,33 @@ The rule, where the policy leaves us to decide:
   record. The audit trail of who read the record stays (it is the access log);
   the purge adds an anonymous tombstone: organisation, cycle year, the date kept until and the
   number of rows deleted per table, with no name, email or record id.
+* Everything else personal (finished conversations, settled notices, the audit log, check-ins,
+  plans made outside a review, leavers' conversation references and roster rows, file offers)
+  goes by its own rule in bot.policy.retention.RULES, applied by store.repos.retention.sweep in
+  the same nightly run, a legal hold stopping each; README "Retention" is the table of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.policy.calendar import academic_year_label, academic_year_of
 from bot.policy.deadlines import retain_until
-from bot.policy.retention import RETENTION_CLAUSE, is_due_for_purge
+from bot.policy.retention import (
+    FILE_OFFER_HOURS,
+    FINISHED_DIALOG_DAYS,
+    RETENTION_CLAUSE,
+    SENT_NOTICE_DAYS,
+    UNFINISHED_DIALOG_DAYS,
+    is_due_for_purge,
+    record_cutoff,
+)
+from bot.policy.text import uk_date
 from store.models import Person, Review, Role
+from store.repos.retention import Cutoffs, sweep_and_record
 
 if TYPE_CHECKING:
     from bot.services import Runtime
@@ -62,6 +77,7 @@ class PurgeReport:
     held: list[PurgeItem] = field(default_factory=list)  # past retention, under a legal hold
     waiting: list[PurgeItem] = field(default_factory=list)  # past retention, HR's notice not 30 days old
     notices_queued: list[PurgeItem] = field(default_factory=list)
+    swept: dict[str, int] = field(default_factory=dict)  # rows per table under the other rules (README)
 
     def __repr__(self) -> str:
         return self.summary()
@@ -70,9 +86,12 @@ class PurgeReport:
 
     def summary(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"
-        return (f"Retention purge on {self.today:%d %B %Y} (Policy 10.3): {verb} {len(self.purged)} review(s); "
+        queued = "would be queued" if self.dry_run else "queued now"
+        swept = ", ".join(f"{table} {n}" for table, n in sorted(self.swept.items())) or "nothing"
+        return (f"Retention purge on {uk_date(self.today)} (Policy 10.3): {verb} {len(self.purged)} review(s); "
                 f"{len(self.held)} kept under a legal hold; {len(self.waiting)} waiting for HR's "
-                f"{NOTICE_DAYS}-day notice ({len(self.notices_queued)} notice(s) queued now).")
+                f"{NOTICE_DAYS}-day notice ({len(self.notices_queued)} notice(s) {queued}). "
+                f"Other personal data past its period ({verb}): {swept}.")
 
 
 def effective_retain_until(review: Review, cycle_year: int) -> date:
@@ -120,18 +139,42 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
         mine = notices.get(review.id, [])
         sent = sorted(n.sent_at.date() for n in mine if n.status == "sent" and n.sent_at is not None)
         if sent and sent[0] <= today - timedelta(days=NOTICE_DAYS):
-            report.purged.append(_with(item, f"past retention since {kept_until:%d %B %Y}; HR told on "
-                                             f"{sent[0]:%d %B %Y}"))
+            report.purged.append(_with(item, f"past retention since {uk_date(kept_until)}; HR told on "
+                                             f"{uk_date(sent[0])}"))
             continue
         if not mine:
             if not dry_run:
                 await _queue_notice(app, review, person, cycle.organisation_id, cycle.year, kept_until)
-            report.notices_queued.append(_with(item, "HR notice queued now"))
-        report.waiting.append(_with(item, f"HR notice {'sent on ' + format(sent[0], '%d %B %Y') if sent else 'not sent yet'}"))
-    if dry_run:
-        return report
+            report.notices_queued.append(_with(item, "HR's notice would be queued" if dry_run else "HR's notice queued now"))
+        status = ("sent on " + uk_date(sent[0]) if sent else "not sent yet" if mine
+                  else "would be queued now" if dry_run else "queued now")
+        report.waiting.append(_with(item, f"HR's notice {status}"))
+    if not dry_run:
+        report.purged = await _purge_reviews(app, report.purged, actor_id=actor_id, channel=channel, identity=identity)
+    everywhere = {o.id for o in await repo.organisations()}
+    if organisation_ids is None or everywhere <= set(organisation_ids):  # the other rules are trust-wide
+        report.swept = await sweep_and_record(
+            app.db, cutoffs(app), dry_run=dry_run, tombstone={"clause": RETENTION_CLAUSE},
+            actor_id=actor_id, channel=channel, actor_identity=identity)
+    return report
+
+
+def cutoffs(app: Runtime) -> Cutoffs:
+    """Each rule's period (bot.policy.retention) as a moment on the app's clock."""
+    now, today = app.clock.now(), app.clock.today()
+    zone = ZoneInfo(app.settings.timezone)
+    return Cutoffs(today=today, records=datetime.combine(record_cutoff(today), time(0, 0), tzinfo=zone),
+                   finished_dialogs=now - timedelta(days=FINISHED_DIALOG_DAYS),
+                   unfinished_dialogs=now - timedelta(days=UNFINISHED_DIALOG_DAYS),
+                   settled_notices=now - timedelta(days=SENT_NOTICE_DAYS),
+                   file_offers=now - timedelta(hours=FILE_OFFER_HOURS))
+
+
+async def _purge_reviews(app: Runtime, items: list[PurgeItem], *, actor_id: int | None, channel: str,
+                         identity: str) -> list[PurgeItem]:
+    repo = app.repo
     done: list[PurgeItem] = []
-    for item in report.purged:
+    for item in items:
         plans = [p.id for p in await repo.unlinked_plans_of(item.person_id)
                  if p.id is not None and academic_year_of(p.created_at.date()) == item.cycle_year]
         check_ins = [c.id for c in await repo.check_ins_of(item.person_id)
@@ -141,8 +184,7 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
             tombstone={"organisation_id": item.organisation_id, "cycle_year": item.cycle_year,
                        "retained_until": item.retain_until.isoformat(), "clause": RETENTION_CLAUSE})
         done.append(_with(item, item.reason, rows))
-    report.purged = done
-    return report
+    return done
 
 
 def _with(item: PurgeItem, reason: str, rows: dict[str, int] | None = None) -> PurgeItem:
@@ -158,7 +200,7 @@ async def _queue_notice(app: Runtime, review: Review, person: Person, organisati
         await app.services.notifier.notify(
             hr.id, f"Retention: a {academic_year_label(cycle_year)} form is due for deletion",
             f"{person.name}'s Planning & Review Form for {academic_year_label(cycle_year)} was kept until "
-            f"{kept_until:%d %B %Y} (Policy 10.3). It will be deleted on or after {delete_on:%d %B %Y}. "
+            f"{uk_date(kept_until)} (Policy 10.3). It will be deleted on or after {uk_date(delete_on)}. "
             f"To keep it (for example for a claim), place a legal hold: cadence hold {person.email} "
             "--reason \"...\" --as YOUR_EMAIL.",
             kind=NOTICE_KIND, clause=RETENTION_CLAUSE, dedupe_key=f"retention_expiry:review:{review.id}:{hr.id}",

@@ -16,3 +16,8 @@ def day_label(d: date, reference: date | None = None) -> str:
 def moment_label(dt: datetime, reference: date | None = None) -> str:
     """'Monday 30 November at 10:00' (the clock time as given, usually local)."""
     return f"{day_label(dt.date(), reference)} at {dt:%H:%M}"
+
+
+def uk_date(d: date) -> str:
+    """A date as people in the UK write it in full: 6 December 2026."""
+    return f"{d.day} {d:%B %Y}"

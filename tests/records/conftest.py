@@ -71,3 +71,24 @@ async def trust(records_templates, tmp_path, monkeypatch) -> Trust:
     yield replace(template, app=application, ids=dict(template.ids), orgs=dict(template.orgs),
                   reviews=dict(template.reviews), plans=dict(template.plans))
     await application.close()
+
+
+@pytest.fixture
+def terminal(records_templates, tmp_path, monkeypatch):
+    """``cadence ...`` run as from a terminal, on a copy of the small trust (no trust template set)."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app as cli
+
+    _blank, seeded, _trust = records_templates
+    shutil.copyfile(seeded, tmp_path / "cadence.db")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CADENCE_DATABASE_URL", f"sqlite:///{tmp_path / 'cadence.db'}")
+    monkeypatch.delenv("CADENCE_FORM_TEMPLATE_DIR", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, list(args))
+
+    return run

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
 
-from bot.cli import app as cli
 from tests.records.builders import EMAILS
 from tests.records.readers import docx_fields, pdf_text
 
 SAM, HANA, HELEN, PRIYA = EMAILS["sam"], EMAILS["hana"], EMAILS["helen"], EMAILS["priya"]
 
-
-@pytest.fixture
-def terminal(records_templates, tmp_path, monkeypatch):
-    _blank, seeded, _trust = records_templates
-    shutil.copyfile(seeded, tmp_path / "cadence.db")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CADENCE_DATABASE_URL", f"sqlite:///{tmp_path / 'cadence.db'}")
-    monkeypatch.setenv("COLUMNS", "200")
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(cli, list(args))
-
-    return run
 
 
 def _audit(terminal, email: str) -> list[dict]:
@@ -98,11 +81,20 @@ def test_helen_sees_the_overview_and_governors_get_the_report(terminal, tmp_path
     assert "Sam Patel" in result.output and "Objectives agreed and signed" in result.output
     result = terminal("overview", "--org", "Co-op Academy Hillside", "--as", PRIYA)
     assert result.exit_code == 1 and "Refused" in result.output
+    (tmp_path / "words.txt").write_text("Appraisals ran on time this year.\n\nNext year: more training in phonics.")
     result = terminal("report", "governors", "--org", "Co-op Academy Hillside", "--year", "2026", "-o", "lgb.pdf",
-                      "--as", EMAILS["gill"])
+                      "--commentary", "words.txt", "--as", EMAILS["gill"])
     assert result.exit_code == 0, result.output
     text = pdf_text((tmp_path / "lgb.pdf").read_bytes())
     assert "Sam" not in text and "<5" in text
+    assert "The headteacher's commentary Appraisals ran on time this year. Next year: more training" in text
+    from docx import Document
+
+    word = Document(str(tmp_path / "lgb.docx"))  # the Word version, written beside the PDF
+    assert any("Next year: more training in phonics." in p.text for p in word.paragraphs)
+    result = terminal("report", "governors", "--org", "Co-op Academy Hillside", "--year", "2026", "-o", "x.pdf",
+                      "--commentary", "missing.txt")
+    assert result.exit_code == 1 and "couldn't read the commentary" in result.output
     result = terminal("report", "governors", "--org", "Co-op Academy Hillside", "--year", "2026", "-o", "lgb.md",
                       "--as", EMAILS["tom"])
     assert result.exit_code == 1 and "Policy 11.3" in result.output
@@ -121,7 +113,7 @@ def test_a_format_that_clashes_with_the_file_name_is_refused_before_anything_is_
 def test_subject_access_from_the_terminal(terminal, tmp_path):
     result = terminal("export", "subject", SAM, "-o", "sam.zip")
     assert result.exit_code == 0, result.output
-    assert "index.md" in zipfile.ZipFile(tmp_path / "sam.zip").namelist()
+    assert "cover-note.pdf" in zipfile.ZipFile(tmp_path / "sam.zip").namelist()
     result = terminal("export", "subject", SAM, "--as", PRIYA, "-o", "stolen.zip")
     assert result.exit_code == 1 and not (tmp_path / "stolen.zip").exists()
 

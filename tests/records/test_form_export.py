@@ -77,7 +77,9 @@ async def test_pdf_form_carries_every_stored_value(trust):
                 data.review.professional_development, data.review.other_information,
                 "Signed electronically by Sam Patel via Slack", "14 October 2026", "15 October 2026",
                 "Four of six pupils already secure.", "Phonics refresher", "IN CONFIDENCE",
-                H_OBJECTIVES, H_MIDYEAR, H_EOY, "Reviewee comments (optional)", "Reviewer comments (optional)"]
+                H_OBJECTIVES, H_MIDYEAR, H_EOY, "Reviewee comments (optional)", "Reviewer comments (optional)",
+                "Co-op Academies Trust", "Page 1 of 3", "Page 3 of 3",  # the trust's name in the header; N of M
+                "Performance Management Policy (Support Staff), version of 25 July 2019"]
     for objective in data.objectives:
         expected += [objective.text, objective.success_criteria, objective.support_needed]
     expected += [r.text for r in data.reflections.values()]

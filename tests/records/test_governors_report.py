@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, date, datetime, timedelta
 
 import pypdf
 import pytest
 
 from bot.access import AccessDenied
-from bot.documents.governors import SMALL, gather, governors_report
+from bot.documents.governors import ON_TIME, SMALL, gather, governors_report
 from store.models import (
     Appeal,
     Meeting,
@@ -96,8 +95,7 @@ async def test_a_large_academy_gets_real_numbers_and_no_count_under_five(trust):
         _assert_safe(value)
     assert rows["Reviews due this cycle (Policy 3.2)"] == "40"
     assert rows["Meeting 1 held (3.2)"] == "≥35" and rows["Meeting 1 not yet held"] == SMALL
-    on_time = next(k for k in rows if k.startswith("Objectives agreed and signed by"))
-    assert rows[on_time] == "33" and rows["Objectives agreed later or not yet"] == "7"
+    assert rows[ON_TIME] == "33" and rows["Objectives agreed later or not yet"] == "7"
     assert rows["Mid-year reviews held (3.2)"] == "≥35" and rows["Mid-year reviews not yet held"] == SMALL
     assert rows["Meetings booked with at least 5 days' notice (5.3)"] == "≥35"
     assert rows["Written appeals heard within 15 working days (9.5)"] == "≥5"
@@ -111,21 +109,22 @@ async def test_a_large_academy_gets_real_numbers_and_no_count_under_five(trust):
 
     content = await governors_report(trust.app, org_id, 2025, fmt="pdf")
     text = pdf_text(content)
-    assert "annual report to governors, 2025-26" in text
+    assert "annual report, 2025-26" in text and "This year (2025-26)" in text and "Last year (2024-25)" in text
     for person in people:
         for token in (person.name, person.email, *person.name.split()):
             assert token not in text, token
     assert "Private comment" not in text and "Evidence naming" not in text
     images = sum(len(page.images) for page in pypdf.PdfReader(io.BytesIO(content)).pages)
-    assert images == 3  # a chart per section
+    assert images == 3  # one chart per section, no more
 
 
 async def test_a_tiny_academy_shows_only_small_markers_and_markdown_has_no_names(trust):
     sections = await gather(trust.app.services, trust.orgs["hillside"], 2026)
     assert {v for s in sections for _k, v in s.rows} == {SMALL}
     markdown = (await governors_report(trust.app, trust.orgs["hillside"], 2026, fmt="md")).decode()
-    cells = re.findall(r"\| ([^|]+) \|\n", markdown)
-    assert cells and all(c.strip() == SMALL for c in cells if c.strip() not in ("Colleagues", "Count", "Needs"))
+    rows = [line.split("|")[2:-1] for line in markdown.splitlines() if line.startswith("| ") and "Measure" not in line]
+    values = [v.strip() for row in rows for v in row]
+    assert values and set(values) == {SMALL}
     for name in ("Sam", "Patel", "Priya", "Jo Brown", "hillside.example"):
         assert name not in markdown
 
@@ -134,7 +133,9 @@ async def test_a_tiny_academys_pdf_says_why_there_is_no_chart_rather_than_draw_a
     content = await governors_report(trust.app, trust.orgs["hillside"], 2026, fmt="pdf")
     assert sum(len(page.images) for page in pypdf.PdfReader(io.BytesIO(content)).pages) == 0
     text = " ".join(pdf_text(content).split())
-    assert text.count("every count in it is under 5, and counts under 5 are not drawn (Policy 11.3)") == 3
+    assert "Fewer than five colleagues were reviewed in 2026-27, so every number in this report is shown as “<5”" \
+        in text  # said once, at the top, instead of a page of unexplained markers
+    assert "The headteacher's commentary (Space for a commentary on the year" in text
 
 
 async def test_governors_may_read_the_report_but_a_colleague_may_not(trust):
@@ -143,3 +144,76 @@ async def test_governors_may_read_the_report_but_a_colleague_may_not(trust):
     sam = await trust.ctx("sam")
     with pytest.raises(AccessDenied, match="Policy 11.3"):
         await governors_report(trust.app, trust.orgs["hillside"], 2026, fmt="md", actor=sam)
+
+
+async def _northfield(trust) -> int:
+    """A second academy of the trust with seven finished reviews of 2025-26."""
+    repo = trust.app.repo
+    org = await repo.upsert_organisation("Co-op Academy Northfield", "academy", trust.orgs["trust"])
+    head = await repo.save_person(Person(email="head@northfield.example", name="Nell Head", job_title="Headteacher",
+                                         organisation_id=org.id))
+    cycle = await repo.cycle(org.id, 2025, create=True)
+    for n in range(7):
+        p = await repo.save_person(Person(email=f"ta{n}@northfield.example", name=f"Nora Kay{n}",
+                                          job_title="Teaching Assistant", organisation_id=org.id))
+        review = await repo.save(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id,
+                                        stage="end_of_year_done", eoy_performing_expected=True))
+        for k in range(2):
+            o = await repo.save(Objective(review_id=review.id, number=k + 1, text=f"Nora's objective {k}"))
+            await repo.save(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met"))
+        await repo.save(TrainingNeed(review_id=review.id, category="a", description="Team Teach"))
+    return org.id
+
+
+async def _store_count(repo, statement) -> int:
+    async with repo.db.session() as s:
+        return int((await s.execute(statement)).scalar_one())
+
+
+def _floor(n: int) -> str:
+    return SMALL if n < 5 else f"≥{n // 5 * 5}"
+
+
+async def test_the_trust_report_adds_up_three_academies_and_hides_the_one_under_five(trust):
+    """Greenfield (40 reviews) and Northfield (7) have columns; Hillside (1 review in 2025-26) is counted in
+    the trust's figures only, which are then shown to the nearest five below."""
+    from sqlalchemy import func, select
+
+    from bot.documents.governors import build
+    from store.models import Cycle
+
+    repo = trust.app.repo
+    greenfield, _people = await _greenfield(trust)
+    northfield = await _northfield(trust)
+    academies = [greenfield, northfield, trust.orgs["hillside"], trust.orgs["riverside"], trust.orgs["central"]]
+    in_trust = (select(Review.id).join(Cycle, Cycle.id == Review.cycle_id)
+                .where(Cycle.year == 2025, Cycle.organisation_id.in_(academies)))
+    reviews = await _store_count(repo, select(func.count()).select_from(in_trust.subquery()))
+    met = await _store_count(repo, select(func.count()).select_from(ObjectiveProgress)
+                             .join(Objective, Objective.id == ObjectiveProgress.objective_id)
+                             .where(ObjectiveProgress.outcome == "met", Objective.review_id.in_(in_trust)))
+    needs_a = await _store_count(repo, select(func.count()).select_from(TrainingNeed)
+                                 .where(TrainingNeed.category == "a", TrainingNeed.review_id.in_(in_trust)))
+    assert (reviews, met, needs_a) == (48, 94, 27)  # 40 + 7 + Sam's 2025-26 form; 80 + 14; 20 + 7
+
+    report = await build(trust.app.services, trust.orgs["trust"], 2025)
+    assert report.audience == "Trust Board"
+    assert [c.heading for c in report.columns] == ["Trust 2025-26", "Trust 2024-25", "Co-op Academy Greenfield 2025-26",
+                                                   "Co-op Academy Northfield 2025-26"]
+    trust_now, trust_before, green, north = (c.values for c in report.columns)
+    assert trust_now[0]["Reviews due this cycle (Policy 3.2)"] == _floor(reviews) == "≥45"
+    assert trust_now[1]["Objectives Met (7.1)"] == _floor(met) == "≥90"
+    assert trust_now[2]["(a) Needed to meet the performance requirements of the role and achieve the agreed "
+                        "objectives"] == _floor(needs_a)
+    assert green[0]["Reviews due this cycle (Policy 3.2)"] == "40" and north[0]["Reviews due this cycle (Policy 3.2)"] == "7"
+    assert north[1]["Objectives Met (7.1)"] == "≥10"  # 14 of 14: exact would show the others are none
+    assert green[1]["Objectives Met (7.1)"] == "80"
+    assert set(trust_before[0].values()) == {SMALL}  # nothing in 2024-25
+    for column in report.columns:  # no printed number under five anywhere
+        for section in column.values:
+            for value in section.values():
+                _assert_safe(value)
+    text = " ".join(pdf_text(await governors_report(trust.app, trust.orgs["trust"], 2025, fmt="pdf")).split())
+    assert "report to the Trust Board" in text and "Local Governing Body" not in text
+    assert "1 of them had fewer than 5 reviews" in text and "Co-op Academy Hillside" not in text
+    assert "Sam" not in text and "Nora" not in text

@@ -58,3 +58,24 @@ async def test_alexs_improvement_action_plan_and_review_carry_every_field(trust)
     for _label, value in expected:
         assert squash(value) in text, value
     assert "Improvement Action Plan Review" in text and "Partially Met" in text
+    assert "policy version of 25 July 2019" in text  # the version the plan's records were made under
+
+
+async def test_the_review_shows_the_managers_signature_once_the_review_is_recorded(trust):
+    from store.models import Signature
+
+    repo = trust.app.repo
+    mark = await trust.ctx("mark")
+
+    def review_signatures(content: bytes) -> list[str]:
+        fields = docx_fields(content)
+        start = [i for i, (label, _v) in enumerate(fields) if label == "Date of Review"][-1]
+        return [v for label, v in fields[start:] if label == "Signature"]
+
+    docx = await exports.export_plan(repo, mark, trust.ids["alex"], fmt="docx")
+    employee, manager = review_signatures(docx.content)  # a review recorded before signatures were kept
+    assert employee == "Not yet signed" and manager.startswith("Recorded electronically by Mark Lee on ")
+    await repo.add_signature(Signature(subject_type="support_plan", subject_id=trust.plans["alex"],
+                                       part="plan_review", role="manager", person_id=trust.ids["mark"]))
+    docx = await exports.export_plan(repo, mark, trust.ids["alex"], fmt="docx")
+    assert review_signatures(docx.content) == ["Not yet signed", "Signed electronically by Mark Lee"]

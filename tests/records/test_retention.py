@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.documents.retention import NOTICE_KIND, purge_due
@@ -152,3 +153,146 @@ async def test_the_nightly_log_line_names_nobody(trust):
     report = await purge_due(trust.app, dry_run=True)
     assert "deleted" not in str(report) and "would delete 1 review(s)" in str(report)
     assert NAMES["jo"][0] not in repr(report) and NAMES["jo"][0] not in f"{report}"
+
+
+async def _everything_else(trust, who: str, when: datetime) -> None:
+    """One row of each kind the other rules cover, made at ``when`` by or about ``who``."""
+    from store.models import AuditEvent, ConversationReference, DialogSession
+
+    repo, pid = trust.app.repo, trust.ids[who]
+    await repo.save_all([  # save_all keeps updated_at as given
+        DialogSession(person_id=pid, dialog_id="checkin", status="done", state={"mood": 2}, created_at=when,
+                      updated_at=when),
+        DialogSession(person_id=pid, dialog_id="prep", status="paused", state={"q1": "tired"}, created_at=when,
+                      updated_at=when)])
+    await repo.enqueue(Reminder(dedupe_key=f"old:{who}", kind="prep_nudge", recipient_id=pid, due_at=when,
+                                status="sent", sent_at=when, subject=f"{NAMES[who][0]}, prepare"))
+    await repo.save(AuditEvent(at=when, actor_id=pid, action="read", record_type="review", subject_person_id=pid))
+    await repo.save(CheckIn(person_id=pid, mood=2, note="hard week", created_at=when))
+    await repo.save(ConversationReference(person_id=pid, channel="teams", reference={"user": who}))
+
+
+async def _left_of(trust, who: str) -> dict[str, int]:
+    from store.models import AuditEvent, ConversationReference, DialogSession
+
+    pid = trust.ids[who]
+    return {"dialog_session": await _count(trust.app.repo, DialogSession, person_id=pid),
+            "reminder": await _count(trust.app.repo, Reminder, recipient_id=pid),
+            "audit_event": await _count(trust.app.repo, AuditEvent, subject_person_id=pid),
+            "check_in": await _count(trust.app.repo, CheckIn, person_id=pid),
+            "conversation_reference": await _count(trust.app.repo, ConversationReference, person_id=pid)}
+
+
+async def test_every_other_rule_deletes_what_is_past_its_period_and_a_legal_hold_stops_each(trust):
+    repo = trust.app.repo
+    for who in ("jo", "alex"):
+        await _everything_else(trust, who, datetime(2019, 10, 1, 9, tzinfo=UTC))  # 2019-20: kept to 31 Aug 2025
+        person = await repo.person(trust.ids[who])
+        person.last_day = date(2020, 7, 31)  # both left; neither is anyone's reviewer
+        await repo.save(person)
+    await repo.set_legal_hold(trust.ids["jo"], True, "Employment tribunal claim")
+    jo_before = await _left_of(trust, "jo")
+    report = await purge_due(trust.app)
+    assert await _left_of(trust, "jo") == jo_before  # held: nothing of Jo's went
+    assert await _left_of(trust, "alex") == {"dialog_session": 0, "reminder": 0, "audit_event": 0, "check_in": 0,
+                                              "conversation_reference": 0}
+    assert await repo.person(trust.ids["alex"]) is not None  # Alex's plan of this year still names him
+    assert await repo.person(trust.ids["jo"]) is not None
+    assert report.swept["dialog_session"] == 2 and report.swept["conversation_reference"] == 1
+    (tomb,) = [t for t in await repo.audit_tombstones() if t.record_type == "personal_data"]
+    assert tomb.detail["rows_deleted"] == report.swept and "Alex" not in repr(tomb.model_dump())
+
+
+async def test_an_unfinished_conversation_waits_a_year_and_a_finished_one_goes_the_next_night(trust):
+    from store.models import DialogSession
+
+    repo, sam = trust.app.repo, trust.ids["sam"]
+    now = trust.app.clock.now()
+    for status, age in (("done", 2), ("cancelled", 2), ("paused", 200), ("active", 400)):
+        await repo.save_all([DialogSession(person_id=sam, dialog_id="prep", status=status, state={"a": status},
+                                           created_at=now - timedelta(days=age), updated_at=now - timedelta(days=age))])
+    await purge_due(trust.app)
+    async with repo.db.session() as s:
+        left = (await s.exec(select(DialogSession.status).where(DialogSession.person_id == sam))).all()
+    assert sorted(left) == ["paused"]
+
+
+async def test_a_dry_run_counts_the_other_rules_too_and_says_would(trust):
+    repo = trust.app.repo
+    await _everything_else(trust, "alex", datetime(2019, 10, 1, 9, tzinfo=UTC))
+    never = await _old_review(trust, "mark", 2018)
+    before = await _left_of(trust, "alex")
+    report = await purge_due(trust.app, dry_run=True)
+    assert await _left_of(trust, "alex") == before and await repo.audit_tombstones() == []
+    assert report.swept["dialog_session"] == 2 and report.swept["audit_event"] >= 1
+    assert [i.review_id for i in report.notices_queued] == [never]
+    text = report.summary()
+    assert "(1 notice(s) would be queued)" in text and "queued now" not in text
+    assert "past its period (would delete): audit_event" in text
+    assert not [r for r in await repo.reminders(status=None) if r.kind == NOTICE_KIND]
+
+
+def test_the_readme_lists_every_rule_and_every_table_has_one():
+    from pathlib import Path
+
+    from sqlmodel import SQLModel
+
+    from bot.policy.retention import NOT_PERSONAL, RULES
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| `{rule.table}`" in readme and rule.how_long in readme, rule.table
+    tables = {t.name for t in SQLModel.metadata.sorted_tables}
+    assert tables <= {r.table for r in RULES} | set(NOT_PERSONAL)
+
+
+@pytest.mark.postgres
+async def test_the_whole_purge_runs_on_postgresql_too(pg_app, clock):
+    """Every rule's SQL on PostgreSQL: the demo trust, years later, HR told, then the purge."""
+    from sqlalchemy import update
+
+    from bot.demo import seed_demo
+    from store.models import DialogSession, Person
+
+    await seed_demo(pg_app)
+    clock.set(datetime(2034, 10, 1, 10, tzinfo=UTC))
+    dry = await purge_due(pg_app, dry_run=True)
+    assert dry.notices_queued and dry.swept and not await pg_app.repo.audit_tombstones()
+    first = await purge_due(pg_app)
+    assert first.notices_queued and first.purged == []
+    async with pg_app.db.transaction() as s:  # HR's notices delivered
+        await s.execute(update(Reminder).where(Reminder.kind == NOTICE_KIND)
+                        .values(status="sent", sent_at=datetime(2034, 10, 1, 11, tzinfo=UTC)))
+    clock.set(datetime(2034, 11, 5, 10, tzinfo=UTC))
+    second = await purge_due(pg_app)
+    assert second.purged and await _count(pg_app.repo, Review) == 0
+    assert await _count(pg_app.repo, DialogSession) == 0 and await _count(pg_app.repo, CheckIn) == 0
+    async with pg_app.db.session() as s:
+        people = (await s.execute(select(Person))).scalars().all()
+    assert people  # nobody has left the demo roster: their roster rows stay
+
+
+async def test_a_leaver_named_on_others_forms_keeps_only_their_name(trust):
+    """Priya leaves; Sam's forms, which she reviewed, are kept (10.3) and still name her, but nothing
+    else of hers is: no email, platform ids, job title, roles or line management."""
+    from bot.documents.form import build_form, load_form
+    from store.models import LineManagement, RoleGrant
+    from store.repos.retention import FORMER
+
+    repo, priya = trust.app.repo, trust.ids["priya"]
+    person = await repo.person(priya)
+    person.last_day, person.slack_user_id, person.adjustments = date(2026, 10, 31), "U0PRIYA", "Works from home Fridays"
+    await repo.save(person)
+    dry = await purge_due(trust.app, dry_run=True)
+    assert dry.swept.get("person (name only kept)") == 1 and (await repo.person(priya)).email == EMAILS["priya"]
+    report = await purge_due(trust.app)
+    assert report.swept["person (name only kept)"] == 1
+    kept = await repo.person(priya)
+    assert kept.name == "Priya Shah" and kept.email.endswith(FORMER) and EMAILS["priya"] not in kept.email
+    assert (kept.slack_user_id, kept.job_title, kept.adjustments, kept.active) == (None, "", "", False)
+    assert await _count(repo, RoleGrant, person_id=priya) == 0
+    assert await _count(repo, LineManagement, manager_id=priya) == 0
+    form = build_form(await load_form(repo, trust.reviews["sam"])).text()
+    assert "Reviewer name: Priya Shah" in form
+    again = await purge_due(trust.app)  # the next night: nothing more to do
+    assert "person (name only kept)" not in again.swept

@@ -27,7 +27,7 @@ from bot.dialogs.plans.common import (
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
-from store.models import PlanActionReview
+from store.models import PlanActionReview, Signature
 from store.repo import PersonContext
 
 
@@ -116,6 +116,11 @@ async def complete(run: Run) -> list[Reply]:
                              agreed_actions=run.get(f"r{a['number']}_agreed", ""), reviewed_by_id=run.person.id)
              for a in plan["actions"]]
     await repo.add_plan_reviews(rows)
+    # recording the review is the manager's signature of it (the Review's "Manager ... Signature")
+    await repo.clear_signatures("support_plan", stored.id, "plan_review")  # type: ignore[arg-type]
+    await repo.add_signature(Signature(subject_type="support_plan", subject_id=stored.id, part="plan_review",
+                                       role="manager", person_id=run.person.id, signed_at=services.clock.now(),
+                                       channel=run.channel.value, platform_identity=run.platform_identity))
     results = {r.result for r in rows}
     await repo.audit(actor_id=run.person.id, action="change", record_type="plan_action_review", record_id=stored.id,
                      subject_person_id=subject.id, channel=run.channel.value, actor_identity=run.platform_identity,

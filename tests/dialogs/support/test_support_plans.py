@@ -237,6 +237,8 @@ async def test_a_review_records_met_partially_met_not_met_and_tells_the_colleagu
     assert (review.review_date, review.result, review.reviewed_by_id) == (date(2026, 12, 14), "partially_met",
                                                                           trust.ids[PRIYA])
     assert review.agreed_actions == "Keep the routine; review again in January"
+    signed = {(s.part, s.role): s.person_id for s in await repo.signatures("support_plan", plan.id)}
+    assert signed[("plan_review", "manager")] == trust.ids[PRIYA]  # recording the review signs it
     notice = [r for r in await outbox(trust, SAM) if r.subject == "The review of your plan"][0]
     assert "Review Mon 14 Dec 2026: Partially Met. Late twice in three weeks" in notice.body
 
