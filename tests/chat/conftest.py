@@ -47,6 +47,14 @@ class Chat(Protocol):
     async def press(self, email: str, label: str) -> str: ...
 
 
+async def say_all(chat: Chat, email: str, *texts: str) -> str:
+    """Say each in turn (the way into a scenario); what came back to the last."""
+    reply = ""
+    for text in texts:
+        reply = await chat.say(email, text)
+    return reply
+
+
 def _key(email: str) -> str:
     return "".join(ch for ch in email.split("@")[0].upper() if ch.isalpha())[:10]
 

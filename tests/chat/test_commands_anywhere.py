@@ -4,7 +4,7 @@ conversation asks first, with buttons, and nothing answered so far is lost."""
 
 from __future__ import annotations
 
-from tests.chat.conftest import ALEX, SAM, Chat
+from tests.chat.conftest import ALEX, SAM, Chat, say_all
 
 
 async def test_alex_exports_his_form_in_the_middle_of_signing_it_and_is_brought_back(chat: Chat) -> None:
@@ -25,8 +25,7 @@ async def test_sam_asks_for_his_status_mid_checkin_and_carries_on(chat: Chat) ->
 
 
 async def test_starting_another_conversation_asks_first_and_keeps_the_answers(chat: Chat) -> None:
-    await chat.say(SAM, "checkin")
-    await chat.say(SAM, "4")
+    await say_all(chat, SAM, "checkin", "4")
     asked = await chat.say(SAM, "prep")
     assert "You're in the middle of “Wellbeing check-in” (your answers are saved). Pause it and start" in asked
     started = await chat.press(SAM, "Pause and start “Preparation for your planning & review meeting”")
@@ -44,15 +43,13 @@ async def test_saying_no_to_the_switch_carries_on_where_it_was(chat: Chat) -> No
 
 
 async def test_export_at_a_free_text_question_is_done_and_the_question_comes_back(chat: Chat) -> None:
-    await chat.say(SAM, "checkin")
-    await chat.say(SAM, "4")
+    await say_all(chat, SAM, "checkin", "4")
     exported = await chat.say(SAM, "export md")
     assert "as a Markdown text" in exported and "Anything you'd like to add" in exported.split("Back to “")[-1]
 
 
 async def test_a_short_answer_that_looks_like_a_command_is_kept_when_the_switch_is_declined(chat: Chat) -> None:
-    await chat.say(SAM, "checkin")
-    await chat.say(SAM, "4")
+    await say_all(chat, SAM, "checkin", "4")
     asked = await chat.say(SAM, "schedule changes everywhere")
     assert "Pause it and start" in asked
     kept = await chat.press(SAM, "Carry on with Wellbeing check-in")

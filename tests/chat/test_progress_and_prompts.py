@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.chat.conftest import JO, MARK, PRIYA, SAM, Chat
+from tests.chat.conftest import JO, MARK, PRIYA, SAM, Chat, say_all
 
 
 async def test_sams_preparation_counts_the_questions_status_talks_about(chat: Chat) -> None:
@@ -62,10 +62,7 @@ async def test_priya_records_the_mid_year_review_without_being_asked_for_jos_com
 
 
 async def test_a_staff_room_gets_a_gentle_question_about_privacy(chat: Chat) -> None:
-    await chat.say(MARK, "schedule chris")
-    await chat.say(MARK, "1")
-    await chat.say(MARK, "60")
-    asked = await chat.say(MARK, "Staff room")
+    asked = await say_all(chat, MARK, "schedule chris", "1", "60", "Staff room")
     assert "Is Staff room private enough? Policy 5.4 asks for a quiet, confidential place" in asked
     again = await chat.press(MARK, "Choose another place")
     assert "Where will you meet?" in again
