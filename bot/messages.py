@@ -168,3 +168,13 @@ _CAPABILITIES = {
     Channel.CONSOLE: Capabilities(buttons=False, cards=False, files=True, message_updates=False, forms=False),
     Channel.EMAIL: Capabilities(buttons=False, cards=False, files=True, message_updates=False, forms=False),
 }
+
+
+ECHO_LIMIT = 80
+
+
+def echo(typed: str, limit: int = ECHO_LIMIT) -> str:
+    """What a reply may quote back of what someone typed: a name or email is short, so a longer text is
+    cut (a 900 KB message echoed whole came back as some 130 chat messages)."""
+    typed = " ".join(typed.split())
+    return typed if len(typed) <= limit else typed[:limit - 1].rstrip() + "…"

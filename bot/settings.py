@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     slack_signing_secret: str = ""
     slack_app_token: str = ""
     slack_api_url: str = ""
+    # the Slack workspaces (team ids, or an Enterprise Grid org id) whose requests are taken, comma-separated.
+    # Empty: the workspace (and org) that auth.test reports for the bot token. Anything else is refused.
+    slack_team_ids: str = ""
     # reminders are paced to Slack's limits for chat.postMessage: one message a second per channel and
     # a workspace-wide cap (https://api.slack.com/docs/rate-limits). The cap is per process: with
     # several workers on one workspace a 429 still slows each down (bot/handlers/slack/pacing.py).
@@ -33,6 +36,13 @@ class Settings(BaseSettings):
     # /api/messages without authentication, for the Bot Framework Emulator on this machine: taken only
     # when the app id is empty, and only from 127.0.0.1 / ::1. Off: no app id means no Teams endpoint.
     teams_emulator: bool = False
+    # where a file consent's uploadUrl may point (host names or their parent domains, comma-separated):
+    # the person's OneDrive / SharePoint. Anything else is refused, so a forged invoke cannot collect a form.
+    teams_upload_hosts: str = ("sharepoint.com,sharepoint-df.com,sharepoint.us,sharepoint-mil.us,"
+                               "sharepoint.cn,sharepoint.de,onedrive.com,1drv.com")
+    # Bot Framework signing keys: the OpenID metadata document (empty: Microsoft's public cloud). Tests
+    # point it at a local stand-in; a sovereign cloud would point it at its own.
+    teams_openid_metadata_url: str = ""
 
     smtp_url: str = ""
     mail_from: str = "cadence@localhost"

@@ -499,3 +499,20 @@ class PlanningPass(SQLModel, table=True):
     fingerprint: str = Field(default="", max_length=64)  # the rules' code and the calendars (bot.scheduler.planner)
     years: str = Field(default="", max_length=100)  # the cycle years the planning span covered
     finished_at: datetime | None = _dt()
+
+
+class InboundEvent(SQLModel, table=True):
+    """An inbound platform event already taken (Slack ``event_id``, Teams activity id).
+
+    The unique key is the claim: a retry of the same event, delivered to any worker on this database,
+    finds its id here and is not applied again. Rows hold no personal data and live for
+    ``store.repos.inbound.KEEP_FOR``; the nightly job sweeps older ones.
+    """
+
+    __tablename__ = "inbound_event"
+    __table_args__ = (UniqueConstraint("platform", "event_id", name="uq_inbound_event_platform_event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    event_id: str = Field(max_length=255)
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False,
+                                                                           index=True))

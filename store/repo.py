@@ -10,6 +10,7 @@ from store.repos.appeals import Appeals
 from store.repos.audit import Audit
 from store.repos.conversations import Conversations
 from store.repos.forms import Forms
+from store.repos.inbound import InboundEvents
 from store.repos.outbox import Outbox
 from store.repos.people import People
 from store.repos.planning import Planning
@@ -31,5 +32,6 @@ __all__ = ["ROSTER_FIELDS", "TRUST_WIDE_ROLES", "PersonContext", "Repo", "Review
            "StaleRevision", "StatusSnapshot"]
 
 
-class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records, SubjectAccess):
+class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records, SubjectAccess,
+           InboundEvents):
     """Every repository in one object (a thin facade while callers move to ``store.unit``)."""

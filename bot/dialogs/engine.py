@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.dialogs.answers import Parsed, default_choices, parse_answer, show, yes_or_no
@@ -35,6 +35,10 @@ PENDING = "_pending"  # state["data"]: an answer read back for confirmation ("Tu
 SWITCH = "_switch"  # state["data"]: another command typed mid-dialog, waiting for "pause it and start that?"
 
 
+FirstDelivery = Callable[[], Awaitable[bool]]
+"""Claims an inbound's platform id (Slack event_id, Teams activity id); False when already taken."""
+
+
 class Engine:
     def __init__(self, services: Services, registry: Registry) -> None:
         self.services = services
@@ -51,18 +55,24 @@ class Engine:
 
     # --- entry point ------------------------------------------------------------------------
 
-    async def handle(self, inbound: Inbound) -> list[Reply]:
-        replies = await self.handle_known(inbound)
+    async def handle(self, inbound: Inbound, first: FirstDelivery | None = None) -> list[Reply]:
+        replies = await self.handle_known(inbound, first)
         return [unknown_person_reply(inbound.address.channel)] if replies is None else replies
 
-    async def handle_known(self, inbound: Inbound) -> list[Reply] | None:
+    async def handle_known(self, inbound: Inbound, first: FirstDelivery | None = None) -> list[Reply] | None:
         """handle, or None, having changed nothing, when no active person on the roster has this address
-        (a channel that can look the person up another way, e.g. Slack by email, then tries again)."""
+        (a channel that can look the person up another way, e.g. Slack by email, then tries again).
+
+        ``first``: asked once the sender is known, right before the turn; False means the platform
+        delivered this inbound again (a retry) and it was already applied: nothing is done, no reply.
+        """
         # who is writing and their open dialog, in one query (identify + repo.active_session)
         person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
                                                               inbound.address.user_id)
         if person is None or person.person.id is None or not person.person.active:
             return None
+        if first is not None and not await first():
+            return []
         try:
             return await self._handle(person, session, inbound)
         except Refusal as refusal:

@@ -22,7 +22,7 @@ from bot.dialogs.base import Dialog, Run
 from bot.dialogs.errors import Refusal
 from bot.dialogs.router import match_names
 from bot.documents.exports import NothingToExport, export_form, export_plan
-from bot.messages import Attachment, Inbound, Reply
+from bot.messages import Attachment, Inbound, Reply, echo
 from store.repo import PersonContext, Repo
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
     if "@" in needle:
         found = await repo.person_by_email(needle)
         if found is None or found.id is None:
-            raise Refusal(f"I couldn't find anyone with the email {needle}. Please check the address.")
+            raise Refusal(f"I couldn't find anyone with the email {echo(needle)}. Please check the address.")
         return found.id
     low = needle.lower()
     if low in {person.person.name.lower(), person.person.email.lower()}:
@@ -72,10 +72,10 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
     if len(matches) == 1 and matches[0].id is not None:
         return matches[0].id
     if not matches:
-        raise Refusal(f"I couldn't find “{needle}” among the colleagues whose records you can see "
+        raise Refusal(f"I couldn't find “{echo(needle)}” among the colleagues whose records you can see "
                       "(Policy 10.1). Try their email address, or say export for your own form.", "10.1")
     listed = "\n".join(f"• {p.name} ({p.email})" for p in matches[:8])
-    raise Refusal(f"More than one colleague matches “{needle}”:\n{listed}\nPlease say it again with their email "
+    raise Refusal(f"More than one colleague matches “{echo(needle)}”:\n{listed}\nPlease say it again with their email "
                   f"address, for example “export {matches[0].email}” (Policy 10.1).", "10.1")
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from bot.dialogs.errors import Refusal
-from bot.messages import Choice, Inbound, Reply
+from bot.messages import Choice, Inbound, Reply, echo
 from store.models import Person
 from store.repo import PersonContext
 
@@ -148,16 +148,16 @@ class Router:
         say = f"{command} " if command else ""
         if not matches:
             if "@" in needle:
-                raise Refusal(f"I couldn't find anyone with the email {argument}. Please check the address "
+                raise Refusal(f"I couldn't find anyone with the email {echo(argument)}. Please check the address "
                               "(Policy 10.1).", "10.1")
             wide = len(candidates) > len(await access.subjects_for(engine.repo, person))
             where = "among the colleagues whose records you can see" if wide else "among the colleagues you review or manage"
-            raise Refusal(f"I couldn't find a colleague of yours called “{argument}” ({where}, Policy 10.1). "
+            raise Refusal(f"I couldn't find a colleague of yours called “{echo(argument)}” ({where}, Policy 10.1). "
                           f"Try their full name or email address, for example “{say}name@school.org”, or say "
                           f"{command or 'status'} on its own to see your team.", "10.1")
         listed = "\n".join(f"• {p.name} ({p.email})" for p in matches[:8])
         more = f"\n…and {len(matches) - 8} more." if len(matches) > 8 else ""
-        raise Refusal(f"More than one colleague matches “{argument}”:\n{listed}{more}\nPlease say it again with "
+        raise Refusal(f"More than one colleague matches “{echo(argument)}”:\n{listed}{more}\nPlease say it again with "
                       f"their email address, for example “{say}{matches[0].email}” (Policy 10.1).", "10.1")
 
     async def _paused_hint(self, engine: Engine, person: PersonContext) -> list[Reply]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
@@ -29,3 +30,17 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0
             return True
         await asyncio.sleep(interval)
     return False
+
+
+def healthy(session: Any, worker: Any) -> Callable[[], Awaitable[bool]]:
+    """For :func:`eventually`: does this ``cadence serve`` worker (bench.procs.Server) answer /healthz?"""
+    import aiohttp
+
+    async def check() -> bool:
+        try:
+            async with session.get(f"{worker.url}/healthz") as response:
+                return response.status == 200
+        except aiohttp.ClientError:
+            return False
+
+    return check

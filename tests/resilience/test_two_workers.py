@@ -24,7 +24,7 @@ from bot.app import build_app
 from bot.clock import FixedClock
 from store.models import CheckIn
 from tests.conftest import make_settings
-from tests.resilience.conftest import eventually
+from tests.resilience.conftest import eventually, healthy
 from tests.resilience.outbox import START, delivered, prepare, statuses
 
 pytestmark = pytest.mark.postgres
@@ -42,10 +42,10 @@ _events = itertools.count(1)
 async def say(session: aiohttp.ClientSession, worker: procs.Server, user: str, text: str) -> int:
     n = next(_events)
     body = json.dumps({
-        "token": "legacy-not-used", "team_id": "T0CADENCE", "api_app_id": "A0CADENCE", "type": "event_callback",
+        "token": "legacy-not-used", "team_id": "TBENCH", "api_app_id": "A0CADENCE", "type": "event_callback",
         "event_id": f"EvTWO{n:06d}", "event_time": int(time.time()),
         "event": {"type": "message", "channel_type": "im", "user": user, "channel": "D" + user, "text": text,
-                  "ts": f"1795428000.{n:06d}", "event_ts": f"1795428000.{n:06d}", "team": "T0CADENCE",
+                  "ts": f"1795428000.{n:06d}", "event_ts": f"1795428000.{n:06d}", "team": "TBENCH",
                   "client_msg_id": f"two-{n}"}}).encode()
     headers = {**signed(body, SECRET), "Content-Type": "application/json"}
     async with session.post(f"{worker.url}/slack/events", data=body, headers=headers) as response:
@@ -81,7 +81,7 @@ async def test_two_workers_deliver_each_reminder_once_and_keep_every_answer(pg_u
                                                            "--batch", "20"), port, tmp_path / f"{name}.log", env))
         async with aiohttp.ClientSession() as session:
             for worker in workers:
-                assert await eventually(_healthy(session, worker), timeout=60), worker.tail()
+                assert await eventually(healthy(session, worker), timeout=60), worker.tail()
             turn = itertools.count()
             for step, text in enumerate(CHECKIN):
                 for user in PEOPLE_IN_CHAT:
@@ -118,17 +118,6 @@ async def test_two_workers_deliver_each_reminder_once_and_keep_every_answer(pg_u
                 (4, True, ON_TRACK[email], "mood")
     finally:
         await app.close()
-
-
-def _healthy(session: aiohttp.ClientSession, worker: procs.Server):  # noqa: ANN202
-    async def check() -> bool:
-        try:
-            async with session.get(f"{worker.url}/healthz") as response:
-                return response.status == 200
-        except aiohttp.ClientError:
-            return False
-
-    return check
 
 
 def _all_marked_sent(url: str):  # noqa: ANN202

@@ -160,3 +160,22 @@ async def test_if_slack_cannot_say_who_someone_is_they_are_asked_to_try_again_no
     assert "please try again in a minute" in text and "don't recognise" not in text
     await slack.say(SAM, "status")  # Slack is back: Sam is recognised, not remembered as a stranger
     assert "Planning meeting booked" in slack.api.text_of(SAM_DM)
+
+
+async def test_a_manager_names_a_colleague_by_mention_or_email_link(slack: Slack) -> None:
+    """Slack sends ``/cadence status @Jo`` as ``status <@U0JO|jo.brown>`` and an email as a mailto link
+    whose label may be anything: both reach the router as Jo's email (issue 15; issue 17 point 7)."""
+    priya, dm = "U0PRIYA", "D0PRIYA"
+    slack.api.users[priya] = "priya.shah@hillside.example"
+    for text in ("status <@U0JO|jo.brown>", "status <@U0JO>", "status <mailto:jo.brown@hillside.example|Jo B>"):
+        before = len(slack.api.messages(dm))
+        status, _ = await slack.command(priya, text, channel_id=dm)
+        assert status == 200
+        answer = "\n".join(m.get("text", "") for m in slack.api.messages(dm)[before:]) + slack.api.text_of(dm)
+        assert slack.api.text_of(dm).endswith("(Policy 3.2)") and "Jo Brown\n*Stage*" in answer, text
+    assert "couldn't find" not in slack.api.text_of(dm)
+
+    # Sam does not manage Jo: a mention gives him no more than her name would
+    await slack.command(SAM, "status <@U0JO>", channel_id=SAM_DM)
+    assert slack.api.text_of(SAM_DM).endswith("You can only see the reviews of colleagues you review or manage "
+                                              "(Policy 10.1).")

@@ -175,6 +175,7 @@ async def teams_app(demo_app: App) -> AsyncIterator[App]:
     people = await people_of(demo_app)
     await demo_app.repo.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
     demo_app.settings.teams_emulator = True  # no app id: the Emulator's unauthenticated mode, from 127.0.0.1
+    demo_app.settings.teams_upload_hosts = "127.0.0.1"  # the connector stand-in plays the person's OneDrive
     demo_app.extras["people"] = await people_of(demo_app)
     yield demo_app
 

@@ -34,8 +34,10 @@ class SlackIdentity:
         self.miss_ttl = miss_ttl
         self._misses: dict[str, float] = {}
 
-    async def resolve(self, user_id: str) -> int | None:
+    async def resolve(self, user_id: str, team_id: str | None = None) -> int | None:
         """The person id for a Slack user id, linking by email on first contact; None if unknown.
+
+        ``team_id``: the workspace the request came from, recorded in the link's audit row.
 
         Raises :class:`SlackUnreachable` when Slack can't be asked right now.
         """
@@ -58,9 +60,21 @@ class SlackIdentity:
         await self.repo.link_platform_id(person.id, "slack", user_id)
         await self.repo.audit(actor_id=person.id, action="link", record_type="person", record_id=person.id,
                               subject_person_id=person.id, channel="slack", actor_identity=f"slack:{user_id}",
-                              detail={"by": "email"})
+                              detail={"by": "email", "team": team_id or ""})
         self._misses.pop(user_id, None)
         return person.id
+
+    async def email_of(self, user_id: str) -> str | None:
+        """A Slack user's email, for a mention in a command (``export <@U0JO>``): the roster's when the id
+        is linked, else Slack's profile (users.info); None when neither says, or Slack can't be asked.
+        Nothing is linked or stored: who may see whose record is still the router's to decide."""
+        person = await self.repo.person_by_slack_id(user_id)
+        if person is not None:
+            return person.email
+        try:
+            return await self._email(user_id)
+        except SlackUnreachable:
+            return None
 
     async def user_id_for_email(self, email: str) -> str | None:
         """users.lookupByEmail, for reminders to someone who has not written to Cadence yet."""

@@ -8,15 +8,18 @@ its 200 as soon as the listener returns.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
-from bot.dialogs.engine import unknown_person_reply
+from bot.dialogs.engine import FirstDelivery, unknown_person_reply
 from bot.dialogs.status import home_summary
 from bot.handlers.slack import blocks, translate
 from bot.handlers.slack.identity import SlackUnreachable
@@ -31,17 +34,53 @@ SORRY = Reply("Sorry, something went wrong on my side. Nothing you had saved is 
               "minute, or say help.")
 
 
+OTHER_WORKSPACE = ("Sorry, Cadence works only in the trust's own Slack workspace, so I can't show or record "
+                   "anything here. Please use Cadence in your school's workspace.")
+
+
+def pin_workspace(bolt: AsyncApp, runtime: SlackRuntime) -> None:
+    """Take requests from the trust's workspace only (HTTP and Socket Mode alike).
+
+    Slack signs every installation's requests with the app's one signing secret, so a valid signature
+    does not say which workspace: the app installed in another (or a workspace of another Grid org)
+    would otherwise link whoever there has a roster email to that person. Allowed: CADENCE_SLACK_TEAM_IDS,
+    else the team (and org) auth.test reports for the bot token. Others get a polite 200 (Slack neither
+    retries it nor counts it a failure); nothing is read or stored.
+    """
+
+    async def pinned(req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+        allowed = runtime.workspaces
+        if allowed is None and await runtime.reachable():
+            allowed = runtime.workspaces
+        foreign = translate.foreign_workspace(req.body, allowed) if allowed is not None else None
+        if foreign is None:
+            return await next()
+        log.warning("Refused a signed Slack request from outside the trust's workspace: %s", foreign)
+        if "command" in req.body:
+            return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": OTHER_WORKSPACE}),
+                                headers={"content-type": "application/json;charset=utf-8"})
+        return BoltResponse(status=200, body="")
+
+    bolt.use(pinned)
+
+
 def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     engine = runtime.app.engine
     channel = runtime.channel
+    pin_workspace(bolt, runtime)
 
-    async def answer(inbound: Inbound) -> list[Reply]:
+    async def answer(inbound: Inbound, first: FirstDelivery | None = None) -> list[Reply]:
         """engine.handle, asking Slack who this is (identity.resolve: users.info, then link by email) only
-        when the Slack id isn't on the roster yet, so a known person's turn costs no extra query."""
-        replies = await engine.handle_known(inbound)
+        when the Slack id isn't on the roster yet, so a known person's turn costs no extra query.
+        Mentions in typed text (``export <@U0JO>``) become the person's email first."""
+        mentioned = translate.mentioned_users(inbound.text)
+        if mentioned and inbound.text is not None:
+            emails = {user: email for user in mentioned[:5] if (email := await runtime.identity.email_of(user))}
+            inbound = replace(inbound, text=translate.with_mentions(inbound.text, emails))
+        replies = await engine.handle_known(inbound, first)
         if replies is None:
-            await runtime.identity.resolve(inbound.address.user_id)
-            replies = await engine.handle(inbound)
+            await runtime.identity.resolve(inbound.address.user_id, inbound.address.team_id)
+            replies = await engine.handle(inbound, first)
         return replies
 
     def guarded(user_id: str, where: Callable[[], Awaitable[str | None]],
@@ -67,11 +106,24 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
 
         runtime.work.after_ack(user_id, run)
 
-    def is_repeat(body: dict[str, Any], request: AsyncBoltRequest) -> bool:
-        reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
-        if reason == "http_timeout":
-            return True  # we acked; the first delivery is being (or was) handled
-        return not runtime.first_time(body.get("event_id"))
+    def first_delivery(body: dict[str, Any], request: AsyncBoltRequest) -> FirstDelivery | None:
+        """Claims the event's id in the database (store/repos/inbound.py) once the sender is known, right
+        before the turn: False when any worker on this database has taken it already, so a retry
+        (``X-Slack-Retry-Num``) is applied once. (Issue 16's one-transaction unit will hold the claim
+        and the turn's writes together.)"""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            return None
+
+        async def claim() -> bool:
+            if await runtime.app.repo.claim_inbound("slack", event_id):
+                return True
+            log.info("Slack delivered event %s again (retry %s, %s); it was already taken", event_id,
+                     (request.headers.get("x-slack-retry-num") or ["-"])[0],
+                     (request.headers.get("x-slack-retry-reason") or ["-"])[0])
+            return False
+
+        return claim
 
     # Bolt tries listeners in the order they are registered, running each one's matchers, so the
     # commonest request (a button tapped) is matched first
@@ -95,7 +147,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             assert target is not None
             inbound = click.inbound if click.channel_id else _with_conversation(click.inbound, target)
             if click.action_id == translate.OPEN_FORM_ACTION:
-                await runtime.identity.resolve(user)
+                await runtime.identity.resolve(user, inbound.address.team_id)
                 replies = await engine.current(inbound)
                 form = next((r for r in replies if r.form is not None), None)
                 if form is not None and click.trigger_id and await channel.open_form(click.trigger_id, form, target):
@@ -121,13 +173,15 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], request: AsyncBoltRequest) -> None:
         await ack()
         inbound = translate.from_message_event(event, body.get("team_id"))
-        if inbound is None or is_repeat(body, request):
+        if inbound is None:
             return
         dm = inbound.address.conversation_id
         assert dm is not None
 
+        first = first_delivery(body, request)
+
         async def work() -> None:
-            await channel.send(dm, await answer(inbound))
+            await channel.send(dm, await answer(inbound, first))
 
         async def where() -> str | None:
             return dm
@@ -231,6 +285,4 @@ async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
 
 
 def _with_conversation(inbound: Inbound, conversation_id: str) -> Inbound:
-    from dataclasses import replace
-
     return replace(inbound, address=replace(inbound.address, conversation_id=conversation_id))

@@ -27,6 +27,8 @@ from bot.handlers.slack.runtime import SlackRuntime, install
 log = logging.getLogger(__name__)
 
 PATH = "/slack/events"
+# events come as JSON; interactivity and slash commands as a form (https://api.slack.com/apis/events-api)
+SLACK_CONTENT_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded"})
 SOCKET_KEY: web.AppKey[Any] = web.AppKey("cadence_slack_socket", object)
 
 
@@ -53,6 +55,14 @@ def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aio
             return await answer(request)
 
     async def answer(request: web.Request) -> web.Response:
+        if not _timestamp_is_integer(request.headers.get("X-Slack-Request-Timestamp")):
+            # slack_sdk's SignatureVerifier (ours and Bolt's) calls int() on it unguarded: a 500 otherwise
+            log.warning("Refused a Slack request to %s: X-Slack-Request-Timestamp missing or not an integer", PATH)
+            return web.json_response({"error": "invalid request"}, status=401)
+        if request.content_type not in SLACK_CONTENT_TYPES:
+            log.warning("Refused a Slack request to %s: content type %s is not one Slack sends", PATH,
+                        request.content_type[:80])
+            return web.json_response({"error": "unsupported content type"}, status=400)
         raw = await request.read()
         problem: str | None
         bolt_request = None
@@ -80,9 +90,20 @@ def events_handler(runtime: SlackRuntime, secret: str):  # noqa: ANN201 - an aio
     return slack_events
 
 
+def _timestamp_is_integer(value: str | None) -> bool:
+    """Slack's timestamp is whole seconds since the epoch: plain ASCII digits, nothing else."""
+    return value is not None and 0 < len(value) <= 12 and value.isascii() and value.isdigit()
+
+
 def _signed_parts(request: web.Request, raw: bytes) -> tuple[str, str, str]:
-    return (raw.decode("utf-8", errors="replace"), request.headers.get("X-Slack-Request-Timestamp", "0"),
-            request.headers.get("X-Slack-Signature", ""))
+    """What SignatureVerifier.is_valid takes. Slack sends UTF-8 only, and slack_sdk decodes strictly
+    (a UnicodeDecodeError, hence a 500, on other bytes): a body that is not UTF-8 cannot be verified
+    as Slack's, so it gets a signature that matches nothing (401)."""
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "", request.headers.get("X-Slack-Request-Timestamp", "0"), ""
+    return body, request.headers.get("X-Slack-Request-Timestamp", "0"), request.headers.get("X-Slack-Signature", "")
 
 
 def add_socket_mode(web_app: web.Application, runtime: SlackRuntime, app_token: str,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
@@ -24,7 +23,6 @@ from bot.handlers.slack.pacing import SlackPacer
 log = logging.getLogger(__name__)
 
 EXTRAS_KEY = "slack"
-SEEN_EVENTS = 2000
 
 
 @dataclass
@@ -35,7 +33,6 @@ class SlackRuntime:
     channel: SlackChannel
     identity: SlackIdentity
     work: AckFirst = field(default_factory=AckFirst)
-    _seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
 
     async def idle(self, timeout: float = 10.0) -> None:
         """Wait for the work of every acknowledged request (tests; shutdown)."""
@@ -43,6 +40,7 @@ class SlackRuntime:
 
     _bot_user_id: str | None = None  # set once auth.test has answered
     _checking: asyncio.Lock | None = None
+    _token_workspaces: frozenset[str] = frozenset()
 
     @property
     def checked(self) -> bool:
@@ -68,18 +66,18 @@ class SlackRuntime:
                 log.error("Slack Web API unreachable (auth.test: %s: %s)", error.__class__.__name__, error)
                 return False
             self._bot_user_id = str(response.get("user_id") or "")
+            self._token_workspaces = frozenset(str(response.get(k)) for k in ("team_id", "enterprise_id")
+                                               if response.get(k))
             return True
 
-    def first_time(self, event_id: object) -> bool:
-        """False for an event we have already taken (Slack retries when an ack got lost)."""
-        if not isinstance(event_id, str) or not event_id:
-            return True
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        while len(self._seen) > SEEN_EVENTS:
-            self._seen.popitem(last=False)
-        return True
+    @property
+    def workspaces(self) -> frozenset[str] | None:
+        """The team ids (and Enterprise Grid org ids) whose requests are taken: CADENCE_SLACK_TEAM_IDS,
+        else the bot token's own as auth.test reported them; None until auth.test has answered."""
+        configured = frozenset(t.strip() for t in self.app.settings.slack_team_ids.split(",") if t.strip())
+        if configured:
+            return configured
+        return self._token_workspaces if self._bot_user_id is not None else None
 
 
 def install(app: App) -> SlackRuntime | None:

@@ -25,22 +25,34 @@ OPEN_FORM_ACTION = "cadence_open_form"  # re-open the current form as a modal
 FORM_CALLBACK = "cadence_form"  # callback_id of our modals
 COMMAND = "/cadence"
 
-_LINK = re.compile(r"<(?:mailto:)?([^<>|]+)\|([^<>]*)>|<(?:mailto:)?([^<>|@!#][^<>|]*)>")
+_LINK = re.compile(r"<(mailto:)?([^<>|@!#][^<>|]*)\|([^<>]*)>|<(?:mailto:)?([^<>|@!#][^<>|]*)>")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|[^<>]*)?>")
 
 
 def clean_text(text: str) -> str:
     """Slack's wire text as the person typed it: links unwrapped, &amp; &lt; &gt; unescaped.
 
     Slack turns ``jo@school.org`` into ``<mailto:jo@school.org|jo@school.org>``; the router wants
-    the plain email. User mentions (``<@U1>``) and channel links are left as they are.
+    the plain email (the address, not the label). User mentions (``<@U1>``) are left for
+    :func:`with_mentions` (their email needs a lookup); channel links stay as they are.
     """
 
     def unwrap(m: re.Match[str]) -> str:
-        if m.group(2) is not None:
-            return m.group(2) or m.group(1)
-        return m.group(3)
+        if m.group(3) is not None:
+            return m.group(2) if m.group(1) else (m.group(3) or m.group(2))
+        return m.group(4)
 
     return html.unescape(_LINK.sub(unwrap, text or "")).strip()
+
+
+def mentioned_users(text: str | None) -> list[str]:
+    """The Slack user ids mentioned in a text (``export <@U0JO>``), in order, once each."""
+    return list(dict.fromkeys(_MENTION.findall(text or "")))
+
+
+def with_mentions(text: str, emails: dict[str, str]) -> str:
+    """Each mention of a known user replaced by their email, which the router understands; others kept."""
+    return _MENTION.sub(lambda m: emails.get(m.group(1), m.group(0)), text)
 
 
 def identity(user_id: str, team_id: str | None) -> str:
@@ -230,9 +242,12 @@ def element_value(element: dict[str, Any], tz: str = "Europe/London") -> str:
         return str(element.get("selected_date") or "")
     if kind == "datetimepicker":
         stamp = element.get("selected_date_time")
-        if not isinstance(stamp, int | float):
+        if not isinstance(stamp, int | float) or isinstance(stamp, bool):
             return ""
-        local = datetime.fromtimestamp(stamp, UTC).astimezone(ZoneInfo(tz))
+        try:
+            local = datetime.fromtimestamp(stamp, UTC).astimezone(ZoneInfo(tz))
+        except (OverflowError, OSError, ValueError):  # 1e20, nan: no date a picker can give
+            return ""
         return f"{local:%Y-%m-%d %H:%M}"
     if kind == "checkboxes":
         options = element.get("selected_options") or []
@@ -242,6 +257,48 @@ def element_value(element: dict[str, Any], tz: str = "Europe/London") -> str:
 
 
 # --- the door -------------------------------------------------------------------------------
+
+
+def workspaces_of(body: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(team ids, Enterprise Grid org ids) a request names: its own and its user's."""
+    teams: set[str] = set()
+    orgs: set[str] = set()
+
+    def add(into: set[str], value: Any) -> None:
+        if isinstance(value, str) and value:
+            into.add(value)
+
+    add(teams, body.get("team_id"))
+    add(orgs, body.get("enterprise_id"))
+    for key, into in (("team", teams), ("enterprise", orgs)):
+        if isinstance(body.get(key), dict):
+            add(into, body[key].get("id"))
+    user = body.get("user")
+    if isinstance(user, dict):
+        add(teams, user.get("team_id"))
+        add(orgs, user.get("enterprise_id"))
+    event = body.get("event")
+    if isinstance(event, dict):
+        add(teams, event.get("team"))
+        add(teams, event.get("user_team"))
+    return teams, orgs
+
+
+def foreign_workspace(body: dict[str, Any], allowed: frozenset[str]) -> str | None:
+    """Why this request is from outside the trust's workspace (``allowed``: team and org ids), or None.
+
+    Every team the request names must be allowed, or else every Enterprise Grid org it names (an
+    org-wide install serves all the org's workspaces). A request naming neither (url_verification,
+    ssl_check) is not a person's and passes.
+    """
+    teams, orgs = workspaces_of(body)
+    if not teams and not orgs:
+        return None
+    if teams and teams <= allowed:
+        return None
+    if orgs and orgs <= allowed:
+        return None
+    return f"workspace {', '.join(sorted(teams | orgs))[:120]} is not this trust's"
 
 
 def shape_problem(body: Any) -> str | None:
@@ -278,8 +335,9 @@ def shape_problem(body: Any) -> str | None:
                                                 and all(isinstance(a, dict) and isinstance(a.get("action_id"), str)
                                                         for a in body["actions"])):
                 return "block_actions without a list of actions"
-            if kind.startswith("view_") and not isinstance(body.get("view"), dict):
-                return f"{kind} without a view"
+            if kind.startswith("view_") and not (isinstance(body.get("view"), dict)
+                                                 and isinstance(body["view"].get("type"), str)):
+                return f"{kind} without a view (or its type)"  # Bolt's view matcher reads view["type"]
             return None
         return None  # other Slack types: Bolt answers them (404 when nobody listens)
     if "command" in body:

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot.delivery import Person
-from bot.dialogs.engine import unknown_person_reply
+from bot.dialogs.engine import FirstDelivery, unknown_person_reply
 from bot.handlers.teams import cards, files
 from bot.handlers.teams.throttle import Sleep, send_all
-from bot.handlers.teams.translate import answered_card_text, tenant_of, to_inbound, user_key
+from bot.handlers.teams.translate import answered_card_text, door_problem, tenant_of, to_inbound, user_key
 from bot.messages import Channel, Inbound, Reply
 
 if TYPE_CHECKING:
@@ -58,17 +59,37 @@ class CadenceTeamsBot(TeamsActivityHandler):
     # --- identity ---------------------------------------------------------------------------
 
     async def person_for(self, turn_context: TurnContext) -> Person | None:
+        """Who sent this activity, or None (then they get the polite refusal and nothing is stored).
+
+        Refused outright: another channel of the Azure Bot (Web Chat, Direct Line), an activity with no
+        tenant or another tenant when ``CADENCE_TEAMS_TENANT_ID`` is set. Identity is the Entra object id
+        (``aadObjectId``); when Teams leaves it out, the Teams roster is asked (TeamsInfo.get_member),
+        never the client-chosen ``from.id``.
+        """
         activity = turn_context.activity
-        key = user_key(activity)
-        if not key:
+        problem = door_problem(activity, tenant_id=self.tenant_id, emulator=self.emulator_emails)
+        if problem is None and self.tenant_id and tenant_of(activity) not in (None, self.tenant_id):
+            problem = f"another tenant ({str(tenant_of(activity))[:60]})"
+        if problem is not None:
+            log.warning("teams: %s activity refused: %s", activity.type, problem)
             return None
-        if self.tenant_id and tenant_of(activity) not in (None, self.tenant_id):
-            log.warning("teams: message from another tenant (%s) refused", tenant_of(activity))
+        key = user_key(activity)
+        if key:
+            person = await self.repo.person_by_teams_id(key)
+            if person is not None:
+                return person if person.active else None
+        member_key, email = await self._member(turn_context)
+        if not key:
+            key = member_key  # the roster's object id for this conversation member
+        if not key:
+            log.warning("teams: no Entra object id for %s; not identified", activity.from_property.id)
+            return None
+        if member_key and member_key != key:
+            log.warning("teams: the roster gives another object id for this sender; not identified")
             return None
         person = await self.repo.person_by_teams_id(key)
         if person is not None:
             return person if person.active else None
-        email = await self._member_email(turn_context)
         if not email and self.emulator_emails and activity.channel_id == "emulator" and "@" in key:
             email = key  # local trial: the Emulator's "user ID" setting is a roster email
         if not email:
@@ -84,15 +105,16 @@ class CadenceTeamsBot(TeamsActivityHandler):
         log.info("teams: linked %s to person %s", key, person.id)
         return await self.repo.person(person.id)
 
-    async def _member_email(self, turn_context: TurnContext) -> str:
+    async def _member(self, turn_context: TurnContext) -> tuple[str, str]:
+        """(Entra object id, email) of the sender as the Teams roster of this conversation has them."""
         sender = turn_context.activity.from_property
         try:
             member = await TeamsInfo.get_member(turn_context, sender.id)
         except Exception as error:  # noqa: BLE001 - any failure means "we don't know who this is"
             log.warning("teams: could not look up member %s: %s", sender.id, error)
-            return ""
+            return "", ""
         email = getattr(member, "email", None) or getattr(member, "user_principal_name", None) or ""
-        return email.strip()
+        return (getattr(member, "aad_object_id", None) or "").strip(), email.strip()
 
     async def remember_conversation(self, turn_context: TurnContext, person: Person) -> None:
         assert person.id is not None
@@ -108,12 +130,29 @@ class CadenceTeamsBot(TeamsActivityHandler):
             await self.send(turn_context, [unknown_person_reply(Channel.TEAMS)])
             return
         await self.remember_conversation(turn_context, person)
-        inbound = to_inbound(turn_context.activity)
+        inbound = to_inbound(turn_context.activity, person.teams_user_id)
         fresh = await self._fresh(inbound)
-        replies = await self.app.engine.handle(inbound)
+        replies = await self.app.engine.handle(inbound, self._first_delivery(turn_context.activity))
         if fresh:
             await self._mark_answered(turn_context)
         await self.send(turn_context, replies, person)
+
+    def _first_delivery(self, activity: Activity) -> FirstDelivery | None:
+        """Claims the activity's id in the database (store/repos/inbound.py) once the sender is known,
+        right before the turn: False when any worker on this database has taken it already (the Bot
+        Framework delivered it twice). An activity id is unique within its conversation, so the claim
+        is on both. (Issue 16's one-transaction unit will hold the claim and the turn's writes together.)"""
+        if not activity.id:
+            return None
+        event_id = f"{activity.conversation.id if activity.conversation else ''}|{activity.id}"
+
+        async def claim() -> bool:
+            if await self.repo.claim_inbound(CHANNEL, event_id):
+                return True
+            log.info("teams: activity %s was delivered again; it was already taken", activity.id[:80])
+            return False
+
+        return claim
 
     async def _fresh(self, inbound: Inbound) -> bool:
         """Will this click be applied (not stale)? Then its card is marked answered afterwards."""
@@ -147,7 +186,8 @@ class CadenceTeamsBot(TeamsActivityHandler):
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         """The person removed the app: stop sending there, so the dispatcher uses another channel."""
-        person = await self.repo.person_by_teams_id(user_key(turn_context.activity))
+        key = user_key(turn_context.activity)
+        person = await self.repo.person_by_teams_id(key) if key else None
         if person is not None and person.id is not None:
             await self.repo.delete_conversation_reference(person.id, CHANNEL)
             log.info("teams: person %s removed the app; their conversation is forgotten", person.id)
@@ -177,12 +217,23 @@ class CadenceTeamsBot(TeamsActivityHandler):
                          "(Policy 10.1).")
         await self.send(turn_context, [greeting, *([help_reply] if help_reply else [])])
 
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """Invokes Cadence does not handle (message extensions, task modules, ...) get an empty 200: the
+        SDK's 501 looks like our failure to Teams and to monitoring; nothing is done or stored."""
+        response = await super().on_invoke_activity(turn_context)
+        if response is not None and response.status == HTTPStatus.NOT_IMPLEMENTED:
+            log.info("teams: invoke %r is not one Cadence handles; answered with an empty 200",
+                     str(turn_context.activity.name)[:80])
+            return InvokeResponse(status=HTTPStatus.OK)
+        return response
+
     # --- files ------------------------------------------------------------------------------
 
     async def on_teams_file_consent_accept(self, turn_context: TurnContext,
                                            file_consent_card_response: FileConsentCardResponse) -> None:
         person = await self.person_for(turn_context)
-        await files.accept(self.repo, turn_context, file_consent_card_response, person)
+        await files.accept(self.repo, turn_context, file_consent_card_response, person,
+                           self.app.settings.teams_upload_hosts)
 
     async def on_teams_file_consent_decline(self, turn_context: TurnContext,
                                             file_consent_card_response: FileConsentCardResponse) -> None:

@@ -24,6 +24,7 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from botbuilder.core import TurnContext
@@ -75,14 +76,44 @@ def _token(response: FileConsentCardResponse) -> str:
     return str(context.get(CONTEXT_KEY) or "")
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def upload_allowed(url: object, allowed_hosts: str) -> bool:
+    """Is ``url`` on the person's OneDrive / SharePoint (``CADENCE_TEAMS_UPLOAD_HOSTS``)?
+
+    https only, on a listed host or a subdomain of one (``contoso-my.sharepoint.com``); plain http only
+    for a listed loopback host (tests' stand-in).
+    """
+    if not isinstance(url, str) or not url:
+        return False
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    if not host or parts.scheme not in ("https", "http"):
+        return False
+    listed = [h.strip().lower().lstrip(".") for h in allowed_hosts.split(",") if h.strip()]
+    if not any(host == h or host.endswith("." + h) for h in listed):
+        return False
+    return parts.scheme == "https" or host in LOOPBACK_HOSTS
+
+
 async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
-                 person: Person | None) -> None:
+                 person: Person | None, allowed_hosts: str) -> None:
     token = _token(response)
     record = await repo.file_offer(token) if token else None
     if record is None or person is None or record.person_id != person.id:
         await turn_context.send_activity("That document offer has expired. Say export to make it again.")
         return
     info = response.upload_info
+    if not upload_allowed(getattr(info, "upload_url", None), allowed_hosts):
+        log.warning("teams: file consent for person %s refused: upload URL host %r is not OneDrive/SharePoint",
+                    person.id, urlsplit(str(getattr(info, "upload_url", "") or "")).hostname)
+        await turn_context.send_activity("Sorry, I can only save documents to your own OneDrive. "
+                                         "Say export to make the document again (Policy 10.2).")
+        return
     size = len(record.content)
     headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{size - 1}/{size}"}
     try:

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+UNAUTHORIZED = "unauthorized"  # all a refused caller learns; the reason goes to the log
 
 
 @dataclass
@@ -177,13 +178,14 @@ def add_routes(web_app: web.Application, app: App) -> None:
             return _bad(f"Content-Type must be application/json (got {content_type or 'none'})", request)
         auth_header = request.headers.get("Authorization", "")
         if config.authenticated and not auth_header:
-            return _bad("no Authorization header", request, 401)
+            log.warning("teams: %s %s refused (401): no Authorization header", request.method, request.path)
+            return web.json_response({"error": UNAUTHORIZED}, status=401)
         if emulator and request.remote not in LOOPBACK:
             return _bad("the Teams endpoint runs unauthenticated for the Bot Framework Emulator "
                         "(CADENCE_TEAMS_EMULATOR) and takes requests from this machine only", request, 403)
         try:
             body = await request.json()
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[..." 100,000 deep
             return _bad("the body is not valid JSON", request)
         problem = problem_with(body)
         if problem:

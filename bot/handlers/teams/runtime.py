@@ -20,15 +20,20 @@ from botbuilder.schema import Activity
 from bot.app import App
 from bot.handlers import ack_first
 from bot.handlers.ack_first import AckFirst
+from bot.handlers.teams import keys
 from bot.handlers.teams.bot import CadenceTeamsBot
 from bot.handlers.teams.channel import TeamsDeliverer
 from bot.handlers.teams.clients import ReusingAuthentication
+from bot.handlers.teams.routes import UNAUTHORIZED
+from bot.handlers.teams.translate import door_problem
 
 if TYPE_CHECKING:
     from bot.handlers.teams.routes import TeamsConfig
 
 log = logging.getLogger(__name__)
 
+NOT_TEAMS = ("Cadence answers in Microsoft Teams only, for the trust's own tenant. "
+             "Please open Cadence in Teams.")
 APOLOGY = ("Sorry, something went wrong on my side. Nothing you had already saved has been lost; "
            "please try again in a minute.")
 
@@ -55,6 +60,7 @@ def answered_in_the_response(activity: Activity) -> bool:
 
 
 def build_runtime(app: App, config: TeamsConfig) -> TeamsRuntime:
+    keys.install(app.settings.teams_openid_metadata_url)  # signing keys fetched off the event loop
     adapter = CloudAdapter(ReusingAuthentication(config))
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
@@ -82,7 +88,14 @@ async def handle(runtime: TeamsRuntime, request: web.Request, body: dict[str, An
         authenticated = await runtime.adapter.bot_framework_authentication.authenticate_request(
             activity, auth_header)
     except Exception as error:  # noqa: BLE001 - PermissionError, jwt errors, "Invalid AppId"...
-        return bad(f"authentication failed: {type(error).__name__}: {error}", request, 401)
+        # the detail (which may name Microsoft's hosts or our configuration) goes to the log only
+        log.warning("teams: %s %s refused (401): authentication failed: %s: %s", request.method, request.path,
+                    type(error).__name__, str(error)[:300])
+        return web.json_response({"error": UNAUTHORIZED}, status=401)
+    problem = door_problem(activity, tenant_id=runtime.bot.tenant_id, emulator=not runtime.config.authenticated)
+    if problem is not None:
+        log.warning("teams: %s activity refused (403): %s", activity.type, problem)
+        return web.json_response({"error": NOT_TEAMS}, status=403)
     if answered_in_the_response(activity):
         invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
         if invoke_response:

@@ -24,10 +24,24 @@ _AT_TAG = re.compile(r"<at>.*?</at>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 
+TEAMS_CHANNEL = "msteams"
+EMULATOR_CHANNEL = "emulator"
+
+
 def user_key(activity: Activity) -> str:
-    """The id we know a Teams user by: the Entra (AAD) object id, else the channel account id (Emulator)."""
+    """The id we know a Teams user by: the Entra (AAD) object id, which Teams sets and no client chooses.
+
+    ``from.id`` is never an identity in Teams: on another channel of the same Azure Bot (Web Chat,
+    Direct Line) the client picks its own ``from.id``, so it could name a colleague's object id. Only
+    the Bot Framework Emulator (channel ``emulator``, taken in Emulator mode only) is known by it.
+    An empty answer means "ask the Teams roster" (bot.py).
+    """
     sender = activity.from_property
-    return (getattr(sender, "aad_object_id", None) or sender.id or "").strip()
+    if sender is None:
+        return ""
+    if (activity.channel_id or "") == EMULATOR_CHANNEL:
+        return (getattr(sender, "aad_object_id", None) or sender.id or "").strip()
+    return (getattr(sender, "aad_object_id", None) or "").strip()
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -39,14 +53,31 @@ def tenant_of(activity: Activity) -> str | None:
     return getattr(conversation, "tenant_id", None) if conversation else None
 
 
-def address_of(activity: Activity) -> Address:
-    return Address(Channel.TEAMS, user_key(activity), activity.conversation.id if activity.conversation else None,
-                   tenant_of(activity))
+def door_problem(activity: Activity, *, tenant_id: str, emulator: bool) -> str | None:
+    """Why this (authenticated) activity is not from the trust's Teams, or None.
+
+    A Bot Framework token proves the activity came through the Bot Connector for our bot, not that it
+    came from Teams: Web Chat and Direct Line are channels of the same Azure Bot. So only channel
+    ``msteams`` is taken (``emulator`` too in Emulator mode), and with ``CADENCE_TEAMS_TENANT_ID`` set
+    the activity must name that tenant. (Another tenant's people get the polite refusal in chat.)
+    """
+    channel = activity.channel_id or ""
+    allowed = {TEAMS_CHANNEL, EMULATOR_CHANNEL} if emulator else {TEAMS_CHANNEL}
+    if channel not in allowed:
+        return f"channel {channel[:40]!r} is not Microsoft Teams"
+    if tenant_id and channel == TEAMS_CHANNEL and tenant_of(activity) is None:
+        return "the activity names no tenant"
+    return None
 
 
-def platform_identity(activity: Activity) -> str:
+def address_of(activity: Activity, key: str | None = None) -> Address:
+    return Address(Channel.TEAMS, key or user_key(activity),
+                   activity.conversation.id if activity.conversation else None, tenant_of(activity))
+
+
+def platform_identity(activity: Activity, key: str | None = None) -> str:
     tenant = tenant_of(activity)
-    return f"teams:{user_key(activity)}" + (f"@{tenant}" if tenant else "")
+    return f"teams:{key or user_key(activity)}" + (f"@{tenant}" if tenant else "")
 
 
 def strip_mentions(activity: Activity) -> str:
@@ -65,11 +96,14 @@ def strip_mentions(activity: Activity) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def to_inbound(activity: Activity) -> Inbound:
-    """The neutral Inbound for a message activity (typed text or a card submission)."""
+def to_inbound(activity: Activity, key: str | None = None) -> Inbound:
+    """The neutral Inbound for a message activity (typed text or a card submission).
+
+    ``key``: the sender's Entra object id when the Teams roster gave it (the activity had none).
+    """
     value = activity.value if isinstance(activity.value, dict) else None
     cadence = value.get("cadence") if value else None
-    base = {"address": address_of(activity), "platform_identity": platform_identity(activity)}
+    base = {"address": address_of(activity, key), "platform_identity": platform_identity(activity, key)}
     if not isinstance(cadence, dict):
         return Inbound(text=strip_mentions(activity), **base)
     session_id = _int(cadence.get("session_id"))
