@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from tests.dialogs.review.conftest import PRIYA, SAM, Say, text_of
+from bot.app import App
+from tests.dialogs.review.conftest import PRIYA, SAM, Say, held_meeting, text_of
 
 QUESTION = re.compile(r"question (\d+) of (\d+)")
 OBJECTIVE = re.compile(r"objective (\d+) of (\d+), ([a-zA-Z ?]+)")
@@ -33,7 +34,8 @@ async def test_sams_preparation_counts_the_23_questions_status_talks_about(say: 
     assert "2 of 23 questions answered" in status and "question 4 of 23" in status
 
 
-async def test_priya_records_a_smart_objective_and_the_place_only_moves_forward(say: Say) -> None:
+async def test_priya_records_a_smart_objective_and_the_place_only_moves_forward(demo_app: App, say: Say) -> None:
+    await held_meeting(demo_app, SAM)  # objectives follow the planning meeting (lifecycle)
     seen = [objective_place(text_of(await say(PRIYA, "objectives sam")))]
     for answer in ("Run the Year 3 reading group four mornings a week",
                    "8 of the 10 pupils improve their reading age by 6 months", "17/07/2027",
@@ -43,7 +45,8 @@ async def test_priya_records_a_smart_objective_and_the_place_only_moves_forward(
     assert seen[0] == (1, 0) and seen[1] == (1, 1) and seen[-1] == (2, 0), seen
 
 
-async def test_a_vague_objective_adds_its_smart_check_in_place(say: Say) -> None:
+async def test_a_vague_objective_adds_its_smart_check_in_place(demo_app: App, say: Say) -> None:
+    await held_meeting(demo_app, SAM)
     await say(PRIYA, "objectives sam")
     await say(PRIYA, "Be better")
     await say(PRIYA, "Better")
