@@ -6,8 +6,14 @@ none, and a gentle word about a place that may not be private (Policy 5.4)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.clock import FixedClock
 from tests.chat.conftest import JO, MARK, PRIYA, SAM, Chat, say_all
+from tests.dialogs.review.conftest import held_meeting
+
+LONDON = ZoneInfo("Europe/London")
 
 
 async def test_sams_preparation_counts_the_questions_status_talks_about(chat: Chat) -> None:
@@ -20,6 +26,7 @@ async def test_sams_preparation_counts_the_questions_status_talks_about(chat: Ch
 
 
 async def test_priyas_objective_setting_says_which_objective_and_which_part(chat: Chat) -> None:
+    await held_meeting(chat.app, SAM)  # objectives are recorded after the planning meeting (Policy 3.2)
     seen = [await chat.say(PRIYA, "objectives sam")]
     for answer in ("Run the Year 3 reading group four mornings a week",
                    "8 of the 10 pupils improve their reading age by 6 months", "17/07/2027", "skip", "skip"):
@@ -50,7 +57,10 @@ async def test_jo_with_objectives_is_asked(chat: Chat) -> None:
     assert "Are your objectives on track?" in await chat.say(JO, "no")
 
 
-async def test_priya_records_the_mid_year_review_without_being_asked_for_jos_comments(chat: Chat) -> None:
+async def test_priya_records_the_mid_year_review_without_being_asked_for_jos_comments(chat: Chat,
+                                                                                     clock: FixedClock) -> None:
+    clock.set(datetime(2027, 2, 10, 15, tzinfo=LONDON))  # Spring term (3.2), after the meeting
+    await held_meeting(chat.app, JO, "mid_year", datetime(2027, 2, 10, 10, tzinfo=LONDON))
     seen = [await chat.say(PRIYA, "midyear jo")]
     for answer in ("Five of the six pupils are on track", "Club running well", "yes", "yes", "skip",
                    "Talked about next term"):

@@ -3,8 +3,12 @@ interrupted halfway through a plan and nothing already answered is lost."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.app import build_app
 from bot.messages import Action, Address, Channel, Inbound, PromptKind
+from tests.dialogs.review.conftest import held_meeting
 from tests.dialogs.support.conftest import Trust, text_of
 
 PRIYA = "priya.shah@hillside.example"
@@ -172,6 +176,9 @@ async def test_a_form_answered_in_other_words_says_how_each_was_read(trust: Trus
     """Priya fills the mid-year form in Slack; “yep” is read as yes and she is told so (issue 17)."""
     await trust.app.repo.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
     slack = Address(Channel.SLACK, "U0PRIYA")
+    london = ZoneInfo("Europe/London")
+    trust.set_now(datetime(2027, 2, 10, 15, tzinfo=london))  # Spring term (3.2), after the meeting
+    await held_meeting(trust.app, "jo.brown@hillside.example", "mid_year", datetime(2027, 2, 10, 10, tzinfo=london))
 
     async def submit(reply, values: dict[str, str]) -> list:
         action = Action("submit", session_id=reply.session_id, revision=reply.revision, step=reply.step)
