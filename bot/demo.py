@@ -9,6 +9,7 @@ cycle's record with end-of-year outcomes for Jo and Sam.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,75 @@ async def _last_cycle(app: Any, colleague_id: int, organisation_id: int, year: i
         await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="end_of_year", role=role,
                                   person_id=person_id, signed_at=at(date(year + 1, 9, 30), 15), channel="console",
                                   platform_identity="demo"))
+
+
+# what to try as each person of the demo story (the stages seeded above); anyone else gets a default
+TRY_AS = {
+    "priya.shah@hillside.example": "status, schedule Dana, objectives Sam",
+    "sam.patel@hillside.example": "prep, agenda, checkin",
+    "jo.brown@hillside.example": "status, export pdf, checkin",
+    "alex.green@hillside.example": "signoff",
+    "mark.lee@hillside.example": "status, schedule Chris",
+    "chris.wood@hillside.example": "status, checkin",
+    "dana.white@hillside.example": "status, checkin",
+    "helen.hart@hillside.example": "status, status Priya, appeal",
+    "harriet.ward@central.example": "status, status Kay, export Ian",
+    "ravi.singh@riverside.example": "status, status Lucy",
+    "lucy.moss@riverside.example": "status, objectives Omar",
+    "omar.aziz@riverside.example": "status, checkin",
+}
+
+
+@dataclass(frozen=True)
+class Someone:
+    """One line of the demo's first screen: who they are, whom they review, and what to try as them."""
+
+    email: str
+    name: str
+    job_title: str
+    organisation: str
+    depth: int  # 0 for the top of a team, 1 for those they manage, and so on
+    reviewees: tuple[str, ...]  # first names of the colleagues whose review they hold this cycle
+    try_saying: str
+
+
+async def who_is_who(app: Any) -> list[Someone]:
+    """Everyone active, grouped by academy (or central team) and team: each line manager followed by
+    the people they manage, reviewers marked with their reviewees, and a suggestion of what to try."""
+    repo = app.repo
+    people = [p for p in await repo.people_in(None) if p.active and p.id is not None]
+    orgs = {o.id: o for o in await repo.organisations()}
+    by_id = {p.id: p for p in people}
+    manager: dict[int, int | None] = {}
+    reviewees: dict[int, list[str]] = {}
+    reviewed: set[int] = set()
+    for p in people:
+        context = await repo.context(p.id)
+        lead = context.lead_manager_id if context is not None else None
+        manager[p.id] = lead if lead in by_id and by_id[lead].organisation_id == p.organisation_id else None  # type: ignore[index]
+        review = await repo.current_review(p.id)
+        if review is not None:
+            reviewed.add(p.id)  # type: ignore[arg-type]
+        if review is not None and review.reviewer_id is not None:
+            reviewees.setdefault(review.reviewer_id, []).append(p.name.split(" ")[0])
+    order = sorted(orgs.values(), key=lambda o: (o.kind != "trust", o.kind != "academy", o.name))
+    out: list[Someone] = []
+
+    def add(person_id: int, depth: int) -> None:
+        p = by_id[person_id]
+        mine = tuple(reviewees.get(person_id, ()))
+        default = f"status, status {mine[0]}" if mine else "status, checkin" if person_id in reviewed else "status, help"
+        out.append(Someone(p.email, p.name, p.job_title, orgs[p.organisation_id].name, depth, mine,
+                           TRY_AS.get(p.email, default)))
+        for report in sorted((q for q in people if manager[q.id] == person_id), key=lambda q: q.name):  # type: ignore[index]
+            add(report.id, depth + 1)  # type: ignore[arg-type]
+
+    for org in order:
+        tops = sorted((p for p in people if p.organisation_id == org.id and manager[p.id] is None),  # type: ignore[index]
+                      key=lambda p: (not reviewees.get(p.id), p.name))  # type: ignore[arg-type]
+        for top in tops:
+            add(top.id, 0)  # type: ignore[arg-type]
+    return out
 
 
 def _next_weekday(d: date) -> date:

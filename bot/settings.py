@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     mail_from: str = "cadence@localhost"
 
     calendar_file: str = ""
+    # where the console chat saves documents asked for in chat ("export pdf"); "" means ./exports/ of the
+    # current directory. Never inside the installed package (bot.handlers.console.chat.export_folder).
+    export_dir: str = ""
 
     working_hours_start: int = Field(8, ge=0, le=23)
     working_hours_end: int = Field(17, ge=1, le=24)

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from store.db import MIGRATIONS, alembic_config, head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("alembic", "botbuilder", "msrest", "matplotlib", "docx", "fpdf")
+HEAVY = ("alembic", "botbuilder", "msrest", "matplotlib", "docx", "fpdf", "dateparser")
 
 START = """
 import asyncio, json, sys

@@ -106,6 +106,9 @@ class Dialog:
     intro: Text = ""
     clause: str = ""
     description: str = ""  # one line for help
+    # where the person is, in the dialog's own words (“objective 2 of 3, success criteria”); "" for the
+    # engine's “question 4 of 23”
+    progress: Callable[[Ctx, Step], str] | None = None
 
     def steps_for(self, ctx: Ctx) -> Sequence[Step]:
         return self.steps(ctx) if callable(self.steps) else self.steps

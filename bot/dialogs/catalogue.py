@@ -31,5 +31,5 @@ COMMANDS = (
             aliases=("support",)),
     Command("export", "your Planning & Review Form as a document (10.2)", dialog_id="export",
             handler=export.export_command),
-    Command("help", "this list", handler=status.help_command, aliases=("hi", "hello", "hey", "menu", "?")),
+    Command("help", "this list", handler=status.help_command, aliases=("menu", "?", "commands")),
 )

@@ -7,9 +7,13 @@ support (a one-to-one) nudges the manager.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.dialogs.base import Dialog, Run, Step
 from bot.messages import Choice, PromptKind, Reply
+from bot.services import Services
 from store.models import CheckIn
+from store.repo import PersonContext
 
 CLAUSE = "3.3"
 
@@ -24,10 +28,19 @@ STEPS = (
     Step("note", "Anything you'd like to add? A sentence is plenty.", PromptKind.LONG_TEXT, optional=True,
          max_length=1000),
     Step("one_to_one", "Would you like a one-to-one with your manager?", PromptKind.YES_NO, clause=CLAUSE),
-    Step("on_track", "Are your objectives on track?", PromptKind.YES_NO),
+    Step("on_track", "Are your objectives on track?", PromptKind.YES_NO,
+         when=lambda ctx: bool(ctx.data.get("has_objectives"))),
     Step("share", "What may your manager see?", PromptKind.CHOICE, choices=SHARE_CHOICES,
          help="Check-ins stay out of your performance record unless you choose otherwise."),
 )
+
+
+async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any]:
+    """Whether the colleague has objectives this cycle: nobody is asked if objectives they don't have
+    are on track."""
+    review = await services.repo.current_review(person.id)
+    has = review is not None and review.id is not None and bool(await services.repo.objectives(review.id))
+    return {"has_objectives": has}
 
 
 async def complete(run: Run) -> list[Reply]:
@@ -50,7 +63,8 @@ async def complete(run: Run) -> list[Reply]:
         if run.get("share") == "everything":
             if run.get("note"):
                 lines.append(f"Note: {run.get('note')}")
-            lines.append(f"Objectives on track: {'yes' if run.get('on_track') else 'no'}.")
+            if run.answers.get("on_track") is not None:
+                lines.append(f"Objectives on track: {'yes' if run.get('on_track') else 'no'}.")
         await run.services.notifier.notify(
             manager_id, f"Check-in from {name}", "\n".join(lines), kind="one_to_one_checkin", clause=CLAUSE,
             dedupe_key=f"checkin:{checkin.id}:manager", subject_person_id=run.person.id, action="schedule")
@@ -60,5 +74,6 @@ async def complete(run: Run) -> list[Reply]:
 
 DIALOG = Dialog(
     id="checkin", version=1, title="Wellbeing check-in", steps=STEPS, complete=complete, clause=CLAUSE,
+    prepare=prepare,
     description="A quick wellbeing check-in: five taps, under 30 seconds (Policy 3.3).",
 )

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.dialogs.answers import default_choices, parse_answer, show
+from bot.dialogs.answers import Parsed, default_choices, parse_answer, show, yes_or_no
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
 from bot.dialogs.registry import Registry
+from bot.dialogs.router import small_talk
 from bot.messages import Address, Capabilities, Channel, Choice, Form, FormField, Inbound, PromptKind, Reply
 from bot.services import Services
 from store.models import DialogSession
@@ -26,6 +27,12 @@ log = logging.getLogger(__name__)
 CONTROL_WORDS = {"back", "skip", "pause", "cancel", "help", "stop", "quit", "exit", "resume"}
 SUBJECT_STEP = "_subject"
 CONTROLS_HINT = "Say back, skip (if optional), pause or cancel at any time."
+WAY_OUT = "pause or cancel any time"  # on every question, so nobody is left guessing how to stop
+FREE_TEXT = (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT)
+SHORT_REQUEST = 3  # words; longer text starting with a command word at a free-text question is an answer
+QUICK_COMMANDS = {"status", "help", "export"}  # answered mid-dialog, then back to the open question
+PENDING = "_pending"  # state["data"]: an answer read back for confirmation ("Tuesday 24 November at 14:00?")
+SWITCH = "_switch"  # state["data"]: another command typed mid-dialog, waiting for "pause it and start that?"
 
 
 FirstDelivery = Callable[[], Awaitable[bool]]
@@ -83,45 +90,144 @@ class Engine:
         if action is not None and action.session_id is not None:
             if session is None or session.id != action.session_id or session.revision != action.revision:
                 return await self._stale(person, session, channel)
-            if inbound.form is None:
-                return await self._answer(person, session, action.value, inbound)
+        text = (action.value if action is not None else inbound.text or "").strip()
+        if session is not None and SWITCH in session.state.get("data", {}):
+            offered = await self._offered_switch(person, session, text, inbound)
+            if offered is not None:
+                return offered
+        if action is not None and action.session_id is not None and inbound.form is None:
+            return await self._answer(person, session, action.value, inbound)  # type: ignore[arg-type]
         if inbound.form is not None:
             if session is None:
                 return await self._stale(person, None, channel)
             return await self._answer_form(person, session, inbound)
-        text = (action.value if action is not None else inbound.text or "").strip()
         if session is not None:
             if text.lower() in CONTROL_WORDS:
                 return await self._control(person, session, text.lower(), inbound)
-            if await self._switches_dialog(person, session, text, inbound):
-                await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
-                dialog = self.registry.get(session.dialog_id)
-                replies = await self.registry.router.route(self, person, text, inbound)
-                note = Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off.")
-                return [note, *replies]
+            word = await self._interruption(person, session, text, inbound)
+            if word in QUICK_COMMANDS:
+                return await self._quick(person, session, text, inbound)
+            if word is not None:
+                return await self._offer_switch(person, session, text, word, inbound)
             return await self._answer(person, session, text, inbound)
         return await self.registry.router.route(self, person, text, inbound)
 
-    async def _switches_dialog(self, person: PersonContext, session: DialogSession, text: str,
-                               inbound: Inbound) -> bool:
-        """Mid-dialog, a command word starts something else only when it can't be an answer: it came
-        as an explicit command (slash command, start button), it is a lone main command word
-        ("status"), or a lone alias at a question that isn't free text. "Help the new starters
-        settle in" is an answer, not help; so is "Support" at a free-text question."""
+    async def _interruption(self, person: PersonContext, session: DialogSession, text: str,
+                            inbound: Inbound) -> str | None:
+        """The command word typed mid-dialog that asks for something else, or None when the text is an answer.
+
+        A command counts when it can't be an answer: it came as an explicit command (slash command, start
+        button), it is a lone main command word (“status”, even at a free-text question), or, at a question
+        that is not free text (a choice, yes/no, a date, a confirmation), it does not read as an answer
+        (“export pdf” at a sign-off). “Help the new starters settle in” is an answer, not help; so is
+        “Support” at a free-text question."""
         router = self.registry.router
-        if not router.is_command(text):
-            return False
+        word = router.command_word(text)
+        if word is None:
+            return None
         if inbound.command or text.startswith("/"):
-            return True
-        if len(text.split()) > 1 or router.is_answer_like(text.lower()):
-            return False
-        if router.is_primary_word(text):
-            return True  # "status" alone is a request, even at a free-text question
+            return word
+        lone = len(text.split()) == 1
+        if lone and (router.is_answer_like(text.lower())):
+            return None
+        if lone and router.is_primary_word(text):
+            return word
         dialog = self.registry.get(session.dialog_id)
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
-        step = self._current(dialog, self._ctx(person, subject, session.state, inbound.address.channel),
-                             session.state)
-        return step is not None and step.kind not in (PromptKind.SHORT_TEXT, PromptKind.LONG_TEXT)
+        ctx = self._ctx(person, subject, session.state, inbound.address.channel)
+        step = self._current(dialog, ctx, session.state)
+        if step is None:
+            return None
+        if step.kind in FREE_TEXT:  # "export pdf", "status Sam": a main word and a word or two is a request
+            return word if len(text.split()) <= SHORT_REQUEST and router.is_primary_word(text.split()[0]) else None
+        parsed = parse_answer(step.kind, text, _choices(step, ctx), max_length=step.max_length, today=ctx.today)
+        return None if parsed.ok else word
+
+    async def _quick(self, person: PersonContext, session: DialogSession, text: str,
+                     inbound: Inbound) -> list[Reply]:
+        """Status, help or an export asked for mid-dialog: answered at once, then back to the open question
+        (also when the answer is a refusal, “status Nobody”)."""
+        try:
+            replies = await self.registry.router.route(self, person, text, inbound)
+        except Refusal as refusal:
+            replies = [Reply(refusal.message, clause=refusal.clause)]
+        fresh = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
+        if fresh is None:
+            return replies
+        if fresh.status != "active":  # "export" alone runs as its own (instant) dialog, which paused this one
+            if await self.repo.active_session(person.id) is not None:
+                return replies
+            await self.repo.set_session_status(session.id, "active")  # type: ignore[arg-type]
+            fresh = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
+            assert fresh is not None
+        dialog = self.registry.get(fresh.dialog_id)
+        subject = await self.repo.context(fresh.subject_person_id) if fresh.subject_person_id else None
+        back = await self._next(person, subject, dialog, fresh, fresh.state, inbound, save=False)
+        return [*replies, Reply(f"Back to “{dialog.title}”, where you left off:"), *back]
+
+    async def _offer_switch(self, person: PersonContext, session: DialogSession, text: str, word: str,
+                            inbound: Inbound) -> list[Reply]:
+        """Another conversation asked for mid-dialog: ask before pausing this one (an explicit command,
+        a slash command or a start button, is taken at its word)."""
+        dialog = self.registry.get(session.dialog_id)
+        if inbound.command or text.startswith("/"):
+            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            replies = await self.registry.router.route(self, person, text, inbound)
+            note = Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off.")
+            return [note, *replies]
+        command = self.registry.router.commands[word]
+        if command.dialog_id == session.dialog_id and not text.split()[1:]:  # "appeal" while in the appeal
+            subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+            return [Reply(f"You're already in “{dialog.title}”; here's where you left off.")] + await self._next(
+                person, subject, dialog, session, session.state, inbound, save=False)
+        state = _copy(session.state)
+        state["data"][SWITCH] = text
+        if not await self._save(session, state, inbound.address.channel):
+            return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+        other = (f"“{self.registry.get(command.dialog_id).title}”"
+                 if command.dialog_id and self.registry.has(command.dialog_id) else f"“{word}”")
+        return [Reply(f"You're in the middle of “{dialog.title}” (your answers are saved). Pause it and start "
+                      f"{other}? Or say cancel to drop “{dialog.title}”.",
+                      prompt=PromptKind.YES_NO,
+                      choices=(Choice("yes", f"Pause and start {other}", "primary"),
+                               Choice("no", f"Carry on with {dialog.title}")),
+                      session_id=session.id, revision=session.revision, step=SWITCH,
+                      meta={"dialog": dialog.id, "title": dialog.title})]
+
+    async def _offered_switch(self, person: PersonContext, session: DialogSession, text: str,
+                              inbound: Inbound) -> list[Reply] | None:
+        """The answer to “Pause it and start Y?”: yes starts Y, no carries on; anything else lets the offer
+        lapse and is handled as usual (None)."""
+        state = _copy(session.state)
+        asked = str(state["data"].pop(SWITCH))
+        if not await self._save(session, state, inbound.address.channel):
+            return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+        session.state = state
+        answer = yes_or_no(text)
+        if answer is None:
+            return None
+        dialog = self.registry.get(session.dialog_id)
+        if answer:
+            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            replies = await self.registry.router.route(self, person, asked, dataclasses.replace(inbound, action=None))
+            return [Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off."), *replies]
+        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        step = self._current(dialog, self._ctx(person, subject, state, inbound.address.channel), state)
+        if step is not None and step.kind in FREE_TEXT and len(asked.split()) > 1:
+            # "Schedule changes unsettled me" was an answer after all: keep it as one
+            return [Reply(f"Carrying on with “{dialog.title}”: I've taken “{asked}” as your answer (say back "
+                          "to change it).")] + await self._answer(person, session, asked, inbound)
+        return [Reply(f"Carrying on with “{dialog.title}”.")] + await self._next(
+            person, subject, dialog, session, state, inbound, save=False)
+
+    async def _save(self, session: DialogSession, state: dict[str, Any], channel: Channel) -> bool:
+        try:
+            session.revision = await self.repo.save_session(session.id, session.revision, state, "active",  # type: ignore[arg-type]
+                                                            channel.value)
+        except StaleRevision:
+            return False
+        session.state = state
+        return True
 
     async def current(self, inbound: Inbound) -> list[Reply]:
         """The open dialog's current question (or form) again, changing nothing.
@@ -143,6 +249,11 @@ class Engine:
         if session is None or (action is not None and action.session_id is not None
                                and (session.id != action.session_id or session.revision != action.revision)):
             return await self._stale(person, session, channel)
+        if SWITCH in session.state.get("data", {}):  # the question shown again is the one to answer, not the offer
+            state = _copy(session.state)
+            state["data"].pop(SWITCH)
+            if not await self._save(session, state, channel):
+                return await self._stale(person, await self.repo.dialog_session(session.id), channel)  # type: ignore[arg-type]
         dialog = self.registry.get(session.dialog_id)
         subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, channel)
@@ -220,14 +331,35 @@ class Engine:
         if step is None:
             return await self._finish(person, subject, dialog, session, state, inbound)
         choices = _choices(step, ctx)
-        parsed = parse_answer(step.kind, raw, choices, max_length=step.max_length, today=ctx.today)
+        pending = state["data"].pop(PENDING, None)
+        confirmed = yes_or_no(raw) if pending and pending.get("step") == step.key else None
+        if confirmed is False:  # "no, that's not what I meant": ask the question again
+            if not await self._save(session, state, inbound.address.channel):
+                return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+            again = self._render(dialog, ctx, step, session, inbound.address.channel)
+            return [Reply("No problem: please type it again (the example in the question always works)."), again]
+        if confirmed:
+            parsed = Parsed(True, pending["value"])  # type: ignore[index]
+        else:
+            parsed = parse_answer(step.kind, raw, choices, max_length=step.max_length, today=ctx.today)
         if parsed.ok and step.validate is not None:
             problem = step.validate(parsed.value, ctx)
             if problem:
                 parsed = parsed.__class__(False, error=problem)
         if not parsed.ok:
             again = self._render(dialog, ctx, step, session, inbound.address.channel)
-            return [Reply(parsed.error, clause=step.clause), again]
+            if small_talk(raw, person.person.name.split(" ")[0]) is not None:  # "thanks", "hi", 👋 mid-dialog
+                return [Reply(f"🙂 We're in the middle of “{dialog.title}”; here's where we were."), again]
+            meant = self.registry.router.did_you_mean(raw.strip().split(" ", 1)[0].lower()) if raw.strip() else None
+            hint = f" (If you meant {meant}, say {meant}.)" if meant and step.kind not in FREE_TEXT else ""
+            return [Reply(parsed.error + hint, clause=step.clause), again]
+        if parsed.confirm:  # read back what was understood before keeping it
+            state["data"][PENDING] = {"step": step.key, "value": parsed.value, "echo": parsed.echo}
+            if not await self._save(session, state, inbound.address.channel):
+                return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+            return [self._render(dialog, self._ctx(person, subject, state, inbound.address.channel), step, session,
+                                 inbound.address.channel)]
+        noted = [Reply(f"Taken as “{parsed.echo}” (say back to change it).")] if parsed.echo else []
         if step.key == SUBJECT_STEP:
             subject = await self.repo.context(int(parsed.value))
             assert subject is not None
@@ -240,7 +372,7 @@ class Engine:
             return await self._control(person, session, "back", inbound)
         state["answers"][step.key] = parsed.value
         state["history"].append(step.key)
-        return await self._next(person, subject, dialog, session, state, inbound)
+        return noted + await self._next(person, subject, dialog, session, state, inbound)
 
     async def _answer_form(self, person: PersonContext, session: DialogSession, inbound: Inbound) -> list[Reply]:
         dialog = self.registry.get(session.dialog_id)
@@ -252,6 +384,7 @@ class Engine:
         if not group:
             return await self._stale(person, session, channel)
         problems: list[str] = []
+        understood: list[str] = []
         form = inbound.form or {}
         for step in group:
             raw = str(form.get(step.key, "") or "").strip()
@@ -270,13 +403,16 @@ class Engine:
             if parsed.ok:
                 state["answers"][step.key] = parsed.value
                 state["history"].append(step.key)
+                if parsed.echo:  # a form is answered at once: what was read in other words is said after
+                    understood.append(f"• {step.label or _text(step.prompt, ctx)}: {parsed.echo}")
             else:
                 problems.append(f"• {step.label or _text(step.prompt, ctx)}: {parsed.error}")
+        replies = [Reply("I read these as:\n" + "\n".join(understood) + "\nSay back if one is wrong.")] \
+            if understood else []
         if problems:
             # what was valid is kept; the rest is asked again
-            replies = [Reply("A few answers need another look:\n" + "\n".join(problems))]
-            return replies + await self._next(person, subject, dialog, session, state, inbound)
-        return await self._next(person, subject, dialog, session, state, inbound)
+            replies.append(Reply("A few answers need another look:\n" + "\n".join(problems)))
+        return replies + await self._next(person, subject, dialog, session, state, inbound)
 
     async def _control(self, person: PersonContext, session: DialogSession, word: str,
                        inbound: Inbound) -> list[Reply]:
@@ -305,6 +441,7 @@ class Engine:
             lines.append(CONTROLS_HINT)
             current = [self._render(dialog, ctx, step, session, channel)] if step else []
             return [Reply("\n".join(lines), clause=dialog.clause or None), *current]
+        state["data"].pop(PENDING, None)
         if word == "skip":
             if step is None:
                 return await self._next(person, subject, dialog, session, state, inbound, save=False)
@@ -425,22 +562,40 @@ class Engine:
         return group
 
     def _render(self, dialog: Dialog, ctx: Ctx, step: Step, session: DialogSession, channel: Channel) -> Reply:
-        position, total = _progress(self._visible(dialog, ctx), step, ctx)
-        prompt = _text(step.prompt, ctx)
-        progress = f"({position}/{total}) " if total > 3 else ""
-        text = f"{progress}{prompt}"
+        meta = {"dialog": dialog.id, "title": dialog.title}
+        pending = ctx.data.get(PENDING)
+        if pending and pending.get("step") == step.key:
+            return Reply(f"I read that as {pending['echo']}. Is that right? (Say no to type it again, or pause "
+                         "or cancel.)", prompt=PromptKind.YES_NO,
+                         choices=(Choice("yes", "Yes, that's right", "primary"), Choice("no", "No, retype it")),
+                         session_id=session.id, revision=session.revision, step=step.key, clause=step.clause,
+                         meta=meta)
+        text = _text(step.prompt, ctx)
         if step.optional:
             text += " (optional: say skip)"
+        text += f"\n({self._progress(dialog, ctx, step)})"
         return Reply(text, prompt=step.kind, choices=_choices(step, ctx), session_id=session.id,
-                     revision=session.revision, step=step.key, clause=step.clause,
-                     meta={"dialog": dialog.id, "title": dialog.title})
+                     revision=session.revision, step=step.key, clause=step.clause, meta=meta)
+
+    def _progress(self, dialog: Dialog, ctx: Ctx, step: Step) -> str:
+        """“question 4 of 23 · pause or cancel any time”: where the person is, in words that mean something
+        to them (a dialog may say it its own way: “objective 2 of 3, success criteria”), and the way out."""
+        where = dialog.progress(ctx, step) if dialog.progress is not None else ""
+        if not where:
+            visible = self._visible(dialog, ctx)
+            if step.kind == PromptKind.CONFIRM and visible and visible[-1].key == step.key:
+                return f"last step · {WAY_OUT}"
+            position, total = _position(visible, step, ctx)
+            if total > 1:
+                where = f"question {position} of {total}"
+        return f"{where} · {WAY_OUT}" if where else WAY_OUT.capitalize()
 
     def _render_form(self, dialog: Dialog, ctx: Ctx, group: Sequence[Step], session: DialogSession) -> Reply:
         fields = tuple(FormField(s.key, s.label or _text(s.prompt, ctx), s.kind, s.optional, _choices(s, ctx),
                                  max_length=s.max_length) for s in group)
         form = Form(f"{dialog.id}:{group[0].group}", dialog.title, fields)
         first = _text(group[0].prompt, ctx)
-        return Reply(f"{dialog.title}: {first}", form=form, prompt=group[0].kind, choices=_choices(group[0], ctx),
+        return Reply(f"{dialog.title}: {first}\n({self._progress(dialog, ctx, group[0])})", form=form, prompt=group[0].kind, choices=_choices(group[0], ctx),
                      session_id=session.id, revision=session.revision, step=group[0].key,
                      clause=group[0].clause, meta={"dialog": dialog.id, "title": dialog.title})
 
@@ -490,15 +645,18 @@ def _settled(step: Step, ctx: Ctx) -> bool:
     return all(key in ctx.answers for key in watched.looked)
 
 
-def _progress(visible: Sequence[Step], step: Step, ctx: Ctx) -> tuple[int, int]:
-    """“(3/12)”: this step's place among the steps that apply to this run, and how many apply.
+def _position(visible: Sequence[Step], step: Step, ctx: Ctx) -> tuple[int, int]:
+    """“question 3 of 12”: this step's place among the questions that apply to this run, and how many apply
+    (who it is for and the final confirmation are not questions, so prep's 23 questions count as 23).
 
     Only steps shown or known to be shown are counted, so the numbers go 1, 2, 3 without gaps and the
     total does not shrink when a condition turns out false; it grows only when an answer brings in steps
     (a second objective, a training need to mark essential)."""
-    keys = [s.key for s in visible]
-    index = keys.index(step.key) if step.key in keys else sum(1 for s in visible if s.key in ctx.answers)
-    later = [s for s in visible[index + 1:] if s.key not in ctx.answers and _settled(s, ctx)]
+    final = visible[-1].key if visible and visible[-1].kind == PromptKind.CONFIRM else None
+    counted = [s for s in visible if s.key not in (SUBJECT_STEP, final)]
+    keys = [s.key for s in counted]
+    index = keys.index(step.key) if step.key in keys else sum(1 for s in counted if s.key in ctx.answers)
+    later = [s for s in counted[index + 1:] if s.key not in ctx.answers and _settled(s, ctx)]
     return index + 1, index + 1 + len(later)
 
 

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz, process
+
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, Inbound, Reply, echo
 from store.models import Person
@@ -29,6 +31,38 @@ class Command:
     roles: tuple[str, ...] = ()  # listed in help only for holders of one of these roles (anyone may still ask)
 
 
+TYPO_CUTOFF = 70
+GREETINGS = {"hi", "hello", "hey", "hiya", "heya", "yo", "morning", "good morning", "good afternoon",
+             "good evening", "afternoon", "hi there", "hello there", "hey there", "howdy"}
+THANKS = {"thanks", "thank you", "thankyou", "ta", "cheers", "thx", "ty", "many thanks", "thanks a lot",
+          "thank you so much", "thanks so much", "brilliant thanks", "great thanks", "lovely thanks"}
+BYES = {"bye", "goodbye", "see you", "see ya", "night", "good night", "later", "cya"}
+ACKS = {"ok", "okay", "k", "cool", "great", "lovely", "nice", "brilliant", "fine", "got it", "perfect", "ace"}
+WHAT_NEXT = "Say status to see where your review stands, or help for everything I can do."
+SMALL_TALK_CHOICES = (Choice("status", "My status", "primary"), Choice("help", "Help"))
+
+
+def small_talk(text: str, first_name: str) -> Reply | None:
+    """A brief, friendly answer to a greeting, thanks, goodbye or an emoji; None for anything else."""
+    low = " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
+    if not low:  # only emoji or punctuation: 👋 is a hello, 👍 a nod
+        if not text.strip():
+            return None
+        if "👋" in text:
+            return Reply(f"Hi {first_name}! 👋 {WHAT_NEXT}", choices=SMALL_TALK_CHOICES)
+        return Reply(f"👍 {WHAT_NEXT}", choices=SMALL_TALK_CHOICES)
+    if low in GREETINGS or low.removesuffix(" cadence") in GREETINGS:
+        return Reply(f"Hi {first_name}! {WHAT_NEXT}", choices=SMALL_TALK_CHOICES)
+    if low in THANKS or low.removesuffix(" cadence") in THANKS:
+        return Reply(f"You're welcome, {first_name}. Say status any time to see what's next.",
+                     choices=SMALL_TALK_CHOICES)
+    if low in BYES:
+        return Reply(f"Bye for now, {first_name}. Everything you've answered is saved.")
+    if low in ACKS:
+        return Reply(f"Righto. {WHAT_NEXT}", choices=SMALL_TALK_CHOICES)
+    return None
+
+
 class Router:
     def __init__(self) -> None:
         from bot.dialogs import catalogue
@@ -39,7 +73,21 @@ class Router:
                 self.commands[word] = command
 
     def is_command(self, text: str) -> bool:
-        return bool(text) and text.lower().split(" ", 1)[0].lstrip("/") in self.commands
+        return self.command_word(text) is not None
+
+    def command_word(self, text: str) -> str | None:
+        """The main word of the command the text starts with (“book Sam” -> “schedule”), or None."""
+        first = text.strip().lower().split(" ", 1)[0].lstrip("/") if text.strip() else ""
+        command = self.commands.get(first)
+        return command.word if command is not None else None
+
+    def did_you_mean(self, word: str) -> str | None:
+        """The command a typo was most likely meant to be (“stauts” -> “status”), by fuzzy matching
+        (rapidfuzz's normalised Indel similarity, at least 70 of 100), or None."""
+        if len(word) < 3 or not word.isalpha():
+            return None
+        found = process.extractOne(word, list(self.commands), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return self.commands[found[0]].word if found else None
 
     def is_primary_word(self, text: str) -> bool:
         word = text.strip().lower().lstrip("/")
@@ -63,6 +111,14 @@ class Router:
             return await engine.resume(person, inbound)
         command = self.commands.get(word)
         if command is None:
+            chat = small_talk(text, person.person.name.split(" ")[0])
+            if chat is not None:
+                return await self._paused_hint(engine, person) + [chat]
+            meant = self.did_you_mean(word)
+            if meant is not None:
+                again = f"{meant} {argument}".strip()
+                return [Reply(f"Did you mean {meant}? ({self.commands[meant].summary})",
+                              choices=(Choice(again, f"Yes, {meant}", "primary"), Choice("help", "Show help")))]
             return await self._paused_hint(engine, person) + [self.free_text_reply(person, text)]
         if command.handler is not None:
             return await command.handler(engine, person, argument, inbound)

@@ -42,7 +42,7 @@ async def test_free_text_after_a_pause_points_back_to_the_paused_questions(demo_
 async def test_reopening_the_console_mid_conversation_picks_up_at_the_same_question(demo_app: App) -> None:
     await chat(demo_app, SAM, ["prep", "one"])  # quit mid-dialog
     out = await chat(demo_app, SAM, ["two"])
-    assert "here's where you left off" in out and "(2/24)" in out
+    assert "here's where you left off" in out and "question 2 of 23" in out
     sam = await demo_app.repo.person_by_email(SAM)
     session = await demo_app.repo.active_session(sam.id)  # type: ignore[union-attr,arg-type]
     assert session is not None and list(session.state["answers"].values())[:2] == ["one", "two"]
@@ -99,3 +99,12 @@ async def test_status_offers_the_next_step_as_a_button(demo_app: App) -> None:
     assert "Read and sign the objectives: say signoff" in out and "1. Sign" in out
     out = await chat(demo_app, PRIYA, ["status"])
     assert "2. Book a meeting: Jo" in out or "1. Book a meeting: Jo" in out  # the mid-year is booked first (3.2)
+
+
+async def test_reopening_after_leaving_at_the_switch_question_asks_the_open_question_again(demo_app: App) -> None:
+    await chat(demo_app, SAM, ["checkin", "4", "skip", "prep"])  # quits at “Pause it and start …?”
+    out = await chat(demo_app, SAM, ["yes"])  # the one-to-one question is shown again, and this answers it
+    assert "Would you like a one-to-one" in out and "paused “Wellbeing check-in”" not in out
+    sam = await demo_app.repo.person_by_email(SAM)
+    session = await demo_app.repo.active_session(sam.id)  # type: ignore[union-attr,arg-type]
+    assert session is not None and session.dialog_id == "checkin" and session.state["answers"]["one_to_one"] is True

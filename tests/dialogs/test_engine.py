@@ -93,7 +93,7 @@ async def test_asking_for_help_mid_dialog_explains_and_repeats_the_question(demo
 
 async def test_asking_for_support_in_a_checkin_nudges_the_manager(demo_app: App) -> None:
     engine = demo_app.engine
-    for text in ("checkin", "2", "skip", "yes", "no", "Keep it to myself"):
+    for text in ("checkin", "2", "skip", "yes", "Keep it to myself"):  # Sam has no objectives yet: not asked
         replies = await engine.handle(say(text))
     assert "let your manager know" in replies[0].text
     [notice] = await demo_app.repo.reminders()
@@ -113,20 +113,25 @@ async def test_an_answer_that_starts_with_a_command_word_is_kept_as_an_answer(de
     assert session.state["answers"]["note"].startswith("Help with the new starters")
 
 
-async def test_a_command_at_a_button_question_pauses_the_dialog_and_resume_returns(demo_app: App) -> None:
+async def test_status_at_a_button_question_is_answered_then_the_question_comes_back(demo_app: App) -> None:
     engine = demo_app.engine
     await engine.handle(say("checkin"))
     replies = await engine.handle(say("status"))
-    assert "paused “Wellbeing check-in”" in replies[0].text and "Stage" in replies[1].text
-    replies = await engine.handle(say("resume"))
+    assert "Stage" in replies[0].text and "Back to “Wellbeing check-in”" in replies[-2].text
     assert replies[-1].step == "mood"
+    replies = await engine.handle(say("4"))
+    assert replies[-1].step == "note"
 
 
 async def test_a_lone_command_word_at_a_free_text_question_is_a_request_not_an_answer(demo_app: App) -> None:
     engine = demo_app.engine
     await engine.handle(say("checkin"))
     await engine.handle(say("3"))  # now at the free-text note
-    replies = await engine.handle(say("status"))
+    replies = await engine.handle(say("prep"))
+    assert "You're in the middle of “Wellbeing check-in” (your answers are saved). Pause it and start" \
+        in replies[0].text
+    assert [c.label for c in replies[0].choices][0].startswith("Pause and start")
+    replies = await engine.handle(say("yes"))
     assert "paused “Wellbeing check-in”" in replies[0].text
     sam = await demo_app.repo.person_by_email(SAM)
     [paused] = await demo_app.repo.paused_sessions(sam.id)

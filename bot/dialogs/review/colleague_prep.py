@@ -56,6 +56,12 @@ STEPS: tuple[Step, ...] = tuple(
 )
 
 
+def _progress(ctx: Ctx, step: Step) -> str:
+    """“question 4 of 23”, as status counts them; the sharing choice at the end is the last step."""
+    keys = [q.key for q in COLLEAGUE_QUESTIONS]
+    return f"question {keys.index(step.key) + 1} of {len(keys)}" if step.key in keys else "last step"
+
+
 async def complete(run: Run) -> list[Reply]:
     repo = run.services.repo
     review_id = int(run.data["review_id"])
@@ -90,7 +96,7 @@ async def complete(run: Run) -> list[Reply]:
 
 DIALOG = Dialog(
     id="colleague_prep", version=1, title="Preparation for your planning & review meeting", steps=STEPS,
-    complete=complete, prepare=prepare, clause=CLAUSE,
+    complete=complete, prepare=prepare, clause=CLAUSE, progress=_progress,
     intro=COLLEAGUE_INTRO + " Every question is optional: answer what helps you, skip the rest, and say pause "
                             "to come back later.",
     description="The Annex 2 questions: 11 looking back, 12 looking ahead. All optional.",

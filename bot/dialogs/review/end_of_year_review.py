@@ -9,6 +9,7 @@ category with an "essential" flag (8.4). Saving signs as reviewer; the colleague
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.dialogs import lifecycle_guard
@@ -33,7 +34,6 @@ from bot.policy.questions import (
     DIALOGUE,
     EOY_EVIDENCE,
     PERFORMING_EXPECTED,
-    REVIEWEE_COMMENTS,
     REVIEWER_COMMENTS,
 )
 from bot.services import Services
@@ -50,7 +50,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
 
 
 def _needs(text: str | None) -> list[str]:
-    return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines() if line.strip(" -•*")]
+    return [line.strip().lstrip("-•* ").strip() for line in re.split(r"[;\n]", text or "") if line.strip(" -•*")]
 
 
 def steps(ctx: Ctx) -> list[Step]:
@@ -74,14 +74,12 @@ def steps(ctx: Ctx) -> list[Step]:
                         f"{COOP_GUIDANCE}.", PromptKind.LONG_TEXT, optional=True, clause="6.8",
                         label=f"Ways of Being Co-op: {way}", group="coop"))
     out += [
-        Step("reviewee_comments", REVIEWEE_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True, label=REVIEWEE_COMMENTS,
-             group="comments"),
         Step("reviewer_comments", REVIEWER_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True, label=REVIEWER_COMMENTS,
              group="comments"),
     ]
     for cat, description in TRAINING_CATEGORIES.items():
-        out.append(Step(f"training_{cat}", f"Training and development needs ({cat}) — {description}. One a line "
-                        "(Policy 8.1).", PromptKind.LONG_TEXT, optional=True, clause="8.1",
+        out.append(Step(f"training_{cat}", f"Training and development needs ({cat}) — {description}. One a line, or "
+                        "separated by “;” (Policy 8.1).", PromptKind.LONG_TEXT, optional=True, clause="8.1",
                         label=f"Training ({cat}): {description}", max_length=2000))
         out.append(Step(f"essential_{cat}", f"Is the ({cat}) training essential, so that the Headteacher considers "
                         "funding it (Policy 8.4)?", PromptKind.YES_NO, clause="8.4",
@@ -109,7 +107,6 @@ async def complete(run: Run) -> list[Reply]:
     review.eoy_performing_expected = bool(run.answers["performing"])
     review.eoy_comments = run.get("comments", "")
     review.eoy_dialogue = run.answers["dialogue"]
-    review.eoy_reviewee_comments = run.get("reviewee_comments", "")
     review.eoy_reviewer_comments = run.get("reviewer_comments", "")
     review.eoy_submitted_at = now_utc(run.services)
     review.policy_version = POLICY_VERSION

@@ -32,7 +32,6 @@ from bot.policy.questions import (
     MIDYEAR_GUIDANCE,
     MIDYEAR_ON_TRACK,
     PERFORMING_EXPECTED,
-    REVIEWEE_COMMENTS,
 )
 from bot.services import Services
 from store.models import ObjectiveProgress, Review
@@ -77,8 +76,6 @@ def steps(ctx: Ctx) -> list[Step]:
              group="notes"),
         Step("coop_dialogue", MIDYEAR_COOP_DIALOGUE, PromptKind.LONG_TEXT, optional=True, clause="6.8",
              label="Ways of Being Co-op dialogue", group="notes"),
-        Step("reviewee_comments", REVIEWEE_COMMENTS.replace(" (optional)", ":"), PromptKind.LONG_TEXT, optional=True,
-             label="Reviewee comments", group="notes"),
     ]
     out.append(reviewer_confirm_step("the mid-year review", lambda ctx: out, "Annex 1"))
     return out
@@ -98,7 +95,6 @@ async def complete(run: Run) -> list[Reply]:
     review.midyear_comments = run.get("comments", "")
     review.midyear_dialogue = run.answers["dialogue"]
     review.midyear_coop_dialogue = run.get("coop_dialogue", "")
-    review.midyear_reviewee_comments = run.get("reviewee_comments", "")
     review.midyear_submitted_at = now_utc(run.services)
     review.policy_version = POLICY_VERSION
     review = await repo.save_review(Review.model_validate(review))

@@ -152,18 +152,23 @@ def parse_kinds(text: str | None) -> list[str] | str:
     return out
 
 
+_ITEM_BREAK = re.compile(r"[;\n]|(?:^|\s)\(?\d{1,2}[.)]\s+", re.M)  # a new line, a ";" or a number "2." / "2)"
+
+
 def parse_milestones(text: str | None, today: date) -> list[tuple[date, str]] | str:
-    """One milestone a line, each starting with its date ("31/03/2027 Halfway check"); a str is what to fix."""
+    """Milestones, each starting with its date ("31/03/2027 Halfway check"), one a line, or separated by
+    ";", or numbered ("1. … 2. …"), since Enter sends in the console and a phone makes new lines awkward;
+    a str is what to fix."""
     out: list[tuple[date, str]] = []
-    for line in (text or "").splitlines():
+    for line in _ITEM_BREAK.split(text or ""):
         line = line.strip().lstrip("-•* ").strip()
         if not line:
             continue
         first, _, rest = line.partition(" ")
         when = parse_date(first, today)
         if when is None or not rest.strip(" -–:"):
-            return (f"Please start each milestone with its date, then what will be done, one a line, like "
-                    f"“31/03/2027 Halfway check of the reading scores”. I couldn't read: “{line}”.")
+            return (f"Please start each milestone with its date, then what will be done, separated by “;” (or one "
+                    f"a line), like “31/03/2027 Halfway check; 30/06/2027 Final scores”. I couldn't read: “{line}”.")
         if when < today:
             return f"The milestone date {when:%d/%m/%Y} has passed; choose a date from today onwards (Policy 6.2)."
         out.append((when, rest.strip(" -–:")))
@@ -238,7 +243,8 @@ def _objective_steps(i: int, number: int) -> list[Step]:
              validate=_check_kinds, clause="6.4", label=f"Objective {number}: Kind (leadership, team, academy, "
              "Ways of Being Co-op)", group=f"{o}b"),
         Step(f"{o}_milestones", f"Objective {number}: milestones, if it spans more than one cycle (Policy 7.3). "
-             "One a line, each starting with its date, like “31/03/2027 Halfway check”.", PromptKind.LONG_TEXT,
+             "Each starts with its date; separate them with “;” or number them, like “31/03/2027 Halfway check; "
+             "30/06/2027 Final scores”.", PromptKind.LONG_TEXT,
              optional=True, validate=_check_milestones, clause="7.3", label=f"Objective {number}: Milestones",
              group=f"{o}b", max_length=2000),
         Step(f"{o}_agreement", f"Objective {number}: did you agree it together? If not, the reviewer determines it "
@@ -286,6 +292,30 @@ def steps(ctx: Ctx) -> list[Step]:
     out.append(Step("other", OTHER_INFORMATION, PromptKind.LONG_TEXT, optional=True, label="Other information"))
     out.append(reviewer_confirm_step("the plan", lambda ctx: [s for s in steps(ctx) if s.key != "confirm"], "6.3"))
     return out
+
+
+PART_NAMES = {"reason": "why more than 3", "text": "the objective", "criteria": "success criteria",
+              "due": "completion date", "smart": "SMART check", "support": "support needed", "kinds": "kind",
+              "milestones": "milestones", "agreement": "agreement", "more": "another?"}
+
+
+def _progress(ctx: Ctx, step: Step) -> str:
+    """“objective 2 of 3, success criteria”: which objective and which part of it, which only moves on
+    (a bare count of questions jumps as each objective brings its own steps, Policy 6.4's 3 the usual total)."""
+    found = re.fullmatch(r"o(\d+)_(\w+)", step.key)
+    if found is None:
+        if step.key.startswith("carry_") or step.key == "mode":
+            return "objectives already recorded"
+        if step.key == "confirm":
+            return "last step: check and sign"
+        if step.key.startswith("coop") or step.key == "pro_dev":
+            return "development and Ways of Being Co-op"
+        return "other information"
+    i, part = int(found.group(1)), found.group(2)
+    if i == 0:
+        return "objectives carried over"
+    number = _first_number(ctx) + i - 1
+    return f"objective {number} of {max(MAX_OBJECTIVES, number)}, {PART_NAMES.get(part, part)}"
 
 
 def _count(answers: dict[str, Any]) -> int:
@@ -366,6 +396,6 @@ async def complete(run: Run) -> list[Reply]:
 
 DIALOG = Dialog(
     id="objectives", version=1, title="Objective setting", steps=steps, complete=complete, prepare=prepare,
-    subject=Subject.REPORT, intro=_intro, clause=CLAUSE,
+    subject=Subject.REPORT, intro=_intro, clause=CLAUSE, progress=_progress,
     description="Up to 3 SMART objectives (6.2, 6.4), development, Ways of Being Co-op (6.8), then sign.",
 )

@@ -121,6 +121,16 @@ def _check_location(value: Any, ctx: Ctx) -> str | None:
     return None
 
 
+SHARED_PLACES = ("staff room", "staffroom", "corridor", "canteen", "dining", "hall", "playground", "reception",
+                 "car park", "cafe", "café", "kitchen", "library", "open plan", "open-plan", "foyer", "lunch")
+
+
+def _shared_place(ctx: Ctx) -> bool:
+    """A place people pass through or share (“Staff room”): worth a gentle question (Policy 5.4)."""
+    where = str(ctx.answers.get("location") or "").lower()
+    return _booking(ctx) and any(word in where for word in SHARED_PLACES)
+
+
 STEPS = (
     Step("meeting", "Book a new meeting, or move one that's already booked (Policy 5.8)?", PromptKind.CHOICE,
          _existing, when=lambda ctx: bool(ctx.data.get("meetings")), clause="5.8"),
@@ -135,6 +145,10 @@ STEPS = (
     Step("location", "Where will you meet? Choose a quiet, confidential place free from interruptions "
          "(Policy 5.4).", PromptKind.SHORT_TEXT, validate=_check_location, clause="5.4", label="Location",
          max_length=300, when=_booking),
+    Step("private", lambda ctx: f"Is {ctx.answers.get('location')} private enough? Policy 5.4 asks for a quiet, "
+         "confidential place free from interruptions.", PromptKind.CONFIRM,
+         (Choice("confirm", "Yes, it will be private", "primary"), Choice("change", "Choose another place")),
+         when=_shared_place, clause="5.4", label="Private enough"),
     Step("when", "What date and time? Give at least 5 days' notice, within working hours, for example "
          "14/12/2026 10:00 (Policy 5.3).", PromptKind.DATETIME, clause=CLAUSE, label="Date and time",
          when=_booking),

@@ -2,7 +2,9 @@
 
 Works with piped standard input (one input per line, no TTY), so it can be scripted:
 ``printf 'checkin\n4\n...' | cadence chat --as sam.patel@hillside.example``.
-Attachments are saved under ./exports/ and their path is printed.
+Documents asked for in chat are saved in the folder the person chose (``:folder DIR`` in the chat, or
+the ``CADENCE_EXPORT_DIR`` setting), else ./exports/ of the current directory, and their path is
+printed. Never inside the installed package: run from there, they go to ~/cadence-exports/.
 """
 
 from __future__ import annotations
@@ -15,11 +17,23 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.app import App
+from bot.demo import who_is_who
 from bot.handlers.console.render import render
 from bot.messages import Address, Channel, Inbound, Reply
 
 QUIT_WORDS = {":quit", ":q", "quit", "exit", "bye"}
 EXPORT_DIR = Path("exports")
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # bot/
+
+
+def export_folder(chosen: str = "", cwd: Path | None = None) -> Path:
+    """The folder for documents from the chat: the one chosen, else ./exports/ of the current directory;
+    a folder inside the installed package (an upgrade or uninstall would lose it) becomes ~/cadence-exports/."""
+    folder = Path(chosen).expanduser() if chosen else (cwd or Path.cwd()) / EXPORT_DIR
+    folder = folder if folder.is_absolute() else (cwd or Path.cwd()) / folder
+    if folder.resolve().is_relative_to(PACKAGE_DIR):
+        return Path.home() / "cadence-exports"
+    return folder
 
 
 async def _readline(stream: TextIO, out: Console, prompt: str) -> str | None:
@@ -31,27 +45,39 @@ async def _readline(stream: TextIO, out: Console, prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
-def _show(out: Console, replies: list[Reply]) -> None:
+def show(out: Console, replies: list[Reply], folder: Path | None = None) -> None:
     for reply in replies:
         out.print(f"[bold cyan]cadence:[/bold cyan] {escape(render(reply))}")
         for attachment in reply.attachments:
-            EXPORT_DIR.mkdir(exist_ok=True)
-            path = EXPORT_DIR / attachment.filename
+            target = folder or export_folder()
+            target.mkdir(parents=True, exist_ok=True)
+            path = target / attachment.filename
             path.write_bytes(attachment.content)
-            out.print(f"  [green]saved {escape(str(path))}[/green]")
+            out.print(f"  [green]saved {escape(str(path))}[/green] (say :folder DIR to save elsewhere)")
 
 
 async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
-    people = [p for p in await app.repo.people_in(None) if p.active]
-    orgs = {o.id: o.name for o in await app.repo.organisations()}
-    out.print("Who are you? Pick a number or type an email address:")
+    """Who is who, by academy and team (line managers above the people they manage, ★ for reviewers with
+    their reviewees), each with what to try as them; pick by number or email."""
+    people = await who_is_who(app)
+    out.print("Who are you? Pick a number or type an email address. ★ marks a reviewer, with the colleagues "
+              "they review; the people they manage are indented below them.")
+    organisation = ""
     for i, p in enumerate(people, 1):
-        out.print(f"  {i:2}. {escape(p.name)} — {escape(p.job_title)}, {escape(orgs.get(p.organisation_id, ''))}")
+        if p.organisation != organisation:
+            organisation = p.organisation
+            out.print(f"\n[bold]{escape(organisation)}[/bold]")
+        reviews = f" ★ reviews {', '.join(p.reviewees)}" if p.reviewees else ""
+        indent = "   " * p.depth
+        out.print(f"  {i:2}. {indent}{escape(p.name)}, {escape(p.job_title)}{escape(reviews)} "
+                  f"[dim]— try as {escape(p.name.split(' ')[0])}: {escape(p.try_saying)}[/dim]")
     while True:
         line = await _readline(stream, out, "you are> ")
         if line is None or line.strip().lower() in QUIT_WORDS:
             return None
         text = line.strip()
+        if not text:
+            continue
         if text.isdigit() and 1 <= int(text) <= len(people):
             return people[int(text) - 1].email
         person = await app.repo.person_by_email(text)
@@ -71,8 +97,9 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
                   "or pick someone from cadence demo.")
         return
     address = Address(Channel.CONSOLE, person.email)
+    folder = export_folder(app.settings.export_dir)
     out.print(f"You're chatting as [bold]{escape(person.name)}[/bold]. Type help for what I can do, "
-              ":as EMAIL to switch person, or quit to leave.")
+              ":as EMAIL to switch person, :folder DIR for where documents are saved, or quit to leave.")
     last: list[Reply] = []
     if await app.repo.active_session(person.id) is not None:
         # Left mid-conversation (quit, a closed terminal, another channel): pick up at the same question
@@ -80,10 +107,10 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         out.print("You were in the middle of something; here's where you left off (say pause to stop, or "
                   "status to see your review):")
         last = await app.engine.current(Inbound(address, "", platform_identity=f"console:{person.email}"))
-        _show(out, last)
+        show(out, last, folder)
     else:
-        _show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
-                                                         command=True)))  # never an answer to an open question
+        show(out, await app.engine.handle(Inbound(address, "status", platform_identity=f"console:{person.email}",
+                                                         command=True)), folder)  # never an answer to an open question
     while True:
         line = await _readline(stream, out, "you> ")
         if line is None:
@@ -94,6 +121,12 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         if text.lower() in QUIT_WORDS:
             out.print("Bye for now. Everything you've answered is saved.")
             return
+        if text.startswith(":folder"):
+            chosen = text.removeprefix(":folder").strip()
+            folder = export_folder(chosen)
+            out.print(f"Documents from this chat will be saved in {escape(str(folder))}."
+                      if chosen else f"Documents are saved in {escape(str(folder))}; say :folder DIR to change it.")
+            continue
         if text.startswith(":as "):
             other = await app.repo.person_by_email(text[4:].strip())
             if other is None:
@@ -106,4 +139,4 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         if text.isdigit() and choices and 1 <= int(text) <= len(choices):
             text = choices[int(text) - 1].value
         last = await app.engine.handle(Inbound(address, text, platform_identity=f"console:{person.email}"))
-        _show(out, last)
+        show(out, last, folder)

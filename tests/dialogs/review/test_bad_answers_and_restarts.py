@@ -23,7 +23,7 @@ async def test_a_bad_answer_at_each_prompt_kind_is_explained_and_asked_again(dem
     await say(MARK, "schedule chris")
     await bad("seventeen")  # CHOICE
     await say(MARK, "planning")
-    await bad("an hour")  # NUMBER
+    await bad("a while")  # NUMBER
     await say(MARK, "60")
     await bad("x")  # SHORT_TEXT (too short to find the room)
     await say(MARK, "Office")

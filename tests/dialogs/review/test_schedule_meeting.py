@@ -69,7 +69,9 @@ async def test_moving_a_meeting_re_applies_the_notice_rule(demo_app: App, say: S
     await say(PRIYA, "1")  # move the planning meeting already booked (5.8)
     await say(PRIYA, "60")
     await say(PRIYA, "Inclusion office")
-    refused = await say(PRIYA, "tomorrow 14:00")
+    asked = await say(PRIYA, "tomorrow 14:00")
+    assert "I read that as Tuesday 24 November 2026 at 14:00. Is that right?" in asked[0].text
+    refused = await say(PRIYA, "yes")
     assert refused[0].clause == "5.3" and "Monday 30 November at 08:00" in refused[0].text
     moved = await say(PRIYA, "07/12/2026 14:00")
     assert "moved to Mon 7 Dec 2026, 14:00" in moved[0].text

@@ -3,8 +3,12 @@ interrupted halfway through a plan and nothing already answered is lost."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.app import build_app
-from bot.messages import Address, Channel, Inbound, PromptKind
+from bot.messages import Action, Address, Channel, Inbound, PromptKind
+from tests.dialogs.review.conftest import held_meeting
 from tests.dialogs.support.conftest import Trust, text_of
 
 PRIYA = "priya.shah@hillside.example"
@@ -32,7 +36,7 @@ async def test_bad_answers_at_every_prompt_kind_are_explained_and_change_nothing
     await trust.say(PRIYA, "New support plan")
     await trust.say(PRIYA, "Sam")
     replies = await trust.say(PRIYA, "soonish")  # DATE
-    assert "I couldn't read that as a date. Please write it like 14/12/2026." == replies[0].text
+    assert replies[0].text.startswith("I couldn't read that as a date. Please write it like 14/12/2026")
     replies = await trust.say(PRIYA, "30/11/2026")  # DATE in the future
     assert "That's in the future" in replies[0].text and replies[1].step == "meeting_date"
     replies = await trust.say(PRIYA, "skip")  # required
@@ -166,3 +170,27 @@ def _action(reply):
     from bot.messages import Action
 
     return Action("submit", session_id=reply.session_id, revision=reply.revision, step=reply.step)
+
+
+async def test_a_form_answered_in_other_words_says_how_each_was_read(trust: Trust):
+    """Priya fills the mid-year form in Slack; “yep” is read as yes and she is told so (issue 17)."""
+    await trust.app.repo.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
+    slack = Address(Channel.SLACK, "U0PRIYA")
+    london = ZoneInfo("Europe/London")
+    trust.set_now(datetime(2027, 2, 10, 15, tzinfo=london))  # Spring term (3.2), after the meeting
+    await held_meeting(trust.app, "jo.brown@hillside.example", "mid_year", datetime(2027, 2, 10, 10, tzinfo=london))
+
+    async def submit(reply, values: dict[str, str]) -> list:
+        action = Action("submit", session_id=reply.session_id, revision=reply.revision, step=reply.step)
+        return await trust.app.engine.handle(Inbound(slack, action=action, form=values))
+
+    opened = await trust.app.engine.handle(Inbound(slack, text="midyear jo"))
+    form = opened[-1]
+    assert form.form is not None
+    overall = (await submit(form, {f.key: "Going well" for f in form.form.fields}))[-1]
+    assert overall.form is not None and [f.key for f in overall.form.fields][:2] == ["on_track", "performing"]
+    replies = await submit(overall, {"on_track": "yep", "performing": "yes", "comments": ""})
+    assert replies[0].text.startswith("I read these as:\n• Are all objectives on track to be met?: yes")
+    assert "performing" not in replies[0].text.lower()  # a plain “yes” is taken as it is
+    session = await trust.app.repo.active_session(trust.ids[PRIYA])
+    assert session is not None and session.state["answers"]["on_track"] is True
