@@ -17,6 +17,7 @@ from rich.markup import escape
 from bot.app import App
 from bot.handlers.console.render import render
 from bot.messages import Address, Channel, Inbound, Reply
+from store.models import Person
 
 QUIT_WORDS = {":quit", ":q", "quit", "exit", "bye"}
 EXPORT_DIR = Path("exports")
@@ -41,20 +42,32 @@ def _show(out: Console, replies: list[Reply]) -> None:
             out.print(f"  [green]saved {escape(str(path))}[/green]")
 
 
+async def _roster(app: App) -> list[Person]:
+    """Who the picker lists, in the order its numbers refer to (also what ``:as NUMBER`` means)."""
+    return [p for p in await app.repo.people_in(None) if p.active]
+
+
+async def _pick(app: App, people: list[Person], text: str) -> Person | None:
+    """A number from the picker's list, or an email address on the roster."""
+    if text.isdigit() and 1 <= int(text) <= len(people):
+        return people[int(text) - 1]
+    return await app.repo.person_by_email(text)
+
+
 async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
-    people = [p for p in await app.repo.people_in(None) if p.active]
+    people = await _roster(app)
     orgs = {o.id: o.name for o in await app.repo.organisations()}
     out.print("Who are you? Pick a number or type an email address:")
     for i, p in enumerate(people, 1):
         out.print(f"  {i:2}. {escape(p.name)} — {escape(p.job_title)}, {escape(orgs.get(p.organisation_id, ''))}")
+        # the address too: `:as EMAIL` here and every `--as EMAIL` of the records commands want it
+        out.print(f"      [dim]{escape(p.email)}[/dim]")
     while True:
         line = await _readline(stream, out, "you are> ")
         if line is None or line.strip().lower() in QUIT_WORDS:
             return None
         text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(people):
-            return people[int(text) - 1].email
-        person = await app.repo.person_by_email(text)
+        person = await _pick(app, people, text)
         if person is not None:
             return person.email
         out.print(f"I couldn't find “{escape(text)}”. Please type a number from 1 to {len(people)} or an email.")
@@ -72,7 +85,7 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         return
     address = Address(Channel.CONSOLE, person.email)
     out.print(f"You're chatting as [bold]{escape(person.name)}[/bold]. Type help for what I can do, "
-              ":as EMAIL to switch person, or quit to leave.")
+              ":as EMAIL (or the number from the list) to switch person, or quit to leave.")
     last: list[Reply] = []
     if await app.repo.active_session(person.id) is not None:
         # Left mid-conversation (quit, a closed terminal, another channel): pick up at the same question
@@ -95,9 +108,12 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
             out.print("Bye for now. Everything you've answered is saved.")
             return
         if text.startswith(":as "):
-            other = await app.repo.person_by_email(text[4:].strip())
+            people = await _roster(app)
+            other = await _pick(app, people, text[4:].strip())
             if other is None:
-                out.print("No one with that email is on the roster.")
+                out.print(f"I couldn't find “{escape(text[4:].strip())}”. Type :as and a number from 1 to "
+                          f"{len(people)} (the list at the start) or an email address, e.g. "
+                          f":as {escape(people[0].email) if people else 'name@school.example'}")
                 continue
             person, address = other, Address(Channel.CONSOLE, other.email)
             out.print(f"You're now chatting as [bold]{escape(person.name)}[/bold].")
