@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,7 +17,6 @@ from rich.markup import escape
 from bot.app import App
 from bot.handlers.console.render import render
 from bot.messages import Address, Channel, Inbound, Reply
-from store.models import Person
 
 QUIT_WORDS = {":quit", ":q", "quit", "exit", "bye"}
 EXPORT_DIR = Path("exports")
@@ -42,12 +41,12 @@ def _show(out: Console, replies: list[Reply]) -> None:
             out.print(f"  [green]saved {escape(str(path))}[/green]")
 
 
-async def _roster(app: App) -> list[Person]:
+async def _roster(app: App) -> list[Any]:
     """Who the picker lists, in the order its numbers refer to (also what ``:as NUMBER`` means)."""
     return [p for p in await app.repo.people_in(None) if p.active]
 
 
-async def _pick(app: App, people: list[Person], text: str) -> Person | None:
+async def _pick(app: App, people: list[Any], text: str) -> Any:  # a store Person (handlers may not import store)
     """A number from the picker's list, or an email address on the roster."""
     if text.isdigit() and 1 <= int(text) <= len(people):
         return people[int(text) - 1]
