@@ -170,6 +170,33 @@ class Review(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class ReviewException(SQLModel, table=True):
+    """An exception to the cycle's order (bot.policy.lifecycle), recorded by the headteacher or HR with
+    its reason, e.g. an end of year review held early because the colleague leaves (3.8). Shown on the form."""
+
+    __tablename__ = "review_exception"
+    __table_args__ = (UniqueConstraint("review_id", "step"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    step: str = Field(max_length=40)  # a bot.policy.lifecycle.StepName
+    reason: str = Field(max_length=1000)
+    recorded_by_id: int = Field(foreign_key="person.id")
+    recorded_at: datetime = _created()
+
+
+class ModerationCheck(SQLModel, table=True):
+    """4.4: the headteacher has read the sampled planning statements of a cycle and checked them."""
+
+    __tablename__ = "moderation_check"
+    __table_args__ = (UniqueConstraint("organisation_id", "cycle_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    cycle_year: int
+    checked_by_id: int = Field(foreign_key="person.id")
+    note: str = Field(default="", max_length=2000)
+    checked_at: datetime = _created()
+
+
 class InputRequest(SQLModel, table=True):
     """4.1: the lead line manager asks the other line managers for input."""
 

@@ -11,6 +11,7 @@ from store.repos.audit import Audit
 from store.repos.conversations import Conversations
 from store.repos.forms import Forms
 from store.repos.inbound import InboundEvents
+from store.repos.lifecycle import Lifecycle
 from store.repos.outbox import Outbox
 from store.repos.people import People
 from store.repos.planning import Planning
@@ -33,5 +34,5 @@ __all__ = ["ROSTER_FIELDS", "TRUST_WIDE_ROLES", "PersonContext", "Repo", "Review
 
 
 class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planning, Audit, Records, SubjectAccess,
-           InboundEvents):
+           InboundEvents, Lifecycle):
     """Every repository in one object (a thin facade while callers move to ``store.unit``)."""

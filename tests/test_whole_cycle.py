@@ -105,7 +105,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> None:
     # --- The planning meeting, moved with 5 days' notice (5.3, 5.8); too short a notice is refused.
     out = await cycle.chat(PRIYA, datetime(2026, 11, 24, 9, 20),
                            ["schedule Sam", "1", "60", "Inclusion office", "27/11/2026 10:00", "03/12/2026 10:00"])
-    assert "The earliest you can book is Monday 30 November at 10:00" in out
+    assert "The earliest you can book is Monday 30 November at 08:00" in out
     assert "moved to Thu 3 Dec 2026, 10:00, 60 minutes, at Inclusion office" in out
     assert list((tmp_path / "exports").glob("*.ics"))
     [meeting] = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
@@ -130,7 +130,10 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> None:
     assert (await cycle.review()).stage == ReviewStage.OBJECTIVES_AGREED
     assert {("planning", "reviewer"), ("planning", "reviewee")} <= await cycle.signed()
 
-    # --- Mid-year review in the Spring term (3.2), signed by both.
+    # --- Mid-year review in the Spring term (3.2): booked, held, recorded, signed by both.
+    out = await cycle.chat(PRIYA, datetime(2027, 1, 25, 9, 0), [
+        "schedule Sam", "2", "60", "Inclusion office", "10/02/2027 09:00"])
+    assert "mid-year review with Sam Patel booked for Wed 10 Feb 2027, 09:00" in out
     out = await cycle.chat(PRIYA, datetime(2027, 2, 10, 10, 0), [
         "midyear Sam", "4 of 6 pupils on track at the February check", "yes", "yes", "skip",
         "We talked about moving one pupil to a smaller group", "skip", "skip", "confirm"])
@@ -156,7 +159,11 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> None:
     [action] = await repo.plan_actions(plan.id)  # type: ignore[arg-type]
     assert action.review_dates == ["2027-02-25", "2027-03-18"]
 
-    # --- End-of-year review (7.1): Partially Met, read back as such; both sign; the report is delivered.
+    # --- End-of-year review (7.1): booked in its window, then Partially Met, read back as such; both
+    # sign; the report is delivered.
+    out = await cycle.chat(PRIYA, datetime(2027, 6, 28, 9, 0), [
+        "schedule Sam", "3", "60", "Inclusion office", "07/07/2027 09:00"])
+    assert "end-of-year review with Sam Patel booked for Wed 7 Jul 2027, 09:00" in out
     out = await cycle.chat(PRIYA, datetime(2027, 7, 7, 10, 0), [
         "endyear Sam", "2", "4 of 6 pupils reached the expected standard at the June check", "yes", "skip",
         "Good progress on a challenging group", *["skip"] * 6, "Phonics: Read Write Inc. refresher", "yes",

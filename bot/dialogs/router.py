@@ -26,6 +26,7 @@ class Command:
     aliases: tuple[str, ...] = ()
     managers_only: bool = False
     report_dialog_id: str | None = None  # with a colleague's name, start this dialog instead ("prep NAME")
+    roles: tuple[str, ...] = ()  # listed in help only for holders of one of these roles (anyone may still ask)
 
 
 class Router:
@@ -118,7 +119,7 @@ class Router:
         seen: set[str] = set()
         lines = [lead] if lead else [f"Hi {person.person.name.split(' ')[0]}, here's what I can do:"]
         for command in self.commands.values():
-            if command.word in seen:
+            if command.word in seen or (command.roles and not set(command.roles) & set(person.roles)):
                 continue
             seen.add(command.word)
             lines.append(f"• {command.word} — {command.summary}")

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot import access
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.appeals.settle import resolved_informally
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review.common import local, when_label
 from bot.messages import Card, Choice, Inbound, Reply
+from bot.policy import lifecycle
 from bot.policy.deadlines import (
     appeal_hearing_deadline,
-    form_completion_escalation,
     informal_resolution_deadline,
-    joiner_planning_deadline,
     prep_nudge_dates,
     reviewer_prep_date,
 )
+from bot.policy.lifecycle import Status, StepName, StepState
 from bot.policy.meetings import meeting_kind_label
-from bot.policy.windows import meeting1_window, midyear_window
 from bot.services import Services
 from store.models import Person, Review, ReviewStage
 from store.repo import PersonContext, ReviewSnapshot, StatusSnapshot
@@ -56,13 +56,6 @@ class NextStep:
     def line(self) -> str:
         by = f" by {self.due:%a %d %b %Y}" if self.due else ""
         return f"{self.text}{by} (Policy {self.clause})"
-
-
-def _cal_date(fn, *args) -> date | None:  # noqa: ANN001 - a windows function
-    try:
-        return fn(*args)
-    except (KeyError, ValueError, LookupError):
-        return None
 
 
 def _progress(snap: ReviewSnapshot, review: Review) -> tuple[int, bool]:
@@ -121,107 +114,123 @@ def _appeal_step(services: Services, snap: ReviewSnapshot, review: Review, *, as
 
 
 async def next_step(services: Services, review: Review, *, as_colleague: bool) -> NextStep:
-    """The next thing to happen on this review, and by when (Policy 3.2 and the clause of each step)."""
+    """The next thing to happen on this review, and by when, as bot.policy.lifecycle answers it."""
     assert review.id is not None
-    return _next_step(services, await services.repo.review_snapshot([review], detail=True), review,
-                      as_colleague=as_colleague)
+    return lifecycle_step(services, await services.repo.review_snapshot([review], detail=True), review,
+                          as_colleague=as_colleague)
 
 
-def _next_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> NextStep:
-    """next_step from rows already read (Repo.review_snapshot / status_snapshot)."""
+def lifecycle_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> NextStep:
+    """bot.policy.lifecycle's next step on this review (from rows already read: Repo.review_snapshot /
+    status_snapshot), in words for the colleague or the reviewer, naming the command that does it."""
     assert review.id is not None
-    today, now = services.clock.today(), services.clock.now()
-    found = snap.people.get(review.colleague_id)
-    assert found is not None
-    colleague, organisation = found
-    cal = services.calendar_for(organisation.calendar_name)
-    year = snap.years.get(review.cycle_id, today.year)
-    workdays = services.workdays_for(organisation.calendar_name)
+    now = services.clock.now()
+    colleague = snap.people[review.colleague_id][0]
     name = colleague.name.split(" ")[0]
-    signed = {(s.part, s.role) for s in snap.signatures.get(review.id, [])}
-    me, other = ("reviewee", "reviewer") if as_colleague else ("reviewer", "reviewee")
-
-    for part, submitted in (("end_of_year", review.eoy_submitted_at), ("mid_year", review.midyear_submitted_at),
-                            ("planning", review.planning_submitted_at)):
-        if submitted is None:
-            continue
-        if (part, me) not in signed:
-            word = "signoff" if as_colleague else f"signoff {name}"
-            what = {"planning": "objectives", "mid_year": "mid-year review", "end_of_year": "end of year review"}[part]
-            return NextStep(f"Read and sign the {what}: say {word}", "Annex 1", who=me)
-        if (part, other) not in signed:
-            whom = "your reviewer" if as_colleague else name
-            return NextStep(f"Waiting for {whom} to sign", "Annex 1", who=other)
-        break
-
-    appeal = _appeal_step(services, snap, review, as_colleague=as_colleague, name=name)
-    if appeal is not None:
-        return appeal
-    meetings = snap.meetings.get(review.id, [])
-    upcoming = [m for m in meetings if m.status == "scheduled" and m.starts_at >= now]
-    if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
-        if upcoming:
-            m = upcoming[0]
-            day = local(m.starts_at).date()
-            if as_colleague:
-                answered, open_prep = _progress(snap, review)
-                if open_prep:
-                    return NextStep(f"Finish preparing for your meeting on {when_label(m.starts_at)} ({answered} "
-                                    f"of {len(COLLEAGUE_QUESTIONS)} questions answered): say resume", "5.1",
-                                    prep_nudge_dates(day, workdays)[1], "colleague")
-                if answered == 0:
-                    return NextStep(f"Prepare for your meeting on {when_label(m.starts_at)} (0 of "
-                                    f"{len(COLLEAGUE_QUESTIONS)} questions answered): say prep", "5.1",
-                                    prep_nudge_dates(day, workdays)[1], "colleague")
-                return NextStep(f"Your meeting: {when_label(m.starts_at)}, {m.location}. Say agenda to see it",
-                                "5.5", None, "both")
-            if any(a.side == "reviewer" for a in snap.answers.get(review.id, [])):
-                return NextStep(f"Your meeting with {name}: {when_label(m.starts_at)}, {m.location}. "
-                                f"Say agenda {name} to see it", "5.5", None, "both")
-            return NextStep(f"Prepare with the reviewer's checklist for {when_label(m.starts_at)}: say prep {name}",
-                            "Annex 2", reviewer_prep_date(day, workdays), "reviewer")
-        held = [m for m in meetings if m.status != "cancelled" and m.starts_at < now]
-        if held:
-            day = local(held[-1].starts_at).date()
-            due = form_completion_escalation(day, workdays).due
-            text = ("Your reviewer records your objectives" if as_colleague else
-                    f"Record the objectives agreed: say objectives {name}")
-            return NextStep(text, "3.2", due, "reviewer")
-        window = _cal_date(meeting1_window, cal, year)
-        text = ("Your reviewer books your planning meeting, with at least 5 days' notice" if as_colleague else
-                f"Book the planning meeting, with at least 5 days' notice: say schedule {name}")
-        start = colleague.start_date
-        if start is not None and window is not None and start > window.start:
-            # 3.5: a colleague joining part way has initial planning within three months of starting
-            return NextStep(text + " (joined part way through the year)", "3.5",
-                            joiner_planning_deadline(start).due, "reviewer")
-        return NextStep(text, "5.3", window.end if window and window.end >= today else None, "reviewer")
-    if review.stage == ReviewStage.OBJECTIVES_AGREED:
-        window = _cal_date(midyear_window, cal, year)
-        text = ("Mid-year review with your reviewer in the Spring term" if as_colleague else
-                f"Hold and record the mid-year review in the Spring term: say midyear {name}")
-        if window and upcoming:
-            text += f" (booked: {when_label(upcoming[0].starts_at)})"
-        return NextStep(text, "3.2", window.end if window else None, "reviewer")
-    if review.stage == ReviewStage.MID_YEAR_DONE:
-        window = _cal_date(meeting1_window, cal, year + 1)
-        text = ("End of year review with your reviewer" if as_colleague else
-                f"Hold and record the end of year review: say endyear {name}")
-        return NextStep(text, "7.1", window.end if window else None, "reviewer")
-    if review.report_delivered_on is not None:
+    step = lifecycle.next_step(lifecycle_guard.state_from(services, snap, review), now)
+    S = StepName
+    if step is None:
         settled = resolved_informally(snap.appeals.get(review.id, []), review.id)
         if settled is not None and settled.decided_on is not None:
             text = ("Your concerns about the report were resolved with your reviewer on "
                     if as_colleague else f"{name}'s concerns about the report were resolved informally on ")
             return NextStep(f"{text}{settled.decided_on:%a %d %b %Y}", "9.1", None, "both")
-        due = informal_resolution_deadline(review.report_delivered_on)
-        if today <= due.due:
-            text = ("Report delivered. If you disagree with it, talk to your reviewer" if as_colleague else
-                    f"Report delivered to {name}; they may raise any disagreement with you")
-            return NextStep(text, "9.1", due.due, "colleague")
         kept = f"; the form is kept until {review.retain_until:%d %b %Y}" if review.retain_until else ""
         return NextStep(f"This cycle is complete{kept}", "10.3", None, "both")
-    return NextStep("Nothing is waiting right now", "3.2", None, "both")
+    if step.status == Status.PAUSED:
+        return NextStep(step.why, "3.7", None, "colleague")
+    if step.step in (S.SIGN_PLANNING, S.SIGN_MID_YEAR, S.SIGN_END_OF_YEAR):
+        me = "colleague" if as_colleague else "reviewer"
+        if step.who in (me, "both"):
+            word = "signoff" if as_colleague else f"signoff {name}"
+            what = {S.SIGN_PLANNING: "objectives", S.SIGN_MID_YEAR: "mid-year review",
+                    S.SIGN_END_OF_YEAR: "end of year review"}[step.step]
+            return NextStep(f"Read and sign the {what}: say {word}", "Annex 1", who="reviewee" if as_colleague
+                            else "reviewer")
+        whom = "your reviewer" if as_colleague else name
+        return NextStep(f"Waiting for {whom} to sign", "Annex 1", who="reviewer" if as_colleague else "reviewee")
+    appeal = _appeal_step(services, snap, review, as_colleague=as_colleague, name=name)
+    if appeal is not None and step.step in (S.APPEAL_HEARING, S.INFORMAL_RESOLUTION):
+        return appeal
+    if step.step == S.LEAVER_REVIEW:
+        text = (f"{step.why}: your reviewer goes through your objectives with you before then" if as_colleague else
+                f"{name} {step.why[0].lower()}{step.why[1:]}: review their objectives with them before then (say "
+                f"schedule {name}); for an early end of year review the headteacher or HR records an exception")
+        return NextStep(text, "3.8", step.due, "reviewer")
+    if step.step == S.PLANNING_MEETING:
+        return _planning_step(services, snap, review, step, as_colleague=as_colleague, name=name)
+    if step.step == S.OBJECTIVES:
+        text = ("Your reviewer records your objectives" if as_colleague else
+                f"Record the objectives agreed: say objectives {name}")
+        return NextStep(text, "3.2", step.due, "reviewer")
+    if step.step in (S.MID_YEAR, S.END_OF_YEAR):
+        return _review_meeting_step(step, as_colleague=as_colleague, name=name, now=now)
+    if step.step == S.INFORMAL_RESOLUTION:
+        text = ("Report delivered. If you disagree with it, talk to your reviewer" if as_colleague else
+                f"Report delivered to {name}; they may raise any disagreement with you")
+        return NextStep(text, "9.1", step.due, "colleague")
+    return appeal or NextStep("Nothing is waiting right now", "3.2", None, "both")
+
+
+def _review_meeting_step(step: StepState, *, as_colleague: bool, name: str, now: datetime) -> NextStep:
+    """Meeting 2 (3.2) or the end of year review (7.1): book it, hold it, then record it."""
+    mid = step.step == StepName.MID_YEAR
+    what, word = ("mid-year review", "midyear") if mid else ("end of year review", "endyear")
+    when = " in the Spring term" if mid else ""
+    clause = "3.2" if mid else "7.1"
+    meeting = step.meeting
+    if as_colleague:
+        text = f"{what[0].upper()}{what[1:]} with your reviewer{when}"
+        if meeting is not None and meeting.starts_at >= now:
+            text += f" (booked: {when_label(meeting.starts_at)})"
+        return NextStep(text, clause, step.due, "reviewer")
+    if step.status == Status.NOT_YET and step.opens is not None:
+        opens = f"{step.opens:%a} {step.opens.day} {step.opens:%b %Y}"
+        booked = (f" (booked: {when_label(meeting.starts_at)})" if meeting is not None else
+                  f": say schedule {name}")
+        return NextStep(f"Book the {what}{when}, from {opens}{booked}", clause, step.due, "reviewer")
+    if meeting is None:
+        return NextStep(f"Book the {what}{when}: say schedule {name}", clause, step.due, "reviewer")
+    if meeting.starts_at > now:
+        return NextStep(f"Hold the {what} on {when_label(meeting.starts_at)}, then record it: say {word} {name}",
+                        clause, step.due, "reviewer")
+    return NextStep(f"Record the {what}: say {word} {name}", clause, step.due, "reviewer")
+
+
+def _planning_step(services: Services, snap: ReviewSnapshot, review: Review, step: StepState, *,
+                   as_colleague: bool, name: str) -> NextStep:
+    """Meeting 1 (3.2; 3.5 for a joiner): book it, prepare for it (5.1, Annex 2), hold it."""
+    assert review.id is not None
+    colleague, organisation = snap.people[review.colleague_id]
+    workdays = services.workdays_for(organisation.calendar_name)
+    meeting = step.meeting
+    if meeting is not None:
+        day = local(meeting.starts_at).date()
+        location = next((m.location for m in snap.meetings.get(review.id, [])
+                         if m.starts_at == meeting.starts_at), "")
+        if as_colleague:
+            answered, open_prep = _progress(snap, review)
+            if open_prep:
+                return NextStep(f"Finish preparing for your meeting on {when_label(meeting.starts_at)} ({answered} "
+                                f"of {len(COLLEAGUE_QUESTIONS)} questions answered): say resume", "5.1",
+                                prep_nudge_dates(day, workdays)[1], "colleague")
+            if answered == 0:
+                return NextStep(f"Prepare for your meeting on {when_label(meeting.starts_at)} (0 of "
+                                f"{len(COLLEAGUE_QUESTIONS)} questions answered): say prep", "5.1",
+                                prep_nudge_dates(day, workdays)[1], "colleague")
+            return NextStep(f"Your meeting: {when_label(meeting.starts_at)}, {location}. Say agenda to see it",
+                            "5.5", None, "both")
+        if any(a.side == "reviewer" for a in snap.answers.get(review.id, [])):
+            return NextStep(f"Your meeting with {name}: {when_label(meeting.starts_at)}, {location}. "
+                            f"Say agenda {name} to see it", "5.5", None, "both")
+        return NextStep(f"Prepare with the reviewer's checklist for {when_label(meeting.starts_at)}: say prep {name}",
+                        "Annex 2", reviewer_prep_date(day, workdays), "reviewer")
+    text = ("Your reviewer books your planning meeting, with at least 5 days' notice" if as_colleague else
+            f"Book the planning meeting, with at least 5 days' notice: say schedule {name}")
+    if step.clause == "3.5":  # a colleague joining part way: initial planning within three months
+        return NextStep(text + " (joined part way through the year)", "3.5", step.due, "reviewer")
+    today = services.clock.today()
+    return NextStep(text, "5.3", step.due if step.due and step.due >= today else None, "reviewer")
 
 
 async def _own(engine: Engine, person: PersonContext, snap: StatusSnapshot,
@@ -232,15 +241,29 @@ async def _own(engine: Engine, person: PersonContext, snap: StatusSnapshot,
     await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                             subject_person_id=person.id, channel=inbound.address.channel.value)
     facts = _facts(engine, snap, review, as_colleague=True)
-    step = _next_step(engine.services, snap, review, as_colleague=True)
+    step = lifecycle_step(engine.services, snap, review, as_colleague=True)
     facts.append(("Next", step.line()))
     return facts, step.clause
+
+
+AWAITING_SIGNATURE = {StepName.SIGN_PLANNING: "Objectives recorded; waiting for signatures (Annex 1)",
+                      StepName.SIGN_MID_YEAR: "Mid-year review recorded; waiting for signatures (Annex 1)",
+                      StepName.SIGN_END_OF_YEAR: "End of year review recorded; waiting for signatures (Annex 1)"}
+
+
+def stage_label(services: Services, snap: ReviewSnapshot, review: Review) -> str:
+    """The stage as the lifecycle sees it: a part recorded but not yet signed by both says so, rather
+    than the stage of the last part both signed."""
+    step = lifecycle.next_step(lifecycle_guard.state_from(services, snap, review), services.clock.now())
+    if step is not None and step.step in AWAITING_SIGNATURE:
+        return AWAITING_SIGNATURE[step.step]
+    return STAGE_LABELS.get(review.stage, review.stage)
 
 
 def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> list[tuple[str, str]]:
     """The facts status shows about a review; ``snap`` holds its objectives or how many there are."""
     now = engine.services.clock.now()
-    facts: list[tuple[str, str]] = [("Stage", STAGE_LABELS.get(review.stage, review.stage))]
+    facts: list[tuple[str, str]] = [("Stage", stage_label(engine.services, snap, review))]
     reviewer = _person(snap, review.reviewer_id)
     if reviewer and as_colleague:
         facts.append(("Reviewer", reviewer.name))
@@ -252,6 +275,8 @@ def _facts(engine: Engine, snap: ReviewSnapshot, review: Review, *, as_colleague
                                       f"{m.location or 'location to follow'}"))
     objectives = snap.objective_count(review.id)  # type: ignore[arg-type]
     facts.append(("Objectives", str(objectives) if objectives else "none yet"))
+    for e in snap.exceptions.get(review.id, []):  # type: ignore[arg-type]
+        facts.append(("Exception", f"{lifecycle.LABELS[StepName(e.step)]} out of the usual order: {e.reason}"))
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.PLANNING) and review.planning_submitted_at is None:
         answered, open_prep = _progress(snap, review)
         paused = " (in progress: say resume to carry on)" if open_prep and as_colleague else ""
@@ -272,7 +297,7 @@ def _team(engine: Engine, snap: StatusSnapshot) -> list[str]:
         if colleague is None or not colleague.active:
             continue
         seen.add(review.colleague_id)
-        step = _next_step(engine.services, snap, review, as_colleague=False)
+        step = lifecycle_step(engine.services, snap, review, as_colleague=False)
         lines.append(f"• {colleague.name} ({SHORT_STAGE.get(review.stage, review.stage)}): {step.line()}")
     others: list[str] = []
     for colleague in snap.reports:
@@ -326,7 +351,8 @@ def _duties(engine: Engine, snap: StatusSnapshot) -> list[str]:
 _SAY_WITH_NAME = re.compile(r"\b[Ss]ay (?:“)?([a-z-]+)(?: ([A-Z][A-Za-z'-]+))?")
 _ACTION_LABELS = {"prep": "Prepare", "resume": "Carry on", "signoff": "Sign", "objectives": "Objectives",
                   "schedule": "Book a meeting", "agenda": "Agenda", "midyear": "Mid-year review",
-                  "endyear": "End of year review", "appeal": "Appeal", "plan": "Plan", "checkin": "Check in"}
+                  "endyear": "End of year review", "appeal": "Appeal", "plan": "Plan", "checkin": "Check in",
+                  "moderation": "Moderation sample", "exception": "Exception"}
 
 
 def _choices_for(texts: list[str]) -> tuple[Choice, ...]:
@@ -392,7 +418,7 @@ async def _status_of(engine: Engine, person: PersonContext, argument: str, inbou
     await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                             subject_person_id=subject_id, channel=inbound.address.channel.value)
     facts = _facts(engine, snap, review, as_colleague=False)
-    step = _next_step(engine.services, snap, review, as_colleague=False)
+    step = lifecycle_step(engine.services, snap, review, as_colleague=False)
     facts.append(("Next", step.line()))
     text = f"{subject.name}\n" + "\n".join(f"{k}: {v}" for k, v in facts)
     return [Reply(text, card=Card(subject.name, tuple(facts)), clause=step.clause)]
@@ -408,7 +434,8 @@ _SAY = re.compile(r"\bsay ([a-z-]+)")
 _DUE_LABELS = {"prep": "Prepare for my review", "checkin": "Check in", "objectives": "Objectives",
                "schedule": "Book a meeting", "signoff": "Sign the form", "midyear": "Mid-year review",
                "endyear": "End of year review", "plan": "Support plan", "appeal": "Raise a concern",
-               "agenda": "Meeting agenda", "export": "Export my form", "status": "Status"}
+               "agenda": "Meeting agenda", "export": "Export my form", "status": "Status",
+               "moderation": "Check the moderation sample"}
 
 
 @dataclass(frozen=True)
@@ -440,7 +467,7 @@ async def home_summary(engine: Engine, person: PersonContext, channel: str = "")
         await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                          subject_person_id=person.id, channel=channel)
         facts = _facts(engine, snap, review, as_colleague=True)
-        step = _next_step(engine.services, snap, review, as_colleague=True)
+        step = lifecycle_step(engine.services, snap, review, as_colleague=True)
         objectives = tuple(f"{o.number}. {o.text}" for o in snap.objectives.get(review.id, []))  # type: ignore[arg-type]
         words.extend(_SAY.findall(step.text))
     for reminder in await repo.pending_reminders_for(person.id):

@@ -41,6 +41,7 @@ from store.models import (
     Organisation,
     Person,
     Review,
+    ReviewException,
     Signature,
     TrainingNeed,
 )
@@ -99,6 +100,7 @@ class FormData:
     training: list[TrainingNeed]
     meetings: list[Meeting]
     extra: dict[str, str] = field(default_factory=dict)
+    exceptions: list[ReviewException] = field(default_factory=list)  # bot.policy.lifecycle exceptions
     trust_name: str = ""  # the organisation's trust, printed in the header
 
     @property
@@ -128,9 +130,17 @@ async def load_form(repo: Repo, review_id: int) -> FormData:
     signers = await repo.people(s.person_id for s in signatures.values())
     training = sorted(await repo.training_needs(review_id), key=lambda t: (t.category, t.id or 0))
     meetings = await repo.meetings_for(review_id)
+    exceptions = (await repo.review_exceptions([review_id])).get(review_id, [])
+    signers.update(await repo.people(e.recorded_by_id for e in exceptions if e.recorded_by_id not in signers))
     parent = await repo.organisation(organisation.parent_id) if organisation.parent_id else None
     return FormData(review, cycle, organisation, colleague, reviewer, objectives, progress, milestones,
-                    reflections, signatures, signers, training, meetings, trust_name=parent.name if parent else "")
+                    reflections, signatures, signers, training, meetings, trust_name=parent.name if parent else "",
+                    exceptions=exceptions)
+
+
+EXCEPTION_LABELS = {"objectives": "Objectives recorded out of the usual order",
+                    "mid_year": "Mid-year review outside the Spring term or out of order",
+                    "end_of_year": "End of year review outside its window or out of order"}
 
 
 def long_date(d: date | datetime | None) -> str:
@@ -246,6 +256,12 @@ def build_form(data: FormData) -> Doc:
     doc.fields((L_REVIEWEE_COMMENTS, value(r.eoy_reviewee_comments)),
                (L_REVIEWER_COMMENTS, value(r.eoy_reviewer_comments)))
     _signatures(doc, data, "end_of_year", T_SIGN_NOTES)
+    if data.exceptions:
+        doc.heading("Exceptions to the order of the cycle (Policy 3.2, 3.8)", 2)
+        for e in data.exceptions:
+            who = data.signers.get(e.recorded_by_id)
+            doc.para(f"{EXCEPTION_LABELS.get(e.step, e.step)}: {e.reason} (recorded by "
+                     f"{who.name if who else 'the headteacher'} on {long_date(e.recorded_at)})")
     if r.transfer_addendum:
         doc.heading("Written addition: transfer to a new post (Policy 3.6)", 2)
         doc.para(r.transfer_addendum)

@@ -151,6 +151,10 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
         report.waiting.append(_with(item, f"HR's notice {status}"))
     if not dry_run:
         report.purged = await _purge_reviews(app, report.purged, actor_id=actor_id, channel=channel, identity=identity)
+        # a 4.4 moderation check (the head's note) goes when the forms of its cycle would (10.3)
+        expired = [y for y in range(today.year - 12, today.year) if is_due_for_purge(retain_until(y), today)]
+        if expired:
+            await repo.purge_moderation_checks(max(expired), organisation_ids)
     everywhere = {o.id for o in await repo.organisations()}
     if organisation_ids is None or everywhere <= set(organisation_ids):  # the other rules are trust-wide
         report.swept = await sweep_and_record(

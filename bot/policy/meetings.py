@@ -4,16 +4,19 @@ Decisions where the policy is silent:
 
 * "At least 5 days' notice" (5.3) counts calendar days, measured moment to moment: a meeting
   may start no earlier than exactly 5 x 24 hours of wall-clock time after it is booked.
-* ``earliest_valid`` is the earliest start that passes every check, searching from the later of
-  the requested start and ``now`` + 5 days. On the first working day that has room it keeps the
-  requested time of day when that still fits; otherwise it takes the earliest moment that day
-  (rounded up to the quarter hour) from which the meeting, at least 60 minutes, ends by the close
-  of working hours. When the booking is valid, ``earliest_valid`` is the requested start.
+* ``earliest_valid`` is truly the earliest start that passes every check: from the later of the
+  opening of the requested day and ``now`` + 5 days, every working day is searched in 15-minute
+  steps for the first start from which the meeting, at least 60 minutes, ends by the close of
+  working hours and overlaps no other Cadence meeting of either person (``busy``: reviews, appeal
+  hearings, plan reviews). When the booking is valid, ``earliest_valid`` is the requested start.
+* A clash with another Cadence meeting of either person is refused citing 5.3 (a meeting is
+  *planned*, so that both can attend and prepare); our reading, as the policy does not say.
 * A meeting must start and finish inside working hours on one working day (3.4, 5.4).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,6 +62,21 @@ class MeetingProblem:
 
 
 @dataclass(frozen=True)
+class Busy:
+    """Another Cadence meeting of one of the two people (a review, an appeal hearing, a plan review)."""
+
+    start: datetime
+    end: datetime
+    label: str  # "Priya Shah has Sam Patel's planning meeting"
+
+    def overlaps(self, start: datetime, minutes: int) -> bool:
+        return start < self.end and self.start < start + timedelta(minutes=minutes)
+
+
+CLASH_CLAUSE = "5.3"
+
+
+@dataclass(frozen=True)
 class MeetingCheck:
     ok: bool
     problems: tuple[MeetingProblem, ...]
@@ -77,25 +95,23 @@ def earliest_valid_start(
     minutes: int,
     workdays: WorkingDays,
     hours: WorkingHours = WorkingHours(),
+    busy: Sequence[Busy] = (),
 ) -> datetime:
-    """The first start at or after ``not_before`` on a working day, fitting ``minutes`` in hours.
-
-    Keeps ``preferred``'s local time of day on the first working day where it fits.
-    """
-    lower = hours.local(not_before)
-    wanted = hours.local(preferred).timetz().replace(tzinfo=None)
+    """The first start at or after ``not_before`` and the opening of ``preferred``'s day, on a working
+    day, in 15-minute steps, fitting ``minutes`` inside working hours and clashing with nothing ``busy``."""
     length = max(minutes, MIN_MEETING_MINUTES)
     if length > hours.minutes_per_day:
         length = MIN_MEETING_MINUTES  # cannot fit anyway; the length problem is reported separately
+    lower = max(hours.local(not_before), hours.opening(hours.local(preferred).date()))
     day = lower.date()
+    step = timedelta(minutes=SUGGESTION_STEP_MINUTES)
     for _ in range(_SEARCH_DAYS):
         if workdays.is_working_day(day):
-            at_wanted = datetime.combine(day, wanted, tzinfo=hours.zone)
-            if at_wanted >= lower and hours.fits(at_wanted, length, workdays):
-                return at_wanted
             candidate = _round_up(max(lower, hours.opening(day)), SUGGESTION_STEP_MINUTES)
-            if candidate + timedelta(minutes=length) <= hours.closing(day):
-                return candidate
+            while candidate + timedelta(minutes=length) <= hours.closing(day):
+                if not any(b.overlaps(candidate, length) for b in busy):
+                    return candidate
+                candidate += step
         day += timedelta(days=1)
     raise ValueError("No working day with room for the meeting in the next year; check the closure days.")
 
@@ -106,12 +122,14 @@ def check_meeting(
     minutes: int,
     workdays: WorkingDays,
     hours: WorkingHours = WorkingHours(),
+    busy: Sequence[Busy] = (),
 ) -> MeetingCheck:
-    """Check a proposed meeting against Policy 5.3 (notice), 5.4 (length) and 3.4 (working hours)."""
+    """Check a proposed meeting against Policy 5.3 (notice), 5.4 (length), 3.4 (working hours) and the
+    other Cadence meetings of either person (``busy``)."""
     local_now = hours.local(now)
     local_start = hours.local(start)
     notice_from = local_now + timedelta(days=MIN_NOTICE_DAYS)
-    earliest = earliest_valid_start(max(local_start, notice_from), local_start, minutes, workdays, hours)
+    earliest = earliest_valid_start(notice_from, local_start, minutes, workdays, hours, busy)
     suggestion = moment_label(earliest, local_now.date())
     problems: list[MeetingProblem] = []
 
@@ -166,6 +184,16 @@ def check_meeting(
                 HOURS_CLAUSE,
                 f"The meeting must start and finish within working hours ({open_label}), Policy 3.4. "
                 f"Try {suggestion}.",
+            )
+        )
+
+    clash = next((b for b in busy if b.overlaps(local_start, max(minutes, 1))), None)
+    if clash is not None:
+        problems.append(
+            MeetingProblem(
+                CLASH_CLAUSE,
+                f"{clash.label} from {hours.local(clash.start):%H:%M} to {hours.local(clash.end):%H:%M} that day. "
+                f"The earliest time you are both free is {suggestion} (Policy 5.3).",
             )
         )
 

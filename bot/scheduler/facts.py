@@ -138,6 +138,8 @@ class FactSource:
         sigs = await self.repo.review_signature_parts(ids)
         appeals = await self.repo.appeals_of_reviews(ids)
         told = told_slots(await self.repo.dialog_meeting_notices(ids))
+        excepted = await self.repo.review_exceptions(ids)
+        told_appeals = await self.repo.appeals_told(ids)
         planned: list[Planned] = []
         for review in rows:
             person = people.get(review.colleague_id)
@@ -157,8 +159,10 @@ class FactSource:
                 signatures=frozenset(sigs.get(review.id, set())), report_delivered_on=review.report_delivered_on,
                 retain_until=review.retain_until,
                 appeals=tuple(AppealFacts(id=a.id, stage=a.stage, written_received_on=a.written_received_on,
-                                          handler_id=a.handler_id, hearing_at=a.hearing_at)
-                              for a in appeals.get(review.id, [])))
+                                          handler_id=a.handler_id, hearing_at=a.hearing_at,
+                                          told=a.id in told_appeals)
+                              for a in appeals.get(review.id, [])),
+                exceptions=frozenset(e.step for e in excepted.get(review.id, [])))
             planned += rules.review_reminders(facts, org)
         return Batch("reviews", planned, review_ids=tuple(ids))
 
@@ -187,7 +191,9 @@ class FactSource:
         for review, year, kinds in await self.repo.cycle_rows_of(eligible_ids):
             cycles.setdefault(review.colleague_id, {})[year] = CycleStatus(
                 year=year, review_id=review.id, reviewer_id=review.reviewer_id, booked_kinds=frozenset(kinds),
-                planning_submitted=review.planning_submitted_at is not None)
+                planning_submitted=review.planning_submitted_at is not None,
+                midyear_submitted=review.midyear_submitted_at is not None,
+                eoy_submitted=review.eoy_submitted_at is not None, stage=review.stage)
         last = await self.repo.last_checkins(eligible_ids)
         plans: dict[int, list[PlanFacts]] = {}
         for plan, actions, reviews in await self.repo.plans_of(eligible_ids):
@@ -210,11 +216,13 @@ class FactSource:
 
     async def org_batches(self, span: Span) -> AsyncIterator[Batch]:
         tops = set(self.top_org_ids())
+        checks = await self.repo.moderation_checks(list(self.orgs))
         for oid, org in self.orgs.items():
             statements: dict[int, list[StatementFacts]] = {}
             for year, rid, cname, rname in await self.repo.delegated_statements(oid):
                 statements.setdefault(year, []).append(StatementFacts(rid, cname, rname))
-            planned = rules.org_reminders(org, span, statements, is_top=oid in tops)
+            checked = frozenset(year for (o, year) in checks if o == oid)
+            planned = rules.org_reminders(org, span, statements, is_top=oid in tops, checked_years=checked)
             yield Batch("org", planned, key_prefix=org_key_prefix(oid))
 
     async def all_batches(self, span: Span) -> AsyncIterator[Batch]:

@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.policy import checkins, deadlines, routing, windows
+from bot.policy import checkins, deadlines, lifecycle, routing, windows
 from bot.policy.calendar import SchoolCalendar, academic_year_of
 from bot.policy.clauses import cite
 from bot.policy.workdays import WorkingDays
@@ -126,6 +126,7 @@ class AppealFacts:
     written_received_on: date | None = None
     handler_id: int | None = None
     hearing_at: datetime | None = None
+    told: bool = False  # the written-appeal dialog already told the handler (one notice per event)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class ReviewFacts:
     report_delivered_on: date | None = None
     retain_until: date | None = None
     appeals: tuple[AppealFacts, ...] = ()
+    exceptions: frozenset[str] = frozenset()  # lifecycle steps the head or HR excepted
 
     def submitted(self, part: str) -> datetime | None:
         return {"planning": self.planning_submitted_at, "mid_year": self.midyear_submitted_at,
@@ -159,6 +161,9 @@ class CycleStatus:
     reviewer_id: int | None = None
     booked_kinds: frozenset[str] = frozenset()  # meeting kinds scheduled or held
     planning_submitted: bool = False
+    midyear_submitted: bool = False
+    eoy_submitted: bool = False
+    stage: str = ""  # store.models.ReviewStage: which parts both have signed
 
 
 @dataclass(frozen=True)
@@ -314,6 +319,45 @@ def _wd_after(org: OrgFacts, d: date, n: int) -> date:
     return org.workdays.add(d, n)
 
 
+# --- the lifecycle (bot.policy.lifecycle): a reminder only for a step open on its date --------------
+
+FORM_COMMANDS = {"planning": "objectives", "mid_year": "midyear", "end_of_year": "endyear"}
+_SIGNED_BY_STAGE = {"objectives_agreed": ("planning",), "mid_year_done": ("planning", "mid_year"),
+                    "end_of_year_done": ("planning", "mid_year", "end_of_year"),
+                    "closed": ("planning", "mid_year", "end_of_year")}
+_RECORDED = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))  # a part recorded at some time before
+
+
+def review_state(r: ReviewFacts, org: OrgFacts) -> lifecycle.ReviewState:
+    """The lifecycle's facts from the planner's facts about one review."""
+    c = r.colleague
+    return lifecycle.ReviewState(
+        cycle_year=r.cycle_year, calendar=org.calendar, workdays=org.workdays, start_date=c.start_date,
+        last_day=c.last_day, leave_start=c.leave_start,
+        meetings=tuple(lifecycle.MeetingFact(m.kind, m.starts_at, m.status) for m in r.meetings),
+        planning_submitted=r.planning_submitted_at, midyear_submitted=r.midyear_submitted_at,
+        eoy_submitted=r.eoy_submitted_at, signatures=r.signatures, report_delivered_on=r.report_delivered_on,
+        appeals=tuple(lifecycle.AppealFact(a.stage, a.written_received_on, a.hearing_at) for a in r.appeals),
+        exceptions=r.exceptions)
+
+
+def cycle_state(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lifecycle.ReviewState:
+    """The lifecycle's facts from what the person rules know of one cycle (parts recorded, stage signed)."""
+    signed = frozenset((part, role) for part in _SIGNED_BY_STAGE.get(status.stage, ())
+                       for role in ("reviewer", "reviewee"))
+    return lifecycle.ReviewState(
+        cycle_year=status.year, calendar=org.calendar, workdays=org.workdays, start_date=p.start_date,
+        last_day=p.last_day, leave_start=p.leave_start,
+        planning_submitted=_RECORDED if status.planning_submitted else None,
+        midyear_submitted=_RECORDED if status.midyear_submitted else None,
+        eoy_submitted=_RECORDED if status.eoy_submitted else None, signatures=signed,
+        report_delivered_on=_RECORDED.date() if status.stage in ("end_of_year_done", "closed") else None)
+
+
+def _is_open(state: lifecycle.ReviewState, step: lifecycle.StepName, on: datetime) -> bool:
+    return lifecycle.step_of(lifecycle.assess(state, on), step).status == lifecycle.Status.OPEN
+
+
 # --- review rules -------------------------------------------------------------------------------
 
 
@@ -402,6 +446,12 @@ def form_completion(r: ReviewFacts, m: MeetingFacts, reviewer: int | None, org: 
     if r.submitted(part) is not None:
         return []
     day = m.starts_at.astimezone(ZoneInfo(org.tz)).date()
+    step = lifecycle.STEP_OF_RECORD[part]
+    # objectives are open once their meeting is held (this one); the later parts also need their order
+    # and window, so the lifecycle is asked (it would refuse e.g. an end of year before the mid-year)
+    if part != "planning" and not _is_open(review_state(r, org), step, due_at(_wd_after(org, day, 1), org.tz)):
+        return []
+    word = f"{FORM_COMMANDS[part]} {r.colleague.name.split()[0]}"
     esc = deadlines.form_completion_escalation(day, org.workdays)
     label = PART_LABELS[part]
     out: list[Planned] = []
@@ -410,7 +460,7 @@ def form_completion(r: ReviewFacts, m: MeetingFacts, reviewer: int | None, org: 
         out += _make("form_completion", [reviewer], on, org=org, key=f"review:{r.id}:form_completion:m{m.id}:{n}",
                      deadline=esc.due, clause="3.2", subject=f"Complete {r.colleague.name}'s {label} form",
                      text=f"The {label} with {r.colleague.name} was on {fmt(day)}; the form part is not yet submitted.",
-                     next_step="Type objectives to finish the form.", action="objectives",
+                     next_step=f"Type {word} to finish the form.", action=FORM_COMMANDS[part],
                      review_id=r.id, subject_person_id=r.colleague.id)
     role, people = escalate_to("reviewer", org, skip=[reviewer])
     out += _make("form_completion", people, esc.due, org=org, key=f"review:{r.id}:form_completion:m{m.id}:escalated",
@@ -450,6 +500,8 @@ def informal_resolution(r: ReviewFacts, reviewer: int | None, org: OrgFacts) -> 
     Once their concerns are resolved informally (an appeal closed as withdrawn) the nudge stops."""
     if r.report_delivered_on is None or any(a.stage == "withdrawn" for a in r.appeals):
         return []
+    if not _is_open(review_state(r, org), lifecycle.StepName.INFORMAL_RESOLUTION, due_at(r.report_delivered_on, org.tz)):
+        return []  # already past it: the colleague has appealed in writing (9.2)
     dl = deadlines.informal_resolution_deadline(r.report_delivered_on)
     return _make("informal_resolution", [r.colleague.id], r.report_delivered_on, org=org,
                  key=f"review:{r.id}:informal_resolution", deadline=dl.due, clause="9.1",
@@ -472,16 +524,19 @@ def appeal_hearing_deadline(r: ReviewFacts, a: AppealFacts, reviewer: int | None
     name = r.colleague.name
     common = dict(org=org, deadline=dl.due, clause="9.5", review_id=r.id, subject_person_id=r.colleague.id)
     first, second = deadlines.appeal_reminder_dates(a.written_received_on, org.workdays)
-    out = _make("appeal_hearing_deadline", handlers, a.written_received_on, key=f"review:{r.id}:appeal:{a.id}:received",
-                subject=f"Appeal from {name}: hear it by {fmt(dl.due)}",
-                text=f"{name}'s written appeal arrived on {fmt(a.written_received_on)}. The hearing must be held "
-                     f"within 15 working days; {name} may bring a union representative or colleague (Policy 9.4).",
-                next_step="Type schedule to book the hearing.", action="schedule", **common)
+    # one notice per event: the written-appeal dialog tells the handler at once (its outbox notice); the
+    # planner tells them of the receipt only when no such notice exists (an appeal recorded another way)
+    out = [] if a.told else _make(
+        "appeal_hearing_deadline", handlers, a.written_received_on, key=f"review:{r.id}:appeal:{a.id}:received",
+        subject=f"Appeal from {name}: hear it by {fmt(dl.due)}",
+        text=f"{name}'s written appeal arrived on {fmt(a.written_received_on)}. The hearing must be held "
+             f"within 15 working days; {name} may bring a union representative or colleague (Policy 9.4).",
+        next_step="Type appeal to arrange the hearing.", action="appeal", **common)
     for n, on in zip(deadlines.APPEAL_REMINDER_WORKING_DAYS, (first, second), strict=True):
         out += _make("appeal_hearing_deadline", handlers, on, key=f"review:{r.id}:appeal:{a.id}:{n}",
                      subject=f"{n} working days left to hear {name}'s appeal",
                      text=f"No hearing is booked yet for {name}'s appeal; the deadline is {fmt(dl.due)}.",
-                     next_step="Type schedule to book the hearing.", action="schedule", **common)
+                     next_step="Type appeal to arrange the hearing.", action="appeal", **common)
     role = "headteacher" if route.handler_role in ("headteacher", "executive_leader") else route.handler_role
     up_role, up = escalate_to(role if role in ("headteacher", "chair_of_governors") else "reviewer", org,
                               skip=handlers)
@@ -549,6 +604,8 @@ def annual_review_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lis
     if {"planning", "end_of_year"} & status.booked_kinds or status.planning_submitted:
         return []
     w = _meeting1_window(org.calendar, status.year)
+    # the lifecycle's planning meeting is open from its window on until it is held (late is escalated,
+    # never refused): with none booked or recorded, as checked above, it is open on both dates
     reviewer = _reviewer_of(p, status, org)
     common = dict(org=org, deadline=w.end, clause="3.2", review_id=status.review_id, subject_person_id=p.id)
     out = _make("annual_review_due", reviewer, w.start, key=f"person:{p.id}:annual_review_due:{status.year}",
@@ -566,13 +623,19 @@ def annual_review_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lis
 
 
 def midyear_due(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> list[Planned]:
-    """3.2: Meeting 2 in the Spring term; escalated at its half term if not booked."""
+    """3.2: Meeting 2 in the Spring term; escalated at its half term if not booked. Only while the
+    lifecycle says the mid-year is open on those dates: not once it is recorded, not before the
+    objectives are agreed and signed (a joiner's initial planning comes first, 3.5)."""
     if "mid_year" in status.booked_kinds:
         return []
     w = _midyear_window(org.calendar, status.year)
     if p.start_date is not None and p.start_date > w.start:
         return []
+    if status.stage not in _SIGNED_BY_STAGE or status.midyear_submitted:
+        return []  # the lifecycle's answer without asking: blocked until the objectives are signed, or done
     esc = _midyear_escalation_date(org.calendar, status.year)
+    if not _is_open(cycle_state(p, org, status), lifecycle.StepName.MID_YEAR, due_at(w.start, org.tz)):
+        return []
     reviewer = _reviewer_of(p, status, org)
     common = dict(org=org, deadline=w.end, clause="3.2", review_id=status.review_id, subject_person_id=p.id)
     out = _make("midyear_due", reviewer, w.start, key=f"person:{p.id}:midyear_due:{status.year}",
@@ -688,7 +751,7 @@ def support_plan_review(p: PersonFacts, plan: PlanFacts, org: OrgFacts) -> list[
 
 
 def org_reminders(org: OrgFacts, span: Span, statements: Mapping[int, Sequence[StatementFacts]] | None = None,
-                  *, is_top: bool = False) -> list[Planned]:
+                  *, is_top: bool = False, checked_years: frozenset[int] = frozenset()) -> list[Planned]:
     """Governors' report (11.3), moderation sample (4.4) and, for the Trust, policy review (11.1).
 
     ``statements`` maps a cycle year to the planning statements of delegated reviewers.
@@ -699,7 +762,7 @@ def org_reminders(org: OrgFacts, span: Span, statements: Mapping[int, Sequence[S
             continue
         if org.kind != "trust":  # the Trust's own staff are in its central team (1.3)
             out += governors_report_due(org, year)
-        out += moderation_sample(org, year, (statements or {}).get(year, ()))
+        out += moderation_sample(org, year, (statements or {}).get(year, ()), year in checked_years)
     if is_top:
         out += policy_review_due(org, span)
     return out
@@ -722,21 +785,30 @@ def governors_report_due(org: OrgFacts, year: int) -> list[Planned]:
                  next_step="Type export to produce it.", action="export")
 
 
-def moderation_sample(org: OrgFacts, year: int, statements: Sequence[StatementFacts]) -> list[Planned]:
-    """4.4: after the planning window the head checks a sample of delegated planning statements."""
-    if not statements:
+def moderation_sample_of(org_id: int, year: int, statements: Sequence[StatementFacts]) -> list[StatementFacts]:
+    """4.4: the sample the head checks: at least 3, or a fifth, of the delegated planning statements,
+    reproducible (seeded by organisation and cycle) so the reminder and the ``moderation`` command agree."""
+    size = min(len(statements), max(MODERATION_MIN_SAMPLE, math.ceil(MODERATION_FRACTION * len(statements))))
+    return pick_sample(statements, size, seed=f"{org_id}:{year}")
+
+
+def moderation_sample(org: OrgFacts, year: int, statements: Sequence[StatementFacts],
+                      checked: bool = False) -> list[Planned]:
+    """4.4: after the planning window the head checks a sample of delegated planning statements; once
+    they have recorded the check (``moderation``) the reminder is no longer planned."""
+    if not statements or checked:
         return []
     w = windows.meeting1_window(org.calendar, year)
     on = _wd_after(org, w.end, 1)
-    size = min(len(statements), max(MODERATION_MIN_SAMPLE, math.ceil(MODERATION_FRACTION * len(statements))))
-    sample = pick_sample(statements, size, seed=f"{org.id}:{year}")
+    sample = moderation_sample_of(org.id, year, statements)
     listed = "; ".join(f"{s.colleague_name} (by {s.reviewer_name})" for s in sample)
     _, heads = _heads(org)
     return _make("moderation_sample", heads, on, org=org, key=f"org:{org.id}:moderation_sample:{year}",
                  deadline=None, clause="4.4",
                  subject=f"Check {len(sample)} planning statement{'s' if len(sample) != 1 else ''} for consistency",
                  text=f"Reviewing was delegated for {len(statements)} colleague(s) this cycle. Your sample: {listed}.",
-                 next_step="Type status NAME to read each one.", action="status")
+                 next_step="Type moderation to read each one and record that you have checked them.",
+                 action="moderation")
 
 
 def pick_sample(statements: Sequence[StatementFacts], size: int, *, seed: str) -> list[StatementFacts]:

@@ -26,6 +26,7 @@ from store.models import (
     PreparationAnswer,
     Reminder,
     Review,
+    ReviewException,
     RoleGrant,
     Signature,
 )
@@ -111,6 +112,10 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
                   .order_by(Meeting.starts_at, Meeting.id))
     for meeting in (await s.exec(q_meetings)).all():
         snap.meetings.setdefault(meeting.review_id, []).append(meeting)
+    q_exceptions = (select(ReviewException).where(ReviewException.review_id.in_(ids))  # type: ignore[attr-defined]
+                    .order_by(ReviewException.recorded_at, ReviewException.id))  # type: ignore[arg-type]
+    for row in (await s.exec(q_exceptions)).all():
+        snap.exceptions.setdefault(row.review_id, []).append(row)
     if objectives_for:
         q_objectives = (select(Objective).where(Objective.review_id.in_(list(objectives_for)))  # type: ignore[attr-defined]
                         .order_by(Objective.number))

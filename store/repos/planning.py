@@ -123,12 +123,13 @@ class Planning(RepoBase):
 
     async def cycle_rows_of(self, person_ids: Sequence[int]) -> list[tuple[Any, int, list[str]]]:
         """(review, cycle year, kinds of live meetings) for each review of these colleagues; the review
-        is a light row (id, colleague_id, reviewer_id, planning_submitted_at)."""
+        is a light row (id, colleague_id, reviewer_id, planning_submitted_at, midyear_submitted_at,
+        eoy_submitted_at, stage)."""
         if not person_ids:
             return []
         async with self.db.session() as s:
             q = (select(Review.id, Review.colleague_id, Review.reviewer_id, Review.planning_submitted_at,  # type: ignore[call-overload]
-                        Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
+                        Review.midyear_submitted_at, Review.eoy_submitted_at, Review.stage, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
                  .where(Review.colleague_id.in_(list(person_ids))))  # type: ignore[attr-defined]
             rows = [(r, r.year) for r in (await s.execute(q)).all()]
             ids = [r.id for r, _ in rows]

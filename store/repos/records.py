@@ -111,7 +111,8 @@ class Records(RepoBase):
                                                                Signature.subject_id == review_id))  # type: ignore[arg-type]
             for table, model in (("appeal", _m.Appeal), ("coop_reflection", CoopReflection),
                                  ("preparation_answer", PreparationAnswer), ("training_need", TrainingNeed),
-                                 ("input_request", _m.InputRequest), ("meeting", Meeting), ("reminder", Reminder)):
+                                 ("input_request", _m.InputRequest),
+                                 ("review_exception", _m.ReviewException), ("meeting", Meeting), ("reminder", Reminder)):
                 await gone(s, table, delete(model).where(model.review_id == review_id))  # type: ignore[attr-defined]
             if check_in_ids:
                 await gone(s, "check_in", delete(CheckIn).where(CheckIn.id.in_(check_in_ids)))  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from store.models import (
     Person,
     PreparationAnswer,
     Review,
+    ReviewException,
     Signature,
 )
 
@@ -91,6 +92,7 @@ class ReviewSnapshot:
     answers: dict[int, list[PreparationAnswer]] = field(default_factory=dict)  # review id -> both sides
     sessions: dict[int, list[DialogSession]] = field(default_factory=dict)  # person id -> active, then paused
     objective_counts: dict[int, int] = field(default_factory=dict)  # review id -> how many (rows not read)
+    exceptions: dict[int, list[ReviewException]] = field(default_factory=dict)  # review id -> lifecycle exceptions
 
     def objective_count(self, review_id: int) -> int:
         counted = self.objective_counts.get(review_id)

@@ -28,7 +28,8 @@ from tests.conftest import TODAY
 PAIRS = (("sam.patel@hillside.example", None), ("priya.shah@hillside.example", "sam.patel@hillside.example"),
          ("helen.hart@hillside.example", "priya.shah@hillside.example"),
          ("helen.hart@hillside.example", "sam.patel@hillside.example"),
-         ("mark.lee@hillside.example", "alex.green@hillside.example"), ("jo.brown@hillside.example", None),
+         ("mark.lee@hillside.example", "alex.green@hillside.example"),
+         ("mark.lee@hillside.example", "chris.wood@hillside.example"), ("jo.brown@hillside.example", None),
          ("ravi.singh@riverside.example", "lucy.moss@riverside.example"))
 
 
@@ -56,8 +57,20 @@ async def _contexts(demo: Demo, dialog: Dialog) -> list[Ctx]:
     return out
 
 
+async def _planning_meeting_held(demo: Demo) -> None:
+    """Chris Wood's planning meeting is held, so that objectives may be set for him (Policy 3.2) and the
+    objective dialog's validators are reached from scratch."""
+    from tests.dialogs.review.conftest import CHRIS, held_meeting
+
+    chris = await demo.app.repo.person_by_email(CHRIS)
+    review = await demo.app.repo.current_review(chris.id)  # type: ignore[union-attr]
+    if not any(m.status == "held" for m in await demo.app.repo.meetings_for(review.id)):  # type: ignore[union-attr,arg-type]
+        await held_meeting(demo.app, CHRIS)
+
+
 def validated_steps(demo: Demo) -> list[tuple[str, Step, Ctx]]:
     async def collect() -> list[tuple[str, Step, Ctx]]:
+        await _planning_meeting_held(demo)
         found = []
         for dialog in all_dialogs():
             for ctx in await _contexts(demo, dialog):

@@ -39,9 +39,9 @@ def test_5_3_a_meeting_booked_four_days_ahead_is_refused_with_the_earliest_valid
     result = check_meeting(NOW, at(2026, 11, 27, 10), 60, workdays)
     assert not result.ok
     assert [p.clause for p in result.problems] == ["5.3"]
-    # 5 days after Monday 10:00 is Saturday: the next working day, same time of day.
-    assert result.earliest_valid == at(2026, 11, 30, 10)
-    assert "The earliest you can book is Monday 30 November at 10:00." in result.problems[0].message
+    # 5 days after Monday 10:00 is Saturday: the next working day, from opening time (truly the earliest).
+    assert result.earliest_valid == at(2026, 11, 30, 8)
+    assert "The earliest you can book is Monday 30 November at 08:00." in result.problems[0].message
     assert "5 days' notice" in result.problems[0].message
 
 
@@ -49,9 +49,9 @@ def test_5_3_notice_is_measured_to_the_minute_on_the_fifth_day(workdays):
     now = at(2026, 11, 23, 14)
     result = check_meeting(now, at(2026, 11, 27, 10), 60, workdays)  # Friday 10:00: 4 days 20 hours
     assert not result.ok
-    # Monday 14:00 is the first moment 5 full days later; Saturday and Sunday are not working days,
-    # so the next working day keeps the requested 10:00.
-    assert result.earliest_valid == at(2026, 11, 30, 10)
+    # Saturday 14:00 is the first moment 5 full days later; Saturday and Sunday are not working days,
+    # so the next working day from its opening.
+    assert result.earliest_valid == at(2026, 11, 30, 8)
 
     wednesday = at(2026, 11, 25, 14)
     late = check_meeting(wednesday, at(2026, 11, 27, 10), 60, workdays)
@@ -64,20 +64,20 @@ def test_5_3_a_meeting_in_the_past_is_refused_with_the_earliest_valid_date(workd
     assert not result.ok
     assert result.problems[0].clause == "5.3"
     assert "already passed" in result.problems[0].message
-    assert result.earliest_valid == at(2026, 11, 30, 10)
+    assert result.earliest_valid == at(2026, 11, 30, 8)
 
 
 def test_5_3_earliest_valid_skips_christmas_2026_bank_holidays(workdays):
     now = at(2026, 12, 22, 9)  # Tuesday; +5 days = Sunday 27 Dec; Monday 28 Dec is Boxing Day (substitute)
     result = check_meeting(now, at(2026, 12, 23, 9), 60, workdays)
-    assert result.earliest_valid == at(2026, 12, 29, 9)
-    assert "Tuesday 29 December at 09:00" in result.problems[0].message
+    assert result.earliest_valid == at(2026, 12, 29, 8)
+    assert "Tuesday 29 December at 08:00" in result.problems[0].message
 
 
 def test_5_3_earliest_valid_skips_easter_2027(workdays):
     now = at(2027, 3, 21, 11)  # Sunday; +5 days = Good Friday
     result = check_meeting(now, at(2027, 3, 24, 11), 60, workdays)
-    assert result.earliest_valid == at(2027, 3, 30, 11)
+    assert result.earliest_valid == at(2027, 3, 30, 8)
 
 
 def test_5_3_notice_counts_wall_clock_days_across_the_october_clock_change(workdays):
@@ -99,22 +99,43 @@ def test_3_4_a_meeting_on_a_saturday_is_refused_and_moved_to_monday(workdays):
     assert not result.ok
     assert [p.clause for p in result.problems] == ["3.4"]
     assert "Saturday 5 December is a weekend" in result.problems[0].message
-    assert result.earliest_valid == at(2026, 12, 7, 10)
+    assert result.earliest_valid == at(2026, 12, 7, 8)
 
 
 def test_3_4_a_meeting_on_good_friday_is_refused_naming_the_bank_holiday(workdays):
     result = check_meeting(at(2027, 3, 1), at(2027, 3, 26, 10), 60, workdays)
     assert not result.ok
     assert "bank holiday (Good Friday)" in result.problems[0].message
-    assert result.earliest_valid == at(2027, 3, 30, 10)
+    assert result.earliest_valid == at(2027, 3, 30, 8)
 
 
-def test_3_4_a_meeting_running_past_five_is_refused(workdays):
+def test_3_4_a_meeting_running_past_five_is_refused_with_the_earliest_slot_that_same_day(workdays):
+    # Issue 19 finding 7: 16:30 for an hour does not fit, but the same day from 08:00 was free and valid.
     result = check_meeting(NOW, at(2026, 12, 1, 16, 30), 60, workdays)
     assert not result.ok
     assert [p.clause for p in result.problems] == ["3.4"]
     assert "08:00-17:00" in result.problems[0].message
-    assert result.earliest_valid == at(2026, 12, 2, 8)
+    assert result.earliest_valid == at(2026, 12, 1, 8)
+
+
+def test_5_3_the_earliest_slot_on_the_notice_day_is_searched_in_quarter_hours(workdays):
+    now = at(2026, 12, 6, 10, 7)  # Sunday: notice runs out on Friday 11 December at 10:07
+    result = check_meeting(now, at(2026, 12, 11, 16, 30), 60, workdays)
+    assert result.earliest_valid == at(2026, 12, 11, 10, 15)
+    assert "Friday 11 December at 10:15" in result.problems[0].message
+
+
+def test_5_3_a_clash_with_either_persons_other_meeting_is_refused_with_the_next_free_slot(workdays):
+    from bot.policy.meetings import Busy
+
+    busy = (Busy(at(2026, 12, 14, 14), at(2026, 12, 14, 15), "Priya Shah has Sam Patel's planning meeting"),
+            Busy(at(2026, 12, 14, 8), at(2026, 12, 14, 13, 50), "Dana Cole has an appeal hearing"))
+    result = check_meeting(NOW, at(2026, 12, 14, 14, 30), 60, workdays, busy=busy)
+    assert not result.ok
+    assert [p.clause for p in result.problems] == ["5.3"]
+    assert "Priya Shah has Sam Patel's planning meeting from 14:00 to 15:00" in result.problems[0].message
+    assert result.earliest_valid == at(2026, 12, 14, 15)  # 13:50-14:00 is too short; 15:00 is free
+    assert check_meeting(NOW, at(2026, 12, 14, 15), 60, workdays, busy=busy).ok  # back to back is fine
 
 
 def test_3_4_a_meeting_ending_exactly_at_five_is_accepted(workdays):
@@ -131,7 +152,7 @@ def test_3_4_a_closure_day_is_refused(workdays):
     closed = WorkingDays(frozenset({date(2026, 12, 1)}))
     result = check_meeting(NOW, at(2026, 12, 1, 10), 60, closed)
     assert "closure day" in result.problems[0].message
-    assert result.earliest_valid == at(2026, 12, 2, 10)
+    assert result.earliest_valid == at(2026, 12, 2, 8)
 
 
 def test_3_4_a_meeting_longer_than_the_working_day_is_told_to_split(workdays):
@@ -144,7 +165,7 @@ def test_3_4_custom_working_hours_are_respected(workdays):
     hours = WorkingHours(start=time(9), end=time(15))
     result = check_meeting(NOW, at(2026, 12, 1, 14, 30), 60, workdays, hours)
     assert not result.ok
-    assert result.earliest_valid == at(2026, 12, 2, 9)
+    assert result.earliest_valid == at(2026, 12, 1, 9)
 
 
 def test_5_3_several_problems_are_all_reported(workdays):

@@ -6,6 +6,7 @@ Working-day counts cross Christmas 2026 (Fri 25 Dec, Mon 28 Dec substitute Boxin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -165,11 +166,36 @@ def test_annual_review_due_at_the_start_of_the_meeting_1_window_and_escalated_at
     assert rules.annual_review_due(sam(), org, booked) == []
 
 
+AGREED = dict(planning_submitted=True, stage="objectives_agreed")
+
+
 def test_midyear_due_at_the_start_of_spring_and_escalated_at_half_term(org):
-    planned = rules.midyear_due(sam(), org, CycleStatus(2026, review_id=7, reviewer_id=PRIYA))
+    planned = rules.midyear_due(sam(), org, CycleStatus(2026, review_id=7, reviewer_id=PRIYA, **AGREED))
     assert of(planned, "midyear_due") == [(date(2027, 1, 4), PRIYA, 0), (date(2027, 2, 15), HELEN, 1)]
-    booked = CycleStatus(2026, review_id=7, booked_kinds=frozenset({"mid_year"}))
+    booked = CycleStatus(2026, review_id=7, booked_kinds=frozenset({"mid_year"}), **AGREED)
     assert rules.midyear_due(sam(), org, booked) == []
+
+
+def test_3_2_no_midyear_reminder_before_the_objectives_are_agreed_and_signed(org):
+    assert rules.midyear_due(sam(), org, CycleStatus(2026, review_id=7, reviewer_id=PRIYA)) == []
+    recorded_not_signed = CycleStatus(2026, review_id=7, reviewer_id=PRIYA, planning_submitted=True, stage="planning")
+    assert rules.midyear_due(sam(), org, recorded_not_signed) == []
+
+
+def test_3_2_no_midyear_reminder_once_the_midyear_and_end_of_year_are_signed(org):
+    # Issue 19 finding 4: the rule looked only for a booked mid-year *meeting*
+    done = CycleStatus(2026, review_id=7, reviewer_id=PRIYA, planning_submitted=True, midyear_submitted=True,
+                       eoy_submitted=True, stage="end_of_year_done")
+    assert rules.midyear_due(sam(), org, done) == []
+
+
+def test_3_5_a_joiner_is_not_told_to_book_a_midyear_before_their_initial_planning(org):
+    # Issue 19 finding 8: an October joiner was told on 4 January, the day before initial planning was due
+    dana = sam(id=11, name="Dana White", start_date=date(2026, 10, 5))
+    assert rules.midyear_due(dana, org, CycleStatus(2026, review_id=8, reviewer_id=PRIYA)) == []
+    agreed = CycleStatus(2026, review_id=8, reviewer_id=PRIYA, **AGREED)
+    assert [d for d, _, _ in of(rules.midyear_due(dana, org, agreed), "midyear_due")] == [date(2027, 1, 4),
+                                                                                       date(2027, 2, 15)]
 
 
 def test_new_joiner_planning_at_6_and_10_weeks_then_escalated_at_3_months(org):
@@ -328,8 +354,10 @@ def test_every_message_names_its_clause_and_offers_the_action(org):
     r = review(meetings=(meeting(date(2027, 1, 4), booked=date(2026, 12, 10)),), report_delivered_on=date(2026, 10, 1),
                planning_submitted_at=datetime(2026, 12, 1, 12, tzinfo=UTC),
                appeals=(AppealFacts(id=1, stage="written", written_received_on=date(2026, 12, 10)),))
-    planned = rules.review_reminders(r, org) + rules.person_reminders(
-        sam(leadership_role=True, last_day=date(2027, 3, 31)), org, {}, Span(date(2026, 9, 1), date(2027, 8, 31)))
+    planned = rules.review_reminders(r, org) + rules.informal_resolution(replace(r, appeals=()), PRIYA, org)
+    planned += rules.person_reminders(
+        sam(leadership_role=True, last_day=date(2027, 3, 31)), org, {2026: CycleStatus(2026, **AGREED)},
+        Span(date(2026, 9, 1), date(2027, 8, 31)))
     assert {p.kind for p in planned} >= {"meeting_notice", "prep_nudge", "reviewer_prep",
                                          "signoff_request", "informal_resolution", "appeal_hearing_deadline",
                                          "annual_review_due", "midyear_due", "leaver_review", "one_to_one_checkin"}

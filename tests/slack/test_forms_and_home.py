@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from store.models import Reminder
+from tests.dialogs.review.conftest import CHRIS, held_meeting
 from tests.slack.conftest import SAM, Slack, buttons, render
 
 MARK, PRIYA = "U0MARK", "U0PRIYA"
@@ -19,6 +20,7 @@ def inputs(view: dict) -> list[str]:
 
 async def test_mark_sets_an_objective_for_chris_in_modals_and_a_stale_form_changes_nothing(slack: Slack) -> None:
     slack.api.users.update({MARK: "mark.lee@hillside.example"})
+    await held_meeting(slack.app, CHRIS)  # objectives follow the planning meeting (3.2)
     status, _ = await slack.command(MARK, "objectives chris", channel_id="D0MARK")
     assert status == 200
     [opened] = slack.api.called("views.open")
@@ -149,6 +151,7 @@ async def test_files_a_reply_carries_are_uploaded_into_the_dm(slack: Slack) -> N
 async def test_when_slack_cannot_open_the_form_the_button_in_the_dm_still_can(slack: Slack) -> None:
     slack.api.users.update({MARK: "mark.lee@hillside.example"})
     slack.api.fail("views.open", 500)
+    await held_meeting(slack.app, CHRIS)
     await slack.command(MARK, "objectives chris", channel_id="D0MARK")
     assert "[Open the form: Objective setting]" in slack.api.text_of("D0MARK")
     await slack.click(MARK, slack.button(MARK, "Open the form: Objective setting"))

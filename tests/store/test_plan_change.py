@@ -61,3 +61,24 @@ async def test_a_change_marks_its_colleague_and_nothing_else(demo_app) -> None:
     await demo_app.repo.save(meeting)
     after = await plan_changes.versions(demo_app.db)
     assert {pid for pid in after if after[pid] != before.get(pid)} == {sam.id}
+
+
+def test_the_lifecycle_tables_mark_changes_for_the_planner_too(db_url: str) -> None:
+    """Issue 19's review_exception and moderation_check are read by the reminder rules (0019)."""
+    upgrade(db_url)
+    assert {f"plan_change_{t}_{e}" for t in ("review_exception", "moderation_check")
+            for e in ("insert", "update", "delete")} <= triggers(db_url)
+
+
+async def test_an_exception_marks_its_colleague(demo_app) -> None:
+    from datetime import UTC, datetime
+
+    from store.repos import plan_changes
+
+    before = await plan_changes.versions(demo_app.db)
+    jo = await demo_app.repo.person_by_email("jo.brown@hillside.example")
+    review = await demo_app.repo.current_review(jo.id)
+    await demo_app.repo.record_review_exception(review.id, "mid_year", "Away all Spring term", jo.id,
+                                                datetime(2027, 4, 20, tzinfo=UTC))
+    after = await plan_changes.versions(demo_app.db)
+    assert {pid for pid in after if after[pid] != before.get(pid)} == {jo.id}

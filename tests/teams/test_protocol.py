@@ -13,6 +13,7 @@ from bot.delivery import DeliveryError
 from bot.handlers.teams.channel import TeamsDeliverer
 from bot.handlers.web import build_web_app
 from bot.messages import Reply
+from tests.dialogs.review.conftest import held_meeting
 from tests.teams.conftest import (
     BOT_ID,
     PRIYA_AAD,
@@ -277,6 +278,7 @@ async def test_a_manager_fills_in_an_objective_form_card(bot_client, connector, 
     connector.members["29:priya"] = {"id": "29:priya", "name": "Priya Shah", "aadObjectId": PRIYA_AAD,
                                      "email": "priya.shah@hillside.example"}
     priya = {"aad": PRIYA_AAD, "user_id": "29:priya", "conversation": "a:priya-personal-chat"}
+    await held_meeting(teams_app, "sam.patel@hillside.example")  # objectives follow the planning meeting (3.2)
     sent = await say(bot_client, connector, "objectives Sam", **priya)
     form = sent[-1]
     (card,) = form.cards

@@ -23,12 +23,14 @@ from bot.dialogs.appeals.common import (
     local_zone,
 )
 from bot.dialogs.base import Ctx, Dialog, Run, Step
+from bot.dialogs.diary import busy_for
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
 from store.models import Appeal
 from store.repo import PersonContext, Repo
+from store.repos.diary import HEARING_MINUTES
 
 CLAUSE = "9.5"
 
@@ -161,6 +163,13 @@ async def complete(run: Run) -> list[Reply]:
         raise Refusal(refusal, "9.3")
     zone = local_zone(services)
     local = datetime.fromisoformat(run.get("hearing_at")).replace(tzinfo=zone)
+    # neither the hearer nor the colleague may be double-booked with another Cadence meeting (5.3, our reading)
+    busy = await busy_for(services, {run.person.id: "You", colleague.id: colleague.person.name.split(" ")[0]}, local,
+                          skip_appeal=appeal.id)
+    clash = next((b for b in busy if b.overlaps(local, HEARING_MINUTES)), None)
+    if clash is not None:
+        raise Refusal(f"{clash.label} from {clash.start.astimezone(zone):%H:%M} to {clash.end.astimezone(zone):%H:%M} "
+                      "that day. Please choose another time (Policy 5.3, 9.5).", "9.5", back_to="hearing_at")
     appeal.hearing_at, appeal.hearing_by_id, appeal.stage = local, run.person.id, "hearing_scheduled"
     appeal.policy_version = POLICY_VERSION
     appeal = await repo.save(appeal)

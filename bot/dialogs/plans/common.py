@@ -32,6 +32,7 @@ from bot.dialogs.base import Ctx, Run, Step
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.workdays import WorkingDays
 from bot.services import Services
 from store.models import PlanAction, PlanActionReview, Signature, SupportPlan
 from store.repo import PersonContext
@@ -76,7 +77,18 @@ def split_dates(text: str, today: date) -> tuple[list[date], str | None]:
 
 
 def review_dates_valid(value: Any, ctx: Ctx) -> str | None:
-    return split_dates(str(value), ctx.today)[1]
+    """Review dates are read, then each must be a working day: no weekend, bank holiday or closure day
+    of the colleague's academy (Support Plan / Improvement Action Plan review dates; 3.4)."""
+    dates, problem = split_dates(str(value), ctx.today)
+    if problem:
+        return problem
+    workdays = WorkingDays(frozenset(date.fromisoformat(d) for d in ctx.data.get("closed", [])))
+    for d in dates:
+        why = workdays.why_not_working(d)
+        if why is not None:
+            return (f"{show(d.isoformat())} is {why}. Plan reviews are held on working days (Policy 3.4): please "
+                    f"choose another date, for example {show(workdays.next_working_day(d).isoformat())}.")
+    return None
 
 
 def not_in_future(value: Any, ctx: Ctx) -> str | None:
@@ -234,8 +246,10 @@ async def prepare_new(services: Services, person: PersonContext, subject: Person
     if subject is None or not await access.may_manage(services.repo, person, subject.id):
         return "Only a colleague's line manager, reviewer or headteacher can open a plan for them (Policy 10.1)."
     earlier = [p for p in await services.repo.plans_for(subject.id) if p.kind == "improvement"]
+    closed = services.workdays_for(subject.organisation.calendar_name).closure_days
     return {"name": subject.person.name, "first": subject.person.name.split(" ")[0],
-            "earlier": [[p.id, plan_label(p), p.status] for p in earlier]}
+            "earlier": [[p.id, plan_label(p), p.status] for p in earlier],
+            "closed": sorted(d.isoformat() for d in closed if d > services.clock.today())}
 
 
 def iso_dates(text: Any, today: date) -> list[str]:

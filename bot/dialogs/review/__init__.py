@@ -7,7 +7,9 @@ from bot.dialogs.review import (
     agenda,
     colleague_prep,
     end_of_year_review,
+    exception,
     midyear_review,
+    moderation,
     objectives,
     reviewer_prep,
     schedule_meeting,
@@ -22,5 +24,7 @@ DIALOGS: tuple[Dialog, ...] = (
     objectives.DIALOG,
     signoff.DIALOG,
     midyear_review.DIALOG,
+    moderation.DIALOG,
     end_of_year_review.DIALOG,
+    exception.DIALOG,
 )

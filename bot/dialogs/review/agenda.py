@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Dialog, Run, Subject
 from bot.dialogs.review.common import ensure_review, is_reviewer, when_label
 from bot.messages import Card, Reply
+from bot.policy import lifecycle
+from bot.policy.lifecycle import StepName
 from bot.policy.meetings import meeting_kind_label
 from bot.policy.objectives import OUTCOME_LABELS
 from bot.services import Services
@@ -125,7 +128,7 @@ def build_agenda(facts: AgendaFacts) -> Reply:
 
 
 async def agenda_for_review(repo: Repo, review_id: int, viewer_id: int, *, meeting: Meeting | None = None,
-                            now: datetime | None = None) -> Reply:
+                            now: datetime | None = None, next_kind: str | None = None) -> Reply:
     """Load the facts for a review's next meeting and build its agenda for ``viewer_id``."""
     review = await repo.review(review_id)
     assert review is not None
@@ -161,7 +164,7 @@ async def agenda_for_review(repo: Repo, review_id: int, viewer_id: int, *, meeti
     names = await repo.people([r.manager_id for r in inputs])
     facts = AgendaFacts(
         colleague=colleague.name, reviewer=reviewer.name if reviewer else "your reviewer",
-        meeting_kind=meeting.kind if meeting else None, meeting_at=meeting.starts_at if meeting else None,
+        meeting_kind=meeting.kind if meeting else next_kind, meeting_at=meeting.starts_at if meeting else None,
         location=meeting.location if meeting else "",
         colleague_answers={a.question_key: a.answer for a in answers} if visible else None,
         reviewer_notes="; ".join(reviewer_notes),
@@ -173,6 +176,10 @@ async def agenda_for_review(repo: Repo, review_id: int, viewer_id: int, *, meeti
                             for r in inputs),
         prep_answered=len(answers))
     return build_agenda(facts)
+
+
+NEXT_MEETING = {StepName.PLANNING_MEETING: "planning", StepName.MID_YEAR: "mid_year",
+                StepName.SIGN_MID_YEAR: "end_of_year", StepName.END_OF_YEAR: "end_of_year"}
 
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
@@ -194,7 +201,13 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
 
 async def complete(run: Run) -> list[Reply]:
     review_id = int(run.data["review_id"])
-    reply = await agenda_for_review(run.services.repo, review_id, run.person.id, now=run.services.clock.now())
+    review = await run.services.repo.review(review_id)
+    next_kind = None
+    if review is not None:  # with no meeting booked, the agenda is for the meeting the lifecycle says is next
+        step = lifecycle.next_step(await lifecycle_guard.review_state(run.services, review), run.services.clock.now())
+        next_kind = NEXT_MEETING.get(step.step) if step is not None else None
+    reply = await agenda_for_review(run.services.repo, review_id, run.person.id, now=run.services.clock.now(),
+                                    next_kind=next_kind)
     await run.services.repo.audit(actor_id=run.person.id, action="read", record_type="agenda", record_id=review_id,
                                   subject_person_id=run.subject.id if run.subject else run.person.id,
                                   channel=run.channel.value, actor_identity=run.platform_identity)

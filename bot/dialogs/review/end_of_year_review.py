@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import (
     COMMENTS_HERE,
@@ -27,6 +28,7 @@ from bot.dialogs.review.objectives import coop_key
 from bot.dialogs.review.signoff import record_signature
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.lifecycle import StepName
 from bot.policy.objectives import (
     OUTCOME_LABELS,
     OUTCOMES,
@@ -44,7 +46,7 @@ OUTCOME_CHOICES = tuple(Choice(o, OUTCOME_LABELS[o]) for o in OUTCOMES)
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
     assert subject is not None
-    return await objectives_for(services, person, subject, "the end of year review")
+    return await objectives_for(services, person, subject, "the end of year review", StepName.END_OF_YEAR)
 
 
 def _needs(text: str | None) -> list[str]:
@@ -94,6 +96,7 @@ async def complete(run: Run) -> list[Reply]:
     subject = subject_of(run)
     review = await repo.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
+    await lifecycle_guard.require(run.services, review, subject.person, StepName.END_OF_YEAR)  # before it saves
     await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="end_of_year", outcome=run.answers[f"outcome_{oid}"],
                                                evidence=run.answers[f"evidence_{oid}"], recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.questions import (
     COMMENTS_HERE,
@@ -32,6 +33,7 @@ from bot.dialogs.review.common import (
 from bot.dialogs.review.signoff import record_signature
 from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.lifecycle import StepName
 from bot.services import Services
 from store.models import ObjectiveProgress, Review
 from store.repo import PersonContext
@@ -40,11 +42,14 @@ CLAUSE = "3.2"
 
 
 async def objectives_for(services: Services, person: PersonContext, subject: PersonContext,
-                         what: str) -> dict[str, Any] | str:
+                         what: str, step: StepName) -> dict[str, Any] | str:
     review = await ensure_review(services, subject)
     if isinstance(review, str):
         return review
     refusal = await reviewer_refusal(services, person, review, subject, what)
+    if refusal:
+        return refusal
+    refusal = await lifecycle_guard.refusal(services, review, subject.person, step)  # 3.2, before it starts
     if refusal:
         return refusal
     objectives = await services.repo.objectives(review.id)  # type: ignore[arg-type]
@@ -56,7 +61,7 @@ async def objectives_for(services: Services, person: PersonContext, subject: Per
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
     assert subject is not None
-    return await objectives_for(services, person, subject, "the mid-year review")
+    return await objectives_for(services, person, subject, "the mid-year review", StepName.MID_YEAR)
 
 
 def steps(ctx: Ctx) -> list[Step]:
@@ -84,6 +89,7 @@ async def complete(run: Run) -> list[Reply]:
     subject = subject_of(run)
     review = await repo.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
+    await lifecycle_guard.require(run.services, review, subject.person, StepName.MID_YEAR)  # and before it saves
     await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="mid_year", comment=run.answers[f"comment_{oid}"],
                                                recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])

@@ -17,6 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.answers import parse_date, whole_number
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.errors import Refusal
@@ -39,6 +40,7 @@ from bot.dialogs.review.common import (
 from bot.dialogs.review.signoff import record_signature
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
+from bot.policy.lifecycle import StepName
 from bot.policy.objectives import (
     MAX_OBJECTIVE_CHARS,
     MAX_OBJECTIVES,
@@ -75,6 +77,9 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     if isinstance(review, str):
         return review
     refusal = await reviewer_refusal(services, person, review, subject, "setting objectives")
+    if refusal:
+        return refusal
+    refusal = await lifecycle_guard.refusal(services, review, subject.person, StepName.OBJECTIVES)  # 3.2, 6.3
     if refusal:
         return refusal
     repo = services.repo
@@ -292,6 +297,7 @@ async def complete(run: Run) -> list[Reply]:
     subject = subject_of(run)
     review = await repo.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
+    await lifecycle_guard.require(services, review, subject.person, StepName.OBJECTIVES)  # again, before it saves
     keep = _keeps_existing(run.data, run.answers)
     number = max((n for n, _ in run.data["existing"]), default=0) if keep else 0
     today = services.clock.today()
@@ -355,8 +361,7 @@ async def complete(run: Run) -> list[Reply]:
     smart = (f" Objective {', '.join(map(str, gaps))} went on with SMART gaps noted; you can revise later."
              if gaps else "")
     return [Reply(f"Saved {len(stored)} objective(s) for {subject.person.name} and signed the planning part as "
-                  f"reviewer.{extra}{smart}{again} I've asked {name} to read and sign (Annex 1). Next: the mid-year "
-                  "review in the Spring term (Policy 3.2).", clause="6.3")]
+                  f"reviewer.{extra}{smart}{again} I've asked {name} to read and sign (Annex 1).", clause="6.3")]
 
 
 DIALOG = Dialog(

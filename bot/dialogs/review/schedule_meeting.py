@@ -13,7 +13,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dialogs import (
+    lifecycle_guard,
+    status,  # a module, not its names: status imports this package's helpers
+)
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
+from bot.dialogs.diary import busy_for
 from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import COLLEAGUE_QUESTIONS
 from bot.dialogs.review.common import (
@@ -27,7 +32,6 @@ from bot.dialogs.review.common import (
     workdays_for,
     working_hours,
 )
-from bot.dialogs.status import next_step
 from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
 from bot.messages import Attachment, Capabilities, Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
@@ -150,12 +154,22 @@ async def complete(run: Run) -> list[Reply]:
     start = datetime.fromisoformat(run.answers["when"]).replace(tzinfo=ZoneInfo(LOCAL_TZ))
     minutes = int(run.answers["minutes"])
     now = services.clock.now()
-    check = check_meeting(now, start, minutes, workdays_for(services, subject), working_hours(subject.person))
+    moving = next((m for m in run.data.get("meetings", []) if str(m[0]) == str(run.answers.get("meeting"))), None)
+    kind = str(moving[1]) if moving is not None else str(run.answers["kind"])
+    # the lifecycle: the step this meeting serves must be open on its day (3.2, 7.1), asked before saving
+    verdict = await lifecycle_guard.booking_refusal(services, review, subject.person, kind, start)
+    if not verdict.ok:
+        back = "when" if verdict.first is None else None
+        raise Refusal(lifecycle_guard.words(verdict, subject.person), verdict.clause, back_to=back)
+    names = {subject.id: first_name(subject.person), run.person.id: "You"}
+    if review.reviewer_id and review.reviewer_id not in names:
+        names[review.reviewer_id] = "The reviewer"
+    busy = await busy_for(services, names, min(start, now), skip_meeting=int(moving[0]) if moving else None)
+    check = check_meeting(now, start, minutes, workdays_for(services, subject), working_hours(subject.person), busy)
     if not check.ok:
         problem = check.problems[0]
         back = "minutes" if problem.clause == "5.4" else "when"
         raise Refusal(" ".join(p.message for p in check.problems), problem.clause, back_to=back)
-    moving = next((m for m in run.data.get("meetings", []) if str(m[0]) == str(run.answers.get("meeting"))), None)
     if moving is not None:
         meeting = await repo.meeting(int(moving[0]))
         assert meeting is not None
@@ -197,7 +211,7 @@ async def complete(run: Run) -> list[Reply]:
     invite_note = " The calendar invite is attached." if files else ""
     # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
     fresh = await repo.review(review.id)  # type: ignore[arg-type]
-    step = await next_step(services, fresh or review, as_colleague=False)
+    step = await status.next_step(services, fresh or review, as_colleague=False)
     return [Reply(f"Done: {label.lower()} with {subject.person.name} {verb} {when}, {minutes} minutes, at "
                   f"{meeting.location}. I've let {first_name(subject.person)} know (Policy 5.3).{invite_note}\n"
                   f"Next: {step.line()}", clause=CLAUSE, attachments=attachments)]

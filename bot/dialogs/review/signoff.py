@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
+from bot.dialogs.errors import Refusal
 from bot.dialogs.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.dialogs.review.common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
 from bot.messages import Choice, PromptKind, Reply
+from bot.policy import lifecycle
 from bot.policy.deadlines import informal_resolution_deadline, retain_until
 from bot.policy.objectives import OUTCOME_LABELS
 from bot.services import Services
@@ -42,6 +45,9 @@ async def part_text(repo: Repo, review: Review, part: str) -> str:
             lines.append(f"Objective {o.number}: {o.text}{due}\n   Success criteria: {o.success_criteria}")
             if o.support_needed:
                 lines.append(f"   Support: {o.support_needed}")
+            if o.smart_gaps:  # 6.2-6.3: the colleague sees what the reviewer was told looks missing
+                lines.append(f"   SMART check: may not yet be {', '.join(g.lower() for g in o.smart_gaps)}; talk "
+                             "to your reviewer before signing if that matters to you (Policy 6.2, 6.3)")
         if review.professional_development:
             lines.append(f"Professional & career development: {review.professional_development}")
         if review.other_information:
@@ -208,6 +214,12 @@ async def complete(run: Run) -> list[Reply]:
     if role == "reviewer" and run.subject is not None:
         # re-check at the moment of signing: the reviewer may have changed since the dialog began (4.2)
         assert await is_reviewer(run.services, run.person, review, run.subject)
+    # the lifecycle, again before saving: the part is still recorded and waiting for this signature (Annex 1)
+    state = await lifecycle_guard.review_state(run.services, review)
+    step = lifecycle.step_of(lifecycle.assess(state, run.services.clock.now()), lifecycle.SIGN_OF[part])
+    if step.status not in (lifecycle.Status.OPEN, lifecycle.Status.PAUSED) or (part, role) in state.signatures:
+        raise Refusal(f"The {PART_LABELS[part].lower()} has changed since you opened it: it is no longer waiting for "
+                      "your signature. Say signoff to see what is (Annex 1).", "Annex 1")
     comment = str(run.get("comments", "")).strip()
     if comment and role == "reviewee":
         field = "midyear_reviewee_comments" if part == "mid_year" else "eoy_reviewee_comments"
@@ -223,9 +235,9 @@ async def complete(run: Run) -> list[Reply]:
     fresh = await repo.review(review.id)  # type: ignore[arg-type]
     assert fresh is not None
     if part == "planning":
-        nxt = "The objectives are agreed. Next: the mid-year review in the Spring term (Policy 3.2)."
+        nxt = f"The objectives are agreed. {await lifecycle_guard.next_words(run.services, fresh)}"
     elif part == "mid_year":
-        nxt = "The mid-year review is complete. Next: the end of year review (Policy 7.1)."
+        nxt = f"The mid-year review is complete. {await lifecycle_guard.next_words(run.services, fresh)}"
     else:
         due = informal_resolution_deadline(fresh.report_delivered_on)  # type: ignore[arg-type]
         nxt = (f"The report is final and delivered today. If there's a disagreement, talk it through by "

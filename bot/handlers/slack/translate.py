@@ -315,6 +315,8 @@ def shape_problem(body: Any) -> str | None:
             return f"'{key}' is not an object"
     if key_problem := _nested_problem(body):
         return key_problem
+    if "command" in body and not isinstance(body["command"], str):  # Bolt's command matcher needs a string
+        return "'command' is not a string"
     kind = body.get("type")
     if kind is not None:
         if not isinstance(kind, str):

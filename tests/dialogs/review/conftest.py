@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import App
 from bot.messages import Address, Channel, Inbound, Reply
+from store.models import Meeting, ReviewStage, Signature
 
 SAM = "sam.patel@hillside.example"
 JO = "jo.brown@hillside.example"
@@ -41,3 +44,29 @@ async def person_id(app: App, email: str) -> int:
     person = await app.repo.person_by_email(email)
     assert person is not None and person.id is not None
     return person.id
+
+
+async def held_meeting(app: App, email: str, kind: str = "planning", when: datetime | None = None) -> None:
+    """A meeting of ``kind`` already held with this colleague (by default the day before the clock's
+    today at 10:00): the lifecycle lets what is recorded after that meeting happen (Policy 3.2)."""
+    colleague = await person_id(app, email)
+    review = await app.repo.current_review(colleague)
+    assert review is not None
+    start = when or datetime.combine(app.clock.today() - timedelta(days=1), time(10), ZoneInfo("Europe/London"))
+    await app.repo.save(Meeting(review_id=review.id, kind=kind, starts_at=start, minutes=60, location="Office",
+                                status="held", scheduled_by_id=review.reviewer_id,
+                                scheduled_at=start - timedelta(days=7)))
+
+
+async def mid_year_signed(app: App, email: str, on: datetime) -> None:
+    """The mid-year review recorded and signed by both on ``on`` (the step before the end of year, 3.2)."""
+    colleague = await person_id(app, email)
+    review = await app.repo.current_review(colleague)
+    assert review is not None and review.id is not None
+    await held_meeting(app, email, "mid_year", on - timedelta(hours=2))
+    review.midyear_submitted_at = on
+    review.stage = ReviewStage.MID_YEAR_DONE
+    await app.repo.save(review)
+    for role, who in (("reviewer", review.reviewer_id), ("reviewee", colleague)):
+        await app.repo.save(Signature(subject_type="review", subject_id=review.id, part="mid_year", role=role,
+                                      person_id=who, signed_at=on))

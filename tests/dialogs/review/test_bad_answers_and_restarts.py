@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from bot.app import App, build_app
 from bot.messages import Action, Address, Channel, Inbound, PromptKind
 from tests.conftest import make_settings
-from tests.dialogs.review.conftest import CHRIS, MARK, Say, person_id, say_to, text_of
+from tests.dialogs.review.conftest import CHRIS, MARK, Say, held_meeting, person_id, say_to, text_of
 
 
-async def test_a_bad_answer_at_each_prompt_kind_is_explained_and_asked_again(say: Say) -> None:
+async def test_a_bad_answer_at_each_prompt_kind_is_explained_and_asked_again(demo_app: App, say: Say) -> None:
     seen: dict[PromptKind, str] = {}
 
     async def bad(text: str) -> None:
@@ -29,6 +29,7 @@ async def test_a_bad_answer_at_each_prompt_kind_is_explained_and_asked_again(say
     await say(MARK, "Office")
     await bad("next Tuesday-ish")  # DATETIME
     await say(MARK, "cancel")
+    await held_meeting(demo_app, CHRIS)
     await say(MARK, "objectives chris")
     await bad("z" * 1001)  # LONG_TEXT over the limit for an objective
     await say(MARK, "Reply to every parent email within two working days, logging each on the tracker")
@@ -72,6 +73,7 @@ async def test_booking_survives_a_restart_between_two_answers(demo_app: App, db_
 
 
 async def test_objectives_survive_a_restart_and_a_double_answer_is_applied_once(demo_app: App, db_url: str) -> None:
+    await held_meeting(demo_app, CHRIS)
     await say_to(demo_app, MARK, "objectives chris")
     await say_to(demo_app, MARK, "Reply to every parent email within two working days, logging each on the tracker")
     session = await demo_app.repo.active_session(await person_id(demo_app, MARK))

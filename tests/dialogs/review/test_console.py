@@ -26,7 +26,7 @@ async def test_mark_books_chriss_meeting_in_the_console_and_gets_the_invite_file
     output = await chat(demo_app, MARK, ["schedule chris", "1", "30", "60", "Business manager's office",
                                          "24/11/2026 09:00", "30/11/2026 09:00", "quit"])
     assert "at least one hour" in output
-    assert "The earliest you can book is Monday 30 November at 09:00" in output
+    assert "The earliest you can book is Monday 30 November at 08:00" in output
     assert "booked for Mon 30 Nov 2026, 09:00" in output
     [ics] = list((tmp_path / "exports").glob("*.ics"))
     assert b"DTSTART;TZID=Europe/London:20261130T090000" in ics.read_bytes()

@@ -7,13 +7,14 @@ from datetime import date
 from bot.app import App
 from bot.messages import Action, Address, Channel, Inbound
 from store.models import Milestone, ReviewStage
-from tests.dialogs.review.conftest import CHRIS, JO, MARK, PRIYA, SAM, Say, person_id, text_of
+from tests.dialogs.review.conftest import CHRIS, JO, MARK, PRIYA, SAM, Say, held_meeting, person_id, text_of
 
 GOOD_1 = ("Answer the school office phone and email within agreed times, logging every enquiry on the new system",
           "95% of enquiries answered within one working day, measured monthly from the log", "31/07/2027")
 
 
 async def test_three_objectives_a_fourth_with_a_reason_smart_gaps_named_and_both_sign(demo_app: App, say: Say) -> None:
+    await held_meeting(demo_app, CHRIS)  # objectives are agreed at the planning meeting (3.2)
     intro = text_of(await say(MARK, "objectives chris"))
     assert "Objectives for Chris Wood" in intro and "Objective 1: what is the objective?" in intro
     await say(MARK, "Improve things")
@@ -131,6 +132,7 @@ async def test_slack_shows_each_objective_as_a_form_and_keeps_valid_fields(demo_
     assert mark is not None and mark.id is not None
     await demo_app.repo.link_platform_id(mark.id, "slack", "U0MARKTEST")
     address = Address(Channel.SLACK, "U0MARKTEST")
+    await held_meeting(demo_app, CHRIS)
     [intro, form_reply] = await demo_app.engine.handle(Inbound(address, "objectives chris"))
     assert form_reply.form is not None
     assert [f.key for f in form_reply.form.fields] == ["o1_text", "o1_criteria", "o1_due"]
@@ -163,6 +165,7 @@ async def test_an_objective_spanning_cycles_carries_over_with_its_open_milestone
                                        due_date=date(2026, 7, 1)))  # type: ignore[arg-type]
     await demo_app.repo.save(Milestone(objective_id=old.id, description="Reading ages rechecked",
                                        due_date=date(2027, 2, 12)))  # type: ignore[arg-type]
+    await held_meeting(demo_app, SAM)
     offer = text_of(await say(PRIYA, "objectives sam"))
     assert "Carry it over into this cycle with those milestones (Policy 7.3)?" in offer
     assert "Reading ages rechecked (by 12/02/2027)" in offer and "read with a buddy" not in offer

@@ -109,8 +109,9 @@ async def test_status_says_what_comes_next_by_when_with_the_clause(demo_app: App
            "(joined part way through the year) by Tue 05 Jan 2027 (Policy 3.5)" in priya
     assert "• Sam Patel (planning): Prepare with the reviewer's checklist for Tue 1 Dec 2026, 14:00: say prep Sam " \
            "by Fri 27 Nov 2026 (Policy Annex 2)" in priya
-    assert "• Jo Brown (objectives agreed): Hold and record the mid-year review in the Spring term: say midyear Jo" \
-           in priya
+    # the mid-year opens in the Spring term (3.2): in November it is booked, not recorded
+    assert "• Jo Brown (objectives agreed): Book the mid-year review in the Spring term, from Mon 4 Jan 2027: " \
+           "say schedule Jo by Thu 25 Mar 2027 (Policy 3.2)" in priya
     mark = text_of(await say(MARK, "status"))
     assert "• Alex Green (planning): Waiting for Alex to sign (Policy Annex 1)" in mark
     assert "• Chris Wood (preparing): Book the planning meeting, with at least 5 days' notice: say schedule Chris " \

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.app import App
+from bot.clock import FixedClock
 from store.models import ReviewStage
-from tests.dialogs.review.conftest import JO, MARK, PRIYA, SAM, Say, person_id, text_of
+from tests.dialogs.review.conftest import (
+    JO,
+    MARK,
+    PRIYA,
+    SAM,
+    Say,
+    held_meeting,
+    mid_year_signed,
+    person_id,
+    text_of,
+)
+
+LONDON = ZoneInfo("Europe/London")
 
 
-async def test_mid_year_review_then_jo_signs(demo_app: App, say: Say) -> None:
+async def test_mid_year_review_then_jo_signs(demo_app: App, clock: FixedClock, say: Say) -> None:
+    clock.set(datetime(2027, 2, 10, 15, tzinfo=LONDON))  # Spring term (3.2), after the meeting
+    await held_meeting(demo_app, JO, "mid_year", datetime(2027, 2, 10, 10, tzinfo=LONDON))
     first = text_of(await say(PRIYA, "midyear jo"))
     assert "Use this space to document progress made towards achieving your objectives." in first
     assert "Objective 1: Lead phonics" in first
@@ -47,7 +63,11 @@ async def test_mid_year_review_then_jo_signs(demo_app: App, say: Say) -> None:
     assert (await demo_app.repo.review(review.id)).stage == ReviewStage.MID_YEAR_DONE  # type: ignore[union-attr]
 
 
-async def test_end_of_year_review_with_training_needs_then_the_report_is_delivered(demo_app: App, say: Say) -> None:
+async def test_end_of_year_review_with_training_needs_then_the_report_is_delivered(demo_app: App, clock: FixedClock,
+                                                                                  say: Say) -> None:
+    await mid_year_signed(demo_app, JO, datetime(2027, 2, 10, 15, tzinfo=LONDON))
+    clock.set(datetime(2027, 7, 7, 15, tzinfo=LONDON))  # 2nd half of the Summer term (3.2, 7.1)
+    await held_meeting(demo_app, JO, "end_of_year", datetime(2027, 7, 7, 10, tzinfo=LONDON))
     await say(PRIYA, "endyear jo")
     bad = text_of(await say(PRIYA, "Smashed it"))
     assert "Please pick one of: 1. Met, 2. Partially Met, 3. Not Met" in bad
@@ -90,13 +110,15 @@ async def test_end_of_year_review_with_training_needs_then_the_report_is_deliver
     assert "report is final" in final and "Policy 9.1" in final
     review = await demo_app.repo.review(review.id)
     assert review is not None and review.stage == ReviewStage.END_OF_YEAR_DONE
-    assert review.report_delivered_on == date(2026, 11, 23)
+    assert review.report_delivered_on == date(2027, 7, 7)
     assert review.retain_until == date(2032, 8, 31)  # 10.3: end of the 2026-27 review year plus 5 years
     [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == jo and r.clause == "9.1"]
-    assert "Thursday 03 December 2026" in notice.body
+    assert "Saturday 17 July 2027" in notice.body
 
 
 async def test_reviews_need_objectives_and_the_reviewer(demo_app: App, say: Say) -> None:
-    assert "no objectives recorded yet" in text_of(await say(PRIYA, "midyear sam"))
+    refused = text_of(await say(PRIYA, "midyear sam"))  # 3.2: the objectives come first
+    assert "objectives must be agreed and signed by you both first" in refused
+    assert "First: the planning meeting, booked for Tue 1 Dec 2026" in refused
     assert "Priya Shah is Jo Brown's reviewer" in text_of(await say(MARK, "endyear jo"))
     assert "no colleagues to review" in text_of(await say(SAM, "midyear"))

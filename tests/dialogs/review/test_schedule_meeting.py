@@ -22,8 +22,8 @@ async def test_under_notice_is_refused_with_the_earliest_slot_then_booked(demo_a
     await say(MARK, "Business manager's office")
     refused = await say(MARK, "25/11/2026 10:00")  # Wednesday: two days' notice
     assert refused[0].clause == "5.3"
-    # 5 days from Mon 23 Nov 10:00 is Sat 28 Nov; the first working day is Monday 30 November
-    assert "at least 5 days' notice" in refused[0].text and "Monday 30 November at 10:00" in refused[0].text
+    # 5 days from Mon 23 Nov 10:00 is Sat 28 Nov; the first working day is Monday 30 November, from 08:00
+    assert "at least 5 days' notice" in refused[0].text and "Monday 30 November at 08:00" in refused[0].text
     assert refused[1].step == "when"  # asked for the time again, nothing else lost
     weekend = await say(MARK, "28/11/2026 10:00")
     assert "Saturday" in weekend[0].text and weekend[0].clause == "3.4"
@@ -70,7 +70,7 @@ async def test_moving_a_meeting_re_applies_the_notice_rule(demo_app: App, say: S
     await say(PRIYA, "60")
     await say(PRIYA, "Inclusion office")
     refused = await say(PRIYA, "tomorrow 14:00")
-    assert refused[0].clause == "5.3" and "Monday 30 November at 14:00" in refused[0].text
+    assert refused[0].clause == "5.3" and "Monday 30 November at 08:00" in refused[0].text
     moved = await say(PRIYA, "07/12/2026 14:00")
     assert "moved to Mon 7 Dec 2026, 14:00" in moved[0].text
     [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from tests.dialogs.review.conftest import PRIYA, Say, text_of
+from bot.app import App
+from tests.dialogs.review.conftest import PRIYA, SAM, Say, held_meeting, text_of
 
 COUNTER = re.compile(r"\((\d+)/(\d+)\)")
 
@@ -17,7 +18,8 @@ def counter(text: str) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
-async def test_priya_records_a_smart_objective_and_the_count_never_jumps(say: Say) -> None:
+async def test_priya_records_a_smart_objective_and_the_count_never_jumps(demo_app: App, say: Say) -> None:
+    await held_meeting(demo_app, SAM)
     seen = [counter(text_of(await say(PRIYA, "objectives sam")))]
     for answer in ("Run the Year 3 reading group four mornings a week",
                    "8 of the 10 pupils improve their reading age by 6 months", "17/07/2027",
@@ -27,7 +29,8 @@ async def test_priya_records_a_smart_objective_and_the_count_never_jumps(say: Sa
     assert len({t for _, t in seen}) == 1, seen  # the SMART check never applied, so it was never counted
 
 
-async def test_a_vague_objective_adds_its_smart_check_when_it_applies(say: Say) -> None:
+async def test_a_vague_objective_adds_its_smart_check_when_it_applies(demo_app: App, say: Say) -> None:
+    await held_meeting(demo_app, SAM)
     first = counter(text_of(await say(PRIYA, "objectives sam")))
     await say(PRIYA, "Be better")
     await say(PRIYA, "skip")  # criteria are needed, so it asks again
