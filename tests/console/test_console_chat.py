@@ -7,6 +7,7 @@ import io
 from rich.console import Console
 
 from bot.app import App
+from bot.demo import who_is_who
 from bot.handlers.console.chat import run_console
 from store.models import CheckIn
 
@@ -40,3 +41,16 @@ async def test_free_text_outside_a_dialog_gets_help_not_silence(demo_app: App) -
 async def test_an_unknown_email_is_told_what_to_do(demo_app: App) -> None:
     output = await chat(demo_app, "stranger@example.com", [])
     assert "isn't on the roster" in output
+
+
+async def test_a_new_user_can_switch_person_by_the_email_or_number_the_picker_shows(demo_app: App) -> None:
+    """The first screen says “:as EMAIL”, and HR commands want `--as EMAIL`: the picker must show them.
+
+    A teaching assistant trying the demo types `:as jo`; she gets told how to find the address rather
+    than a dead end, and the number from the list works too.
+    """
+    jo = next(i for i, p in enumerate(await who_is_who(demo_app), 1) if p.name == "Jo Brown")
+    output = await chat(demo_app, None, ["1", ":as jo", f":as {jo}", "quit"])
+    assert "harriet.ward@central.example" in output  # the HR admin's address is on the first screen
+    assert "No one with that email" not in output
+    assert "Jo Brown" in output and "chatting as Jo Brown" in output

@@ -77,3 +77,14 @@ async def test_a_workspace_of_the_trusts_grid_org_is_taken_when_the_org_is_allow
     payload["event"].update(team="T0SCHOOL2", text="status")
     status, _ = await slack.event(payload)
     assert status == 200 and slack.api.messages("D0SAM")
+
+
+async def test_the_link_audit_row_names_sam_the_same_way_as_his_other_slack_rows(slack: Slack) -> None:
+    """HR filters the audit log by one identity (``slack:USER@TEAM``, what every other Slack row says);
+    the row that linked the account on first contact must not be the one written differently."""
+    from bot.handlers.slack.translate import identity
+
+    assert await slack.say(SAM, "status") == 200
+    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    (link,) = [e for e in await slack.app.repo.audit_events(sam.id) if e.action == "link"]
+    assert link.actor_identity == identity(SAM, "T0CADENCE") == "slack:U0SAM@T0CADENCE"

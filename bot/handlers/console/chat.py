@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -56,10 +56,22 @@ def show(out: Console, replies: list[Reply], folder: Path | None = None) -> None
             out.print(f"  [green]saved {escape(str(path))}[/green] (say :folder DIR to save elsewhere)")
 
 
+async def _roster(app: App) -> list[Any]:
+    """Who the picker lists, in the order its numbers refer to (also what ``:as NUMBER`` means)."""
+    return list(await who_is_who(app))
+
+
+async def _pick(app: App, people: list[Any], text: str) -> Any:  # a store Person (handlers may not import store)
+    """A number from the picker's list, or an email address on the roster."""
+    if text.isdigit() and 1 <= int(text) <= len(people):
+        return await app.repo.person_by_email(people[int(text) - 1].email)
+    return await app.repo.person_by_email(text)
+
+
 async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
     """Who is who, by academy and team (line managers above the people they manage, ★ for reviewers with
     their reviewees), each with what to try as them; pick by number or email."""
-    people = await who_is_who(app)
+    people = await _roster(app)
     out.print("Who are you? Pick a number or type an email address. ★ marks a reviewer, with the colleagues "
               "they review; the people they manage are indented below them.")
     organisation = ""
@@ -71,6 +83,8 @@ async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
         indent = "   " * p.depth
         out.print(f"  {i:2}. {indent}{escape(p.name)}, {escape(p.job_title)}{escape(reviews)} "
                   f"[dim]— try as {escape(p.name.split(' ')[0])}: {escape(p.try_saying)}[/dim]")
+        # the address too: `:as EMAIL` here and every `--as EMAIL` of the records commands want it
+        out.print(f"      {indent}[dim]{escape(p.email)}[/dim]")
     while True:
         line = await _readline(stream, out, "you are> ")
         if line is None or line.strip().lower() in QUIT_WORDS:
@@ -78,9 +92,7 @@ async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
         text = line.strip()
         if not text:
             continue
-        if text.isdigit() and 1 <= int(text) <= len(people):
-            return people[int(text) - 1].email
-        person = await app.repo.person_by_email(text)
+        person = await _pick(app, people, text)
         if person is not None:
             return person.email
         out.print(f"I couldn't find “{escape(text)}”. Please type a number from 1 to {len(people)} or an email.")
@@ -99,7 +111,8 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
     address = Address(Channel.CONSOLE, person.email)
     folder = export_folder(app.settings.export_dir)
     out.print(f"You're chatting as [bold]{escape(person.name)}[/bold]. Type help for what I can do, "
-              ":as EMAIL to switch person, :folder DIR for where documents are saved, or quit to leave.")
+              ":as EMAIL (or the number from the list) to switch person, :folder DIR for where documents "
+              "are saved, or quit to leave.")
     last: list[Reply] = []
     if await app.repo.active_session(person.id) is not None:
         # Left mid-conversation (quit, a closed terminal, another channel): pick up at the same question
@@ -128,9 +141,12 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
                       if chosen else f"Documents are saved in {escape(str(folder))}; say :folder DIR to change it.")
             continue
         if text.startswith(":as "):
-            other = await app.repo.person_by_email(text[4:].strip())
+            people = await _roster(app)
+            other = await _pick(app, people, text[4:].strip())
             if other is None:
-                out.print("No one with that email is on the roster.")
+                out.print(f"I couldn't find “{escape(text[4:].strip())}”. Type :as and a number from 1 to "
+                          f"{len(people)} (the list at the start) or an email address, e.g. "
+                          f":as {escape(people[0].email) if people else 'name@school.example'}")
                 continue
             person, address = other, Address(Channel.CONSOLE, other.email)
             out.print(f"You're now chatting as [bold]{escape(person.name)}[/bold].")

@@ -17,6 +17,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.handlers.slack.translate import identity
+
 if TYPE_CHECKING:
     from bot.services import Repo
 
@@ -59,7 +61,7 @@ class SlackIdentity:
             return None
         await self.repo.link_platform_id(person.id, "slack", user_id)
         await self.repo.audit(actor_id=person.id, action="link", record_type="person", record_id=person.id,
-                              subject_person_id=person.id, channel="slack", actor_identity=f"slack:{user_id}",
+                              subject_person_id=person.id, channel="slack", actor_identity=identity(user_id, team_id),
                               detail={"by": "email", "team": team_id or ""})
         self._misses.pop(user_id, None)
         return person.id
