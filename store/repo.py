@@ -51,6 +51,6 @@ class Repo(People, Reviews, Forms, Plans, Appeals, Conversations, Outbox, Planni
         """Deprecated like ``save``: tests seed rows of any table with it (``updated_at`` kept as given)."""
         return await self._save_all(rows)
 
-    def unit(self) -> AbstractAsyncContextManager[UnitOfWork]:
+    def unit(self, actor_identity: str = "") -> AbstractAsyncContextManager[UnitOfWork]:
         """One session, one transaction for everything inside (store/unit.py)."""
-        return unit(self.db)
+        return unit(self.db, actor_identity)

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.db import Database
 from store.repos.appeals import Appeals
-from store.repos.audit import Audit
+from store.repos.audit import TURN_IDENTITY, Audit
 from store.repos.conversations import Conversations
 from store.repos.forms import Forms
 from store.repos.inbound import InboundEvents
@@ -58,6 +58,12 @@ class UnitOfWork:
 
 
 @asynccontextmanager
-async def unit(db: Database) -> AsyncIterator[UnitOfWork]:
-    async with db.unit_session() as session:
-        yield UnitOfWork(db, session)
+async def unit(db: Database, actor_identity: str = "") -> AsyncIterator[UnitOfWork]:
+    """``actor_identity``: whose turn this is (e.g. ``slack:U123@T9``); audit rows written inside name it."""
+    token = TURN_IDENTITY.set(actor_identity) if actor_identity else None
+    try:
+        async with db.unit_session() as session:
+            yield UnitOfWork(db, session)
+    finally:
+        if token is not None:
+            TURN_IDENTITY.reset(token)

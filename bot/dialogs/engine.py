@@ -71,7 +71,7 @@ class Engine:
         state all commit together, or, when anything raises, none of it does: the claim is undone
         with the rest, so the platform's retry (or the same answer sent again) is applied once.
         """
-        async with self.repo.unit():
+        async with self.repo.unit(actor_identity=identity_of(inbound)):
             # who is writing and their open dialog, in one query (identify + repo.active_session)
             person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
                                                                   inbound.address.user_id)
@@ -236,7 +236,7 @@ class Engine:
         button, since a modal needs the trigger id of a fresh click. An action from an old
         message is recognised as stale.
         """
-        async with self.repo.unit():
+        async with self.repo.unit(actor_identity=identity_of(inbound)):
             return await self._current_prompt(inbound)
 
     async def _current_prompt(self, inbound: Inbound) -> list[Reply]:
@@ -485,8 +485,7 @@ class Engine:
     async def _finish(self, person: PersonContext, subject: PersonContext | None, dialog: Dialog,
                       session: DialogSession, state: dict[str, Any], inbound: Inbound) -> list[Reply]:
         run = Run(self.services, person, subject, state["answers"], state["data"], inbound.address.channel,
-                  inbound.platform_identity or f"{inbound.address.channel.value}:{inbound.address.user_id}",
-                  session.id)  # type: ignore[arg-type]
+                  identity_of(inbound), session.id)  # type: ignore[arg-type]
         try:
             replies = await dialog.complete(run)
         except Refusal as refusal:
@@ -691,3 +690,8 @@ def _shown(step: Step, value: Any, ctx: Ctx) -> str:
         if label:
             return label
     return show(value)
+
+
+def identity_of(inbound: Inbound) -> str:
+    """The account a turn came from, as the audit log and signatures record it (Policy 10.1)."""
+    return inbound.platform_identity or f"{inbound.address.channel.value}:{inbound.address.user_id}"

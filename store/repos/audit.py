@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import or_
@@ -15,6 +16,11 @@ from store.repos.base import (
     RepoBase,
 )
 
+TURN_IDENTITY: ContextVar[str] = ContextVar("turn_identity", default="")
+"""The platform identity of the person whose turn is running (set by a unit opened for them): an audit
+row written during the turn without one of its own records it, so every read and change made through
+Slack or Teams names the account it came from (Policy 10.1; subject access's audit log)."""
+
 
 class Audit(RepoBase):
     async def audit(self, *, actor_id: int | None, action: str, record_type: str, record_id: int | None = None,
@@ -22,7 +28,8 @@ class Audit(RepoBase):
                     detail: dict[str, Any] | None = None) -> None:
         async with self.db.transaction() as s:
             s.add(AuditEvent(actor_id=actor_id, action=action, record_type=record_type, record_id=record_id,
-                             subject_person_id=subject_person_id, channel=channel, actor_identity=actor_identity,
+                             subject_person_id=subject_person_id, channel=channel,
+                             actor_identity=actor_identity or TURN_IDENTITY.get(),
                              detail=detail or {}))
 
     async def audit_events(self, subject_person_id: int | None = None, limit: int = 500) -> list[AuditEvent]:

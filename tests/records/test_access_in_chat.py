@@ -109,3 +109,14 @@ async def test_central_hr_administers_the_central_team_only(trust):
     assert not await access.allowed(repo, harriet, "audit", subject_id=trust.ids["sam"])
     with pytest.raises(access.AccessDenied, match="HR admins"):
         await access.authorise(repo, harriet, "hold", subject_id=trust.ids["sam"])
+
+
+async def test_every_read_sam_makes_in_chat_names_the_account_it_came_from(trust):
+    """HR's audit log and Sam's subject access copy say which account read his record (Policy 10.1):
+    status, agenda and the other read-only answers record it as the changes always did."""
+    await trust.app.engine.handle(say("sam", "status"))
+    await trust.app.engine.handle(say("sam", "agenda"))
+    events = await trust.app.repo.audit_about(trust.ids["sam"])
+    reads = [e for e in events if e.action == "read" and e.actor_id == trust.ids["sam"]]
+    assert reads, "status should audit Sam reading his review"
+    assert {e.actor_identity for e in reads} == {f"console:{SAM}"}
