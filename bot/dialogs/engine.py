@@ -124,7 +124,9 @@ class Engine:
         router = self.registry.router
         word = router.command_word(text)
         if word is None:
-            return None
+            # a slash command is never an answer: one Cadence doesn't know gets help (or "did you mean")
+            # and the open question again, and the conversation stays open
+            return "help" if inbound.command else None
         if inbound.command or text.startswith("/"):
             return word
         lone = len(text.split()) == 1

@@ -141,3 +141,18 @@ async def test_a_lone_command_word_at_a_free_text_question_is_a_request_not_an_a
 async def test_cancel_with_nothing_open_says_so_plainly(demo_app: App) -> None:
     replies = await demo_app.engine.handle(say("cancel"))
     assert "nothing open to cancel" in replies[0].text
+
+
+async def test_a_slash_command_cadence_does_not_know_is_never_taken_as_an_answer(demo_app: App) -> None:
+    """Sam, at the check-in's free-text note, types `/cadence whatsit` by mistake: he gets help and the
+    note's question again; the check-in stays open and the words are not stored as his note."""
+    engine = demo_app.engine
+    await engine.handle(say("checkin"))
+    await engine.handle(say("3"))  # now at the free-text note
+    replies = await engine.handle(Inbound(Address(Channel.CONSOLE, SAM), "whatsit", command=True))
+    assert not any("paused" in r.text for r in replies)
+    assert "where you left off" in " ".join(r.text for r in replies)
+    sam = await demo_app.repo.person_by_email(SAM)
+    session = await demo_app.repo.active_session(sam.id)
+    assert session is not None and session.dialog_id == "checkin"
+    assert "note" not in session.state["answers"]
