@@ -83,7 +83,7 @@ async def end_of_year_lead_in(app: App) -> None:
     for answer in ("endyear jo", "Met", "All six pupils passed the screening check", "partially",
                    "Club ran all year; attendance dipped in the summer term", "yes", "skip",
                    "Open conversation about next year", "Works with the class teachers daily", "skip", "skip",
-                   "skip", "skip", "A strong year", "Phonics refresher\nSEN training", "yes", "skip",
+                   "skip", "A strong year", "Phonics refresher\nSEN training", "yes", "skip",
                    "Level 3 TA qualification", "no"):
         await say(app, PRIYA, answer)
 
