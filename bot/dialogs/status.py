@@ -16,7 +16,7 @@ from bot import access
 from bot.dialogs import lifecycle_guard
 from bot.dialogs.appeals.settle import resolved_informally
 from bot.dialogs.errors import Refusal
-from bot.dialogs.review.common import local, when_label
+from bot.dialogs.review.common import local, not_in_the_cycle, when_label
 from bot.messages import Card, Choice, Inbound, Reply
 from bot.policy import lifecycle
 from bot.policy.deadlines import (
@@ -384,6 +384,9 @@ async def status_command(engine: Engine, person: PersonContext, argument: str, i
             return [Reply("You don't have a review of your own in this cycle, and nothing is waiting for you "
                           "right now.\n" + "\n".join(hints), clause="9.3",
                           choices=(Choice("help", "What can I do?"),))]
+        not_yet = not_in_the_cycle(person, own=True)
+        if not_yet is not None:  # the real reason (induction, capability, agency, a short contract, 1.1-1.2)
+            return [Reply(f"{not_yet} If that isn't right, please ask HR to update the roster.", clause="1.1")]
         return [Reply("You don't have a review in this cycle. If you think you should, please ask HR "
                       "(Policy 1.1 explains who the cycle applies to).", clause="1.1")]
     sections: list[str] = []

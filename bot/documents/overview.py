@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from store.repo import PersonContext
 
 STAGE_LABELS = {
-    "preparation": "Preparing for Meeting 1",
-    "planning": "Meeting 1 booked or held; form being completed",
+    "preparation": "Preparing for the planning meeting",
+    "planning": "Planning meeting booked or held; form being completed",
     "objectives_agreed": "Objectives agreed and signed",
     "mid_year_done": "Mid-year review done",
     "end_of_year_done": "End-of-year review done",

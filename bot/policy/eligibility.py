@@ -56,13 +56,13 @@ def eligibility(facts: RosterFacts) -> Eligibility:
         return Eligibility(
             False,
             "Not enrolled while capability procedures are under way; "
-            "they join the cycle automatically when those end.",
+            "enrolment follows automatically when those end.",
             "1.1",
         )
     if facts.on_induction:
         return Eligibility(
             False,
-            "Not enrolled during induction; they join the cycle automatically once induction is complete.",
+            "Not enrolled during induction; enrolment follows automatically once induction is complete.",
             "1.1",
         )
     if kind == "agency" and not facts.extended_agency:

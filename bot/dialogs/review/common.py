@@ -34,6 +34,17 @@ def first_name(person: Person) -> str:
     return person.name.split(" ")[0]
 
 
+def not_in_the_cycle(colleague: PersonContext, *, own: bool = False) -> str | None:
+    """Why the roster keeps the colleague out of the cycle (1.1, 1.2), or None when they belong in it."""
+    p = colleague.person
+    verdict = eligibility(RosterFacts(p.employment_type, p.extended_agency, p.on_induction, p.in_capability,
+                                      p.start_date, p.contract_end))
+    if verdict.enrolled:
+        return None
+    who = "You aren't" if own else f"{p.name} isn't"
+    return f"{who} in the performance management cycle yet. {verdict.reason} (Policy {verdict.clause})"
+
+
 async def ensure_review(services: Services, colleague: PersonContext, *, own: bool = False) -> Review | str:
     """The colleague's current review, opened for this cycle if they have none; a str is a refusal."""
     repo = services.repo
@@ -41,11 +52,9 @@ async def ensure_review(services: Services, colleague: PersonContext, *, own: bo
     if review is not None:
         return review
     p = colleague.person
-    verdict = eligibility(RosterFacts(p.employment_type, p.extended_agency, p.on_induction, p.in_capability,
-                                      p.start_date, p.contract_end))
-    who = "You aren't" if own else f"{p.name} isn't"
-    if not verdict.enrolled:
-        return f"{who} in the performance management cycle yet. {verdict.reason} (Policy {verdict.clause})"
+    outside = not_in_the_cycle(colleague, own=own)
+    if outside is not None:
+        return outside
     if colleague.lead_manager_id is None:
         whose = "You have" if own else f"{p.name} has"
         return (f"{whose} no line manager on the roster, so there is no reviewer yet (Policy 4.1). "

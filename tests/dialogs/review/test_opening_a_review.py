@@ -34,3 +34,12 @@ async def test_a_colleague_on_induction_is_told_the_policy_does_not_cover_them_y
     assert "Policy 1.1" in refused
     assert await demo_app.repo.current_review(await person_id(demo_app, FRAN)) is None
     assert "Fran Gray isn't in the performance management cycle yet" in text_of(await say(PRIYA, "objectives fran"))
+
+
+async def test_fran_on_induction_asking_status_is_told_why_and_when_she_joins(demo_app: App, say: Say) -> None:
+    """A teaching assistant on induction asks status: the real reason, said to her, not "ask HR" (1.1)."""
+    reply = text_of(await say(FRAN, "status"))
+    assert "You aren't in the performance management cycle yet" in reply
+    assert "induction" in reply and "automatically" in reply and "Policy 1.1" in reply
+    assert " they " not in f" {reply} "
+    assert await demo_app.repo.current_review(await person_id(demo_app, FRAN)) is None
