@@ -32,7 +32,8 @@ def test_a_module_imports_first_on_its_own(name: str) -> None:
     for key in saved:
         del sys.modules[key]
     try:
-        importlib.import_module(name)
+        module = importlib.import_module(name)
+        assert module.__name__ == name and name in sys.modules
     finally:
         for key in [key for key in sys.modules if key.split(".")[0] in OURS]:
             del sys.modules[key]
