@@ -89,7 +89,7 @@ class Engine:
         action = inbound.action
         if action is not None and action.session_id is not None:
             if session is None or session.id != action.session_id or session.revision != action.revision:
-                return await self._stale(person, session, channel)
+                return await self._stale(person, session, channel, form=inbound.form is not None)
         text = (action.value if action is not None else inbound.text or "").strip()
         if session is not None and SWITCH in session.state.get("data", {}):
             offered = await self._offered_switch(person, session, text, inbound)
@@ -99,7 +99,7 @@ class Engine:
             return await self._answer(person, session, action.value, inbound)  # type: ignore[arg-type]
         if inbound.form is not None:
             if session is None:
-                return await self._stale(person, None, channel)
+                return await self._stale(person, None, channel, form=True)
             return await self._answer_form(person, session, inbound)
         if session is not None:
             if text.lower() in CONTROL_WORDS:
@@ -384,7 +384,7 @@ class Engine:
         ctx = self._ctx(person, subject, state, channel)
         group = self._group(dialog, ctx, state)
         if not group:
-            return await self._stale(person, session, channel)
+            return await self._stale(person, session, channel, form=True)
         problems: list[str] = []
         understood: list[str] = []
         form = inbound.form or {}
@@ -506,8 +506,10 @@ class Engine:
             return replies + await self.start(person, dialog_id, inbound, subject_id=subject_id)
         return replies
 
-    async def _stale(self, person: PersonContext, session: DialogSession | None, channel: Channel) -> list[Reply]:
-        note = Reply("That button belongs to an earlier message, so I've ignored it. Nothing has changed.")
+    async def _stale(self, person: PersonContext, session: DialogSession | None, channel: Channel, *,
+                     form: bool = False) -> list[Reply]:
+        what = "form" if form else "button"
+        note = Reply(f"That {what} belongs to an earlier message, so I've ignored it. Nothing has changed.")
         if session is None or session.status != "active":
             return [note]
         dialog = self.registry.get(session.dialog_id)

@@ -140,7 +140,7 @@ async def test_on_slack_each_action_is_one_form_and_a_bad_field_keeps_the_rest(t
     # the old form's button is now stale and is ignored
     stale = await trust.app.engine.handle(Inbound(Address(Channel.SLACK, "U0PRIYA"), form=values,
                                                   action=_action(form_reply)))
-    assert "belongs to an earlier message" in stale[0].text
+    assert "That form belongs to an earlier message" in stale[0].text  # a form, not a button
     replies = await trust.app.engine.handle(Inbound(Address(Channel.SLACK, "U0PRIYA"), "14/12/2026"))
     assert replies[-1].prompt == PromptKind.YES_NO
 
