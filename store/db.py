@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -52,6 +52,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
+@cache
+def _one_hop_dbapi() -> Any:
+    """aiosqlite in one trip to its thread per statement (store/sqlite_one_hop.py), made once."""
+    from store.sqlite_one_hop import dbapi
+
+    return dbapi()
+
+
 class Database:
     """The async engine and its session factory. Built by bot.app.build_app, never at import."""
 
@@ -60,8 +68,10 @@ class Database:
         # Pre-ping (a SELECT 1 before each checkout) is what lets PostgreSQL connections survive a
         # server restart; an SQLite file has no server to lose, and the ping cost a third of a
         # request's database round trips (bench section 1).
-        self.engine: AsyncEngine = create_async_engine(to_async_url(url), echo=echo,
-                                                       pool_pre_ping=not to_async_url(url).startswith("sqlite"))
+        sqlite = to_async_url(url).startswith("sqlite")
+        one_hop = {"module": _one_hop_dbapi()} if sqlite and _one_hop_dbapi() is not None else {}
+        self.engine: AsyncEngine = create_async_engine(to_async_url(url), echo=echo, pool_pre_ping=not sqlite,
+                                                       **one_hop)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
