@@ -215,12 +215,14 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         user = submission.inbound.address.user_id
 
         async def where() -> str | None:
-            return submission.channel_id or await channel.dm_channel(user)
+            # the submitter's own DM, by the signed payload's user id: never a channel private_metadata
+            # names (a stale or forged form could name any), so nobody else ever reads the answer
+            return await channel.dm_channel(user)
 
         async def work() -> None:
-            target = await where()
-            assert target is not None
-            await channel.send(target, await answer(submission.inbound), trigger_id=submission.trigger_id)
+            dm = await channel.dm_channel(user)
+            inbound = _with_conversation(submission.inbound, dm)
+            await channel.send(dm, await answer(inbound), trigger_id=submission.trigger_id)
 
         guarded(user, where, work)
 
