@@ -157,11 +157,10 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             action = inbound.action
             fresh = False
             if action is not None and action.session_id is not None and click.message_ts:
-                session = await runtime.app.repo.dialog_session(action.session_id)
-                fresh = session is not None and session.status == "active" and session.revision == action.revision
-                if fresh and session is not None:  # the button's session must be the clicker's own
-                    clicker = await runtime.app.repo.person_by_slack_id(user)
-                    fresh = clicker is not None and clicker.id == session.person_id
+                # the clicker's own open dialog (one query, as the old lookup of the button's session was):
+                # a button naming anyone else's session is stale for them, whatever its value says
+                _, session = await runtime.app.repo.context_and_session(Channel.SLACK.value, user)
+                fresh = session is not None and session.id == action.session_id and session.revision == action.revision
             replies = await answer(inbound)
             if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
                 message = body.get("message")

@@ -155,13 +155,20 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
 
 async def decline(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
                   person: Person | None, first: FirstDelivery | None = None) -> None:
-    """Forget the offer; ``first`` claims the invoke's id with the deletion, so a copy says nothing more."""
-    token = _token(response)
-    async with repo.unit():
-        if first is not None and not await first():
-            return
-        if token:
+    """Forget the person's own offer; ``first`` claims the invoke's id with the deletion, so a copy says
+    nothing more. An offer that is gone, or is someone else's (the card's token is not who is acting), is
+    left as it is and nothing is stored."""
+    try:
+        async with repo.unit():
+            if first is not None and not await first():
+                return
+            token = _token(response)
+            record = await repo.file_offer(token) if token else None
+            if record is None or person is None or record.person_id != person.id:
+                raise _Refused
             await repo.delete_file_offer(token)
+    except _Refused:
+        pass  # to this person nothing was sent either way
     await turn_context.send_activity("OK, I haven't sent the document. Say export whenever you want it.")
     await _remove_consent_card(turn_context)
 
