@@ -6,6 +6,8 @@ Sam's form is uploaded to his OneDrive once and the second copy does nothing and
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import select
 
 from bot.messages import Attachment, Reply
@@ -64,3 +66,15 @@ async def test_a_decline_delivered_twice_is_answered_once(teams: TeamsDoor) -> N
     await teams.post(invoke)
     assert [s.words for s in teams.connector.sent if "haven't sent the document" in s.words] == answered
     assert len(answered) == 1 and teams.connector.uploads == []
+
+
+async def test_two_copies_of_sams_allow_at_once_upload_his_form_once(teams: TeamsDoor) -> None:
+    """The copies arrive together (two connections, as two workers would take them): one claim wins."""
+    consent = await offer_sams_form(teams)
+    invoke = consent_answer(teams, consent["acceptContext"])
+    token = teams.framework.token(teams.connector.url)
+    statuses = await asyncio.gather(teams.post(invoke, token=token), teams.post(invoke, token=token))
+
+    assert [status for status, _ in statuses] == [200, 200]
+    assert len(teams.connector.uploads) == 1
+    assert [s.words for s in teams.connector.sent if "expired" in s.words] == []  # the copy says nothing
