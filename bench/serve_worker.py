@@ -18,9 +18,8 @@ import importlib
 import logging
 from datetime import datetime, timedelta
 
-from aiohttp import web
-
 from bench.delivery import START, RunningClock
+from bench.serving import run_until_stopped, serving
 
 
 def main() -> None:
@@ -40,10 +39,7 @@ def main() -> None:
 
     async def go() -> None:
         app = build_app(Settings(), clock=RunningClock(datetime.fromisoformat(args.start)))
-        runner = web.AppRunner(build_web_app(app), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", args.port).start()
-        try:
+        async with serving(app, build_web_app(app), args.port):
             if args.no_dispatch:
                 await asyncio.Event().wait()
             jobs = importlib.import_module("bot.scheduler.jobs")
@@ -53,14 +49,8 @@ def main() -> None:
             while True:
                 await jobs.dispatch_job(app, dispatcher)
                 await asyncio.sleep(args.interval)
-        finally:
-            await runner.cleanup()
-            await app.close()
 
-    try:
-        asyncio.run(go())
-    except KeyboardInterrupt:
-        pass
+    run_until_stopped(go())
 
 
 if __name__ == "__main__":

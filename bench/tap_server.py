@@ -14,6 +14,8 @@ import sys
 from aiohttp import web
 from sqlalchemy import event
 
+from bench.serving import run_until_stopped, serving
+
 
 def main() -> None:
     from bot.app import build_app
@@ -38,22 +40,15 @@ def main() -> None:
             return web.json_response({"queries": count[0]})
 
         web_app.router.add_get("/_bench/queries", queries)
-        runner = web.AppRunner(web_app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", int(sys.argv[1])).start()
-        freeze_start_up_heap()
-        collector = asyncio.create_task(collect_garbage_between_bursts(ack_first.of(app)))
-        try:
-            await asyncio.Event().wait()
-        finally:
-            collector.cancel()
-            await runner.cleanup()
-            await app.close()
+        async with serving(app, web_app, int(sys.argv[1])):
+            freeze_start_up_heap()
+            collector = asyncio.create_task(collect_garbage_between_bursts(ack_first.of(app)))
+            try:
+                await asyncio.Event().wait()
+            finally:
+                collector.cancel()
 
-    try:
-        asyncio.run(go())
-    except KeyboardInterrupt:
-        pass
+    run_until_stopped(go())
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ Governors) look in along the way.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,12 +72,36 @@ def cycle(demo_app: App, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.
     return Cycle(demo_app, clock)
 
 
+@dataclass(frozen=True)
+class Finished:
+    """Where the cycle ended: what is stored and what the exported documents say."""
+
+    stage: ReviewStage
+    report_delivered_on: date | None
+    outcome: str  # objective 1's end-of-year outcome
+    appeal: tuple[str, str]  # (stage, outcome)
+    form: str  # Sam's Planning & Review Form, exported as Markdown
+    plan: str  # his support plan, exported as Markdown
+    steps: int  # lines typed into the console
+
+
 async def test_sam_and_priya_go_through_a_whole_cycle_in_the_console(cycle: Cycle, tmp_path: Path) -> None:
-    await go_through_the_cycle(cycle, tmp_path)
+    finished = await go_through_the_cycle(cycle, tmp_path)
+
+    assert (finished.stage, finished.report_delivered_on) == (ReviewStage.END_OF_YEAR_DONE, date(2027, 7, 7))
+    assert finished.outcome == "partially_met"
+    assert finished.appeal == ("decided", "Appeal upheld. The July retest is accepted as evidence for objective 1.")
+    for text in (OBJECTIVE, CRITERIA, "Partially Met", "4 of 6 pupils on track at the February check",
+                 "Good progress on a challenging group", "Wants to start the Level 3 TA qualification",
+                 "Priya Shah", "Sam Patel"):
+        assert text in finished.form, text  # the form carries the whole year
+    assert "Arriving late to the morning phonics group" in finished.plan
+    assert finished.steps > 100
 
 
-async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> None:
-    """The 2026-27 cycle typed into the console, checked stage by stage (also the start of the retention test)."""
+async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
+    """The 2026-27 cycle typed into the console, checked stage by stage (also the start of the retention test);
+    returns where it ended, for the test to check."""
     repo = cycle.app.repo
 
     # --- Preparation, colleague side (Policy 5.1, Annex 2): five answers, a pause, then the rest later.
@@ -213,11 +238,8 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> None:
     out = await cycle.chat(SAM, datetime(2027, 7, 27, 10, 0), ["appeal", "cancel", "export md", "export plan md"])
     assert "Your appeal was decided on Mon 26 Jul 2027: Appeal upheld. The July retest is accepted" in out
     form = (tmp_path / "exports" / "planning-review-form-sam-patel-2026-27.md").read_text(encoding="utf-8")
-    for text in (OBJECTIVE, CRITERIA, "Partially Met", "4 of 6 pupils on track at the February check",
-                 "Good progress on a challenging group", "Wants to start the Level 3 TA qualification",
-                 "Priya Shah", "Sam Patel"):
-        assert text in form, text
     [plan_file] = [p for p in (tmp_path / "exports").glob("*.md") if "form" not in p.name]
-    plan_text = plan_file.read_text(encoding="utf-8")
-    assert "Arriving late to the morning phonics group" in plan_text
-    assert cycle.steps > 100
+    [appeal] = await repo.appeals_of(sam.id)  # type: ignore[union-attr,arg-type]
+    review = await cycle.review()
+    return Finished(review.stage, review.report_delivered_on, progress.outcome, (appeal.stage, appeal.outcome),
+                    form, plan_file.read_text(encoding="utf-8"), cycle.steps)

@@ -90,3 +90,22 @@ async def test_a_file_consent_to_a_url_that_is_not_onedrive_uploads_nothing(team
         assert "only save documents to your own OneDrive" in teams.connector.sent[-1].words
     assert teams.connector.uploads == []
     assert changed(before, await snapshot(teams.app)) == []
+
+
+async def test_priya_pressing_a_copy_of_sams_card_button_changes_nothing_of_sams(teams: TeamsDoor) -> None:
+    """The card's data names Sam's session; who is acting is Priya's aadObjectId, so nothing is his."""
+    from tests.teams.conftest import PRIYA_AAD
+
+    teams.connector.members["29:priya"] = {"id": "29:priya", "name": "Priya Shah", "aadObjectId": PRIYA_AAD,
+                                           "email": "priya.shah@hillside.example"}
+    priya = {"aad": PRIYA_AAD, "user_id": "29:priya", "conversation": "a:priya-personal-chat"}
+    await teams.post(teams.activity("help", **priya))  # Priya is linked
+    await teams.post(teams.activity("checkin"))
+    question = teams.connector.sent[-1]
+    before = await snapshot(teams.app)
+    status, _ = await teams.post(teams.activity(value=question.button("4"), replyToId=question.id, **priya))
+    assert status == 202
+    assert teams.connector.updates == []  # Sam's card is not redrawn as answered
+    assert "earlier message" in teams.connector.sent[-1].words
+    assert teams.connector.sent[-1].conversation_id == "a:priya-personal-chat"
+    assert changed(before, await snapshot(teams.app)) == ["inbound_event"]  # only the activity's id is taken

@@ -58,3 +58,27 @@ async def test_a_failed_socket_connection_is_retried_and_the_server_keeps_servin
             assert len([c for c in standin.calls if c.method == "apps.connections.open"]) >= 2
     finally:
         routes.add_socket_mode = original
+
+
+async def test_an_event_from_another_workspace_over_socket_mode_is_refused_and_stores_nothing(
+        socket_slack: Slack) -> None:
+    """Socket Mode takes the same workspace pin as HTTP: someone in another workspace where the app is
+    installed, whose Slack profile has Sam's email, is not linked to Sam and sees nothing."""
+    from urllib.parse import parse_qsl
+
+    from tests.security.conftest import changed, snapshot
+    from tests.security.test_slack_workspace import IMPOSTOR, from_other_workspace
+
+    api = socket_slack.api
+    api.users[IMPOSTOR] = "sam.patel@hillside.example"
+    before = await snapshot(socket_slack.app)
+    assert await api.push("events_api", from_other_workspace("status", "EvOTHERSOCKET"), "env-other") == {
+        "envelope_id": "env-other"}  # acknowledged: Slack neither redelivers it nor counts a failure
+    command = dict(parse_qsl(fixture("slash_command.txt")))
+    command.update(team_id="T0OTHER", user_id=IMPOSTOR, text="status")
+    refusal = await api.push("slash_commands", command, "env-other-command")
+    await socket_slack.runtime.idle()
+
+    assert "only in the trust's own Slack workspace" in refusal["payload"]["text"]  # said politely, to them only
+    assert api.called("users.info") == [] and api.messages() == []
+    assert changed(before, await snapshot(socket_slack.app)) == []

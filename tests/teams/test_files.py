@@ -84,6 +84,17 @@ async def test_nobody_else_can_collect_a_colleagues_document(bot_client, connect
     assert await teams_app.repo.file_offer(context["cadence_offer"]) is not None  # still Sam's to take
 
 
+async def test_nobody_else_can_decline_a_colleagues_document_for_them(bot_client, connector, teams_app):
+    _, consent = await offer_form(bot_client, connector, teams_app)
+    context = consent.body["attachments"][0]["content"]["declineContext"]
+    connector.members["29:priya"] = {"id": "29:priya", "name": "Priya Shah", "aadObjectId": PRIYA_AAD,
+                                     "email": "priya.shah@hillside.example"}
+    _, sent = await answer_consent(bot_client, connector, context, action="decline", aad=PRIYA_AAD,
+                                   user_id="29:priya", conversation="a:priya-personal-chat")
+    assert "haven't sent the document" in sent[0].text  # Priya learns nothing about Sam's offer
+    assert await teams_app.repo.file_offer(context["cadence_offer"]) is not None  # still Sam's to take
+
+
 async def test_in_the_emulator_the_document_comes_as_a_download(bot_client, connector, teams_app):
     await say(bot_client, connector, "hello", channelId="emulator")
     connector.clear()

@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
-from bot.dialogs.review.common import audit_change, now_utc, reviewer_confirm_step, subject_of
+from bot.dialogs.review.common import now_utc, reviewer_confirm_step
 from bot.dialogs.review.midyear_review import objectives_for
 from bot.dialogs.review.objectives import coop_key
-from bot.dialogs.review.signoff import record_signature
+from bot.dialogs.review.signoff import meeting_record, save_signed_by_reviewer
 from bot.messages import Choice, PromptKind, Reply
-from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.lifecycle import StepName
 from bot.policy.objectives import (
     OUTCOME_LABELS,
@@ -37,7 +35,7 @@ from bot.policy.questions import (
     REVIEWER_COMMENTS,
 )
 from bot.services import Services
-from store.models import ObjectiveProgress, Review, TrainingNeed
+from store.models import ObjectiveProgress, TrainingNeed
 from store.repo import PersonContext
 
 CLAUSE = "7.1"
@@ -91,10 +89,8 @@ def steps(ctx: Ctx) -> list[Step]:
 
 async def complete(run: Run) -> list[Reply]:
     repo = run.services.repo
-    subject = subject_of(run)
-    review = await repo.review(int(run.data["review_id"]))
-    assert review is not None and review.id is not None
-    await lifecycle_guard.require(run.services, review, subject.person, StepName.END_OF_YEAR)  # before it saves
+    subject, review = await meeting_record(run, StepName.END_OF_YEAR)
+    assert review.id is not None
     await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="end_of_year", outcome=run.answers[f"outcome_{oid}"],
                                                evidence=run.answers[f"evidence_{oid}"], recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])
@@ -109,14 +105,9 @@ async def complete(run: Run) -> list[Reply]:
     review.eoy_dialogue = run.answers["dialogue"]
     review.eoy_reviewer_comments = run.get("reviewer_comments", "")
     review.eoy_submitted_at = now_utc(run.services)
-    review.policy_version = POLICY_VERSION
-    review = await repo.save_review(Review.model_validate(review))
-    await repo.clear_signatures("review", review.id, "end_of_year")  # type: ignore[arg-type]
     outcomes = {n: run.answers[f"outcome_{oid}"] for oid, n, _ in run.data["objectives"]}
-    await audit_change(run, "end_of_year_review", review.id, subject.id,
-                       {"outcomes": outcomes, "performing": review.eoy_performing_expected,
-                        "training_needs": len(needs)})
-    await record_signature(run, review, "end_of_year", "reviewer", notify_other=True)
+    await save_signed_by_reviewer(run, review, "end_of_year", "end_of_year_review", {
+        "outcomes": outcomes, "performing": review.eoy_performing_expected, "training_needs": len(needs)})
     essential = sum(1 for n in needs if n.essential)
     training = f" {len(needs)} training need(s) recorded, {essential} essential (Policy 8.1, 8.4)." if needs else ""
     return [Reply(f"Saved the end of year review for {subject.person.name} and signed it as reviewer.{training} "

@@ -13,17 +13,14 @@ from typing import Any
 from bot.dialogs import lifecycle_guard
 from bot.dialogs.base import Ctx, Dialog, Run, Step, Subject
 from bot.dialogs.review.common import (
-    audit_change,
     ensure_review,
     first_name,
     now_utc,
     reviewer_confirm_step,
     reviewer_refusal,
-    subject_of,
 )
-from bot.dialogs.review.signoff import record_signature
+from bot.dialogs.review.signoff import meeting_record, save_signed_by_reviewer
 from bot.messages import PromptKind, Reply
-from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.lifecycle import StepName
 from bot.policy.questions import (
     COMMENTS_HERE,
@@ -34,7 +31,7 @@ from bot.policy.questions import (
     PERFORMING_EXPECTED,
 )
 from bot.services import Services
-from store.models import ObjectiveProgress, Review
+from store.models import ObjectiveProgress
 from store.repo import PersonContext
 
 CLAUSE = "3.2"
@@ -83,10 +80,7 @@ def steps(ctx: Ctx) -> list[Step]:
 
 async def complete(run: Run) -> list[Reply]:
     repo = run.services.repo
-    subject = subject_of(run)
-    review = await repo.review(int(run.data["review_id"]))
-    assert review is not None and review.id is not None
-    await lifecycle_guard.require(run.services, review, subject.person, StepName.MID_YEAR)  # and before it saves
+    subject, review = await meeting_record(run, StepName.MID_YEAR)
     await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="mid_year", comment=run.answers[f"comment_{oid}"],
                                                recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])
@@ -96,12 +90,8 @@ async def complete(run: Run) -> list[Reply]:
     review.midyear_dialogue = run.answers["dialogue"]
     review.midyear_coop_dialogue = run.get("coop_dialogue", "")
     review.midyear_submitted_at = now_utc(run.services)
-    review.policy_version = POLICY_VERSION
-    review = await repo.save_review(Review.model_validate(review))
-    await repo.clear_signatures("review", review.id, "mid_year")  # type: ignore[arg-type]
-    await audit_change(run, "midyear_review", review.id, subject.id,
-                       {"on_track": review.midyear_all_on_track, "performing": review.midyear_performing_expected})
-    await record_signature(run, review, "mid_year", "reviewer", notify_other=True)
+    review = await save_signed_by_reviewer(run, review, "mid_year", "midyear_review", {
+        "on_track": review.midyear_all_on_track, "performing": review.midyear_performing_expected})
     concern = ("" if review.midyear_all_on_track and review.midyear_performing_expected else
                " Where things are off track, agree the support now; if there are concerns about performance, "
                "say plan for a support plan (Policy 7.4, Annex 4).")

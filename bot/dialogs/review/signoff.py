@@ -17,7 +17,7 @@ from bot.dialogs.errors import Refusal
 from bot.dialogs.review.common import audit_change, ensure_review, first_name, is_reviewer, reviewer_refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy import lifecycle
-from bot.policy.deadlines import informal_resolution_deadline, retain_until
+from bot.policy.deadlines import POLICY_VERSION, informal_resolution_deadline, retain_until
 from bot.policy.objectives import OUTCOME_LABELS
 from bot.policy.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.services import Services
@@ -146,6 +146,31 @@ STEPS = (
     Step("sign", _sign_prompt, PromptKind.CONFIRM, (Choice("confirm", "Sign", "primary"), Choice("change", "Go back")),
          clause="Annex 1"),
 )
+
+
+async def meeting_record(run: Run, step: lifecycle.StepName) -> tuple[PersonContext, Review]:
+    """(the colleague, their review) that a reviewer's meeting record (mid-year, end of year) writes to,
+    once the lifecycle allows ``step`` now: checked before anything is saved."""
+    assert run.subject is not None
+    review = await run.services.repo.review(int(run.data["review_id"]))
+    assert review is not None and review.id is not None
+    await lifecycle_guard.require(run.services, review, run.subject.person, step)
+    return run.subject, review
+
+
+async def save_signed_by_reviewer(run: Run, review: Review, part: str, record_type: str,
+                                  detail: dict[str, Any]) -> Review:
+    """Save a meeting record as the policy now reads (its version stamped), drop the signatures of an earlier
+    version of this part (it has changed, so both sign again), audit it, and sign it as reviewer; the
+    colleague is asked to sign (Annex 1)."""
+    repo, subject = run.services.repo, run.subject
+    assert subject is not None
+    review.policy_version = POLICY_VERSION
+    review = await repo.save_review(Review.model_validate(review))
+    await repo.clear_signatures("review", review.id, part)  # type: ignore[arg-type]
+    await audit_change(run, record_type, review.id, subject.id, detail)
+    await record_signature(run, review, part, "reviewer", notify_other=True)
+    return review
 
 
 async def record_signature(run: Run, review: Review, part: str, role: str, *, notify_other: bool = False) -> bool:

@@ -198,7 +198,7 @@ def pack(blocks: list[Block], text: str) -> list[SlackMessage]:
 
 
 def modal_view(reply: Reply, channel_id: str | None) -> Block:
-    """A Form as a modal (views.open). private_metadata carries the dialog state and the DM."""
+    """A Form as a modal (views.open). private_metadata carries the dialog state (translate.form_metadata)."""
     form = reply.form
     assert form is not None
     blocks: list[Block] = []

@@ -157,8 +157,10 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             action = inbound.action
             fresh = False
             if action is not None and action.session_id is not None and click.message_ts:
-                session = await runtime.app.repo.dialog_session(action.session_id)
-                fresh = session is not None and session.status == "active" and session.revision == action.revision
+                # the clicker's own open dialog (one query, as the old lookup of the button's session was):
+                # a button naming anyone else's session is stale for them, whatever its value says
+                _, session = await runtime.app.repo.context_and_session(Channel.SLACK.value, user)
+                fresh = session is not None and session.id == action.session_id and session.revision == action.revision
             replies = await answer(inbound)
             if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
                 message = body.get("message")
@@ -215,12 +217,14 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
         user = submission.inbound.address.user_id
 
         async def where() -> str | None:
-            return submission.channel_id or await channel.dm_channel(user)
+            # the submitter's own DM, by the signed payload's user id: never a channel private_metadata
+            # names (a stale or forged form could name any), so nobody else ever reads the answer
+            return await channel.dm_channel(user)
 
         async def work() -> None:
-            target = await where()
-            assert target is not None
-            await channel.send(target, await answer(submission.inbound), trigger_id=submission.trigger_id)
+            dm = await channel.dm_channel(user)
+            inbound = _with_conversation(submission.inbound, dm)
+            await channel.send(dm, await answer(inbound), trigger_id=submission.trigger_id)
 
         guarded(user, where, work)
 

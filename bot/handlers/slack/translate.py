@@ -25,6 +25,7 @@ HOME_ACTION = "cadence_home"  # cadence_home_<n>: an App Home button starting a 
 OPEN_FORM_ACTION = "cadence_open_form"  # re-open the current form as a modal
 FORM_CALLBACK = "cadence_form"  # callback_id of our modals
 COMMAND = "/cadence"
+DM_PREFIX = "D"  # Slack's ids of direct-message conversations (a channel is C..., a group DM G... or C...)
 
 _LINK = re.compile(r"<(mailto:)?([^<>|@!#][^<>|]*)\|([^<>]*)>|<(?:mailto:)?([^<>|@!#][^<>|]*)>")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|[^<>]*)?>")
@@ -175,27 +176,38 @@ def from_block_action(body: dict[str, Any]) -> Click | None:
     channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
     channel_id = _str(channel.get("id")) or _str(container.get("channel_id"))
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    message_ts = _str(message.get("ts")) or _str(container.get("message_ts"))
+    if channel_id is not None and not channel_id.startswith(DM_PREFIX):
+        # Cadence writes only in a person's DM; a click on a copy of its message elsewhere (a channel, a
+        # group DM) is answered in the clicker's own DM, and the copy is left as it is
+        channel_id = message_ts = None
     # a button tied to no dialog state (App Home, help, status, a reminder's "start" button) is a command
     inbound = Inbound(_address(user_id, channel_id, team), action=action, platform_identity=identity(user_id, team),
                       command=action.session_id is None and action_id != OPEN_FORM_ACTION)
-    message = body.get("message") if isinstance(body.get("message"), dict) else {}
     blocks = message.get("blocks") if isinstance(message.get("blocks"), list) else []
     text = first.get("text") if isinstance(first.get("text"), dict) else {}
-    return Click(inbound, action_id, _str(body.get("trigger_id")), channel_id,
-                 _str(message.get("ts")) or _str(container.get("message_ts")),
+    return Click(inbound, action_id, _str(body.get("trigger_id")), channel_id, message_ts,
                  tuple(b for b in blocks if isinstance(b, dict)), _str(text.get("text")) or "")
 
 
 @dataclass(frozen=True)
 class Submission:
+    """A modal form submitted. It carries no place to answer: the answer always goes to the submitter's
+    own DM (the listener opens it from the signed payload's user id), never to a channel the modal's
+    private_metadata names, which a careless or hostile submission could point anywhere."""
+
     inbound: Inbound
-    channel_id: str | None  # the DM the form was opened from (private_metadata)
     trigger_id: str | None
 
 
 def form_metadata(session_id: int | None, revision: int | None, step: str | None, form_id: str,
                   channel_id: str | None) -> str:
-    """private_metadata of a modal: the dialog state it belongs to and where to answer."""
+    """private_metadata of a modal: the dialog state it belongs to (``s``, ``r``, ``k``, ``f``).
+
+    ``c`` (the DM the form was opened from) is written for the record only and never read back: where
+    to answer and who is answering come from the signed payload, not from metadata (see Submission).
+    """
     return json.dumps({"s": session_id, "r": revision, "k": step, "f": form_id, "c": channel_id},
                       separators=(",", ":"))
 
@@ -226,11 +238,10 @@ def from_view_submission(body: dict[str, Any], tz: str = DEFAULT_TIMEZONE) -> Su
                 form[str(block_id)] = element_value(element, tz)
     team = _str((body.get("team") or {}).get("id")) if isinstance(body.get("team"), dict) else None
     team = team or _str(user.get("team_id"))
-    channel_id = _str(meta.get("c"))
     action = Action(value="", session_id=session, revision=revision, step=_str(meta.get("k")))
-    inbound = Inbound(_address(user_id, channel_id, team), action=action, form=form,
+    inbound = Inbound(_address(user_id, None, team), action=action, form=form,
                       platform_identity=identity(user_id, team))
-    return Submission(inbound, channel_id, _str(body.get("trigger_id")))
+    return Submission(inbound, _str(body.get("trigger_id")))
 
 
 def element_value(element: dict[str, Any], tz: str = DEFAULT_TIMEZONE) -> str:
@@ -353,7 +364,8 @@ def shape_problem(body: Any) -> str | None:
 def _nested_problem(body: dict[str, Any]) -> str | None:
     """Fields Bolt reads without checking their type (found by fuzzing the route)."""
     for outer, inner in (("event", "user"), ("event", "channel"), ("user", "id"), ("team", "id"),
-                         ("channel", "id"), ("view", "callback_id"), ("event", "type")):
+                         ("channel", "id"), ("view", "callback_id"), ("event", "type"),
+                         ("view", "app_installed_team_id"), ("view", "team_id")):  # Bolt's team id for a view
         value = body.get(outer, {}).get(inner) if isinstance(body.get(outer), dict) else None
         if value is not None and not isinstance(value, str):
             return f"'{outer}.{inner}' is not a string"

@@ -131,7 +131,7 @@ class CadenceTeamsBot(TeamsActivityHandler):
             return
         await self.remember_conversation(turn_context, person)
         inbound = to_inbound(turn_context.activity, person.teams_user_id)
-        fresh = await self._fresh(inbound)
+        fresh = await self._fresh(inbound, person)
         replies = await self.app.engine.handle(inbound, self._first_delivery(turn_context.activity))
         if fresh:
             await self._mark_answered(turn_context)
@@ -155,13 +155,15 @@ class CadenceTeamsBot(TeamsActivityHandler):
 
         return claim
 
-    async def _fresh(self, inbound: Inbound) -> bool:
-        """Will this click be applied (not stale)? Then its card is marked answered afterwards."""
+    async def _fresh(self, inbound: Inbound, person: Person) -> bool:
+        """Will this click be applied (not stale)? Then its card is marked answered afterwards. The card's
+        data names a session; it counts only when that session is the sender's own (by aadObjectId)."""
         action = inbound.action
         if action is None or action.session_id is None:
             return False
         session = await self.repo.dialog_session(action.session_id)
-        return session is not None and session.status == "active" and session.revision == action.revision
+        return (session is not None and session.person_id == person.id and session.status == "active"
+                and session.revision == action.revision)
 
     async def _mark_answered(self, turn_context: TurnContext) -> None:
         """Update the clicked card: its buttons give way to the answer chosen (like Slack's chat.update)."""
@@ -234,12 +236,13 @@ class CadenceTeamsBot(TeamsActivityHandler):
                                            file_consent_card_response: FileConsentCardResponse) -> None:
         person = await self.person_for(turn_context)
         await files.accept(self.repo, turn_context, file_consent_card_response, person,
-                           self.app.settings.teams_upload_hosts)
+                           self.app.settings.teams_upload_hosts, self._first_delivery(turn_context.activity))
 
     async def on_teams_file_consent_decline(self, turn_context: TurnContext,
                                             file_consent_card_response: FileConsentCardResponse) -> None:
         person = await self.person_for(turn_context)
-        await files.decline(self.repo, turn_context, file_consent_card_response, person)
+        await files.decline(self.repo, turn_context, file_consent_card_response, person,
+                            self._first_delivery(turn_context.activity))
 
     # --- sending ----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from botbuilder.schema import Activity
 from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot.delivery import Person
+from bot.dialogs.engine import FirstDelivery
 from bot.messages import Attachment
 
 if TYPE_CHECKING:
@@ -100,19 +101,37 @@ def upload_allowed(url: object, allowed_hosts: str) -> bool:
     return parts.scheme == "https" or host in LOOPBACK_HOSTS
 
 
+class _Refused(Exception):
+    """An invoke Cadence will not act on; raised inside the unit so that its claim is undone too."""
+
+
 async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
-                 person: Person | None, allowed_hosts: str) -> None:
-    token = _token(response)
-    record = await repo.file_offer(token) if token else None
-    if record is None or person is None or record.person_id != person.id:
-        await turn_context.send_activity("That document offer has expired. Say export to make it again.")
-        return
-    info = response.upload_info
-    if not upload_allowed(getattr(info, "upload_url", None), allowed_hosts):
-        log.warning("teams: file consent for person %s refused: upload URL host %r is not OneDrive/SharePoint",
-                    person.id, urlsplit(str(getattr(info, "upload_url", "") or "")).hostname)
-        await turn_context.send_activity("Sorry, I can only save documents to your own OneDrive. "
-                                         "Say export to make the document again (Policy 10.2).")
+                 person: Person | None, allowed_hosts: str, first: FirstDelivery | None = None) -> None:
+    """Upload the offered document to the person's OneDrive, once.
+
+    ``first`` claims the invoke's activity id (store/repos/inbound.py), like a message's: the Bot
+    Framework may deliver one invoke twice, to any worker. A copy of a taken invoke uploads nothing and
+    says nothing. The claim is made in one unit with reading the offer and is undone when the invoke is
+    refused (not the person's offer, an upload URL off their OneDrive), so a refusal stores nothing. The
+    upload runs after the unit commits: an HTTP PUT is not held inside a transaction (on SQLite that
+    would hold every turn's write lock for as long as the upload takes).
+    """
+    try:
+        async with repo.unit():
+            if first is not None and not await first():
+                return  # this invoke was taken already: its upload is done or under way
+            token = _token(response)
+            record = await repo.file_offer(token) if token else None
+            if record is None or person is None or record.person_id != person.id:
+                raise _Refused("That document offer has expired. Say export to make it again.")
+            info = response.upload_info
+            if not upload_allowed(getattr(info, "upload_url", None), allowed_hosts):
+                log.warning("teams: file consent for person %s refused: upload URL host %r is not "
+                            "OneDrive/SharePoint", person.id, urlsplit(str(getattr(info, "upload_url", "") or "")).hostname)
+                raise _Refused("Sorry, I can only save documents to your own OneDrive. "
+                               "Say export to make the document again (Policy 10.2).")
+    except _Refused as refused:
+        await turn_context.send_activity(str(refused))
         return
     size = len(record.content)
     headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{size - 1}/{size}"}
@@ -135,10 +154,21 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
 
 
 async def decline(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
-                  person: Person | None) -> None:
-    token = _token(response)
-    if token:
-        await repo.delete_file_offer(token)
+                  person: Person | None, first: FirstDelivery | None = None) -> None:
+    """Forget the person's own offer; ``first`` claims the invoke's id with the deletion, so a copy says
+    nothing more. An offer that is gone, or is someone else's (the card's token is not who is acting), is
+    left as it is and nothing is stored."""
+    try:
+        async with repo.unit():
+            if first is not None and not await first():
+                return
+            token = _token(response)
+            record = await repo.file_offer(token) if token else None
+            if record is None or person is None or record.person_id != person.id:
+                raise _Refused
+            await repo.delete_file_offer(token)
+    except _Refused:
+        pass  # to this person nothing was sent either way
     await turn_context.send_activity("OK, I haven't sent the document. Say export whenever you want it.")
     await _remove_consent_card(turn_context)
 
