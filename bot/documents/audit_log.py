@@ -6,16 +6,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.services import DEFAULT_ZONE
-from store.repo import Repo
+from store.unit import Repositories
 
 ACTIONS = {"read": "read", "change": "changed", "export": "exported", "refused": "was refused",
            "hold": "legal hold", "purge": "purged", "import": "imported"}
 
 
-async def audit_rows(repo: Repo, subject_id: int, zone: ZoneInfo = DEFAULT_ZONE) -> list[dict[str, Any]]:
+async def audit_rows(repos: Repositories, subject_id: int, zone: ZoneInfo = DEFAULT_ZONE) -> list[dict[str, Any]]:
     """Every event about one colleague's records, oldest first, with the actor's name resolved."""
-    events = await repo.audit_about(subject_id)
-    people = await repo.people(e.actor_id for e in events if e.actor_id is not None)
+    events = await repos.audit.audit_about(subject_id)
+    people = await repos.people.people(e.actor_id for e in events if e.actor_id is not None)
     rows = []
     for e in events:
         actor = people.get(e.actor_id) if e.actor_id is not None else None

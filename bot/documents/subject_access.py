@@ -33,7 +33,7 @@ from bot.messages import Attachment
 from bot.policy.calendar import academic_year_label
 from bot.policy.data_protection import SUBJECT_ACCESS_CLAUSE, subject_access_deadline
 from store.models import POLICY_VERSION, Appeal, DialogSession, Meeting, Person, Reminder
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 if TYPE_CHECKING:
     from bot.services import Runtime
@@ -99,25 +99,25 @@ def _doc(title: str, person: Person, footer: str) -> Doc:
 
 async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | None = None) -> tuple[bytes, dict[str, int]]:
     """The zip's bytes and how many items of each kind it holds."""
-    repo = app.repo
-    person = await repo.person(subject_id)
+    repos = app.repos
+    person = await repos.people.person(subject_id)
     assert person is not None
-    org = await repo.organisation(person.organisation_id)
+    org = await repos.people.organisation(person.organisation_id)
     today = app.clock.today()
     received = received or today
-    reviews = await repo.reviews_of(subject_id)
-    notices = await repo.notices_about(subject_id)
-    sessions = await repo.unfinished_sessions_about(subject_id)
-    plans = await repo.plans_for(subject_id)
-    appeals = await repo.appeals_of(subject_id)
-    checkins = await repo.checkins(subject_id, None, oldest_first=True)
-    meetings = {r.id: await repo.meetings_for(r.id) for r, _c in reviews if r.id is not None}
+    reviews = await repos.reviews.reviews_of(subject_id)
+    notices = await repos.subject_access.notices_about(subject_id)
+    sessions = await repos.subject_access.unfinished_sessions_about(subject_id)
+    plans = await repos.plans.plans_for(subject_id)
+    appeals = await repos.appeals.appeals_of(subject_id)
+    checkins = await repos.records.checkins(subject_id, None, oldest_first=True)
+    meetings = {r.id: await repos.reviews.meetings_for(r.id) for r, _c in reviews if r.id is not None}
     ids = ({subject_id} | {r.reviewer_id for r, _c in reviews if r.reviewer_id}
            | {n.recipient_id for n in notices} | {s.person_id for s in sessions}
            | {p.manager_id for p in plans} | {a.handler_id for a in appeals if a.handler_id}
            | {a.hearing_by_id for a in appeals if a.hearing_by_id})
-    parent = await repo.organisation(org.parent_id) if org and org.parent_id else None
-    z = Zip({p.id: p.name for p in (await repo.people(ids)).values() if p.id is not None},
+    parent = await repos.people.organisation(org.parent_id) if org and org.parent_id else None
+    z = Zip({p.id: p.name for p in (await repos.people.people(ids)).values() if p.id is not None},
             organisation=(parent or org).name if (parent or org) else "")
     footer = f"{org.name if org else ''} · subject access for {person.name} · {long_date(today)} · " \
              f"policy {policy_version_label(POLICY_VERSION)} · in confidence (Policy 10.1)"
@@ -128,10 +128,10 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
     for review, cycle in reviews:
         assert review.id is not None
         label = academic_year_label(cycle.year)
-        form = build_form(await load_form(repo, review.id))
+        form = build_form(await load_form(repos, review.id))
         z.part(f"forms/planning-review-form-{label}", form, f"Planning & Review Form {label} (Annex 1), "
                f"stage: {_label(review.stage)}", 1, "forms")
-        prep = {side: await repo.preparation_answers(review.id, side) for side in ("colleague", "reviewer")}
+        prep = {side: await repos.forms.preparation_answers(review.id, side) for side in ("colleague", "reviewer")}
         if prep["colleague"] or prep["reviewer"]:
             doc = _doc(f"Preparation answers, {label} (Annex 2)", person, footer)
             for side, heading in (("colleague", "Your preparation"), ("reviewer", "Your reviewer's preparation")):
@@ -145,20 +145,20 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
         if mine:
             z.part(f"meetings/meetings-{label}", _meetings_doc(label, person, mine, footer, z), f"Meetings {label} "
                    "(each with its calendar invite, .ics)", len(mine), "meetings")
-            reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
+            reviewer = await repos.people.person(review.reviewer_id) if review.reviewer_id else None
             for m in mine:
                 invite = meeting_invite(m, person, reviewer, app.clock.now())
                 z.files[f"meetings/{invite.filename}"] = invite.content
-        objectives = await repo.objectives(review.id)
+        objectives = await repos.forms.objectives(review.id)
         data["reviews"].append({
             "cycle": label, "review": z.row(review), "meetings": [z.row(m) for m in mine],
             "objectives": [z.row(o) for o in objectives],
-            "milestones": [z.row(m) for m in await repo.milestones([o.id for o in objectives if o.id])],
-            "progress": [z.row(p) for p in await repo.progress([o.id for o in objectives if o.id])],
-            "reflections": [z.row(r) for r in await repo.coop_reflections(review.id)],
-            "signatures": [z.row(s) for s in await repo.signatures("review", review.id)],
-            "training_needs": [z.row(t) for t in await repo.training_needs(review.id)],
-            "input_requests": [z.row(i) for i in await repo.input_requests(review.id)],
+            "milestones": [z.row(m) for m in await repos.forms.milestones([o.id for o in objectives if o.id])],
+            "progress": [z.row(p) for p in await repos.forms.progress([o.id for o in objectives if o.id])],
+            "reflections": [z.row(r) for r in await repos.forms.coop_reflections(review.id)],
+            "signatures": [z.row(s) for s in await repos.forms.signatures("review", review.id)],
+            "training_needs": [z.row(t) for t in await repos.forms.training_needs(review.id)],
+            "input_requests": [z.row(i) for i in await repos.forms.input_requests(review.id)],
             "preparation_answers": [z.row(a) for a in prep["colleague"] + prep["reviewer"]],
         })
 
@@ -173,7 +173,7 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
 
     data["plans"] = []
     for number, plan in enumerate(plans, 1):
-        plan_data = await load_plan(repo, plan)
+        plan_data = await load_plan(repos, plan)
         kind = "improvement-action-plan" if plan.kind == "improvement" else "support-plan"
         written = long_date(plan.date_agreed or plan.meeting_date or plan.created_at)
         z.part(f"plans/{kind}-{number}", build_plan(plan_data),
@@ -181,7 +181,7 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
                f"{plan.status}", 1, "plans")
         data["plans"].append({"plan": z.row(plan), "actions": [z.row(a) for a in plan_data.actions],
                               "reviews": [z.row(r) for r in plan_data.reviews],
-                              "signatures": [z.row(s) for s in await repo.signatures("support_plan", plan.id)]})
+                              "signatures": [z.row(s) for s in await repos.forms.signatures("support_plan", plan.id)]})
 
     if appeals:
         z.part("appeals", _appeals_doc(appeals, person, footer, z), "Appeals (Policy 9)", len(appeals), "appeals")
@@ -197,7 +197,7 @@ async def build_subject_zip(app: Runtime, subject_id: int, *, received: date | N
                "Answers of conversations not finished yet", len(sessions), "conversations")
     data["conversations_in_progress"] = [z.row(s) for s in sessions]
 
-    rows = await audit_rows(repo, subject_id)
+    rows = await audit_rows(repos, subject_id)
     doc = _doc("Who read or changed your record (Policy 10.1)", person, footer)
     doc.table(("When (UK time)", "Who", "Action", "What", "Channel"),
               [(r["when"], r["who"], r["action"], r["what"], r["channel"]) for r in rows] or [(EMPTY,) * 5])
@@ -347,12 +347,12 @@ def _json_default(value: Any) -> Any:
 
 async def export_subject(app: Runtime, actor: PersonContext, subject_id: int, *, channel: str = "",
                          identity: str = "", received: date | None = None) -> Attachment:
-    await access.authorise(app.repo, actor, "subject_access", subject_id=subject_id, channel=channel,
+    await access.authorise(app.repos, actor, "subject_access", subject_id=subject_id, channel=channel,
                            identity=identity)
     content, counts = await build_subject_zip(app, subject_id, received=received)
-    await access.record(app.repo, actor, "export", "subject_access", subject_id=subject_id, channel=channel,
+    await access.record(app.repos, actor, "export", "subject_access", subject_id=subject_id, channel=channel,
                         identity=identity, detail={"document": "subject_access", "format": "zip",
                                                    "policy_version": POLICY_VERSION, **counts})
-    person = await app.repo.person(subject_id)
+    person = await app.repos.people.person(subject_id)
     slug = "-".join((person.name if person else "record").lower().split())
     return Attachment(f"subject-access-{slug}.zip", content, MEDIA_TYPES["zip"], title="Subject access export")

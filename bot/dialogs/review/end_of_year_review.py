@@ -38,7 +38,7 @@ from bot.policy.questions import (
 )
 from bot.services import Services
 from store.models import ObjectiveProgress, Review, TrainingNeed
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "7.1"
 OUTCOME_CHOICES = tuple(Choice(o, OUTCOME_LABELS[o]) for o in OUTCOMES)
@@ -90,28 +90,28 @@ def steps(ctx: Ctx) -> list[Step]:
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     subject = subject_of(run)
-    review = await repo.review(int(run.data["review_id"]))
+    review = await repos.reviews.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
     await lifecycle_guard.require(run.services, review, subject.person, StepName.END_OF_YEAR)  # before it saves
-    await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="end_of_year", outcome=run.answers[f"outcome_{oid}"],
+    await repos.forms.set_progress([ObjectiveProgress(objective_id=oid, stage="end_of_year", outcome=run.answers[f"outcome_{oid}"],
                                                evidence=run.answers[f"evidence_{oid}"], recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])
-    await repo.set_coop_reflections(review.id, "end_of_year",
+    await repos.forms.set_coop_reflections(review.id, "end_of_year",
                                     {way: run.get(coop_key(way), "") for way in WAYS_OF_BEING_COOP})
     needs = [TrainingNeed(review_id=review.id, category=cat, description=line[:1000],
                           essential=bool(run.get(f"essential_{cat}", False)))
              for cat in TRAINING_CATEGORIES for line in _needs(run.get(f"training_{cat}"))]
-    await repo.set_training_needs(review.id, needs)
+    await repos.forms.set_training_needs(review.id, needs)
     review.eoy_performing_expected = bool(run.answers["performing"])
     review.eoy_comments = run.get("comments", "")
     review.eoy_dialogue = run.answers["dialogue"]
     review.eoy_reviewer_comments = run.get("reviewer_comments", "")
     review.eoy_submitted_at = now_utc(run.services)
     review.policy_version = POLICY_VERSION
-    review = await repo.save_review(Review.model_validate(review))
-    await repo.clear_signatures("review", review.id, "end_of_year")  # type: ignore[arg-type]
+    review = await repos.reviews.save_review(Review.model_validate(review))
+    await repos.forms.clear_signatures("review", review.id, "end_of_year")  # type: ignore[arg-type]
     outcomes = {n: run.answers[f"outcome_{oid}"] for oid, n, _ in run.data["objectives"]}
     await audit_change(run, "end_of_year_review", review.id, subject.id,
                        {"outcomes": outcomes, "performing": review.eoy_performing_expected,

@@ -35,7 +35,7 @@ from bot.policy.questions import (
 )
 from bot.services import Services
 from store.models import ObjectiveProgress, Review
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "3.2"
 
@@ -51,7 +51,7 @@ async def objectives_for(services: Services, person: PersonContext, subject: Per
     refusal = await lifecycle_guard.refusal(services, review, subject.person, step)  # 3.2, before it starts
     if refusal:
         return refusal
-    objectives = await services.repo.objectives(review.id)  # type: ignore[arg-type]
+    objectives = await services.repos.forms.objectives(review.id)  # type: ignore[arg-type]
     if not objectives:
         return (f"{subject.person.name} has no objectives recorded yet, so there's nothing to review. Set them "
                 f"first: say “objectives {first_name(subject.person)}” (Policy 6.3).")
@@ -82,12 +82,12 @@ def steps(ctx: Ctx) -> list[Step]:
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     subject = subject_of(run)
-    review = await repo.review(int(run.data["review_id"]))
+    review = await repos.reviews.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
     await lifecycle_guard.require(run.services, review, subject.person, StepName.MID_YEAR)  # and before it saves
-    await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="mid_year", comment=run.answers[f"comment_{oid}"],
+    await repos.forms.set_progress([ObjectiveProgress(objective_id=oid, stage="mid_year", comment=run.answers[f"comment_{oid}"],
                                                recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])
     review.midyear_all_on_track = bool(run.answers["on_track"])
@@ -97,8 +97,8 @@ async def complete(run: Run) -> list[Reply]:
     review.midyear_coop_dialogue = run.get("coop_dialogue", "")
     review.midyear_submitted_at = now_utc(run.services)
     review.policy_version = POLICY_VERSION
-    review = await repo.save_review(Review.model_validate(review))
-    await repo.clear_signatures("review", review.id, "mid_year")  # type: ignore[arg-type]
+    review = await repos.reviews.save_review(Review.model_validate(review))
+    await repos.forms.clear_signatures("review", review.id, "mid_year")  # type: ignore[arg-type]
     await audit_change(run, "midyear_review", review.id, subject.id,
                        {"on_track": review.midyear_all_on_track, "performing": review.midyear_performing_expected})
     await record_signature(run, review, "mid_year", "reviewer", notify_other=True)

@@ -35,7 +35,7 @@ from bot.delivery import Person
 from bot.messages import Attachment
 
 if TYPE_CHECKING:
-    from bot.services import Repo
+    from bot.services import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ OFFER_TTL = timedelta(days=1)
 CONTEXT_KEY = "cadence_offer"
 
 
-async def offer(repo: Repo, activity: Activity, attachment: Attachment, person: Person | None) -> dict[str, Any]:
+async def offer(repos: Repositories, activity: Activity, attachment: Attachment, person: Person | None) -> dict[str, Any]:
     """The activity that offers ``attachment`` to the person in this conversation."""
     channel = (activity.channel_id or "").lower()
     if channel == "emulator":
@@ -57,9 +57,9 @@ async def offer(repo: Repo, activity: Activity, attachment: Attachment, person: 
     if person is None or person.id is None or conversation_type != "personal":
         return {"type": "message", "text": "I can only send documents in our one-to-one chat. Open a chat with "
                                            "Cadence and say export there (Policy 10.2)."}
-    await repo.purge_file_offers(datetime.now(UTC) - OFFER_TTL)
+    await repos.conversations.purge_file_offers(datetime.now(UTC) - OFFER_TTL)
     token = secrets.token_urlsafe(24)
-    await repo.save_file_offer(token=token, person_id=person.id, channel="teams", filename=attachment.filename,
+    await repos.conversations.save_file_offer(token=token, person_id=person.id, channel="teams", filename=attachment.filename,
                                media_type=attachment.media_type, content=attachment.content)
     description = attachment.title or attachment.filename
     return {"type": "message",
@@ -100,10 +100,10 @@ def upload_allowed(url: object, allowed_hosts: str) -> bool:
     return parts.scheme == "https" or host in LOOPBACK_HOSTS
 
 
-async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
+async def accept(repos: Repositories, turn_context: TurnContext, response: FileConsentCardResponse,
                  person: Person | None, allowed_hosts: str) -> None:
     token = _token(response)
-    record = await repo.file_offer(token) if token else None
+    record = await repos.conversations.file_offer(token) if token else None
     if record is None or person is None or record.person_id != person.id:
         await turn_context.send_activity("That document offer has expired. Say export to make it again.")
         return
@@ -126,7 +126,7 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
         await turn_context.send_activity("Sorry, I couldn't save the document to your OneDrive just now. "
                                          "Please press Allow again in a minute, or say export.")
         return
-    await repo.delete_file_offer(token)
+    await repos.conversations.delete_file_offer(token)
     card = Activity(type="message", attachments=[{
         "contentType": INFO_CARD, "contentUrl": info.content_url, "name": info.name or record.filename,
         "content": {"uniqueId": info.unique_id, "fileType": info.file_type}}])
@@ -134,11 +134,11 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
     await _remove_consent_card(turn_context)
 
 
-async def decline(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
+async def decline(repos: Repositories, turn_context: TurnContext, response: FileConsentCardResponse,
                   person: Person | None) -> None:
     token = _token(response)
     if token:
-        await repo.delete_file_offer(token)
+        await repos.conversations.delete_file_offer(token)
     await turn_context.send_activity("OK, I haven't sent the document. Say export whenever you want it.")
     await _remove_consent_card(turn_context)
 
