@@ -178,13 +178,14 @@ def export_invite_cmd(email: str = typer.Argument(..., help="The colleague's ema
                       out: Path = typer.Option(..., "-o", "--output", help="The .ics to write"),
                       meeting_id: int | None = typer.Option(None, "--meeting", help="A meeting number (default: next)"),
                       as_: str | None = AS_OPTION) -> None:
-    """The calendar invite (ICS, Europe/London time) of the colleague's next review meeting (Policy 5.3)."""
+    """The calendar invite (ICS, in the trust's time zone) of the colleague's next review meeting (Policy 5.3)."""
     from bot.documents.exports import export_invite
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
         attachment = await export_invite(app.repos, actor, await subject_for(app, email), app.clock.now(),
-                                         meeting_id=meeting_id, channel=CHANNEL, identity=identity())
+                                         meeting_id=meeting_id, channel=CHANNEL, identity=identity(),
+                                         zone=app.services.zone)
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
 
@@ -392,7 +393,7 @@ def audit_cmd(email: str = typer.Argument(..., help="The colleague whose record'
                 console.print(json.dumps(row), soft_wrap=True)
             return
         table = Table(title=f"Audit log for {email}")
-        for heading in ("When (UK time)", "Who", "Did", "What", "Channel", "Identity"):
+        for heading in (f"When ({app.services.timezone})", "Who", "Did", "What", "Channel", "Identity"):
             table.add_column(heading)
         for row in rows:
             table.add_row(row["when"], row["who"], row["action"], row["what"], row["channel"], row["identity"])

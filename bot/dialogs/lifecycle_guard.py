@@ -45,7 +45,7 @@ def state_from(services: Services, snap: ReviewSnapshot, review: Review) -> Revi
         signatures=frozenset((s.part, s.role) for s in snap.signatures.get(review.id, [])),
         report_delivered_on=review.report_delivered_on,
         appeals=tuple(AppealFact(a.stage, a.written_received_on, a.hearing_at) for a in snap.appeals.get(review.id, [])),
-        exceptions=frozenset(e.step for e in snap.exceptions.get(review.id, [])))
+        exceptions=frozenset(e.step for e in snap.exceptions.get(review.id, [])), timezone=services.timezone)
 
 
 async def review_state(services: Services, review: Review) -> ReviewState:

@@ -104,8 +104,9 @@ async def export_plan(repos: Repositories, actor: PersonContext, subject_id: int
 
 
 async def export_invite(repos: Repositories, actor: PersonContext, subject_id: int, now: datetime, *,
-                        meeting_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
-    """The calendar invite (ICS, Europe/London) of a colleague's meeting: the one named, else the next
+                        meeting_id: int | None = None, channel: str = "", identity: str = "",
+                        zone: ZoneInfo = DEFAULT_ZONE) -> Attachment:
+    """The calendar invite (ICS, in the trust's ``zone``) of a colleague's meeting: the one named, else the next
     scheduled one of their current review (5.3, 5.4). Built by bot.documents.invites."""
     await access.authorise(repos, actor, "read_record", subject_id=subject_id, channel=channel, identity=identity)
     person = await repos.people.person(subject_id)
@@ -123,14 +124,15 @@ async def export_invite(repos: Repositories, actor: PersonContext, subject_id: i
     review = await repos.reviews.review(chosen.review_id)
     assert review is not None and person is not None
     reviewer = await repos.people.person(review.reviewer_id) if review.reviewer_id else None
-    attachment = meeting_invite(chosen, person, reviewer, now)
+    attachment = meeting_invite(chosen, person, reviewer, now, zone)
     await access.record(repos, actor, "export", "meeting", record_id=chosen.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": "invite", "format": "ics"})
     return attachment
 
 
-def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, now: datetime) -> Attachment:
-    """The calendar invite of one meeting: the reviewer organises, the colleague attends (Europe/London)."""
+def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, now: datetime,
+                   zone: ZoneInfo = DEFAULT_ZONE) -> Attachment:
+    """The calendar invite of one meeting, in the trust's ``zone``: the reviewer organises, the colleague attends."""
     from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
     from bot.policy.meetings import MEETING_KIND_CLAUSES, meeting_kind_label
 
@@ -142,5 +144,5 @@ def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, no
         location=meeting.location, cancelled=meeting.status == "cancelled",
         description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(meeting.kind, '5.3')}). Confidential (Policy 10.1).",
         organizer=Invitee(organiser.name, organiser.email),
-        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now)
-    return Attachment(invite_filename(label, meeting.starts_at), ics, MEDIA_TYPES["ics"], title=f"{label} invite")
+        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now, zone)
+    return Attachment(invite_filename(label, meeting.starts_at, zone), ics, MEDIA_TYPES["ics"], title=f"{label} invite")

@@ -218,9 +218,9 @@ async def complete(run: Run) -> list[Reply]:
         f"You have at least 5 days' notice to prepare (Policy 5.3).{prep_hint}",
         kind="meeting_notice", clause=CLAUSE, dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}",
         review_id=review.id, action="agenda", subject_person_id=subject.id)
-    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now)
+    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now, run.services.zone)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, start), ics, "text/calendar", f"{label} invite"),) if files else ()
+    attachments = (Attachment(invite_filename(label, start, run.services.zone), ics, "text/calendar", f"{label} invite"),) if files else ()
     invite_note = " The calendar invite is attached." if files else ""
     # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
     fresh = await repos.reviews.review(review.id)  # type: ignore[arg-type]
@@ -260,9 +260,9 @@ async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
         "least 5 days' notice (Policy 5.3, 5.8).", kind="meeting_notice", clause="5.8",
         dedupe_key=f"meeting:{meeting.id}:cancelled", review_id=review.id, subject_person_id=subject.id)
     sequence = max(1, int((now - meeting.scheduled_at).total_seconds() // 60) + 1)
-    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now)
+    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now, run.services.zone)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, meeting.starts_at), ics, "text/calendar",
+    attachments = (Attachment(invite_filename(label, meeting.starts_at, run.services.zone), ics, "text/calendar",
                               f"{label} cancellation"),) if files else ()
     return [Reply(f"Cancelled the {label.lower()} with {subject.person.name} on {when}, and let "
                   f"{first_name(subject.person)} know (Policy 5.8). Say “schedule {first_name(subject.person)}” "
