@@ -9,27 +9,19 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import SQLModel, select
 
 from store.db import Database
 from store.models import (
-    Appeal,
     Cycle,
-    DialogSession,
     LineManagement,
-    Meeting,
-    Objective,
     Organisation,
     Person,
-    PreparationAnswer,
     Reminder,
     Review,
-    ReviewException,
-    RoleGrant,
-    Signature,
 )
+from store.repos import statements
 from store.repos.values import (
     PersonContext,
     ReviewSnapshot,
@@ -85,8 +77,7 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
     ``sessions_for``, the colleague's open or paused dialog sessions (answers not yet saved)."""
     ids = sorted(snap.reviews)
     if ids and not appeals_read:
-        q_appeals = select(Appeal).where(Appeal.review_id.in_(ids)).order_by(Appeal.id)  # type: ignore[attr-defined]
-        for appeal in (await s.exec(q_appeals)).all():
+        for appeal in (await s.exec(statements.appeals_of_reviews(), params={"ids": ids})).all():
             snap.appeals.setdefault(appeal.review_id, []).append(appeal)
     wanted = set(person_ids)
     for review in snap.reviews.values():
@@ -101,41 +92,27 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
     submitted = [r.id for r in snap.reviews.values()
                  if r.planning_submitted_at or r.midyear_submitted_at or r.eoy_submitted_at]
     if submitted:
-        q_signed = select(Signature).where(Signature.subject_type == "review",
-                                           Signature.subject_id.in_(submitted))  # type: ignore[attr-defined]
-        for signature in (await s.exec(q_signed)).all():
+        for signature in (await s.exec(statements.review_signatures(), params={"ids": submitted})).all():
             snap.signatures.setdefault(signature.subject_id, []).append(signature)
-    q_meetings = (select(Meeting).where(Meeting.review_id.in_(ids))  # type: ignore[attr-defined]
-                  .order_by(Meeting.starts_at, Meeting.id))
-    for meeting in (await s.exec(q_meetings)).all():
+    for meeting in (await s.exec(statements.meetings_of_reviews(), params={"ids": ids})).all():
         snap.meetings.setdefault(meeting.review_id, []).append(meeting)
-    q_exceptions = (select(ReviewException).where(ReviewException.review_id.in_(ids))  # type: ignore[attr-defined]
-                    .order_by(ReviewException.recorded_at, ReviewException.id))  # type: ignore[arg-type]
-    for row in (await s.exec(q_exceptions)).all():
+    for row in (await s.exec(statements.exceptions_of_reviews(), params={"ids": ids})).all():
         snap.exceptions.setdefault(row.review_id, []).append(row)
     if objectives_for:
-        q_objectives = (select(Objective).where(Objective.review_id.in_(list(objectives_for)))  # type: ignore[attr-defined]
-                        .order_by(Objective.number))
-        for objective in (await s.exec(q_objectives)).all():
+        for objective in (await s.exec(statements.objectives_of_reviews(), params={"ids": list(objectives_for)})).all():
             snap.objectives.setdefault(objective.review_id, []).append(objective)
     preparing = [r for r in snap.reviews.values()
                  if r.stage in ("preparation", "planning") and r.planning_submitted_at is None]
     if not preparing:
         return
-    q_answers = (select(PreparationAnswer)
-                 .where(PreparationAnswer.review_id.in_([r.id for r in preparing]))  # type: ignore[attr-defined]
-                 .order_by(PreparationAnswer.id))
-    for answer in (await s.exec(q_answers)).all():
+    q_answers = statements.preparation_answers_of_reviews()
+    for answer in (await s.exec(q_answers, params={"ids": [r.id for r in preparing]})).all():
         snap.answers.setdefault(answer.review_id, []).append(answer)
     colleagues = {r.colleague_id for r in preparing if r.id in set(sessions_for)}
     if not colleagues:
         return
-    q_sessions = (select(DialogSession)
-                  .where(DialogSession.person_id.in_(colleagues),  # type: ignore[attr-defined]
-                         DialogSession.status.in_(("active", "paused")))  # type: ignore[attr-defined]
-                  .order_by(DialogSession.updated_at.desc()))  # type: ignore[attr-defined]
     active: set[int] = set()
-    for session in (await s.exec(q_sessions)).all():
+    for session in (await s.exec(statements.open_sessions_of_people(), params={"ids": sorted(colleagues)})).all():
         if session.status == "active":
             if session.person_id in active:
                 continue  # as active_session: only the newest active one
@@ -145,22 +122,11 @@ async def _fill_snapshot(s: Any, snap: ReviewSnapshot, person_ids: Iterable[int]
             snap.sessions.setdefault(session.person_id, []).append(session)
 
 
-async def _context_where(s: Any, where: Any, *, with_session: bool = False) -> tuple[PersonContext | None, Any]:
-    """One person (the first matching ``where``) with organisation, roles and line managers in one query
-    (a row per role and line manager), and with ``with_session`` their newest active dialog session."""
-    entities: list[Any] = [Person, Organisation, RoleGrant.role, LineManagement]
-    q = select(*entities)
-    if with_session:
-        newest = (select(DialogSession.id)
-                  .where(DialogSession.person_id == Person.id, DialogSession.status == "active")
-                  .order_by(DialogSession.updated_at.desc())  # type: ignore[attr-defined]
-                  .limit(1).correlate(Person).scalar_subquery())
-        q = select(*entities, DialogSession).outerjoin(DialogSession, DialogSession.id == newest)  # type: ignore[arg-type]
-    q = (q.join(Organisation, Organisation.id == Person.organisation_id)  # type: ignore[arg-type]
-         .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)  # type: ignore[arg-type]
-         .outerjoin(LineManagement, LineManagement.report_id == Person.id)  # type: ignore[arg-type]
-         .where(where).order_by(Person.id, LineManagement.id))  # type: ignore[arg-type]
-    rows = (await s.exec(q)).all()
+async def _context_of(s: Any, match: str, key: Any, *, with_session: bool = False) -> tuple[PersonContext | None, Any]:
+    """One person (``match``: id, slack, teams or email equal to ``key``) with organisation, roles and
+    line managers in one query (a row per role and line manager), and with ``with_session`` their
+    newest active dialog session."""
+    rows = (await s.exec(statements.context(match, with_session), params={"key": key})).all()
     if not rows:
         return None, None
     person, org = rows[0][0], rows[0][1]
@@ -176,28 +142,15 @@ async def _context_where(s: Any, where: Any, *, with_session: bool = False) -> t
     return context, (rows[0][4] if with_session else None)
 
 
-_REVIEWER, _REVIEWER_ORG = aliased(Person, name="reviewer"), aliased(Organisation, name="reviewer_org")
-
-
-def _platform_match(channel: str, platform_user_id: str) -> Any:
-    column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(channel)
-    if column is not None:
-        return column == platform_user_id
-    return func.lower(Person.email) == platform_user_id.strip().lower()
-
-
 async def _people_with_organisations(s: Any, ids: list[int]) -> dict[int, tuple[Person, Organisation]]:
     if not ids:
         return {}
-    q = (select(Person, Organisation).join(Organisation, Organisation.id == Person.organisation_id)  # type: ignore[arg-type]
-         .where(Person.id.in_(ids)))  # type: ignore[union-attr]
-    return {p.id: (p, o) for p, o in (await s.exec(q)).all()}
+    return {p.id: (p, o) for p, o in (await s.exec(statements.people_with_organisations(), params={"ids": ids})).all()}
 
 
 @lru_cache(maxsize=1)
 def _delegated_statements_query() -> Any:
     from sqlalchemy import bindparam
-    from sqlalchemy.orm import aliased
 
     colleague, reviewer = aliased(Person), aliased(Person)
     return (select(Cycle.year, Review.id, colleague.name, reviewer.name)  # type: ignore[call-overload]

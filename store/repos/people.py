@@ -18,10 +18,10 @@ from store.models import (
 )
 from store.repos.base import (
     RepoBase,
-    _context_where,
+    _context_of,
     _now,
-    _platform_match,
 )
+from store.repos.statements import platform_key
 from store.repos.values import (
     ROSTER_FIELDS,
     TRUST_WIDE_ROLES,
@@ -107,20 +107,20 @@ class People(RepoBase):
 
     async def context(self, person_id: int) -> PersonContext | None:
         async with self.db.session() as s:
-            return (await _context_where(s, Person.id == person_id))[0]
+            return (await _context_of(s, "id", person_id))[0]
 
     async def context_by_platform_id(self, channel: str, platform_user_id: str) -> PersonContext | None:
         """The person a Slack or Teams user id (or, for any other channel, an email) belongs to, with their
         context, in one query."""
         async with self.db.session() as s:
-            return (await _context_where(s, _platform_match(channel, platform_user_id)))[0]
+            return (await _context_of(s, *platform_key(channel, platform_user_id)))[0]
 
     async def context_and_session(self, channel: str,
                                   platform_user_id: str) -> tuple[PersonContext | None, DialogSession | None]:
         """What every turn starts with, in one query: context_by_platform_id and the person's
         active_session."""
         async with self.db.session() as s:
-            return await _context_where(s, _platform_match(channel, platform_user_id), with_session=True)
+            return await _context_of(s, *platform_key(channel, platform_user_id), with_session=True)
 
     async def line_managers(self, report_id: int) -> list[LineManagement]:
         async with self.db.session() as s:

@@ -6,21 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import and_, func, or_
 from sqlmodel import select
 
 from store.models import (
-    Appeal,
     Cycle,
-    LineManagement,
     Meeting,
-    Objective,
-    Person,
     Review,
 )
+from store.repos import statements
 from store.repos.base import (
-    _REVIEWER,
-    _REVIEWER_ORG,
     RepoBase,
     _fill_snapshot,
 )
@@ -130,17 +124,9 @@ class Reviews(RepoBase):
         person_id = person.id
         snap = StatusSnapshot()
         snap.people[person_id] = (person.person, person.organisation)
-        reviewer, reviewer_org = _REVIEWER, _REVIEWER_ORG
         async with self.db.session() as s:
-            objective_count = (select(func.count(Objective.id)).where(Objective.review_id == Review.id)  # type: ignore[arg-type]
-                               .correlate(Review).scalar_subquery())
-            q = (select(Review, Cycle.year, reviewer, reviewer_org, objective_count)
-                 .join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
-                 .outerjoin(reviewer, reviewer.id == Review.reviewer_id)  # type: ignore[arg-type]
-                 .outerjoin(reviewer_org, reviewer_org.id == reviewer.organisation_id)  # type: ignore[arg-type]
-                 .where(or_(Review.colleague_id == person_id, Review.reviewer_id == person_id))
-                 .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
-            for review, year, their_reviewer, their_org, how_many in (await s.exec(q)).all():
+            mine = (await s.exec(statements.reviews_of_or_by(), params={"person": person_id})).all()
+            for review, year, their_reviewer, their_org, how_many in mine:
                 snap.years[review.cycle_id] = year
                 if review.colleague_id == person_id and snap.own is None:
                     snap.own = review
@@ -151,15 +137,11 @@ class Reviews(RepoBase):
                 if review.reviewer_id == person_id:
                     snap.reviewed.append(review)
             snap.reviewed.sort(key=lambda r: r.id or 0)
-            q_reports = (select(Person).join(LineManagement, LineManagement.report_id == Person.id)  # type: ignore[arg-type]
-                         .where(LineManagement.manager_id == person_id).order_by(Person.name))
-            snap.reports = list((await s.exec(q_reports)).all())
+            snap.reports = list((await s.exec(statements.direct_reports(), params={"manager": person_id})).all())
             team = {r.colleague_id for r in snap.reviewed} | {p.id for p in snap.reports if p.id is not None}
             if team:
-                q_current = (select(Review, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)  # type: ignore[arg-type]
-                             .where(Review.colleague_id.in_(team))  # type: ignore[attr-defined]
-                             .order_by(Cycle.year.desc(), Review.id))  # type: ignore[attr-defined]
-                for review, year in (await s.exec(q_current)).all():
+                current = (await s.exec(statements.reviews_of_colleagues(), params={"ids": sorted(team)})).all()
+                for review, year in current:
                     snap.years[review.cycle_id] = year
                     snap.current.setdefault(review.colleague_id, review)
             shown = [snap.own] if snap.own is not None else []
@@ -167,11 +149,10 @@ class Reviews(RepoBase):
                       and snap.current[r.colleague_id].id == r.id and r.stage != "closed"]
             snap.reviews.update({r.id: r for r in shown if r.id is not None})
             ids = sorted(snap.reviews)
-            handled = and_(or_(Appeal.handler_id == person_id, Appeal.hearing_by_id == person_id),
-                           Appeal.stage.in_(list(appeal_stages)))  # type: ignore[attr-defined]
-            q_appeals = select(Appeal).where(or_(Appeal.review_id.in_(ids), handled) if ids else handled)  # type: ignore[attr-defined]
             stages = set(appeal_stages)
-            for appeal in (await s.exec(q_appeals.order_by(Appeal.id))).all():
+            q_appeals = statements.appeals_for_status(of_reviews=bool(ids))
+            params = {"person": person_id, "stages": sorted(stages), **({"ids": ids} if ids else {})}
+            for appeal in (await s.exec(q_appeals, params=params)).all():
                 if appeal.review_id in snap.reviews:
                     snap.appeals.setdefault(appeal.review_id, []).append(appeal)
                 if (person_id in (appeal.handler_id, appeal.hearing_by_id)) and appeal.stage in stages:

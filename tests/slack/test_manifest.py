@@ -19,7 +19,7 @@ EVENT_SCOPES = {"message.im": "im:history", "app_home_opened": None}
 
 
 def test_every_scope_is_used_and_every_call_is_covered() -> None:
-    called = set(re.findall(r"client\.(\w+)\(", CODE))
+    called = set(re.findall(r"(?:client|_web\(\))\.(\w+)\(", CODE))
     assert called <= set(SCOPES), f"add the scope for {called - set(SCOPES)}"
     needed = {SCOPES[m] for m in called} | {s for s in EVENT_SCOPES.values()} | {"commands", "users:read.email"}
     needed.discard(None)

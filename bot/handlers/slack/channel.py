@@ -109,25 +109,31 @@ class SlackChannel:
         self.identity = identity
         self.pacer = pacer or SlackPacer()
         self._poster = delivery_client(client)
-        self._opener = AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                                      retry_handlers=list(client.retry_handlers))  # conversations.open, as ever
+        # answers and conversations.open: the retries of ``client``, on the kept-alive session
+        self._answerer = AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                        retry_handlers=list(client.retry_handlers))
         self._session_loop: asyncio.AbstractEventLoop | None = None
         self._dms: dict[str, str] = {}
 
     def _kept_alive(self, client: AsyncWebClient) -> AsyncWebClient:
-        """``client`` on the reminders' one kept-alive HTTP session (per event loop): without one,
-        slack_sdk opens a new connection for every call, which costs more than the call at 50 a second."""
+        """``client`` on the process's one kept-alive HTTP session (per event loop), for answers and
+        reminders alike: without one, slack_sdk opens a new connection (to Slack, a TLS handshake) for
+        every call, which costs more than the call (bench sections 4 and 6)."""
         loop = asyncio.get_running_loop()
         session = self._poster.session
         if session is None or session.closed or self._session_loop is not loop:
             session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
             self._session_loop = loop
-        self._poster.session = self._opener.session = session
+        self._poster.session = self._answerer.session = session
         return client
+
+    def _web(self) -> AsyncWebClient:
+        """The client answers and conversations.open go through, kept alive."""
+        return self._kept_alive(self._answerer)
 
     async def aclose(self) -> None:
         """Close the reminders' HTTP session (App.close calls this)."""
-        session, self._poster.session, self._opener.session = self._poster.session, None, None
+        session, self._poster.session, self._answerer.session = self._poster.session, None, None
         if session is not None and not session.closed and self._session_loop is asyncio.get_running_loop():
             await session.close()
 
@@ -157,7 +163,7 @@ class SlackChannel:
         assert person.slack_user_id
         dm = ""
         try:
-            dm = await self.dm_channel(person.slack_user_id, via=self._kept_alive(self._opener))
+            dm = await self.dm_channel(person.slack_user_id, via=self._web())
             await self._post_all(dm, [reply], paced=True)
         except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
             failure = as_delivery_error(error)
@@ -170,7 +176,7 @@ class SlackChannel:
     async def dm_channel(self, user_id: str, via: AsyncWebClient | None = None) -> str:
         """The bot's DM with this user (conversations.open is idempotent; cached per process)."""
         if user_id not in self._dms:
-            client = via or self.client
+            client = via or self._web()
             response = await client.conversations_open(users=user_id)
             self._dms[user_id] = response["channel"]["id"]
         return self._dms[user_id]
@@ -193,7 +199,7 @@ class SlackChannel:
     async def open_form(self, trigger_id: str, reply: Reply, channel_id: str | None) -> bool:
         """views.open; False (and the message's "Open the form" button stays the way in) on failure."""
         try:
-            await self.client.views_open(trigger_id=trigger_id, view=blocks.modal_view(reply, channel_id))
+            await self._web().views_open(trigger_id=trigger_id, view=blocks.modal_view(reply, channel_id))
             return True
         except SlackApiError as error:
             log.warning("views.open failed (%s); the form stays one click away", error.response.get("error"))
@@ -203,14 +209,14 @@ class SlackChannel:
                             label: str, text: str) -> None:
         """chat.update the clicked message: its buttons give way to the answer chosen."""
         try:
-            await self.client.chat_update(channel=channel_id, ts=ts, text=text or label,
+            await self._web().chat_update(channel=channel_id, ts=ts, text=text or label,
                                           blocks=blocks.answered(message_blocks, label))
         except SlackApiError as error:
             log.info("chat.update of %s failed: %s", ts, error.response.get("error"))
 
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         try:
-            await self.client.views_publish(user_id=user_id, view=view)
+            await self._web().views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
             log.error("views.publish for %s failed: %s", user_id, error.response.get("error"))
 
@@ -225,10 +231,10 @@ class SlackChannel:
                             await self._kept_alive(self._poster).chat_postMessage(channel=channel_id, text=message.text,
                                                                    blocks=message.blocks, unfurl_links=False)
                         continue
-                    await self.client.chat_postMessage(channel=channel_id, text=message.text, blocks=message.blocks,
+                    await self._web().chat_postMessage(channel=channel_id, text=message.text, blocks=message.blocks,
                                                        unfurl_links=False)
                     self.pacer.sent_outside(channel_id)
             for attachment in reply.attachments:
-                await self.client.files_upload_v2(channel=channel_id, content=attachment.content,
+                await self._web().files_upload_v2(channel=channel_id, content=attachment.content,
                                                   filename=attachment.filename,
                                                   title=attachment.title or attachment.filename)
