@@ -44,6 +44,18 @@ async def test_store_on_postgresql(pg_app: App) -> None:
     assert await _store_scenario(pg_app) == 1
 
 
+async def test_bench_seeds_the_outbox_with_many_reminders_at_once(app: App) -> None:
+    org = await app.repos.people.upsert_organisation("Co-op Academy Test", "academy")
+    from store.models import Person
+
+    sam = await app.repos.people.save_person(Person(email="sam@test.example", name="Sam", organisation_id=org.id))
+    due = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    stored = await app.repos.outbox.enqueue_all([Reminder(dedupe_key=f"k{n}", kind="prep_nudge",
+                                                          recipient_id=sam.id, due_at=due) for n in (1, 2)])
+    assert all(r.id for r in stored)
+    assert sorted(r.dedupe_key for r in await app.repos.outbox.reminders()) == ["k1", "k2"]
+
+
 def test_nothing_writes_through_an_untyped_save_and_no_store_module_passes_600_lines() -> None:
     """Issue 16's shape: each repository offers typed save_<thing> methods (no save(Any): tests seed
     rows through tests/seeding.py), the one-object facade is gone, and store/ is small modules, none
