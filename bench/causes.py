@@ -101,7 +101,7 @@ OBSERVATIONS = [
     "batch's keys and ids), a fifth waiting on SQLite's thread, the rest reading light rows and comparing. "
     "It was 20 ms per colleague while the planner built an ORM Reminder per row, then 2.5-3 ms while each "
     "batch's scope query read every pending row of the outbox (planning then grew with the outbox).",
-    "Enrolment (bot.enrolment.enrol_all -> store.repo.Repo.ensure_reviews) creates one ORM Review at a time, "
+    "Enrolment (bot.enrolment.enrol_all -> store.repos.reviews.Reviews.ensure_reviews) creates one ORM Review at a time, "
     "about 1 ms each: 100 s for 100,000 colleagues before planning starts. The generator writes reviews in "
     "bulk to keep that out of the planning figure.",
     "The answers after the acks cost far more than the acks: about 8-12 ms of CPU per `status` click (7-10 "

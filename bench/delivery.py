@@ -106,16 +106,16 @@ async def _cadence(db_url: str, api: str, messages: int, recipients: int, timeou
     try:
         await app.ensure_schema()
         await generate_trust(app, recipients)
-        people = [p for p in await app.repo.all_people() if p.id is not None]
+        people = [p for p in await app.repos.people.all_people() if p.id is not None]
         for p in people:
-            await app.repo.link_platform_id(p.id, "slack", f"UR{p.id:06d}")  # type: ignore[arg-type]
+            await app.repos.people.link_platform_id(p.id, "slack", f"UR{p.id:06d}")  # type: ignore[arg-type]
         if install(app) is None:
             raise RuntimeError("the Slack channel did not install")
         due = clock.now() - timedelta(minutes=1)
         rows = [Reminder(dedupe_key=f"bench-rate:{i}", kind="prep_nudge", recipient_id=people[i % len(people)].id,  # type: ignore[arg-type]
                          due_at=due, clause="5.1", subject=f"Reminder {i}", body="Please prepare for your meeting.",
                          action="prep") for i in range(messages)]
-        await app.repo.enqueue_all(rows)
+        await app.repos.outbox.enqueue_all(rows)
         dispatcher = Dispatcher(app, worker_id="bench-rate")
         t0 = time.monotonic()
         sent = retried = ticks = 0
@@ -127,7 +127,7 @@ async def _cadence(db_url: str, api: str, messages: int, recipients: int, timeou
             if stats.claimed == 0:
                 await asyncio.sleep(0.1)
         statuses: dict[str, int] = {}
-        for row in await app.repo.reminders(status=None, limit=messages * 2):
+        for row in await app.repos.outbox.reminders(status=None, limit=messages * 2):
             statuses[row.status] = statuses.get(row.status, 0) + 1
         return {"t0": t0, "sent": sent, "retried": retried, "ticks": ticks, "statuses": statuses,
                 "elapsed": time.monotonic() - t0}

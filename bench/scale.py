@@ -8,7 +8,7 @@ step's alone and the generator's page cache is not counted against the bot.
   batches; linearity as the time per colleague at the largest size over the smallest; peak
   memory against the same process before planning.
 - Claim: 1,000,000 pending reminders (about one in ten due) on SQLite and on PostgreSQL; the
-  median of 20 claims of 50 rows (store.repo.Repo.claim_due) against a primary-key update of one
+  median of 20 claims of 50 rows (store.repos.outbox.Outbox.claim_due) against a primary-key update of one
   reminder (the cheapest write there is); peak memory against the same claims on an outbox of
   1,000 rows.
 """

@@ -8,7 +8,7 @@
   a second a day later (nothing changed but the date: incremental), then the floor: reading every review, cycle and person
   in the planner's batches; then one answer's replan: a review's facts change and
   Planner.replan plans its colleague alone, against reading that review by primary key;
-- ``claim N``: N dispatch claims of 50 rows (store.repo.Repo.claim_due), then as many
+- ``claim N``: N dispatch claims of 50 rows (store.repos.outbox.Outbox.claim_due), then as many
   primary-key updates of one reminder (the floor), then one whole dispatcher tick (no channel).
 """
 
@@ -65,10 +65,10 @@ async def floor_read(app: Any) -> float:
     """Reading what the planner must read, batch by batch, doing nothing with it."""
     t0 = time.perf_counter()
     after = 0
-    while batch := await app.repo.review_batch(after, BATCH):
+    while batch := await app.repos.planning.review_batch(after, BATCH):
         after = batch[-1].id
     after = 0
-    while people := await app.repo.person_batch(after, BATCH):
+    while people := await app.repos.planning.person_batch(after, BATCH):
         after = people[-1].id
     return time.perf_counter() - t0
 
@@ -131,11 +131,11 @@ async def claim(url: str, n: int) -> dict[str, Any]:
     try:
         lease = NOW + timedelta(minutes=5)
         rss0 = rss_mib(os.getpid())
-        await app.repo.claim_due("bench-warm", NOW, lease, 50)  # warm the pool and the statement cache
+        await app.repos.outbox.claim_due("bench-warm", NOW, lease, 50)  # warm the pool and the statement cache
         claims, sizes = [], []
         for i in range(n):
             t0 = time.perf_counter()
-            rows = await app.repo.claim_due(f"bench-{i}", NOW, lease, 50)
+            rows = await app.repos.outbox.claim_due(f"bench-{i}", NOW, lease, 50)
             claims.append(time.perf_counter() - t0)
             sizes.append(len(rows))
         floors = []

@@ -18,14 +18,14 @@ async def _prepare(db_url: str) -> dict[str, dict[str, str]]:
         await seed_demo(app)
         slack: dict[str, str] = {}
         teams: dict[str, str] = {}
-        for n, person in enumerate(await app.repo.all_people(), start=1):
+        for n, person in enumerate(await app.repos.people.all_people(), start=1):
             assert person.id is not None
             slack_id = person.slack_user_id or f"UB{n:05d}"
             teams_id = person.teams_user_id or f"00000000-0000-4000-8000-{n:012d}"  # an AAD object id
             if not person.slack_user_id:
-                await app.repo.link_platform_id(person.id, "slack", slack_id)
+                await app.repos.people.link_platform_id(person.id, "slack", slack_id)
             if not person.teams_user_id:
-                await app.repo.link_platform_id(person.id, "teams", teams_id)
+                await app.repos.people.link_platform_id(person.id, "teams", teams_id)
             slack[slack_id] = person.email
             teams[teams_id] = person.email
         return {"slack": slack, "teams": teams}

@@ -78,13 +78,13 @@ async def _prepare(db_url: str, people: int) -> list[str]:
     try:
         await app.ensure_schema()
         await seed_demo(app)
-        have = len(await app.repo.all_people())
+        have = len(await app.repos.people.all_people())
         if people > have:
             await generate_trust(app, people - have)
         users = {}
-        for n, person in enumerate(await app.repo.all_people(), start=1):
+        for n, person in enumerate(await app.repos.people.all_people(), start=1):
             user = f"UT{n:05d}"
-            await app.repo.link_platform_id(person.id, "slack", user)  # type: ignore[arg-type]
+            await app.repos.people.link_platform_id(person.id, "slack", user)  # type: ignore[arg-type]
             users[user] = person.email
         return list(users.items())  # type: ignore[return-value]
     finally:

@@ -21,7 +21,7 @@ from bot.scheduler.outbox import OutboxNotifier
 from bot.services import Services
 from bot.settings import Settings
 from store.db import Database, head_revision, upgrade_async
-from store.repo import Repo
+from store.unit import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class App:
     settings: Settings
     clock: Clock
     db: Database
-    repo: Repo
+    repos: Repositories
     services: Services
     engine: Engine
     channels: dict[str, Deliverer] = field(default_factory=dict)  # filled by each handler package
@@ -90,11 +90,11 @@ def build_calendars(settings: Settings):  # noqa: ANN201 - returns (calendar_for
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
     clock = clock or SystemClock(settings.timezone)
     db = Database(settings.database_url)
-    repo = Repo(db)
+    repos = Repositories(db)
     calendar_for, workdays_for = build_calendars(settings)
-    services = Services(repo=repo, clock=clock, notifier=OutboxNotifier(repo, clock),
+    services = Services(repos=repos, clock=clock, notifier=OutboxNotifier(repos, clock),
                         calendar_for=calendar_for, workdays_for=workdays_for, timezone=settings.timezone)
     services.extras["branding"] = Branding.from_settings(settings)  # CADENCE_FORM_TEMPLATE_DIR
     services.documents = Documents(services)  # bot.documents.facade: copies, App Home overview, exports
     engine = Engine(services, build_registry())
-    return App(settings=settings, clock=clock, db=db, repo=repo, services=services, engine=engine)
+    return App(settings=settings, clock=clock, db=db, repos=repos, services=services, engine=engine)

@@ -56,20 +56,20 @@ DEFAULT_OBJECTIVE = ("Keep the team's records accurate and up to date",
 
 async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
     """Seed the demo trust unless the database already has people. Returns a summary or None."""
-    repo = app.repo
+    repos = app.repos
     if reset:
-        await repo.wipe_all()
-    if await repo.all_people():
+        await repos.audit.wipe_all()
+    if await repos.people.all_people():
         return None
     if not DEMO_ROSTER.exists():
         raise FileNotFoundError(f"The demo roster {DEMO_ROSTER} is missing; run cadence demo from a clone of the repo.")
     await import_roster_text(app, DEMO_ROSTER.read_text(encoding="utf-8"))
     today: date = app.clock.today()
     year = academic_year_of(today)
-    people = {p.email: p for p in await repo.all_people()}
+    people = {p.email: p for p in await repos.people.all_people()}
 
     async def review_of(email: str) -> Review:
-        review = await repo.current_review(people[email].id)
+        review = await repos.reviews.current_review(people[email].id)
         assert review is not None, f"{email} should be enrolled"
         return review
 
@@ -82,38 +82,38 @@ async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
               "ian.finch@central.example"]
     for email in [*agreed, "alex.green@hillside.example"]:
         review = await review_of(email)
-        await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=at(planning_day, 10), minutes=60,
+        await repos.reviews.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=at(planning_day, 10), minutes=60,
                                 location="Meeting room 2", status="held", scheduled_by_id=review.reviewer_id,
                                 scheduled_at=at(planning_day - timedelta(days=10), 9)))
         for number, (text, criteria, support, kinds) in enumerate(OBJECTIVES.get(email, [DEFAULT_OBJECTIVE]), 1):
-            await repo.save_objective(Objective(review_id=review.id, number=number, text=text, success_criteria=criteria,
+            await repos.forms.save_objective(Objective(review_id=review.id, number=number, text=text, success_criteria=criteria,
                                       support_needed=support, due_date=date(year + 1, 7, 17), kinds=kinds))
         review.professional_development = "Interested in the Level 3 Teaching Assistant qualification next year."
         review.other_information = "Works Monday to Thursday."
         review.planning_submitted_at = at(planning_day + timedelta(days=3), 15)
         for way in ("Succeed together", "Do what matters most", "Be yourself, always", "Show you care"):
-            await repo.save_coop_reflection(CoopReflection(review_id=review.id, part="planning", way=way,
+            await repos.forms.save_coop_reflection(CoopReflection(review_id=review.id, part="planning", way=way,
                                            text=f"Talked about examples of “{way}” from last year."))
-        await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewer",
+        await repos.forms.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewer",
                                   person_id=review.reviewer_id, signed_at=at(planning_day + timedelta(days=3), 16),
                                   channel="console", platform_identity="demo"))
         if email in agreed:
-            await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
+            await repos.forms.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role="reviewee",
                                       person_id=people[email].id, signed_at=at(planning_day + timedelta(days=4), 9),
                                       channel="console", platform_identity="demo"))
             review.stage = ReviewStage.OBJECTIVES_AGREED
         else:
             review.stage = ReviewStage.PLANNING
-        await repo.save_review(review)
+        await repos.reviews.save_review(review)
 
     sam = await review_of("sam.patel@hillside.example")
     meeting_day = _next_weekday(today + timedelta(days=8))
-    await repo.save_meeting(Meeting(review_id=sam.id, kind="planning", starts_at=at(meeting_day, 14), minutes=60,
+    await repos.reviews.save_meeting(Meeting(review_id=sam.id, kind="planning", starts_at=at(meeting_day, 14), minutes=60,
                             location="Inclusion office", scheduled_by_id=sam.reviewer_id,
                             scheduled_at=at(today - timedelta(days=2), 9)))
     sam.stage = ReviewStage.PLANNING
-    await repo.save_review(sam)
-    await repo.save_checkin(CheckIn(person_id=people["sam.patel@hillside.example"].id, mood=4, note="Good week.",
+    await repos.reviews.save_review(sam)
+    await repos.records.save_checkin(CheckIn(person_id=people["sam.patel@hillside.example"].id, mood=4, note="Good week.",
                             share_with_manager="mood", created_at=at(today - timedelta(days=7), 12)))
 
     for email in ("jo.brown@hillside.example", "sam.patel@hillside.example"):
@@ -122,28 +122,28 @@ async def seed_demo(app: Any, *, reset: bool = False) -> str | None:
     from bot.scheduler.demo_state import add_reminder_scenarios
 
     await add_reminder_scenarios(app)  # an appeal, a support plan, a delegated review, an old form
-    return (f"{len(people)} people in {len(await repo.organisations())} organisations; the {year}-"
+    return (f"{len(people)} people in {len(await repos.people.organisations())} organisations; the {year}-"
             f"{(year + 1) % 100:02d} cycle is under way. Pick someone to chat as.")
 
 
 async def _last_cycle(app: Any, colleague_id: int, organisation_id: int, year: int, *, reviewer_id: int | None,
                       at: Any) -> None:
-    repo = app.repo
-    cycle = await repo.cycle(organisation_id, year, create=True)
-    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=colleague_id, reviewer_id=reviewer_id,
+    repos = app.repos
+    cycle = await repos.reviews.cycle(organisation_id, year, create=True)
+    review = await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=colleague_id, reviewer_id=reviewer_id,
                                     stage=ReviewStage.CLOSED, retain_until=retain_until(year),
                                     eoy_performing_expected=True, eoy_comments="A good year.",
                                     report_delivered_on=date(year + 1, 10, 1)))
-    objective = await repo.save_objective(Objective(review_id=review.id, number=1, due_date=date(year + 1, 7, 18),
+    objective = await repos.forms.save_objective(Objective(review_id=review.id, number=1, due_date=date(year + 1, 7, 18),
                                           text="Support the Year 3 reading group four mornings a week",
                                           success_criteria="8 of 10 pupils make expected progress in reading"))
-    await repo.save_objective_progress(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="partially_met",
+    await repos.forms.save_objective_progress(ObjectiveProgress(objective_id=objective.id, stage="end_of_year", outcome="partially_met",
                                       evidence="7 of 10 pupils made expected progress; two long absences.",
                                       recorded_by_id=reviewer_id))
-    await repo.save_training_need(TrainingNeed(review_id=review.id, category="a", description="Phonics refresher", essential=True,
+    await repos.forms.save_training_need(TrainingNeed(review_id=review.id, category="a", description="Phonics refresher", essential=True,
                                  funded=True))
     for role, person_id in (("reviewer", reviewer_id), ("reviewee", colleague_id)):
-        await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="end_of_year", role=role,
+        await repos.forms.save_signature(Signature(subject_type="review", subject_id=review.id, part="end_of_year", role=role,
                                   person_id=person_id, signed_at=at(date(year + 1, 9, 30), 15), channel="console",
                                   platform_identity="demo"))
 
@@ -181,18 +181,18 @@ class Someone:
 async def who_is_who(app: Any) -> list[Someone]:
     """Everyone active, grouped by academy (or central team) and team: each line manager followed by
     the people they manage, reviewers marked with their reviewees, and a suggestion of what to try."""
-    repo = app.repo
-    people = [p for p in await repo.people_in(None) if p.active and p.id is not None]
-    orgs = {o.id: o for o in await repo.organisations()}
+    repos = app.repos
+    people = [p for p in await repos.people.people_in(None) if p.active and p.id is not None]
+    orgs = {o.id: o for o in await repos.people.organisations()}
     by_id = {p.id: p for p in people}
     manager: dict[int, int | None] = {}
     reviewees: dict[int, list[str]] = {}
     reviewed: set[int] = set()
     for p in people:
-        context = await repo.context(p.id)
+        context = await repos.people.context(p.id)
         lead = context.lead_manager_id if context is not None else None
         manager[p.id] = lead if lead in by_id and by_id[lead].organisation_id == p.organisation_id else None  # type: ignore[index]
-        review = await repo.current_review(p.id)
+        review = await repos.reviews.current_review(p.id)
         if review is not None:
             reviewed.add(p.id)  # type: ignore[arg-type]
         if review is not None and review.reviewer_id is not None:

@@ -26,15 +26,15 @@ def eligibility_of(person: Person) -> Eligibility:
 
 async def enrol_all(app: Any) -> int:
     """Give every eligible colleague a review in the current cycle; returns how many were created."""
-    repo = app.repo
+    repos = app.repos
     year = academic_year_of(app.clock.today())
     wanted = []
-    leads = await repo.lead_managers()
-    for person in await repo.people_in(None):
+    leads = await repos.people.lead_managers()
+    for person in await repos.people.people_in(None):
         if person.id is None or not eligibility_of(person).enrolled:
             continue
         lead = leads.get(person.id)
         if lead is None:
             continue  # no one to review them: shown in the overview, not enrolled
         wanted.append((person.id, person.organisation_id, lead, retain_until(year)))
-    return await repo.ensure_reviews(wanted, year)
+    return await repos.reviews.ensure_reviews(wanted, year)

@@ -24,7 +24,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from store.repo import RosterPerson
+from store.repos.values import RosterPerson
 
 COLUMNS = ("email", "name", "job_title", "organisation", "organisation_kind", "line_manager_email",
            "lead_line_manager", "start_date", "contract_end", "employment_type", "extended_agency", "on_induction",
@@ -221,16 +221,16 @@ def _cycles(rows: list[RosterPerson]) -> list[Problem]:
 
 
 async def import_roster_text(app: Any, text: str, console: Console | None = None) -> ImportResult:
-    known = frozenset(p.email.lower() for p in await app.repo.all_people())
+    known = frozenset(p.email.lower() for p in await app.repos.people.all_people())
     rows = parse_roster(text, known)
     progress = Progress(console=console, transient=True) if console and len(rows) >= PROGRESS_THRESHOLD else None
     if progress is not None:
         with progress:
             task = progress.add_task("Importing roster", total=len(rows))
-            counts = await app.repo.apply_roster(rows, on_progress=lambda n: progress.update(task, completed=n))
+            counts = await app.repos.people.apply_roster(rows, on_progress=lambda n: progress.update(task, completed=n))
     else:
-        counts = await app.repo.apply_roster(rows)
-    await app.repo.audit(actor_id=None, action="import", record_type="roster", channel="cli",
+        counts = await app.repos.people.apply_roster(rows)
+    await app.repos.audit.audit(actor_id=None, action="import", record_type="roster", channel="cli",
                          detail={"rows": len(rows), **counts})
     from bot.enrolment import enrol_all
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.policy.workdays import WorkingDays
     from bot.settings import Settings
     from store.db import Database
-    from store.repo import Repo
+    from store.unit import Repositories
 
 
 class Notifier(Protocol):
@@ -34,7 +34,7 @@ class Notifier(Protocol):
 class Services:
     """What a dialog may use: the store, the clock, the calendar rules and the notifier."""
 
-    repo: Repo
+    repos: Repositories
     clock: Clock
     notifier: Notifier
     calendar_for: Callable[[str], SchoolCalendar]  # organisation calendar name -> calendar
@@ -58,5 +58,5 @@ class Runtime(Protocol):
     settings: Settings
     clock: Clock
     db: Database
-    repo: Repo
+    repos: Repositories
     services: Services

@@ -36,12 +36,12 @@ def cycle(demo_app: App, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.
 
 async def stored(app: App, email: str) -> tuple[object, ...]:
     """Everything a refusal must leave alone: the review's parts and stage, objectives, meetings, signatures."""
-    person = await app.repo.person_by_email(email)
-    review = await app.repo.current_review(person.id)  # type: ignore[union-attr]
+    person = await app.repos.people.person_by_email(email)
+    review = await app.repos.reviews.current_review(person.id)  # type: ignore[union-attr]
     assert review is not None and review.id is not None
-    meetings = sorted((m.kind, m.starts_at, m.status) for m in await app.repo.meetings_for(review.id))
-    signatures = sorted((s.part, s.role) for s in await app.repo.signatures("review", review.id))
-    objectives = [(o.number, o.text) for o in await app.repo.objectives(review.id)]
+    meetings = sorted((m.kind, m.starts_at, m.status) for m in await app.repos.reviews.meetings_for(review.id))
+    signatures = sorted((s.part, s.role) for s in await app.repos.forms.signatures("review", review.id))
+    objectives = [(o.number, o.text) for o in await app.repos.forms.objectives(review.id)]
     return (review.stage, review.planning_submitted_at, review.midyear_submitted_at, review.eoy_submitted_at,
             review.report_delivered_on, tuple(objectives), tuple(meetings), tuple(signatures))
 
@@ -122,9 +122,9 @@ async def test_every_step_too_early_too_late_or_out_of_order_is_refused_and_chan
         "midyear Jo", "Back and settling in", "Nurture club restarted", "yes", "yes", "skip", "Return to work",
         "skip", "skip", "confirm"])
     assert "Saved the mid-year review for Jo Brown" in out
-    jo = await app.repo.person_by_email(JO)
-    review = await app.repo.current_review(jo.id)  # type: ignore[union-attr]
-    [exception] = (await app.repo.review_exceptions([review.id])).get(review.id, [])  # type: ignore[union-attr,list-item]
+    jo = await app.repos.people.person_by_email(JO)
+    review = await app.repos.reviews.current_review(jo.id)  # type: ignore[union-attr]
+    [exception] = (await app.repos.lifecycle.review_exceptions([review.id])).get(review.id, [])  # type: ignore[union-attr,list-item]
     assert exception.step == "mid_year" and "long-term sick leave" in exception.reason
     out = await cycle.chat(HELEN, datetime(2027, 4, 27, 12, 0), ["export Jo md"])
     form = next((Path("exports")).glob("planning-review-form-jo-brown-*.md")).read_text(encoding="utf-8")

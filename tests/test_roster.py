@@ -25,14 +25,14 @@ GOOD_TA = "ta@a.example,Tia Assistant,Teaching Assistant,Academy A,academy,head@
 async def test_the_sample_roster_imports_and_enrols_only_eligible_colleagues(app: App) -> None:
     result = await import_roster_text(app, EXAMPLE)
     assert result.created == 23 and result.updated == 0
-    evan = await app.repo.person_by_email("evan.black@hillside.example")  # agency (1.2)
-    fran = await app.repo.person_by_email("fran.gray@hillside.example")  # induction (1.1)
-    kay = await app.repo.person_by_email("kay.dale@central.example")  # capability (1.1)
-    sam = await app.repo.person_by_email("sam.patel@hillside.example")
+    evan = await app.repos.people.person_by_email("evan.black@hillside.example")  # agency (1.2)
+    fran = await app.repos.people.person_by_email("fran.gray@hillside.example")  # induction (1.1)
+    kay = await app.repos.people.person_by_email("kay.dale@central.example")  # capability (1.1)
+    sam = await app.repos.people.person_by_email("sam.patel@hillside.example")
     for excluded in (evan, fran, kay):
-        assert await app.repo.current_review(excluded.id) is None
-    review = await app.repo.current_review(sam.id)
-    priya = await app.repo.person_by_email("priya.shah@hillside.example")
+        assert await app.repos.reviews.current_review(excluded.id) is None
+    review = await app.repos.reviews.current_review(sam.id)
+    priya = await app.repos.people.person_by_email("priya.shah@hillside.example")
     assert review is not None and review.reviewer_id == priya.id
 
 
@@ -47,15 +47,15 @@ async def test_an_edited_file_updates_people_in_place(app: App) -> None:
     edited = EXAMPLE.replace("Sam Patel,Teaching Assistant,", "Sam Patel,Higher Level Teaching Assistant,")
     result = await import_roster_text(app, edited)
     assert (result.created, result.updated) == (0, 1)
-    sam = await app.repo.person_by_email("sam.patel@hillside.example")
+    sam = await app.repos.people.person_by_email("sam.patel@hillside.example")
     assert sam.job_title == "Higher Level Teaching Assistant"
 
 
 async def test_jo_has_two_line_managers_with_priya_as_lead(app: App) -> None:
     await import_roster_text(app, EXAMPLE)
-    jo = await app.repo.person_by_email("jo.brown@hillside.example")
-    ctx = await app.repo.context(jo.id)
-    priya = await app.repo.person_by_email("priya.shah@hillside.example")
+    jo = await app.repos.people.person_by_email("jo.brown@hillside.example")
+    ctx = await app.repos.people.context(jo.id)
+    priya = await app.repos.people.person_by_email("priya.shah@hillside.example")
     assert len(ctx.manager_ids) == 2 and ctx.lead_manager_id == priya.id
 
 
@@ -122,7 +122,7 @@ def test_real_looking_platform_ids_are_accepted() -> None:
 
 async def test_the_sample_puts_nina_on_leave_and_omar_leaving(app: App) -> None:
     await import_roster_text(app, EXAMPLE)
-    nina = await app.repo.person_by_email("nina.ross@riverside.example")
-    omar = await app.repo.person_by_email("omar.aziz@riverside.example")
+    nina = await app.repos.people.person_by_email("nina.ross@riverside.example")
+    omar = await app.repos.people.person_by_email("omar.aziz@riverside.example")
     assert (str(nina.leave_start), nina.last_day, nina.teams_user_id) == ("2027-02-01", None, None)
     assert (str(omar.last_day), omar.teams_user_id) == ("2027-03-31", None)

@@ -56,14 +56,14 @@ class Cycle:
         return " ".join(out.getvalue().split())  # one line: the console wraps and indents
 
     async def review(self) -> Review:
-        sam = await self.app.repo.person_by_email(SAM)
-        review = await self.app.repo.current_review(sam.id)  # type: ignore[union-attr]
+        sam = await self.app.repos.people.person_by_email(SAM)
+        review = await self.app.repos.reviews.current_review(sam.id)  # type: ignore[union-attr]
         assert review is not None
         return review
 
     async def signed(self) -> set[tuple[str, str]]:
         review = await self.review()
-        return {(s.part, s.role) for s in await self.app.repo.signatures("review", review.id)}  # type: ignore[arg-type]
+        return {(s.part, s.role) for s in await self.app.repos.forms.signatures("review", review.id)}  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ async def test_sam_and_priya_go_through_a_whole_cycle_in_the_console(cycle: Cycl
 async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     """The 2026-27 cycle typed into the console, checked stage by stage (also the start of the retention test);
     returns where it ended, for the test to check."""
-    repo = cycle.app.repo
+    repos = cycle.app.repos
 
     # --- Preparation, colleague side (Policy 5.1, Annex 2): five answers, a pause, then the rest later.
     out = await cycle.chat(SAM, datetime(2026, 11, 23, 10, 0), ["prep", *LOOKING_BACK, "pause", "status"])
@@ -116,7 +116,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     assert "Your preparation is saved: 5 of 23 questions answered. Your reviewer can read them" in out
     assert "Your meeting: Tue 1 Dec 2026, 14:00, Inclusion office. Say agenda to see it" in out
     review = await cycle.review()
-    assert len(await repo.preparation_answers(review.id, "colleague")) == 5  # type: ignore[arg-type]
+    assert len(await repos.forms.preparation_answers(review.id, "colleague")) == 5  # type: ignore[arg-type]
     assert review.prep_shared_with_reviewer is True
 
     # --- Preparation, reviewer side (Annex 2 checklist), with Sam's shared answers in front of Priya.
@@ -125,7 +125,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     assert "Sam's preparation, shared with you" in out and LOOKING_BACK[0] in out
     assert "Your preparation for Sam Patel's meeting is saved" in out
     assert "Your meeting with Sam: Tue 1 Dec 2026, 14:00, Inclusion office. Say agenda Sam" in out
-    assert len(await repo.preparation_answers(review.id, "reviewer")) == 12  # type: ignore[arg-type]
+    assert len(await repos.forms.preparation_answers(review.id, "reviewer")) == 12  # type: ignore[arg-type]
 
     # --- The planning meeting, moved with 5 days' notice (5.3, 5.8); too short a notice is refused.
     out = await cycle.chat(PRIYA, datetime(2026, 11, 24, 9, 20),
@@ -133,7 +133,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     assert "The earliest you can book is Monday 30 November at 08:00" in out
     assert "moved to Thu 3 Dec 2026, 10:00, 60 minutes, at Inclusion office" in out
     assert list((tmp_path / "exports").glob("*.ics"))
-    [meeting] = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
+    [meeting] = [m for m in await repos.reviews.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
     assert (meeting.kind, meeting.minutes) == ("planning", 60)
     assert meeting.starts_at.astimezone(cycle.clock._zone).replace(tzinfo=None) == datetime(2026, 12, 3, 10, 0)
 
@@ -145,7 +145,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
         "confirm"])
     assert "Agreement: Agreed together" in out  # read back by label, not the stored value
     assert "Saved 1 objective(s) for Sam Patel and signed the planning part as reviewer" in out
-    [objective] = await repo.objectives(review.id)  # type: ignore[arg-type]
+    [objective] = await repos.forms.objectives(review.id)  # type: ignore[arg-type]
     assert (objective.text, objective.success_criteria, objective.due_date) == (OBJECTIVE, CRITERIA,
                                                                                 date(2027, 6, 18))
     assert objective.kinds == ["team"]
@@ -178,10 +178,10 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     assert "Saved Sam Patel's support plan with 1 action" in out
     out = await cycle.chat(SAM, datetime(2027, 2, 11, 15, 0), ["plan", "1", "1", "skip"])
     assert "Thank you, that's recorded" in out
-    sam = await repo.person_by_email(SAM)
-    [plan] = await repo.plans_for(sam.id)  # type: ignore[union-attr,arg-type]
+    sam = await repos.people.person_by_email(SAM)
+    [plan] = await repos.plans.plans_for(sam.id)  # type: ignore[union-attr,arg-type]
     assert (plan.kind, plan.acknowledged_at is not None) == ("support", True)
-    [action] = await repo.plan_actions(plan.id)  # type: ignore[arg-type]
+    [action] = await repos.plans.plan_actions(plan.id)  # type: ignore[arg-type]
     assert action.review_dates == ["2027-02-25", "2027-03-18"]
 
     # --- End-of-year review (7.1): booked in its window, then Partially Met, read back as such; both
@@ -200,7 +200,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     review = await cycle.review()
     assert (review.stage, review.report_delivered_on, review.eoy_performing_expected) == (
         ReviewStage.END_OF_YEAR_DONE, date(2027, 7, 7), True)
-    [progress] = [p for p in await repo.progress([objective.id]) if p.stage == "end_of_year"]  # type: ignore[list-item]
+    [progress] = [p for p in await repos.forms.progress([objective.id]) if p.stage == "end_of_year"]  # type: ignore[list-item]
     assert progress.outcome == "partially_met"
 
     # --- Concerns (9.1), then a written appeal to the Headteacher (9.2-9.5), heard and decided.
@@ -226,9 +226,9 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     out = await cycle.chat(HELEN, datetime(2027, 7, 26, 11, 30), [
         "appeal", "1", "The July retest is accepted as evidence for objective 1.", "confirm"])
     assert "Recorded: appeal upheld" in out
-    [appeal] = await repo.appeals_of(sam.id)  # type: ignore[union-attr,arg-type]
+    [appeal] = await repos.appeals.appeals_of(sam.id)  # type: ignore[union-attr,arg-type]
     assert (appeal.stage, appeal.handler_id, appeal.companion_name, appeal.written_received_on) == (
-        "decided", (await repo.person_by_email(HELEN)).id, "Jo Brown", date(2027, 7, 19))  # type: ignore[union-attr]
+        "decided", (await repos.people.person_by_email(HELEN)).id, "Jo Brown", date(2027, 7, 19))  # type: ignore[union-attr]
 
     # --- Everyone else: the chair knows what the role is for; HR exports Sam's form; Sam his own.
     out = await cycle.chat(COLIN, datetime(2027, 7, 27, 10, 0), ["status"])
@@ -239,7 +239,7 @@ async def go_through_the_cycle(cycle: Cycle, tmp_path: Path) -> Finished:
     assert "Your appeal was decided on Mon 26 Jul 2027: Appeal upheld. The July retest is accepted" in out
     form = (tmp_path / "exports" / "planning-review-form-sam-patel-2026-27.md").read_text(encoding="utf-8")
     [plan_file] = [p for p in (tmp_path / "exports").glob("*.md") if "form" not in p.name]
-    [appeal] = await repo.appeals_of(sam.id)  # type: ignore[union-attr,arg-type]
+    [appeal] = await repos.appeals.appeals_of(sam.id)  # type: ignore[union-attr,arg-type]
     review = await cycle.review()
     return Finished(review.stage, review.report_delivered_on, progress.outcome, (appeal.stage, appeal.outcome),
                     form, plan_file.read_text(encoding="utf-8"), cycle.steps)

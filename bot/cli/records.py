@@ -47,26 +47,26 @@ def identity() -> str:
 
 
 async def actor_for(app: Any, email: str) -> Any:
-    person = await app.repo.person_by_email(email)
+    person = await app.repos.people.person_by_email(email)
     if person is None or person.id is None:
         raise CliProblem(f"I don't know {email}. Check the address, or import the roster first "
                          "(cadence import-roster FILE.csv).")
     if not person.active:
         raise CliProblem(f"{email} has left (inactive in the roster), so cannot act here.")
-    return await app.repo.context(person.id)
+    return await app.repos.people.context(person.id)
 
 
 async def subject_for(app: Any, email: str) -> int:
-    person = await app.repo.person_by_email(email)
+    person = await app.repos.people.person_by_email(email)
     if person is None or person.id is None:
         raise CliProblem(f"I don't know {email}. Check the address.")
     return person.id
 
 
 async def org_for(app: Any, name: str) -> Any:
-    org = await app.repo.organisation_by_name(name)
+    org = await app.repos.people.organisation_by_name(name)
     if org is None:
-        names = ", ".join(o.name for o in await app.repo.organisations()) or "none yet"
+        names = ", ".join(o.name for o in await app.repos.people.organisations()) or "none yet"
         raise CliProblem(f"There is no organisation called “{name}”. Known organisations: {names}.")
     return org
 
@@ -122,7 +122,7 @@ def export_form_cmd(email: str = typer.Argument(..., help="The colleague's email
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
-        attachment = await export_form(app.repo, actor, await subject_for(app, email), cycle_year=cycle,
+        attachment = await export_form(app.repos, actor, await subject_for(app, email), cycle_year=cycle,
                                        fmt=_format(fmt, out), channel=CHANNEL, identity=identity(),
                                        branding=app.services.extras.get("branding"), zone=app.services.zone)
         _write(out, attachment.content)
@@ -143,7 +143,7 @@ def export_blank_form_cmd(fmt: str | None = typer.Option(None, "--format", help=
 
     async def work(app: Any) -> None:
         organisation = await org_for(app, org) if org else None
-        trust = await app.repo.organisation(organisation.parent_id) if organisation and organisation.parent_id else None
+        trust = await app.repos.people.organisation(organisation.parent_id) if organisation and organisation.parent_id else None
         year = cycle or academic_year_of(app.clock.today())
         doc = build_blank_form(organisation.name if organisation else "", trust.name if trust else "", year)
         _write(out, render(doc, _format(fmt, out), app.services.extras.get("branding")))
@@ -164,7 +164,7 @@ def export_plan_cmd(email: str = typer.Argument(..., help="The colleague's email
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
-        attachment = await export_plan(app.repo, actor, await subject_for(app, email), fmt=_format(fmt, out),
+        attachment = await export_plan(app.repos, actor, await subject_for(app, email), fmt=_format(fmt, out),
                                        plan_id=plan_id, channel=CHANNEL, identity=identity(),
                                        branding=app.services.extras.get("branding"), zone=app.services.zone)
         _write(out, attachment.content)
@@ -178,13 +178,14 @@ def export_invite_cmd(email: str = typer.Argument(..., help="The colleague's ema
                       out: Path = typer.Option(..., "-o", "--output", help="The .ics to write"),
                       meeting_id: int | None = typer.Option(None, "--meeting", help="A meeting number (default: next)"),
                       as_: str | None = AS_OPTION) -> None:
-    """The calendar invite (ICS, Europe/London time) of the colleague's next review meeting (Policy 5.3)."""
+    """The calendar invite (ICS, in the trust's time zone) of the colleague's next review meeting (Policy 5.3)."""
     from bot.documents.exports import export_invite
 
     async def work(app: Any) -> None:
         actor = await actor_for(app, as_ or email)
-        attachment = await export_invite(app.repo, actor, await subject_for(app, email), app.clock.now(),
-                                         meeting_id=meeting_id, channel=CHANNEL, identity=identity())
+        attachment = await export_invite(app.repos, actor, await subject_for(app, email), app.clock.now(),
+                                         meeting_id=meeting_id, channel=CHANNEL, identity=identity(),
+                                         zone=app.services.zone)
         _write(out, attachment.content)
         console.print(f"[green]Wrote {out}[/green] ({attachment.title}).")
 
@@ -317,11 +318,11 @@ def purge_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Show what w
             raise CliProblem("The purge deletes records, so say who you are: --as EMAIL (an HR admin; "
                              "Policy 10.3). The nightly scheduler runs it for every organisation by itself.")
         actor = await actor_for(app, as_)
-        scope = await purge_scope(app.repo, actor)
+        scope = await purge_scope(app.repos, actor)
         if not scope:
             from bot.access import AccessDenied
 
-            await app.repo.audit(actor_id=actor.id, action="refused", record_type="purge", channel=CHANNEL,
+            await app.repos.audit.audit(actor_id=actor.id, action="refused", record_type="purge", channel=CHANNEL,
                                  actor_identity=identity())
             raise AccessDenied("The retention purge is run by HR admins (Policy 10.3).", "10.3")
         report = await purge_due(app, dry_run=dry_run, organisation_ids=scope, actor_id=actor.id, channel=CHANNEL,
@@ -352,11 +353,11 @@ def hold_cmd(email: str = typer.Argument(..., help="The colleague's email"),
             raise CliProblem("Say who you are: --as EMAIL (an HR admin; Policy 10.3).")
         actor = await actor_for(app, as_)
         subject_id = await subject_for(app, email)
-        await access.authorise(app.repo, actor, "hold", subject_id=subject_id, channel=CHANNEL, identity=identity())
+        await access.authorise(app.repos, actor, "hold", subject_id=subject_id, channel=CHANNEL, identity=identity())
         if not release and not reason.strip():
             raise CliProblem("Please give a reason with --reason \"...\" (it is kept with the hold).")
-        person = await set_hold(app.repo, subject_id, hold=not release, reason=reason.strip())
-        await access.record(app.repo, actor, "hold", "person", record_id=subject_id, subject_id=subject_id,
+        person = await set_hold(app.repos, subject_id, hold=not release, reason=reason.strip())
+        await access.record(app.repos, actor, "hold", "person", record_id=subject_id, subject_id=subject_id,
                             channel=CHANNEL, identity=identity(),
                             detail={"legal_hold": not release, "reason": reason.strip()})
         if release:
@@ -382,17 +383,17 @@ def audit_cmd(email: str = typer.Argument(..., help="The colleague whose record'
                              "Policy 10.1).")
         actor = await actor_for(app, as_)
         subject_id = await subject_for(app, email)
-        await access.authorise(app.repo, actor, "audit", subject_id=subject_id, channel=CHANNEL,
+        await access.authorise(app.repos, actor, "audit", subject_id=subject_id, channel=CHANNEL,
                                identity=identity())
-        rows = await audit_rows(app.repo, subject_id, app.services.zone)
-        await access.record(app.repo, actor, "read", "audit_log", subject_id=subject_id, channel=CHANNEL,
+        rows = await audit_rows(app.repos, subject_id, app.services.zone)
+        await access.record(app.repos, actor, "read", "audit_log", subject_id=subject_id, channel=CHANNEL,
                             identity=identity())
         if as_json:
             for row in rows:
                 console.print(json.dumps(row), soft_wrap=True)
             return
         table = Table(title=f"Audit log for {email}")
-        for heading in ("When (UK time)", "Who", "Did", "What", "Channel", "Identity"):
+        for heading in (f"When ({app.services.timezone})", "Who", "Did", "What", "Channel", "Identity"):
             table.add_column(heading)
         for row in rows:
             table.add_row(row["when"], row["who"], row["action"], row["what"], row["channel"], row["identity"])

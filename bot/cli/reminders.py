@@ -54,10 +54,10 @@ async def simulate_lines(app: Any, start: date, end: date) -> list[Line]:
                 planned.setdefault(p.dedupe_key, (p.kind, p.recipient_id, p.due, p.clause, p.subject))
     lo = datetime.combine(start - timedelta(days=14), datetime.min.time(), tzinfo=zone)
     hi = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    for r in await app.repo.reminders_due_between(lo, hi):
+    for r in await app.repos.outbox.reminders_due_between(lo, hi):
         if not r.dedupe_key.startswith(KEY_PREFIX):
             planned.setdefault(r.dedupe_key, (r.kind, r.recipient_id, r.due_at, r.clause, r.subject))
-    people = await app.repo.people({v[1] for v in planned.values()})
+    people = await app.repos.people.people({v[1] for v in planned.values()})
     dispatcher = Dispatcher(app, worker_id="simulate")
     await dispatcher.load_calendar_names()
     lines: list[Line] = []
@@ -77,8 +77,8 @@ async def pending_lines(app: Any, limit: int) -> list[Line]:
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(app.settings.timezone)
-    rows = (await app.repo.reminders("pending", limit=limit)) + (await app.repo.reminders("claimed", limit=limit))
-    people = await app.repo.people({r.recipient_id for r in rows})
+    rows = (await app.repos.outbox.reminders("pending", limit=limit)) + (await app.repos.outbox.reminders("claimed", limit=limit))
+    people = await app.repos.people.people({r.recipient_id for r in rows})
     out = [Line(r.kind, people[r.recipient_id].email if r.recipient_id in people else f"person {r.recipient_id}",
                 r.due_at.astimezone(zone), r.clause, r.subject) for r in rows]
     return sorted(out, key=lambda x: (x.due, x.kind, x.to))[:limit]

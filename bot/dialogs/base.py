@@ -18,7 +18,7 @@ from bot.messages import Channel, Choice, PromptKind, Reply
 from bot.services import DEFAULT_ZONE, Notifier, Services
 
 if TYPE_CHECKING:
-    from store.repo import PersonContext
+    from store.repos.values import PersonContext
 
 __all__ = ["Completion", "Ctx", "Dialog", "Notifier", "Preparer", "Run", "Services", "Step", "Subject"]
 

@@ -13,7 +13,7 @@ from bot.dialogs.base import Dialog, Run, Step
 from bot.messages import Choice, PromptKind, Reply
 from bot.services import Services
 from store.models import CheckIn
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "3.3"
 
@@ -38,18 +38,18 @@ STEPS = (
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any]:
     """Whether the colleague has objectives this cycle: nobody is asked if objectives they don't have
     are on track."""
-    review = await services.repo.current_review(person.id)
-    has = review is not None and review.id is not None and bool(await services.repo.objectives(review.id))
+    review = await services.repos.reviews.current_review(person.id)
+    has = review is not None and review.id is not None and bool(await services.repos.forms.objectives(review.id))
     return {"has_objectives": has}
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     wants = bool(run.get("one_to_one"))
-    checkin = await repo.save_checkin(CheckIn(person_id=run.person.id, mood=int(run.get("mood")), note=run.get("note", ""),
+    checkin = await repos.records.save_checkin(CheckIn(person_id=run.person.id, mood=int(run.get("mood")), note=run.get("note", ""),
                                       wants_one_to_one=wants, objectives_on_track=run.get("on_track"),
                                       share_with_manager=run.get("share", "nothing")))
-    await repo.audit(actor_id=run.person.id, action="change", record_type="check_in", record_id=checkin.id,
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="check_in", record_id=checkin.id,
                      subject_person_id=run.person.id, channel=run.channel.value, actor_identity=run.platform_identity)
     manager_id = run.person.lead_manager_id
     told = ""

@@ -18,7 +18,7 @@ async def busy_for(services: Services, people: Mapping[int, str], start: datetim
                    skip_meeting: int | None = None, skip_appeal: int | None = None) -> list[Busy]:
     """``people``: person id -> how to name them ("You", "Sam"). Everything from the day before ``start``."""
     ids = [i for i in people if i]
-    meetings, hearings = await services.repo.diary(ids, start, start + timedelta(days=SEARCH_DAYS))
+    meetings, hearings = await services.repos.lifecycle.diary(ids, start, start + timedelta(days=SEARCH_DAYS))
     out: list[Busy] = []
     for meeting, review in meetings:
         if meeting.id == skip_meeting:

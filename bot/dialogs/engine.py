@@ -20,7 +20,7 @@ from bot.dialogs.router import small_talk
 from bot.messages import Address, Capabilities, Channel, Choice, Form, FormField, Inbound, PromptKind, Reply
 from bot.services import Services
 from store.models import DialogSession
-from store.repo import PersonContext, StaleRevision
+from store.repos.values import PersonContext, StaleRevision
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,12 @@ class Engine:
     def __init__(self, services: Services, registry: Registry) -> None:
         self.services = services
         self.registry = registry
-        self.repo = services.repo
+        self.repos = services.repos
 
     # --- identity ---------------------------------------------------------------------------
 
     async def identify(self, address: Address) -> PersonContext | None:
-        person = await self.repo.context_by_platform_id(_lookup_channel(address), address.user_id)
+        person = await self.repos.people.context_by_platform_id(_lookup_channel(address), address.user_id)
         if person is None or person.person.id is None or not person.person.active:
             return None
         return person
@@ -71,9 +71,9 @@ class Engine:
         state all commit together, or, when anything raises, none of it does: the claim is undone
         with the rest, so the platform's retry (or the same answer sent again) is applied once.
         """
-        async with self.repo.unit(actor_identity=identity_of(inbound)):
-            # who is writing and their open dialog, in one query (identify + repo.active_session)
-            person, session = await self.repo.context_and_session(_lookup_channel(inbound.address),
+        async with self.repos.unit(actor_identity=identity_of(inbound)):
+            # who is writing and their open dialog, in one query (identify + repos.conversations.active_session)
+            person, session = await self.repos.people.context_and_session(_lookup_channel(inbound.address),
                                                                   inbound.address.user_id)
             if person is None or person.person.id is None or not person.person.active:
                 return None
@@ -135,7 +135,7 @@ class Engine:
         if lone and router.is_primary_word(text):
             return word
         dialog = self.registry.get(session.dialog_id)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, inbound.address.channel)
         step = self._current(dialog, ctx, session.state)
         if step is None:
@@ -153,17 +153,17 @@ class Engine:
             replies = await self.registry.router.route(self, person, text, inbound)
         except Refusal as refusal:
             replies = [Reply(refusal.message, clause=refusal.clause)]
-        fresh = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
+        fresh = await self.repos.conversations.dialog_session(session.id)  # type: ignore[arg-type]
         if fresh is None:
             return replies
         if fresh.status != "active":  # "export" alone runs as its own (instant) dialog, which paused this one
-            if await self.repo.active_session(person.id) is not None:
+            if await self.repos.conversations.active_session(person.id) is not None:
                 return replies
-            await self.repo.set_session_status(session.id, "active")  # type: ignore[arg-type]
-            fresh = await self.repo.dialog_session(session.id)  # type: ignore[arg-type]
+            await self.repos.conversations.set_session_status(session.id, "active")  # type: ignore[arg-type]
+            fresh = await self.repos.conversations.dialog_session(session.id)  # type: ignore[arg-type]
             assert fresh is not None
         dialog = self.registry.get(fresh.dialog_id)
-        subject = await self.repo.context(fresh.subject_person_id) if fresh.subject_person_id else None
+        subject = await self.repos.people.context(fresh.subject_person_id) if fresh.subject_person_id else None
         back = await self._next(person, subject, dialog, fresh, fresh.state, inbound, save=False)
         return [*replies, Reply(f"Back to “{dialog.title}”, where you left off:"), *back]
 
@@ -173,19 +173,19 @@ class Engine:
         a slash command or a start button, is taken at its word)."""
         dialog = self.registry.get(session.dialog_id)
         if inbound.command or text.startswith("/"):
-            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            await self.repos.conversations.set_session_status(session.id, "paused")  # type: ignore[arg-type]
             replies = await self.registry.router.route(self, person, text, inbound)
             note = Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off.")
             return [note, *replies]
         command = self.registry.router.commands[word]
         if command.dialog_id == session.dialog_id and not text.split()[1:]:  # "appeal" while in the appeal
-            subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+            subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
             return [Reply(f"You're already in “{dialog.title}”; here's where you left off.")] + await self._next(
                 person, subject, dialog, session, session.state, inbound, save=False)
         state = _copy(session.state)
         state["data"][SWITCH] = text
         if not await self._save(session, state, inbound.address.channel):
-            return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+            return await self._stale(person, await self.repos.conversations.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
         other = (f"“{self.registry.get(command.dialog_id).title}”"
                  if command.dialog_id and self.registry.has(command.dialog_id) else f"“{word}”")
         return [Reply(f"You're in the middle of “{dialog.title}” (your answers are saved). Pause it and start "
@@ -203,17 +203,17 @@ class Engine:
         state = _copy(session.state)
         asked = str(state["data"].pop(SWITCH))
         if not await self._save(session, state, inbound.address.channel):
-            return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+            return await self._stale(person, await self.repos.conversations.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
         session.state = state
         answer = yes_or_no(text)
         if answer is None:
             return None
         dialog = self.registry.get(session.dialog_id)
         if answer:
-            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            await self.repos.conversations.set_session_status(session.id, "paused")  # type: ignore[arg-type]
             replies = await self.registry.router.route(self, person, asked, dataclasses.replace(inbound, action=None))
             return [Reply(f"I've paused “{dialog.title}”; say resume to carry on where you left off."), *replies]
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         step = self._current(dialog, self._ctx(person, subject, state, inbound.address.channel), state)
         if step is not None and step.kind in FREE_TEXT and len(asked.split()) > 1:
             # "Schedule changes unsettled me" was an answer after all: keep it as one
@@ -224,7 +224,7 @@ class Engine:
 
     async def _save(self, session: DialogSession, state: dict[str, Any], channel: Channel) -> bool:
         try:
-            session.revision = await self.repo.save_session(session.id, session.revision, state, "active",  # type: ignore[arg-type]
+            session.revision = await self.repos.conversations.save_session(session.id, session.revision, state, "active",  # type: ignore[arg-type]
                                                             channel.value)
         except StaleRevision:
             return False
@@ -238,14 +238,14 @@ class Engine:
         button, since a modal needs the trigger id of a fresh click. An action from an old
         message is recognised as stale.
         """
-        async with self.repo.unit(actor_identity=identity_of(inbound)):
+        async with self.repos.unit(actor_identity=identity_of(inbound)):
             return await self._current_prompt(inbound)
 
     async def _current_prompt(self, inbound: Inbound) -> list[Reply]:
         person = await self.identify(inbound.address)
         if person is None:
             return [unknown_person_reply(inbound.address.channel)]
-        session = await self.repo.active_session(person.id)
+        session = await self.repos.conversations.active_session(person.id)
         channel = inbound.address.channel
         action = inbound.action
         if session is None or (action is not None and action.session_id is not None
@@ -255,9 +255,9 @@ class Engine:
             state = _copy(session.state)
             state["data"].pop(SWITCH)
             if not await self._save(session, state, channel):
-                return await self._stale(person, await self.repo.dialog_session(session.id), channel)  # type: ignore[arg-type]
+                return await self._stale(person, await self.repos.conversations.dialog_session(session.id), channel)  # type: ignore[arg-type]
         dialog = self.registry.get(session.dialog_id)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, channel)
         if self._current(dialog, ctx, session.state) is None:
             return []
@@ -273,15 +273,15 @@ class Engine:
         state: dict[str, Any] = {"answers": {}, "history": [], "data": {}}
         about_other = dialog.subject == Subject.EITHER and subject_id is not None and subject_id != person.id
         if dialog.subject == Subject.REPORT or about_other:
-            candidates = await self.registry.access.subjects_for(self.repo, person)
+            candidates = await self.registry.access.subjects_for(self.repos, person)
             if subject_id is not None:
                 if subject_id not in {p.id for p in candidates} and not await self.registry.access.may_manage(
-                        self.repo, person, subject_id):
+                        self.repos, person, subject_id):
                     raise Refusal("You can only do that for colleagues you review or manage (Policy 10.1).",
                                   "10.1")
-                subject = await self.repo.context(subject_id)
+                subject = await self.repos.people.context(subject_id)
             elif len(candidates) == 1:
-                subject = await self.repo.context(candidates[0].id)  # type: ignore[arg-type]
+                subject = await self.repos.people.context(candidates[0].id)  # type: ignore[arg-type]
             elif not candidates:
                 raise Refusal(f"{dialog.title} is for reviewers and line managers, and you have no colleagues to "
                               "review. If that's wrong, please ask HR to check the roster.", "4.1")
@@ -293,22 +293,22 @@ class Engine:
             refusal = await self._prepare(dialog, person, subject, state)
             if refusal:
                 return [Reply(refusal)]
-        session = await self.repo.start_session(person.id, dialog.id, dialog.version, state,
+        session = await self.repos.conversations.start_session(person.id, dialog.id, dialog.version, state,
                                                 subject.id if subject else None, channel.value)
         intro = _text(dialog.intro, self._ctx(person, subject, state, channel)) if dialog.intro else ""
         replies = [Reply(intro)] if intro else []
         return replies + await self._next(person, subject, dialog, session, state, inbound)
 
     async def resume(self, person: PersonContext, inbound: Inbound) -> list[Reply]:
-        paused = await self.repo.paused_sessions(person.id)
+        paused = await self.repos.conversations.paused_sessions(person.id)
         if not paused:
             return [Reply("There's nothing paused to resume. Say help to see what you can do.")]
         session = paused[0]
-        await self.repo.set_session_status(session.id, "active")  # type: ignore[arg-type]
-        session = await self.repo.dialog_session(session.id)  # type: ignore[arg-type,assignment]
+        await self.repos.conversations.set_session_status(session.id, "active")  # type: ignore[arg-type]
+        session = await self.repos.conversations.dialog_session(session.id)  # type: ignore[arg-type,assignment]
         assert session is not None
         dialog = self.registry.get(session.dialog_id)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         return [Reply(f"Welcome back to “{dialog.title}”.")] + await self._next(
             person, subject, dialog, session, session.state, inbound, save=False)
 
@@ -327,7 +327,7 @@ class Engine:
     async def _answer(self, person: PersonContext, session: DialogSession, raw: str, inbound: Inbound) -> list[Reply]:
         dialog = self.registry.get(session.dialog_id)
         state = _copy(session.state)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, state, inbound.address.channel)
         step = self._current(dialog, ctx, state)
         if step is None:
@@ -337,7 +337,7 @@ class Engine:
         confirmed = yes_or_no(raw) if pending and pending.get("step") == step.key else None
         if confirmed is False:  # "no, that's not what I meant": ask the question again
             if not await self._save(session, state, inbound.address.channel):
-                return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+                return await self._stale(person, await self.repos.conversations.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
             again = self._render(dialog, ctx, step, session, inbound.address.channel)
             return [Reply("No problem: please type it again (the example in the question always works)."), again]
         if confirmed:
@@ -358,16 +358,16 @@ class Engine:
         if parsed.confirm:  # read back what was understood before keeping it
             state["data"][PENDING] = {"step": step.key, "value": parsed.value, "echo": parsed.echo}
             if not await self._save(session, state, inbound.address.channel):
-                return await self._stale(person, await self.repo.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
+                return await self._stale(person, await self.repos.conversations.dialog_session(session.id), inbound.address.channel)  # type: ignore[arg-type]
             return [self._render(dialog, self._ctx(person, subject, state, inbound.address.channel), step, session,
                                  inbound.address.channel)]
         noted = [Reply(f"Taken as “{parsed.echo}” (say back to change it).")] if parsed.echo else []
         if step.key == SUBJECT_STEP:
-            subject = await self.repo.context(int(parsed.value))
+            subject = await self.repos.people.context(int(parsed.value))
             assert subject is not None
             refusal = await self._prepare(dialog, person, subject, state)
             if refusal:
-                await self.repo.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
+                await self.repos.conversations.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
                 return [Reply(refusal)]
             await self._set_subject(session, subject.id)
         if step.kind == PromptKind.CONFIRM and parsed.value is False:
@@ -379,7 +379,7 @@ class Engine:
     async def _answer_form(self, person: PersonContext, session: DialogSession, inbound: Inbound) -> list[Reply]:
         dialog = self.registry.get(session.dialog_id)
         state = _copy(session.state)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         channel = inbound.address.channel
         ctx = self._ctx(person, subject, state, channel)
         group = self._group(dialog, ctx, state)
@@ -420,18 +420,18 @@ class Engine:
                        inbound: Inbound) -> list[Reply]:
         dialog = self.registry.get(session.dialog_id)
         state = _copy(session.state)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         channel = inbound.address.channel
         ctx = self._ctx(person, subject, state, channel)
         step = self._current(dialog, ctx, state)
         if word in ("cancel", "stop", "quit", "exit"):
-            await self.repo.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
+            await self.repos.conversations.set_session_status(session.id, "cancelled")  # type: ignore[arg-type]
             return [Reply(f"Cancelled “{dialog.title}”. Nothing you had already saved has changed.")]
         if word == "resume":  # already active (e.g. started on another channel): show where it stands
             return [Reply(f"Carrying on with “{dialog.title}”.")] + await self._next(
                 person, subject, dialog, session, state, inbound, save=False)
         if word == "pause":
-            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            await self.repos.conversations.set_session_status(session.id, "paused")  # type: ignore[arg-type]
             return [Reply(f"Paused “{dialog.title}”. Your answers are saved; say resume when you're ready "
                           "to carry on.")]
         if word == "help":
@@ -468,10 +468,10 @@ class Engine:
         channel = inbound.address.channel
         if save:
             try:
-                session.revision = await self.repo.save_session(session.id, session.revision, state, "active",  # type: ignore[arg-type]
+                session.revision = await self.repos.conversations.save_session(session.id, session.revision, state, "active",  # type: ignore[arg-type]
                                                                 channel.value)
             except StaleRevision:
-                return await self._stale(person, await self.repo.dialog_session(session.id), channel)  # type: ignore[arg-type]
+                return await self._stale(person, await self.repos.conversations.dialog_session(session.id), channel)  # type: ignore[arg-type]
             session.state = state
         ctx = self._ctx(person, subject, state, channel)
         step = self._current(dialog, ctx, state)
@@ -498,9 +498,9 @@ class Engine:
                 state["history"] = keep
                 return [Reply(refusal.message, clause=refusal.clause)] + await self._next(
                     person, subject, dialog, session, state, inbound)
-            await self.repo.set_session_status(session.id, "paused")  # type: ignore[arg-type]
+            await self.repos.conversations.set_session_status(session.id, "paused")  # type: ignore[arg-type]
             return [Reply(refusal.message + " Your answers are kept: say resume to try again.", clause=refusal.clause)]
-        await self.repo.set_session_status(session.id, "done")  # type: ignore[arg-type]
+        await self.repos.conversations.set_session_status(session.id, "done")  # type: ignore[arg-type]
         if run.then is not None:  # a menu dialog hands over to the dialog the person chose
             dialog_id, subject_id = run.then
             return replies + await self.start(person, dialog_id, inbound, subject_id=subject_id)
@@ -513,13 +513,13 @@ class Engine:
         if session is None or session.status != "active":
             return [note]
         dialog = self.registry.get(session.dialog_id)
-        subject = await self.repo.context(session.subject_person_id) if session.subject_person_id else None
+        subject = await self.repos.people.context(session.subject_person_id) if session.subject_person_id else None
         ctx = self._ctx(person, subject, session.state, channel)
         step = self._current(dialog, ctx, session.state)
         return [note, self._render(dialog, ctx, step, session, channel)] if step else [note]
 
     async def _set_subject(self, session: DialogSession, subject_id: int | None) -> None:
-        await self.repo.set_session_subject(session.id, subject_id)  # type: ignore[arg-type]
+        await self.repos.conversations.set_session_subject(session.id, subject_id)  # type: ignore[arg-type]
         session.subject_person_id = subject_id
 
     # --- steps ------------------------------------------------------------------------------

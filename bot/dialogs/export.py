@@ -24,7 +24,8 @@ from bot.dialogs.router import match_names
 from bot.documents.exports import NothingToExport, export_form, export_plan
 from bot.messages import Attachment, Inbound, Reply, echo
 from bot.services import Services
-from store.repo import PersonContext, Repo
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import Engine
@@ -54,7 +55,7 @@ def parse(argument: str) -> tuple[str, int | None, bool, str]:
     return fmt, year, plan, " ".join(rest)
 
 
-async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
+async def find_colleague(repos: Repositories, person: PersonContext, needle: str) -> int:
     """Resolve a name or email to a colleague whose record the person may read.
 
     An email is looked up everywhere (access is then decided, and a refusal audited); a name is
@@ -62,14 +63,14 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
     """
     needle = needle.strip()
     if "@" in needle:
-        found = await repo.person_by_email(needle)
+        found = await repos.people.person_by_email(needle)
         if found is None or found.id is None:
             raise Refusal(f"I couldn't find anyone with the email {echo(needle)}. Please check the address.")
         return found.id
     low = needle.lower()
     if low in {person.person.name.lower(), person.person.email.lower()}:
         return person.id
-    matches = match_names(await access.readable_subjects(repo, person), low)
+    matches = match_names(await access.readable_subjects(repos, person), low)
     if len(matches) == 1 and matches[0].id is not None:
         return matches[0].id
     if not matches:
@@ -82,13 +83,13 @@ async def find_colleague(repo: Repo, person: PersonContext, needle: str) -> int:
 
 async def produce(services: Services, person: PersonContext, subject_id: int, fmt: str, year: int | None,
                   plan: bool, channel: str, identity: str) -> list[Reply]:
-    repo, zone, branding = services.repo, services.zone, services.extras.get("branding")
+    repos, zone, branding = services.repos, services.zone, services.extras.get("branding")
     try:
         if plan:
-            attachment = await export_plan(repo, person, subject_id, fmt=fmt, channel=channel, identity=identity,
+            attachment = await export_plan(repos, person, subject_id, fmt=fmt, channel=channel, identity=identity,
                                            branding=branding, zone=zone)
         else:
-            attachment = await export_form(repo, person, subject_id, cycle_year=year, fmt=fmt, channel=channel,
+            attachment = await export_form(repos, person, subject_id, cycle_year=year, fmt=fmt, channel=channel,
                                            identity=identity, branding=branding, zone=zone)
     except access.AccessDenied as denied:
         return [Reply(denied.message + " Say export for your own form.", clause=denied.clause)]
@@ -115,7 +116,7 @@ async def export_command(engine: Engine, person: PersonContext, argument: str, i
     if not who and fmt == "docx" and year is None and not plan:
         return await engine.start(person, DIALOG.id, inbound)
     try:
-        subject_id = await find_colleague(engine.repo, person, who) if who else person.id
+        subject_id = await find_colleague(engine.repos, person, who) if who else person.id
     except Refusal as refusal:
         return [Reply(refusal.message, clause=refusal.clause)]
     return await produce(engine.services, person, subject_id, fmt, year, plan, channel, identity)

@@ -15,7 +15,7 @@ from bot.policy import lifecycle
 from bot.policy.lifecycle import AppealFact, MeetingFact, ReviewState, StepName, Verdict
 from bot.services import Services
 from store.models import Person, Review
-from store.repo import ReviewSnapshot
+from store.repos.values import ReviewSnapshot
 
 # the command that does each step, for "what must happen first" (NAME: the colleague's first name)
 COMMANDS: dict[StepName, str] = {
@@ -30,7 +30,7 @@ WHO_WORDS = {"reviewer": "the reviewer", "colleague": "NAME", "both": "NAME and 
 
 
 def state_from(services: Services, snap: ReviewSnapshot, review: Review) -> ReviewState:
-    """The lifecycle's facts about ``review`` from rows already read (Repo.review_snapshot)."""
+    """The lifecycle's facts about ``review`` from rows already read (Reviews.review_snapshot)."""
     assert review.id is not None
     colleague, organisation = snap.people[review.colleague_id]
     return ReviewState(
@@ -45,14 +45,14 @@ def state_from(services: Services, snap: ReviewSnapshot, review: Review) -> Revi
         signatures=frozenset((s.part, s.role) for s in snap.signatures.get(review.id, [])),
         report_delivered_on=review.report_delivered_on,
         appeals=tuple(AppealFact(a.stage, a.written_received_on, a.hearing_at) for a in snap.appeals.get(review.id, [])),
-        exceptions=frozenset(e.step for e in snap.exceptions.get(review.id, [])))
+        exceptions=frozenset(e.step for e in snap.exceptions.get(review.id, [])), timezone=services.timezone)
 
 
 async def review_state(services: Services, review: Review) -> ReviewState:
     """Read ``review``'s facts fresh from the store (a second worker may have moved it on)."""
-    fresh = await services.repo.review(review.id) if review.id is not None else None
+    fresh = await services.repos.reviews.review(review.id) if review.id is not None else None
     fresh = fresh or review
-    snap = await services.repo.review_snapshot([fresh])
+    snap = await services.repos.reviews.review_snapshot([fresh])
     return state_from(services, snap, fresh)
 
 

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, Inbound, Reply, echo
 from store.models import Person
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import Engine
@@ -138,11 +138,11 @@ class Router:
         learns who works where. A full name beats a first name or surname, which beats part of a name.
         """
         needle = argument.lower().removeprefix("for ").strip()
-        exact = await engine.repo.person_by_email(needle) if "@" in needle else None
+        exact = await engine.repos.people.person_by_email(needle) if "@" in needle else None
         if exact is not None and exact.id is not None:
             return exact.id
         access = engine.registry.access
-        candidates = await access.readable_subjects(engine.repo, person)
+        candidates = await access.readable_subjects(engine.repos, person)
         matches = match_names(candidates, needle)
         if len(matches) == 1 and matches[0].id is not None:
             return matches[0].id
@@ -151,7 +151,7 @@ class Router:
             if "@" in needle:
                 raise Refusal(f"I couldn't find anyone with the email {echo(argument)}. Please check the address "
                               "(Policy 10.1).", "10.1")
-            wide = len(candidates) > len(await access.subjects_for(engine.repo, person))
+            wide = len(candidates) > len(await access.subjects_for(engine.repos, person))
             where = "among the colleagues whose records you can see" if wide else "among the colleagues you review or manage"
             raise Refusal(f"I couldn't find a colleague of yours called “{echo(argument)}” ({where}, Policy 10.1). "
                           f"Try their full name or email address, for example “{say}name@school.org”, or say "
@@ -164,7 +164,7 @@ class Router:
     async def _paused_hint(self, engine: Engine, person: PersonContext) -> list[Reply]:
         """Free text after a pause (or a restart) is most likely an answer to the paused question:
         say so first, so nobody is left reading the whole help list wondering where their answers went."""
-        paused = await engine.repo.paused_sessions(person.id)
+        paused = await engine.repos.conversations.paused_sessions(person.id)
         if not paused or not engine.registry.has(paused[0].dialog_id):
             return []
         title = engine.registry.get(paused[0].dialog_id).title

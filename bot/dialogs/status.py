@@ -30,7 +30,7 @@ from bot.policy.meetings import meeting_kind_label
 from bot.policy.questions import COLLEAGUE_QUESTIONS
 from bot.services import Services
 from store.models import Person, Review, ReviewStage
-from store.repo import PersonContext, ReviewSnapshot, StatusSnapshot
+from store.repos.values import PersonContext, ReviewSnapshot, StatusSnapshot
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import Engine
@@ -117,12 +117,12 @@ def _appeal_step(services: Services, snap: ReviewSnapshot, review: Review, *, as
 async def next_step(services: Services, review: Review, *, as_colleague: bool) -> NextStep:
     """The next thing to happen on this review, and by when, as bot.policy.lifecycle answers it."""
     assert review.id is not None
-    return lifecycle_step(services, await services.repo.review_snapshot([review], detail=True), review,
+    return lifecycle_step(services, await services.repos.reviews.review_snapshot([review], detail=True), review,
                           as_colleague=as_colleague)
 
 
 def lifecycle_step(services: Services, snap: ReviewSnapshot, review: Review, *, as_colleague: bool) -> NextStep:
-    """bot.policy.lifecycle's next step on this review (from rows already read: Repo.review_snapshot /
+    """bot.policy.lifecycle's next step on this review (from rows already read: Reviews.review_snapshot /
     status_snapshot), in words for the colleague or the reviewer, naming the command that does it."""
     assert review.id is not None
     now = services.clock.now()
@@ -240,7 +240,7 @@ async def _own(engine: Engine, person: PersonContext, snap: StatusSnapshot,
     review = snap.own
     if review is None:
         return None
-    await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+    await engine.repos.audit.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                             subject_person_id=person.id, channel=inbound.address.channel.value)
     facts = _facts(engine, snap, review, as_colleague=True)
     step = lifecycle_step(engine.services, snap, review, as_colleague=True)
@@ -374,7 +374,7 @@ def _choices_for(texts: list[str]) -> tuple[Choice, ...]:
 async def status_command(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
     if argument:
         return await _status_of(engine, person, argument, inbound)
-    snap = await engine.repo.status_snapshot(person, _DUTY_STAGES)
+    snap = await engine.repos.reviews.status_snapshot(person, _DUTY_STAGES)
     own = await _own(engine, person, snap, inbound)
     team = _team(engine, snap)
     duties = _duties(engine, snap)
@@ -412,15 +412,15 @@ async def status_command(engine: Engine, person: PersonContext, argument: str, i
 
 async def _status_of(engine: Engine, person: PersonContext, argument: str, inbound: Inbound) -> list[Reply]:
     subject_id = await engine.registry.router.find_subject(engine, person, argument, "status")
-    if not await access.may_read_record(engine.repo, person, subject_id):
+    if not await access.may_read_record(engine.repos, person, subject_id):
         raise Refusal("You can only see the reviews of colleagues you review or manage (Policy 10.1).", "10.1")
-    review = await engine.repo.current_review(subject_id)
-    snap = await engine.repo.review_snapshot([review] if review else [], person_ids=[subject_id], detail=True)
+    review = await engine.repos.reviews.current_review(subject_id)
+    snap = await engine.repos.reviews.review_snapshot([review] if review else [], person_ids=[subject_id], detail=True)
     subject = _person(snap, subject_id)
     assert subject is not None
     if review is None:
         return [Reply(f"{subject.name} has no review in this cycle yet.", clause="1.1")]
-    await engine.repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+    await engine.repos.audit.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                             subject_person_id=subject_id, channel=inbound.address.channel.value)
     facts = _facts(engine, snap, review, as_colleague=False)
     step = lifecycle_step(engine.services, snap, review, as_colleague=False)
@@ -459,9 +459,9 @@ class HomeSummary:
 
 async def home_summary(engine: Engine, person: PersonContext, channel: str = "") -> HomeSummary:
     """The person's cycle at a glance (reads are audited, as for ``status``)."""
-    repo = engine.repo
+    repos = engine.repos
     first = person.person.name.split(" ")[0]
-    snap = await repo.status_snapshot(person, (), objectives=True)
+    snap = await repos.reviews.status_snapshot(person, (), objectives=True)
     team = tuple(_team(engine, snap))
     words: list[str] = []
     review = snap.own
@@ -469,13 +469,13 @@ async def home_summary(engine: Engine, person: PersonContext, channel: str = "")
     step: NextStep | None = None
     objectives: tuple[str, ...] = ()
     if review is not None:
-        await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+        await repos.audit.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                          subject_person_id=person.id, channel=channel)
         facts = _facts(engine, snap, review, as_colleague=True)
         step = lifecycle_step(engine.services, snap, review, as_colleague=True)
         objectives = tuple(f"{o.number}. {o.text}" for o in snap.objectives.get(review.id, []))  # type: ignore[arg-type]
         words.extend(_SAY.findall(step.text))
-    for reminder in await repo.pending_reminders_for(person.id):
+    for reminder in await repos.outbox.pending_reminders_for(person.id):
         words.extend(_SAY.findall(reminder.body) or [(reminder.action or "").split(" ", 1)[0]])
     words.append("checkin")
     due: list[str] = []
@@ -496,17 +496,17 @@ async def objectives_command(engine: Engine, person: PersonContext, argument: st
     if argument and argument.lower() not in {"me", "mine", "my"}:
         return await engine.start(person, "objectives", inbound,
                                   subject_id=await router.find_subject(engine, person, argument, "objectives"))
-    if not argument and await access.subjects_for(engine.repo, person):
+    if not argument and await access.subjects_for(engine.repos, person):
         return await engine.start(person, "objectives", inbound)
-    repo = engine.repo
-    review = await repo.current_review(person.id)
+    repos = engine.repos
+    review = await repos.reviews.current_review(person.id)
     if review is None or review.id is None:
         return [Reply("You don't have a review in this cycle, so there are no objectives to show. If you think you "
                       "should, please ask HR (Policy 1.1).", clause="1.1")]
-    await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+    await repos.audit.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                      subject_person_id=person.id, channel=inbound.address.channel.value)
     step = await next_step(engine.services, review, as_colleague=True)
-    objectives = await repo.objectives(review.id)
+    objectives = await repos.forms.objectives(review.id)
     if not objectives:
         return [Reply("No objectives are recorded for you yet: your reviewer records them after your planning "
                       f"meeting (Policy 3.2, 6.3).\nNext: {step.line()}", clause="6.3",

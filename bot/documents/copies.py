@@ -28,16 +28,16 @@ PART_NAMES = {"planning": "planning", "mid_year": "mid-year review", "end_of_yea
 
 async def send_copy_after_signoff(services: Services, review_id: int) -> bool:
     """Queue the reviewee's copy of the form for each part signed by both; True if one was queued."""
-    repo = services.repo
-    review = await repo.review(review_id)
+    repos = services.repos
+    review = await repos.reviews.review(review_id)
     if review is None:
         return False
-    signed = {(s.part, s.role) for s in await repo.signatures("review", review_id)}
+    signed = {(s.part, s.role) for s in await repos.forms.signatures("review", review_id)}
     complete = [p for p in PARTS if (p, "reviewee") in signed and (p, "reviewer") in signed]
     if not complete:
         return False
     part = complete[-1]
-    cycle = await repo.cycle_by_id(review.cycle_id)
+    cycle = await repos.reviews.cycle_by_id(review.cycle_id)
     year = academic_year_label(cycle.year) if cycle else ""
     await services.notifier.notify(
         review.colleague_id, f"Your signed Planning & Review Form {year}",
@@ -45,7 +45,7 @@ async def send_copy_after_signoff(services: Services, review_id: int) -> bool:
         f"Form is attached: please keep it safe (Policy 10.2). Say export any time for another copy.",
         kind=COPY_KIND, clause=COPY_CLAUSE, dedupe_key=f"form_copy:{review_id}:{part}", review_id=review_id,
         action="export", subject_person_id=review.colleague_id)
-    await repo.audit(actor_id=None, action="export", record_type="review", record_id=review_id,
+    await repos.audit.audit(actor_id=None, action="export", record_type="review", record_id=review_id,
                      subject_person_id=review.colleague_id, channel="system",
                      actor_identity="cadence:signoff-copy", detail={"document": "planning_review_form",
                                                                      "format": "docx", "part": part,
@@ -59,9 +59,9 @@ async def attachment_for_reminder(services: Services, reminder: Reminder) -> Att
     Only the reviewee's own copy is attached, and only to the reviewee (10.2)."""
     if reminder.kind != COPY_KIND or reminder.review_id is None:
         return None
-    review = await services.repo.review(reminder.review_id)
+    review = await services.repos.reviews.review(reminder.review_id)
     if review is None or review.colleague_id != reminder.recipient_id:
         return None
-    data = await load_form(services.repo, reminder.review_id, services.zone)
+    data = await load_form(services.repos, reminder.review_id, services.zone)
     return Attachment(form_filename(data, "docx"), render(build_form(data), "docx", services.extras.get("branding")), MEDIA_TYPES["docx"],
                       title=f"Planning & Review Form {academic_year_label(data.cycle.year)}")

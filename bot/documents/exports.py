@@ -19,7 +19,8 @@ from bot.messages import Attachment
 from bot.policy.calendar import academic_year_label
 from bot.services import DEFAULT_ZONE
 from store.models import Meeting, Person, Review
-from store.repo import PersonContext, Repo
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 
 class NothingToExport(LookupError):
@@ -40,9 +41,9 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-async def find_review(repo: Repo, subject_id: int, cycle_year: int | None) -> Review:
-    reviews = await repo.reviews_of(subject_id)
-    person = await repo.person(subject_id)
+async def find_review(repos: Repositories, subject_id: int, cycle_year: int | None) -> Review:
+    reviews = await repos.reviews.reviews_of(subject_id)
+    person = await repos.people.person(subject_id)
     name = person.name if person else "This colleague"
     if not reviews:
         raise NothingToExport(f"{name} has no Planning & Review Form yet: there is no review in any cycle "
@@ -56,32 +57,32 @@ async def find_review(repo: Repo, subject_id: int, cycle_year: int | None) -> Re
     raise NothingToExport(f"{name} has no form for {academic_year_label(cycle_year)}. Forms on record: {have}.")
 
 
-async def export_form(repo: Repo, actor: PersonContext, subject_id: int, *, cycle_year: int | None = None,
+async def export_form(repos: Repositories, actor: PersonContext, subject_id: int, *, cycle_year: int | None = None,
                       fmt: str = "docx", channel: str = "", identity: str = "",
                       branding: Branding | None = None, zone: ZoneInfo = DEFAULT_ZONE) -> Attachment:
     """The Planning & Review Form (Annex 1) of one colleague, if the actor may read it (10.2)."""
     fmt = check_format(fmt)
-    await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
-    review = await find_review(repo, subject_id, cycle_year)
+    await access.authorise(repos, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
+    review = await find_review(repos, subject_id, cycle_year)
     assert review.id is not None
-    data = await load_form(repo, review.id, zone)
+    data = await load_form(repos, review.id, zone)
     content = render(build_form(data), fmt, branding)
-    await access.record(repo, actor, "export", "review", record_id=review.id, subject_id=subject_id,
+    await access.record(repos, actor, "export", "review", record_id=review.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": "planning_review_form",
                                                                      "format": fmt})
     return Attachment(form_filename(data, fmt), content, MEDIA_TYPES[fmt],
                       title=f"Planning & Review Form {academic_year_label(data.cycle.year)}: {data.colleague.name}")
 
 
-async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt: str = "docx",
+async def export_plan(repos: Repositories, actor: PersonContext, subject_id: int, *, fmt: str = "docx",
                       plan_id: int | None = None, channel: str = "", identity: str = "",
                       branding: Branding | None = None, zone: ZoneInfo = DEFAULT_ZONE) -> Attachment:
     """The colleague's support plan or improvement action plan: the one named, else the latest open one,
     else the latest (Annex 4, seed 000)."""
     fmt = check_format(fmt)
-    await access.authorise(repo, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
-    plans = await repo.plans_for(subject_id)
-    person = await repo.person(subject_id)
+    await access.authorise(repos, actor, "export", subject_id=subject_id, channel=channel, identity=identity)
+    plans = await repos.plans.plans_for(subject_id)
+    person = await repos.people.person(subject_id)
     name = person.name if person else "This colleague"
     if plan_id is not None:
         chosen = next((p for p in plans if p.id == plan_id), None)
@@ -94,22 +95,23 @@ async def export_plan(repo: Repo, actor: PersonContext, subject_id: int, *, fmt:
         if chosen is None:
             raise NothingToExport(f"{name} has no support plan or improvement action plan on record "
                                   "(Policy 7.4, Annex 4).", "7.4")
-    data = await load_plan(repo, chosen, zone)
+    data = await load_plan(repos, chosen, zone)
     content = render(build_plan(data), fmt, branding)
-    await access.record(repo, actor, "export", "support_plan", record_id=chosen.id, subject_id=subject_id,
+    await access.record(repos, actor, "export", "support_plan", record_id=chosen.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": chosen.kind, "format": fmt})
     title = "Improvement Action Plan" if chosen.kind == "improvement" else "Support Plan"
     return Attachment(plan_filename(data, fmt), content, MEDIA_TYPES[fmt], title=f"{title}: {data.colleague.name}")
 
 
-async def export_invite(repo: Repo, actor: PersonContext, subject_id: int, now: datetime, *,
-                        meeting_id: int | None = None, channel: str = "", identity: str = "") -> Attachment:
-    """The calendar invite (ICS, Europe/London) of a colleague's meeting: the one named, else the next
+async def export_invite(repos: Repositories, actor: PersonContext, subject_id: int, now: datetime, *,
+                        meeting_id: int | None = None, channel: str = "", identity: str = "",
+                        zone: ZoneInfo = DEFAULT_ZONE) -> Attachment:
+    """The calendar invite (ICS, in the trust's ``zone``) of a colleague's meeting: the one named, else the next
     scheduled one of their current review (5.3, 5.4). Built by bot.documents.invites."""
-    await access.authorise(repo, actor, "read_record", subject_id=subject_id, channel=channel, identity=identity)
-    person = await repo.person(subject_id)
+    await access.authorise(repos, actor, "read_record", subject_id=subject_id, channel=channel, identity=identity)
+    person = await repos.people.person(subject_id)
     name = person.name if person else "This colleague"
-    meetings = [m for review, _c in await repo.reviews_of(subject_id) for m in await repo.meetings_for(review.id)]  # type: ignore[arg-type]
+    meetings = [m for review, _c in await repos.reviews.reviews_of(subject_id) for m in await repos.reviews.meetings_for(review.id)]  # type: ignore[arg-type]
     if meeting_id is not None:
         chosen = next((m for m in meetings if m.id == meeting_id), None)
     else:
@@ -119,17 +121,18 @@ async def export_invite(repo: Repo, actor: PersonContext, subject_id: int, now: 
     if chosen is None:
         raise NothingToExport(f"{name} has no {'such' if meeting_id else 'upcoming'} meeting booked. "
                               "Say schedule to book one with 5 days' notice (Policy 5.3).", "5.3")
-    review = await repo.review(chosen.review_id)
+    review = await repos.reviews.review(chosen.review_id)
     assert review is not None and person is not None
-    reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
-    attachment = meeting_invite(chosen, person, reviewer, now)
-    await access.record(repo, actor, "export", "meeting", record_id=chosen.id, subject_id=subject_id,
+    reviewer = await repos.people.person(review.reviewer_id) if review.reviewer_id else None
+    attachment = meeting_invite(chosen, person, reviewer, now, zone)
+    await access.record(repos, actor, "export", "meeting", record_id=chosen.id, subject_id=subject_id,
                         channel=channel, identity=identity, detail={"document": "invite", "format": "ics"})
     return attachment
 
 
-def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, now: datetime) -> Attachment:
-    """The calendar invite of one meeting: the reviewer organises, the colleague attends (Europe/London)."""
+def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, now: datetime,
+                   zone: ZoneInfo = DEFAULT_ZONE) -> Attachment:
+    """The calendar invite of one meeting, in the trust's ``zone``: the reviewer organises, the colleague attends."""
     from bot.documents.invites import Invite, Invitee, build_invite, invite_filename
     from bot.policy.meetings import MEETING_KIND_CLAUSES, meeting_kind_label
 
@@ -141,5 +144,5 @@ def meeting_invite(meeting: Meeting, person: Person, reviewer: Person | None, no
         location=meeting.location, cancelled=meeting.status == "cancelled",
         description=f"{label} (Policy {MEETING_KIND_CLAUSES.get(meeting.kind, '5.3')}). Confidential (Policy 10.1).",
         organizer=Invitee(organiser.name, organiser.email),
-        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now)
-    return Attachment(invite_filename(label, meeting.starts_at), ics, MEDIA_TYPES["ics"], title=f"{label} invite")
+        attendees=(Invitee(person.name, person.email),) if reviewer else ()), now, zone)
+    return Attachment(invite_filename(label, meeting.starts_at, zone), ics, MEDIA_TYPES["ics"], title=f"{label} invite")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from bot.messages import Attachment, Reply
     from bot.services import Services
     from store.models import Reminder
-    from store.repo import PersonContext
+    from store.repos.values import PersonContext
 
 
 class Documents:
@@ -42,4 +42,4 @@ class Documents:
 
         kwargs.setdefault("branding", self.services.extras.get("branding"))
         kwargs.setdefault("zone", self.services.zone)
-        return await export_form(self.services.repo, actor, subject_id, **kwargs)
+        return await export_form(self.services.repos, actor, subject_id, **kwargs)

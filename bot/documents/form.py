@@ -46,7 +46,7 @@ from store.models import (
     Signature,
     TrainingNeed,
 )
-from store.repo import Repo
+from store.unit import Repositories
 
 FORM_TITLE = "Planning & Review Form (Support Staff)"
 
@@ -110,30 +110,30 @@ class FormData:
         return kept[0] if kept else None
 
 
-async def load_form(repo: Repo, review_id: int, zone: ZoneInfo = DEFAULT_ZONE) -> FormData:
-    review = await repo.review(review_id)
+async def load_form(repos: Repositories, review_id: int, zone: ZoneInfo = DEFAULT_ZONE) -> FormData:
+    review = await repos.reviews.review(review_id)
     if review is None:
         raise LookupError(f"review {review_id} not found")
-    cycle = await repo.cycle_by_id(review.cycle_id)
-    colleague = await repo.person(review.colleague_id)
+    cycle = await repos.reviews.cycle_by_id(review.cycle_id)
+    colleague = await repos.people.person(review.colleague_id)
     assert cycle is not None and colleague is not None
-    organisation = await repo.organisation(cycle.organisation_id)
+    organisation = await repos.people.organisation(cycle.organisation_id)
     assert organisation is not None
-    reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
-    objectives = await repo.objectives(review_id)
+    reviewer = await repos.people.person(review.reviewer_id) if review.reviewer_id else None
+    objectives = await repos.forms.objectives(review_id)
     ids = [o.id for o in objectives if o.id is not None]
-    progress = {(p.objective_id, p.stage): p for p in await repo.progress(ids)}
+    progress = {(p.objective_id, p.stage): p for p in await repos.forms.progress(ids)}
     milestones: dict[int, list[Milestone]] = {}
-    for m in await repo.milestones(ids):
+    for m in await repos.forms.milestones(ids):
         milestones.setdefault(m.objective_id, []).append(m)
-    reflections = {(r.part, r.way): r for r in await repo.coop_reflections(review_id)}
-    signatures = {(s.part, s.role): s for s in await repo.signatures("review", review_id)}
-    signers = await repo.people(s.person_id for s in signatures.values())
-    training = sorted(await repo.training_needs(review_id), key=lambda t: (t.category, t.id or 0))
-    meetings = await repo.meetings_for(review_id)
-    exceptions = (await repo.review_exceptions([review_id])).get(review_id, [])
-    signers.update(await repo.people(e.recorded_by_id for e in exceptions if e.recorded_by_id not in signers))
-    parent = await repo.organisation(organisation.parent_id) if organisation.parent_id else None
+    reflections = {(r.part, r.way): r for r in await repos.forms.coop_reflections(review_id)}
+    signatures = {(s.part, s.role): s for s in await repos.forms.signatures("review", review_id)}
+    signers = await repos.people.people(s.person_id for s in signatures.values())
+    training = sorted(await repos.forms.training_needs(review_id), key=lambda t: (t.category, t.id or 0))
+    meetings = await repos.reviews.meetings_for(review_id)
+    exceptions = (await repos.lifecycle.review_exceptions([review_id])).get(review_id, [])
+    signers.update(await repos.people.people(e.recorded_by_id for e in exceptions if e.recorded_by_id not in signers))
+    parent = await repos.people.organisation(organisation.parent_id) if organisation.parent_id else None
     return FormData(review, cycle, organisation, colleague, reviewer, objectives, progress, milestones,
                     reflections, signatures, signers, training, meetings, trust_name=parent.name if parent else "",
                     exceptions=exceptions, zone=zone)

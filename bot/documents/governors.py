@@ -45,7 +45,7 @@ from store.models import (
 
 if TYPE_CHECKING:
     from bot.services import Runtime, Services
-    from store.repo import PersonContext
+    from store.repos.values import PersonContext
 
 THRESHOLD = 5  # Policy 11.3: groups smaller than this are shown as "<5"
 SMALL = "<5"
@@ -106,19 +106,19 @@ def _academic_span(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 async def gather(services: Services, organisation_id: int, year: int) -> list[Section]:
     """Count everything the report shows for one organisation and cycle year."""
-    repo = services.repo
-    org = await repo.organisation(organisation_id)
+    repos = services.repos
+    org = await repos.people.organisation(organisation_id)
     assert org is not None
-    pairs = await repo.reviews_in_org_year(organisation_id, year)
+    pairs = await repos.records.reviews_in_org_year(organisation_id, year)
     reviews = [r for r, _p in pairs]
     ids = [r.id for r in reviews if r.id is not None]
-    meetings: list[Meeting] = await repo.rows_for_reviews(Meeting, ids)
-    objectives: list[Objective] = await repo.rows_for_reviews(Objective, ids)
-    appeals: list[Appeal] = await repo.rows_for_reviews(Appeal, ids)
-    training: list[TrainingNeed] = await repo.rows_for_reviews(TrainingNeed, ids)
-    progress: list[ObjectiveProgress] = await repo.progress([o.id for o in objectives if o.id is not None])
-    signatures: list[Signature] = await repo.signatures_for("review", ids)
-    plans = await repo.plans_for([p.id for _r, p in pairs if p.id is not None])
+    meetings: list[Meeting] = await repos.records.rows_for_reviews(Meeting, ids)
+    objectives: list[Objective] = await repos.records.rows_for_reviews(Objective, ids)
+    appeals: list[Appeal] = await repos.records.rows_for_reviews(Appeal, ids)
+    training: list[TrainingNeed] = await repos.records.rows_for_reviews(TrainingNeed, ids)
+    progress: list[ObjectiveProgress] = await repos.forms.progress([o.id for o in objectives if o.id is not None])
+    signatures: list[Signature] = await repos.records.signatures_for("review", ids)
+    plans = await repos.plans.plans_for([p.id for _r, p in pairs if p.id is not None])
     workdays = services.workdays_for(org.calendar_name)
     try:
         m1_end: date | None = meeting1_window(services.calendar_for(org.calendar_name), year).end
@@ -262,8 +262,8 @@ class Report:
 
 async def build(services: Services, organisation_id: int, year: int, commentary: str = "") -> Report:
     """This year beside last year; for a trust, the trust's totals and each academy large enough to show."""
-    repo = services.repo
-    org = await repo.organisation(organisation_id)
+    repos = services.repos
+    org = await repos.people.organisation(organisation_id)
     assert org is not None
     this, last = academic_year_label(year), academic_year_label(year - 1)
     if org.kind != "trust":
@@ -272,7 +272,7 @@ async def build(services: Services, organisation_id: int, year: int, commentary:
         return Report(org.name, audience, year, now, [_column(f"This year ({this})", now),
                                                       _column(f"Last year ({last})", before)],
                       commentary=commentary)
-    members = [o for o in await repo.organisations_under(organisation_id) if o.id != organisation_id]
+    members = [o for o in await repos.appeals.organisations_under(organisation_id) if o.id != organisation_id]
     parts = {o.name: (await gather(services, o.id, year), await gather(services, o.id, year - 1))
              for o in members if o.id is not None}
     if not parts:  # a trust with no academies yet: its own (empty) figures
@@ -387,10 +387,10 @@ async def governors_report(app: Runtime, organisation_id: int, year: int, *, fmt
                            commentary: str = "") -> bytes:
     """The report as PDF, DOCX or Markdown. With an actor, access is checked (11.3); every run is audited."""
     if actor is not None:
-        await access.authorise(app.repo, actor, "governors_report", organisation_id=organisation_id,
+        await access.authorise(app.repos, actor, "governors_report", organisation_id=organisation_id,
                                channel=channel, identity=identity)
     report = await build(app.services, organisation_id, year, commentary)
     doc = build_report(report, app.clock.today(), charts=fmt != "md")
-    await access.record(app.repo, actor, "export", "governors_report", record_id=organisation_id, channel=channel,
+    await access.record(app.repos, actor, "export", "governors_report", record_id=organisation_id, channel=channel,
                         identity=identity, detail={"organisation_id": organisation_id, "year": year, "format": fmt})
     return render(doc, fmt, app.services.extras.get("branding"))

@@ -1,19 +1,23 @@
-"""Calendar invites (RFC 5545) for review meetings, with times in Europe/London.
+"""Calendar invites (RFC 5545) for review meetings, with times in the trust's time zone
+(Settings.timezone, handed in as ``zone``).
 
-Pure: the caller passes everything, including "now" (DTSTAMP), and gets bytes back. The time
-zone is one compact VTIMEZONE (two yearly rules) and each invite carries a reminder a day before. A reschedule
-sends the same UID with a higher SEQUENCE; a cancellation sends METHOD:CANCEL.
+Pure: the caller passes everything, including "now" (DTSTAMP), and gets bytes back. The zone's
+VTIMEZONE is icalendar's own, built from the tz database (``Calendar.add_missing_timezones``) for the
+meeting's year and the next, so a meeting in any year, in any zone, reads right. Each invite carries
+a reminder a day before. A reschedule sends the same UID with a higher SEQUENCE; a cancellation sends
+METHOD:CANCEL.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
-TIMEZONE = "Europe/London"
+from bot.services import DEFAULT_ZONE
+
 PRODID = "-//Cadence//Performance management//EN"
 REMINDER_BEFORE = timedelta(days=1)  # the calendar's own reminder, the day before (time to prepare, 5.1)
 
@@ -38,11 +42,10 @@ class Invite:
     cancelled: bool = False
 
 
-def build_invite(invite: Invite, now: datetime) -> bytes:
-    """The .ics bytes for one meeting request (or cancellation)."""
+def build_invite(invite: Invite, now: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> bytes:
+    """The .ics bytes for one meeting request (or cancellation), its times in ``zone``."""
     if invite.start.tzinfo is None or now.tzinfo is None:
         raise ValueError("invite times must be timezone-aware")
-    zone = ZoneInfo(TIMEZONE)
     start = invite.start.astimezone(zone)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -75,32 +78,15 @@ def build_invite(invite: Invite, now: datetime) -> bytes:
         alarm.add("description", f"Tomorrow: {invite.summary}")
         alarm.add("trigger", -REMINDER_BEFORE)
         event.add_component(alarm)
-    cal.add_component(london_timezone())
     cal.add_component(event)
+    # the zone's transitions from the tz database, for the meeting's year and the next (a calendar
+    # needs the zone only around the event's own times; a far-off meeting gets its own years' rules)
+    cal.add_missing_timezones(first_date=date(start.year, 1, 1), last_date=date(start.year + 2, 1, 1))
     return cal.to_ical()
 
 
-def london_timezone() -> Timezone:
-    """Europe/London as two yearly rules (the UK's since 1996): BST from 01:00 UTC on the last Sunday
-    of March, GMT from 01:00 UTC (02:00 BST) on the last Sunday of October. Calendars expand the rules
-    for any year, so no table of transitions is needed (and none that ends in 2037)."""
-    tz = Timezone()
-    tz.add("tzid", TIMEZONE)
-    for kind, name, start, month, before, after in (
-            (TimezoneDaylight, "BST", datetime(1996, 3, 31, 1, 0), 3, timedelta(0), timedelta(hours=1)),
-            (TimezoneStandard, "GMT", datetime(1996, 10, 27, 2, 0), 10, timedelta(hours=1), timedelta(0))):
-        part = kind()
-        part.add("tzname", name)
-        part.add("dtstart", start)
-        part.add("tzoffsetfrom", before)
-        part.add("tzoffsetto", after)
-        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
-        tz.add_component(part)
-    return tz
-
-
-def invite_filename(summary: str, start: datetime) -> str:
+def invite_filename(summary: str, start: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> str:
     slug = "".join(c if c.isalnum() else "-" for c in summary.lower()).strip("-")
     while "--" in slug:
         slug = slug.replace("--", "-")
-    return f"{slug}-{start.astimezone(ZoneInfo(TIMEZONE)):%Y%m%d-%H%M}.ics"
+    return f"{slug}-{start.astimezone(zone):%Y%m%d-%H%M}.ics"

@@ -29,7 +29,7 @@ from store.models import Person, Review, Role
 if TYPE_CHECKING:
     from bot.messages import Reply
     from bot.services import Services
-    from store.repo import PersonContext
+    from store.repos.values import PersonContext
 
 STAGE_LABELS = {
     "preparation": "Preparing for the planning meeting",
@@ -151,22 +151,22 @@ def _paused(person: Person, today: date) -> bool:
 
 async def overview_rows(services: Services, organisation_id: int) -> list[OverviewRow]:
     """The rows, without access checks (callers go through :func:`overview_for`)."""
-    repo, today = services.repo, services.clock.today()
-    org = await repo.organisation(organisation_id)
+    repos, today = services.repos, services.clock.today()
+    org = await repos.people.organisation(organisation_id)
     assert org is not None
     year = academic_year_of(today)
-    reviews = {r.colleague_id: r for r, _p in await repo.reviews_in_org_year(organisation_id, year)}
+    reviews = {r.colleague_id: r for r, _p in await repos.records.reviews_in_org_year(organisation_id, year)}
     reminders: dict[int, list[Any]] = {}
-    for rem in await repo.pending_reminders_for_reviews([r.id for r in reviews.values() if r.id]):
+    for rem in await repos.records.pending_reminders_for_reviews([r.id for r in reviews.values() if r.id]):
         if rem.kind in PROGRESS_KINDS:
             reminders.setdefault(rem.review_id, []).append(rem)
     non_staff = {p.id for role in (Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS)
-                 for p in await repo.role_holders(role, organisation_id)}
+                 for p in await repos.people.role_holders(role, organisation_id)}
     leaders = {p.id for role in (Role.HEADTEACHER, Role.EXECUTIVE_LEADER)
-               for p in await repo.role_holders(role, organisation_id)}
+               for p in await repos.people.role_holders(role, organisation_id)}
     windows = _windows(services, org.calendar_name, year)
     rows: list[OverviewRow] = []
-    for person in await repo.people_in(organisation_id):
+    for person in await repos.people.people_in(organisation_id):
         assert person.id is not None
         if person.id in non_staff:
             continue  # governors are not staff of the academy (11.2)
@@ -181,7 +181,7 @@ async def overview_rows(services: Services, organisation_id: int) -> list[Overvi
                 row.status = "excluded"
                 row.notes.append("Headteacher / executive leader: appraised outside this support-staff cycle "
                                  "(Policy 1.1, 1.3)")
-            elif not await repo.line_managers(person.id):
+            elif not await repos.people.line_managers(person.id):
                 row.status = "no_reviewer"
                 row.notes.append("No line manager in the roster, so no reviewer (Policy 4.1). Add one and "
                                  "re-import the roster.")
@@ -189,7 +189,7 @@ async def overview_rows(services: Services, organisation_id: int) -> list[Overvi
                 row.status = "not_enrolled"
                 row.notes.append(f"No review in {academic_year_label(year)} yet (Policy 3.2).")
         else:
-            meetings = [m for m in await repo.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
+            meetings = [m for m in await repos.reviews.meetings_for(review.id) if m.status == "scheduled"]  # type: ignore[arg-type]
             _progress(row, review, reminders.get(review.id, []), windows, today, year)
             for m in meetings:
                 when = m.starts_at.astimezone(services.zone).date()
@@ -248,10 +248,10 @@ def _progress(row: OverviewRow, review: Review, reminders: list[Any], windows: d
 async def overview_for(services: Services, actor: PersonContext, organisation_id: int, *, channel: str = "",
                        identity: str = "") -> list[OverviewRow]:
     """The overview of one organisation, if the actor may see it (10.1); the read is audited."""
-    await access.authorise(services.repo, actor, "overview", organisation_id=organisation_id, channel=channel,
+    await access.authorise(services.repos, actor, "overview", organisation_id=organisation_id, channel=channel,
                            identity=identity)
     rows = await overview_rows(services, organisation_id)
-    await access.record(services.repo, actor, "read", "overview", record_id=organisation_id, channel=channel,
+    await access.record(services.repos, actor, "read", "overview", record_id=organisation_id, channel=channel,
                         identity=identity, detail={"organisation_id": organisation_id, "rows": len(rows)})
     return rows
 
@@ -263,8 +263,8 @@ async def home_overview(services: Services, actor: PersonContext, *, channel: st
     from bot.messages import Card, Reply
 
     replies: list[Reply] = []
-    for org_id in await access.organisations_with(services.repo, actor, access.ORG_WIDE_ROLES):
-        org = await services.repo.organisation(org_id)
+    for org_id in await access.organisations_with(services.repos, actor, access.ORG_WIDE_ROLES):
+        org = await services.repos.people.organisation(org_id)
         rows = await overview_for(services, actor, org_id, channel=channel, identity=identity)
         overdue = [r for r in rows if r.overdue]
         facts = tuple((r.name, f"{r.stage_label} · next: {r.next_deadline_label}"

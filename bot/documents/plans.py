@@ -22,7 +22,7 @@ from bot.documents.layout import EMPTY, Doc, value
 from bot.policy.objectives import OUTCOME_LABELS
 from bot.services import DEFAULT_ZONE
 from store.models import Organisation, Person, PlanAction, PlanActionReview, Signature, SupportPlan
-from store.repo import Repo
+from store.unit import Repositories
 
 SUPPORT_TITLE = "Support Plan"
 IMPROVEMENT_TITLE = "Improvement Action Plan"
@@ -67,25 +67,25 @@ class PlanData:
     zone: ZoneInfo = DEFAULT_ZONE  # times and days as the trust reads them (Settings.timezone)
 
 
-async def load_plan(repo: Repo, plan: SupportPlan, zone: ZoneInfo = DEFAULT_ZONE) -> PlanData:
+async def load_plan(repos: Repositories, plan: SupportPlan, zone: ZoneInfo = DEFAULT_ZONE) -> PlanData:
     assert plan.id is not None
-    colleague = await repo.person(plan.colleague_id)
-    manager = await repo.person(plan.manager_id)
+    colleague = await repos.people.person(plan.colleague_id)
+    manager = await repos.people.person(plan.manager_id)
     assert colleague is not None
-    organisation = await repo.organisation(colleague.organisation_id)
+    organisation = await repos.people.organisation(colleague.organisation_id)
     assert organisation is not None
-    actions = await repo.plan_actions(plan.id)
-    reviews = await repo.plan_action_reviews([a.id for a in actions if a.id is not None])
-    signatures = {(s.part, s.role): s for s in await repo.signatures("support_plan", plan.id)}
-    signers = await repo.people([*(s.person_id for s in signatures.values()),
+    actions = await repos.plans.plan_actions(plan.id)
+    reviews = await repos.plans.plan_action_reviews([a.id for a in actions if a.id is not None])
+    signatures = {(s.part, s.role): s for s in await repos.forms.signatures("support_plan", plan.id)}
+    signers = await repos.people.people([*(s.person_id for s in signatures.values()),
                                  *(r.reviewed_by_id for r in reviews if r.reviewed_by_id)])
-    by_id = {p.id: p for p in await repo.plans_for(plan.colleague_id)}
+    by_id = {p.id: p for p in await repos.plans.plans_for(plan.colleague_id)}
     earlier: list[SupportPlan] = []
     cursor = plan.revision_of_id
     while cursor is not None and cursor in by_id and len(earlier) < 20:
         earlier.insert(0, by_id[cursor])
         cursor = by_id[cursor].revision_of_id
-    parent = await repo.organisation(organisation.parent_id) if organisation.parent_id else None
+    parent = await repos.people.organisation(organisation.parent_id) if organisation.parent_id else None
     return PlanData(plan, colleague, manager, organisation, actions, reviews, signatures, signers, earlier,
                     trust_name=parent.name if parent else "", zone=zone)
 

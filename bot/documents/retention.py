@@ -49,7 +49,7 @@ from store.repos.retention import Cutoffs, sweep_and_record
 
 if TYPE_CHECKING:
     from bot.services import Runtime
-    from store.repo import Repo
+    from store.unit import Repositories
 
 NOTICE_DAYS = 30  # our reading of 10.3: HR hears at least 30 days before a record is deleted
 NOTICE_KIND = "retention_expiry"
@@ -98,14 +98,14 @@ def effective_retain_until(review: Review, cycle_year: int) -> date:
     return review.retain_until or retain_until(cycle_year)
 
 
-async def hr_recipients(repo: Repo, organisation_id: int) -> list[Person]:
+async def hr_recipients(repos: Repositories, organisation_id: int) -> list[Person]:
     """HR admins of the organisation, else of its trust (10.3: retention is HR's)."""
-    people = await repo.role_holders(Role.HR_ADMIN, organisation_id)
+    people = await repos.people.role_holders(Role.HR_ADMIN, organisation_id)
     if people:
         return people
-    org = await repo.organisation(organisation_id)
+    org = await repos.people.organisation(organisation_id)
     if org is not None and org.parent_id is not None:
-        return await repo.role_holders(Role.HR_ADMIN, org.parent_id)
+        return await repos.people.role_holders(Role.HR_ADMIN, org.parent_id)
     return []
 
 
@@ -117,13 +117,13 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
     ``organisation_ids`` limits the run (``cadence purge --as HR`` covers the HR admin's
     organisations); the nightly scheduler run covers every organisation.
     """
-    repo = app.repo
+    repos = app.repos
     today = app.clock.today()
     report = PurgeReport(today=today, dry_run=dry_run)
-    candidates = await repo.retention_candidates(today, today.year - 6)
+    candidates = await repos.records.retention_candidates(today, today.year - 6)
     ids = [r.id for r, _c, _p in candidates if r.id is not None]
     notices: dict[int, list[Any]] = {}
-    for n in await repo.retention_notices(ids):
+    for n in await repos.records.retention_notices(ids):
         notices.setdefault(n.review_id, []).append(n)
     for review, cycle, person in candidates:
         assert review.id is not None and person.id is not None
@@ -154,8 +154,8 @@ async def purge_due(app: Runtime, dry_run: bool = False, *, organisation_ids: li
         # a 4.4 moderation check (the head's note) goes when the forms of its cycle would (10.3)
         expired = [y for y in range(today.year - 12, today.year) if is_due_for_purge(retain_until(y), today)]
         if expired:
-            await repo.purge_moderation_checks(max(expired), organisation_ids)
-    everywhere = {o.id for o in await repo.organisations()}
+            await repos.lifecycle.purge_moderation_checks(max(expired), organisation_ids)
+    everywhere = {o.id for o in await repos.people.organisations()}
     if organisation_ids is None or everywhere <= set(organisation_ids):  # the other rules are trust-wide
         report.swept = await sweep_and_record(
             app.db, cutoffs(app), dry_run=dry_run, tombstone={"clause": RETENTION_CLAUSE},
@@ -176,14 +176,14 @@ def cutoffs(app: Runtime) -> Cutoffs:
 
 async def _purge_reviews(app: Runtime, items: list[PurgeItem], *, actor_id: int | None, channel: str,
                          identity: str) -> list[PurgeItem]:
-    repo = app.repo
+    repos = app.repos
     done: list[PurgeItem] = []
     for item in items:
-        plans = [p.id for p in await repo.unlinked_plans_of(item.person_id)
+        plans = [p.id for p in await repos.records.unlinked_plans_of(item.person_id)
                  if p.id is not None and academic_year_of(p.created_at.date()) == item.cycle_year]
-        check_ins = [c.id for c in await repo.checkins(item.person_id, None)
+        check_ins = [c.id for c in await repos.records.checkins(item.person_id, None)
                      if c.id is not None and academic_year_of(c.created_at.date()) == item.cycle_year]
-        rows = await repo.purge_review(
+        rows = await repos.records.purge_review(
             item.review_id, extra_plan_ids=plans, check_in_ids=check_ins, actor_id=actor_id, channel=channel, actor_identity=identity,
             tombstone={"organisation_id": item.organisation_id, "cycle_year": item.cycle_year,
                        "retained_until": item.retain_until.isoformat(), "clause": RETENTION_CLAUSE})
@@ -199,7 +199,7 @@ def _with(item: PurgeItem, reason: str, rows: dict[str, int] | None = None) -> P
 async def _queue_notice(app: Runtime, review: Review, person: Person, organisation_id: int, cycle_year: int,
                         kept_until: date) -> None:
     delete_on = app.clock.today() + timedelta(days=NOTICE_DAYS)
-    for hr in await hr_recipients(app.repo, organisation_id):
+    for hr in await hr_recipients(app.repos, organisation_id):
         assert hr.id is not None
         await app.services.notifier.notify(
             hr.id, f"Retention: a {academic_year_label(cycle_year)} form is due for deletion",
@@ -211,6 +211,6 @@ async def _queue_notice(app: Runtime, review: Review, person: Person, organisati
             review_id=review.id, action="purge", subject_person_id=person.id)
 
 
-async def set_hold(repo: Repo, person_id: int, *, hold: bool, reason: str) -> Person | None:
+async def set_hold(repos: Repositories, person_id: int, *, hold: bool, reason: str) -> Person | None:
     """Place or release a legal hold (10.3); the caller has checked access and audits the change."""
-    return await repo.set_legal_hold(person_id, hold, reason if hold else "")
+    return await repos.records.set_legal_hold(person_id, hold, reason if hold else "")

@@ -38,7 +38,6 @@ from bot.policy import deadlines, windows
 from bot.policy.calendar import CalendarError, SchoolCalendar
 from bot.policy.workdays import DEFAULT_TIMEZONE, WorkingDays
 
-LOCAL_TZ = DEFAULT_TIMEZONE  # the default zone; Settings.timezone is not threaded into the lifecycle yet
 EXCEPTION_CLAUSE = "3.8"  # the policy's own example of a review out of its order; our reading
 EXCEPTION_ROLES = ("headteacher", "executive_leader", "hr_admin")
 
@@ -138,6 +137,7 @@ class ReviewState:
     report_delivered_on: date | None = None
     appeals: tuple[AppealFact, ...] = ()
     exceptions: frozenset[str] = frozenset()  # step names the head or HR excepted
+    timezone: str = DEFAULT_TIMEZONE  # the trust's zone (Settings.timezone): which day a meeting falls on
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,8 @@ def _fmt(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 
-def _local_day(dt: datetime) -> date:
-    return dt.astimezone(ZoneInfo(LOCAL_TZ)).date() if dt.tzinfo else dt.date()
+def _local_day(dt: datetime, zone: str) -> date:
+    return dt.astimezone(ZoneInfo(zone)).date() if dt.tzinfo else dt.date()
 
 
 _WINDOWS: dict[tuple[str, int, int], tuple[SchoolCalendar, windows.Window | None]] = {}
@@ -281,7 +281,7 @@ def _timed(step: StepName, w: windows.Window | None, today: date, state: ReviewS
 
 def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
     """Every step of the cycle as it stands at ``now``, in the policy's order."""
-    today = _local_day(now)
+    today = _local_day(now, state.timezone)
     out: list[StepState] = []
     S = StepName
 
@@ -296,13 +296,13 @@ def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
     planning = out[-1]
 
     # 2. Objectives are agreed at the planning meeting and recorded after it (3.2 Administration, 6.3).
-    due = (deadlines.form_completion_escalation(_local_day(held.starts_at), state.workdays).due
+    due = (deadlines.form_completion_escalation(_local_day(held.starts_at, state.timezone), state.workdays).due
            if held is not None else None)
     if state.planning_submitted is not None:
         out.append(StepState(S.OBJECTIVES, Status.DONE, "reviewer", "3.2", due=due, meeting=held))
     elif planning.status != Status.DONE and S.OBJECTIVES.value not in state.exceptions:
         out.append(StepState(S.OBJECTIVES, Status.BLOCKED, "reviewer", "3.2", first=S.PLANNING_MEETING,
-                             why=_meeting_first(planning, "objectives are agreed at it"),
+                             why=_meeting_first(planning, "objectives are agreed at it", state.timezone),
                              meeting=planning.meeting))
     else:
         out.append(StepState(S.OBJECTIVES, Status.OPEN, "reviewer", "3.2", due=due, meeting=held,
@@ -391,10 +391,10 @@ def assess(state: ReviewState, now: datetime) -> tuple[StepState, ...]:
     return tuple(out)
 
 
-def _meeting_first(planning: StepState, reason: str) -> str:
+def _meeting_first(planning: StepState, reason: str, zone: str) -> str:
     if planning.meeting is not None:
         return (f"The planning meeting comes first ({reason}): it is booked for "
-                f"{_fmt(_local_day(planning.meeting.starts_at))} (Policy 3.2)")
+                f"{_fmt(_local_day(planning.meeting.starts_at, zone))} (Policy 3.2)")
     return f"The planning meeting comes first ({reason}); it isn't booked yet (Policy 3.2, 5.3)"
 
 
@@ -405,7 +405,7 @@ def _sign(step: StepName, part: str, submitted: datetime | None, state: ReviewSt
                          why=f"There is nothing to sign until {LABELS[first]} is done (Annex 1)")
     if _both_signed(state, part):
         return StepState(step, Status.DONE, "both", "Annex 1")
-    return StepState(step, Status.OPEN, _unsigned(state, part), "Annex 1", opens=_local_day(submitted))
+    return StepState(step, Status.OPEN, _unsigned(state, part), "Annex 1", opens=_local_day(submitted, state.timezone))
 
 
 def step_of(states: Iterable[StepState], name: StepName) -> StepState:
@@ -422,7 +422,7 @@ def next_step(state: ReviewState, now: datetime) -> StepState | None:
     if hearing.status == Status.OPEN:
         return hearing
     leaver = step_of(states, StepName.LEAVER_REVIEW)
-    if leaver.status == Status.OPEN and leaver.due is not None and _local_day(now) >= leaver.due:
+    if leaver.status == Status.OPEN and leaver.due is not None and _local_day(now, state.timezone) >= leaver.due:
         return leaver  # from 15 working days before the day they leave, it comes first (3.8)
     for s in states:
         if s.step in (StepName.APPEAL_HEARING, StepName.LEAVER_REVIEW):
@@ -458,9 +458,9 @@ def may(state: ReviewState, step: StepName, now: datetime, *, record: bool = Tru
             first = step_of(states, first).first  # the root of the chain is what can happen now
         before = step_of(states, first) if first else s
         by = before.due if first else s.opens
-        today = _local_day(now)
+        today = _local_day(now, state.timezone)
         book = before.step in MEETING_OF and before.meeting is None and before.status != Status.DONE
-        booked = (_local_day(before.meeting.starts_at) if first is not None and before.meeting is not None
+        booked = (_local_day(before.meeting.starts_at, state.timezone) if first is not None and before.meeting is not None
                   and before.meeting.starts_at > now else None)
         return Verdict(False, s.clause, s.why + ".", first, before.who, by if by and by >= today else None, book,
                        booked)
@@ -468,11 +468,11 @@ def may(state: ReviewState, step: StepName, now: datetime, *, record: bool = Tru
         kinds = MEETING_OF[step]
         if _held(state, kinds, now) is None:
             booked = _booked(state, kinds, now)
-            where = (f"it is booked for {_fmt(_local_day(booked.starts_at))}, so record it after that"
+            where = (f"it is booked for {_fmt(_local_day(booked.starts_at, state.timezone))}, so record it after that"
                      if booked else "book it first with at least 5 days' notice (Policy 5.3)")
             return Verdict(False, s.clause, f"{LABELS[step].capitalize()} is recorded after its meeting is "
                                             f"held: {where} (Policy {s.clause}).", step, "reviewer",
-                           _local_day(booked.starts_at) if booked else s.due)
+                           _local_day(booked.starts_at, state.timezone) if booked else s.due)
     return Verdict(True, s.clause)
 
 

@@ -18,9 +18,9 @@ from store.models import Appeal, PlanAction, Review, ReviewStage, SupportPlan
 
 
 async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
-    repo = app.repo
+    repos = app.repos
     today: date = app.clock.today()
-    people = {p.email: p for p in await repo.all_people()}
+    people = {p.email: p for p in await repos.people.all_people()}
 
     def person(email: str) -> Any:
         return people.get(email)
@@ -28,25 +28,25 @@ async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
     omar, lucy, ravi = (person("omar.aziz@riverside.example"), person("lucy.moss@riverside.example"),
                         person("ravi.singh@riverside.example"))
     if omar and lucy and ravi:
-        cycle = await repo.cycle(omar.organisation_id, 2025, create=True)
-        last = await repo.review_for(omar.id, cycle.id)
+        cycle = await repos.reviews.cycle(omar.organisation_id, 2025, create=True)
+        last = await repos.reviews.review_for(omar.id, cycle.id)
         if last is None:
-            last = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=omar.id, reviewer_id=lucy.id,
+            last = await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=omar.id, reviewer_id=lucy.id,
                                           stage=ReviewStage.CLOSED, retain_until=retain_until(2025),
                                           eoy_performing_expected=False, eoy_comments="Two objectives not met.",
                                           report_delivered_on=date(2026, 10, 5)))
-        if appeal and not await repo.appeals_of_reviews([last.id]):
-            await repo.save_appeal(Appeal(review_id=last.id, colleague_id=omar.id, stage="written",
+        if appeal and not await repos.planning.appeals_of_reviews([last.id]):
+            await repos.appeals.save_appeal(Appeal(review_id=last.id, colleague_id=omar.id, stage="written",
                                    concerns="The library move took most of the spring and was not taken into account.",
                                    informal_raised_on=date(2026, 10, 9), written_received_on=today - timedelta(days=4),
                                    handler_role="headteacher", handler_id=ravi.id,
                                    grounds="Evidence not taken into account (Policy 7.1)."))
 
     tom = person("tom.reed@riverside.example")
-    if tom and lucy and not await repo.plans_of([tom.id]):
-        plan = await repo.save_plan(SupportPlan(colleague_id=tom.id, manager_id=lucy.id, kind="support",
+    if tom and lucy and not await repos.planning.plans_of([tom.id]):
+        plan = await repos.plans.save_plan(SupportPlan(colleague_id=tom.id, manager_id=lucy.id, kind="support",
                                            meeting_date=today - timedelta(days=10), date_agreed=today - timedelta(days=10)))
-        await repo.save_plan_action(PlanAction(plan_id=plan.id, number=1, area="Recording pupils' reading in the reading log",
+        await repos.plans.save_plan_action(PlanAction(plan_id=plan.id, number=1, area="Recording pupils' reading in the reading log",
                                    required_level="Every session logged on the day",
                                    support="Ten minutes with the literacy lead each Friday",
                                    review_dates=[(today + timedelta(days=58)).isoformat(),
@@ -55,14 +55,14 @@ async def add_reminder_scenarios(app: Any, *, appeal: bool = False) -> None:
 
     nina = person("nina.ross@riverside.example")
     if nina and lucy:
-        review = await repo.current_review(nina.id)
+        review = await repos.reviews.current_review(nina.id)
         if review is not None and not review.delegated:
             review.reviewer_id, review.delegated = lucy.id, True
-            await repo.save_review(review)
+            await repos.reviews.save_review(review)
 
     if lucy and ravi:
-        cycle = await repo.cycle(lucy.organisation_id, 2021, create=True)
-        if await repo.review_for(lucy.id, cycle.id) is None:
-            await repo.save_review(Review(cycle_id=cycle.id, colleague_id=lucy.id, reviewer_id=ravi.id,
+        cycle = await repos.reviews.cycle(lucy.organisation_id, 2021, create=True)
+        if await repos.reviews.review_for(lucy.id, cycle.id) is None:
+            await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=lucy.id, reviewer_id=ravi.id,
                                    stage=ReviewStage.CLOSED, retain_until=retain_until(2021),
                                    eoy_performing_expected=True, eoy_comments="A steady year."))

@@ -3,7 +3,7 @@
 One tick:
 
 1. rows whose lease has ended (a worker crashed between claim and send) go back to pending;
-2. up to ``batch`` due rows are claimed atomically with a lease (store.repo.Repo.claim_due:
+2. up to ``batch`` due rows are claimed atomically with a lease (store.repos.outbox.Outbox.claim_due:
    ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, one conditional UPDATE ... RETURNING on SQLite), so
    several workers on one database never take the same row;
 3. each claimed row is checked against the recipient: an absent colleague's reminders pause until
@@ -136,7 +136,7 @@ class Dispatcher:
                  max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None,
                  concurrency: int = CONCURRENCY, hold: float = HOLD, lane_depth: int = LANE_DEPTH) -> None:
         self.app = app
-        self.repo = app.repo
+        self.repos = app.repos
         self.clock = app.clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.batch = batch
@@ -171,12 +171,12 @@ class Dispatcher:
         if self._sent:  # sent last time, but the database failed before they were marked
             await self._write_sent(stats)
         stats.given_back = await self._give_back_stale(now)
-        stats.released = await self.repo.release_expired_leases(now)
+        stats.released = await self.repos.outbox.release_expired_leases(now)
         if stats.released:
             log.warning("released %d reminder(s) whose worker's lease ended", stats.released)
         room = self.batch - self.held
         # people with rows held here are skipped: their later reminders wait in the outbox behind them
-        rows = await self.repo.claim_due(self.worker_id, now, now + self.lease, room,
+        rows = await self.repos.outbox.claim_due(self.worker_id, now, now + self.lease, room,
                                          skip_recipients=list(self._lanes)) if room > 0 else []
         stats.claimed = len(rows)
         claimed = monotonic_time.monotonic()
@@ -189,7 +189,7 @@ class Dispatcher:
             self._claims[row.id] = (claimed, now + self.lease)  # type: ignore[index]
             lane.rows.append(row)
         if excess:
-            stats.given_back += await self.repo.release_claims(self.worker_id, excess)
+            stats.given_back += await self.repos.outbox.release_claims(self.worker_id, excess)
         finished = await self._run_lanes(stats) if self._lanes else 0
         if self._lanes and not rows and not finished:
             # nothing new and every lane waiting: wait for the first turn here rather than make the caller spin
@@ -223,7 +223,7 @@ class Dispatcher:
     async def _run_lanes(self, stats: DispatchStats) -> int:
         """Deliver every lane that can go now, ``concurrency`` at a time; the rows finished."""
         lanes = list(self._lanes.values())
-        people = await self.repo.people([lane.recipient_id for lane in lanes])
+        people = await self.repos.people.people([lane.recipient_id for lane in lanes])
         gate = asyncio.Semaphore(self.concurrency)
 
         async def run(lane: Lane) -> int:
@@ -285,7 +285,7 @@ class Dispatcher:
             lane.rows.clear()
             if self._lanes.get(lane.recipient_id) is lane:
                 del self._lanes[lane.recipient_id]
-        return count + await self.repo.release_claims(self.worker_id, untouched)
+        return count + await self.repos.outbox.release_claims(self.worker_id, untouched)
 
     # --- one row --------------------------------------------------------------------------
 
@@ -350,7 +350,7 @@ class Dispatcher:
         the next tick (their leases still hold), so nothing sent is sent again because of it."""
         outcomes, self._sent = self._sent, []
         try:
-            written = await self.repo.finish_claims(self.worker_id, outcomes)
+            written = await self.repos.outbox.finish_claims(self.worker_id, outcomes)
         except Exception:
             self._sent = outcomes + self._sent
             raise
@@ -386,7 +386,7 @@ class Dispatcher:
                                     f"{attempts or row.attempts + 1} attempts ({error[:200]}). Please pass it on.")
 
     async def _finish(self, row: Reminder, values: dict[str, Any]) -> bool:
-        return await self.repo.finish_claim(row.id, self.worker_id, values)  # type: ignore[arg-type]
+        return await self.repos.outbox.finish_claim(row.id, self.worker_id, values)  # type: ignore[arg-type]
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -414,7 +414,7 @@ class Dispatcher:
 
     async def load_calendar_names(self) -> None:
         cache = self.app.extras.setdefault("org_calendar_names", {})
-        for org in await self.repo.organisations():
+        for org in await self.repos.people.organisations():
             cache[org.id] = org.calendar_name
 
     async def channel_for(self, person: Person) -> Deliverer | None:
@@ -433,7 +433,7 @@ class Dispatcher:
         hr = await self.hr_admins(person.organisation_id)
         now = self.clock.now()
         for admin in hr:
-            await self.repo.enqueue(Reminder(dedupe_key=f"{key}:hr{admin}"[:200], kind=kind, recipient_id=admin,
+            await self.repos.outbox.enqueue(Reminder(dedupe_key=f"{key}:hr{admin}"[:200], kind=kind, recipient_id=admin,
                                              subject_person_id=person.id, due_at=now, clause="3.4",
                                              subject=subject, body=body, action="status"))
         if not hr:
@@ -444,9 +444,9 @@ class Dispatcher:
         current: int | None = org_id
         while current is not None and current not in seen:
             seen.add(current)
-            people = await self.repo.role_holders("hr_admin", current)
+            people = await self.repos.people.role_holders("hr_admin", current)
             if people:
                 return [p.id for p in people if p.id is not None]
-            org = await self.repo.organisation(current)
+            org = await self.repos.people.organisation(current)
             current = org.parent_id if org else None
         return []

@@ -54,7 +54,7 @@ class Batch:
 
 def is_enrolled(p: Any) -> bool:
     """Policy 1.1 / 1.2 through bot.policy.eligibility; leavers (inactive) get nothing either.
-    ``p`` is a Person or a planning row of one (store.repo's person_batch / planning_people)."""
+    ``p`` is a Person or a planning row of one (store.repos.planning's person_batch / planning_people)."""
     if not p.active:
         return False
     return eligibility(RosterFacts(employment_type=p.employment_type, extended_agency=p.extended_agency,
@@ -65,17 +65,17 @@ def is_enrolled(p: Any) -> bool:
 class FactSource:
     def __init__(self, app: Any, batch_size: int = 500) -> None:
         self.app = app
-        self.repo = app.repo
+        self.repos = app.repos
         self.batch_size = batch_size
         self.orgs: dict[int, OrgFacts] = {}
         self._org_rows: dict[int, Organisation] = {}
         self._heads: set[int] = set()
 
     async def load_orgs(self) -> None:
-        rows = await self.repo.organisations()
+        rows = await self.repos.people.organisations()
         self._org_rows = {o.id: o for o in rows if o.id is not None}
         direct: dict[int, dict[str, list[int]]] = {}
-        for g in await self.repo.role_grants():
+        for g in await self.repos.planning.role_grants():
             direct.setdefault(g.organisation_id, {}).setdefault(g.role, []).append(g.person_id)
             if g.role in HEAD_ROLES:
                 self._heads.add(g.person_id)
@@ -122,24 +122,24 @@ class FactSource:
             return
         after = 0
         while True:
-            rows = await self.repo.review_batch(after, self.batch_size)
+            rows = await self.repos.planning.review_batch(after, self.batch_size)
             if not rows:
                 return
             after = rows[-1].id
             yield await self.review_batch(rows)
 
     async def review_batch(self, rows: Sequence[Any]) -> Batch:
-        """The reminders of these reviews (store.repo.Repo.review_batch's light rows)."""
+        """The reminders of these reviews (store.repos.planning.Planning.review_batch's light rows)."""
         ids = [r.id for r in rows]
-        people = await self.repo.planning_people([r.colleague_id for r in rows])
-        leads = await self.repo.lead_managers_of(list(people))
-        meetings = await self.repo.meetings_of_reviews(ids)
-        answers = await self.repo.answer_counts(ids, "colleague")
-        sigs = await self.repo.review_signature_parts(ids)
-        appeals = await self.repo.appeals_of_reviews(ids)
-        told = told_slots(await self.repo.dialog_meeting_notices(ids))
-        excepted = await self.repo.review_exceptions(ids)
-        told_appeals = await self.repo.appeals_told(ids)
+        people = await self.repos.planning.planning_people([r.colleague_id for r in rows])
+        leads = await self.repos.planning.lead_managers_of(list(people))
+        meetings = await self.repos.planning.meetings_of_reviews(ids)
+        answers = await self.repos.planning.answer_counts(ids, "colleague")
+        sigs = await self.repos.planning.review_signature_parts(ids)
+        appeals = await self.repos.planning.appeals_of_reviews(ids)
+        told = told_slots(await self.repos.planning.dialog_meeting_notices(ids))
+        excepted = await self.repos.lifecycle.review_exceptions(ids)
+        told_appeals = await self.repos.lifecycle.appeals_told(ids)
         planned: list[Planned] = []
         for review in rows:
             person = people.get(review.colleague_id)
@@ -170,33 +170,33 @@ class FactSource:
         """Every person, in keyset pages; or only these (an incremental pass)."""
         if person_ids is not None:
             for chunk in _chunks(sorted(person_ids), self.batch_size):
-                people = sorted((await self.repo.planning_people(chunk)).values(), key=lambda p: p.id)
+                people = sorted((await self.repos.planning.planning_people(chunk)).values(), key=lambda p: p.id)
                 if people:
                     yield await self.person_batch(people, span)
             return
         after = 0
         while True:
-            people = await self.repo.person_batch(after, self.batch_size)
+            people = await self.repos.planning.person_batch(after, self.batch_size)
             if not people:
                 return
             after = people[-1].id
             yield await self.person_batch(people, span)
 
     async def person_batch(self, people: Sequence[Any], span: Span) -> Batch:
-        """The person-level reminders of these people (store.repo.Repo.person_batch's light rows)."""
+        """The person-level reminders of these people (store.repos.planning.Planning.person_batch's light rows)."""
         ids = [p.id for p in people]
-        leads = await self.repo.lead_managers_of([p.id for p in people if is_enrolled(p)])
+        leads = await self.repos.planning.lead_managers_of([p.id for p in people if is_enrolled(p)])
         eligible_ids = [p.id for p in people if p.id in leads]  # enrolled and someone to review them
         cycles: dict[int, dict[int, CycleStatus]] = {}
-        for review, year, kinds in await self.repo.cycle_rows_of(eligible_ids):
+        for review, year, kinds in await self.repos.planning.cycle_rows_of(eligible_ids):
             cycles.setdefault(review.colleague_id, {})[year] = CycleStatus(
                 year=year, review_id=review.id, reviewer_id=review.reviewer_id, booked_kinds=frozenset(kinds),
                 planning_submitted=review.planning_submitted_at is not None,
                 midyear_submitted=review.midyear_submitted_at is not None,
                 eoy_submitted=review.eoy_submitted_at is not None, stage=review.stage)
-        last = await self.repo.last_checkins(eligible_ids)
+        last = await self.repos.planning.last_checkins(eligible_ids)
         plans: dict[int, list[PlanFacts]] = {}
-        for plan, actions, reviews in await self.repo.plans_of(eligible_ids):
+        for plan, actions, reviews in await self.repos.planning.plans_of(eligible_ids):
             dates = tuple(date.fromisoformat(d) for a in actions for d in a.review_dates if _is_iso(d))
             plans.setdefault(plan.colleague_id, []).append(PlanFacts(
                 id=plan.id, kind=plan.kind, colleague_id=plan.colleague_id, manager_id=plan.manager_id,
@@ -216,10 +216,10 @@ class FactSource:
 
     async def org_batches(self, span: Span) -> AsyncIterator[Batch]:
         tops = set(self.top_org_ids())
-        checks = await self.repo.moderation_checks(list(self.orgs))
+        checks = await self.repos.lifecycle.moderation_checks(list(self.orgs))
         for oid, org in self.orgs.items():
             statements: dict[int, list[StatementFacts]] = {}
-            for year, rid, cname, rname in await self.repo.delegated_statements(oid):
+            for year, rid, cname, rname in await self.repos.planning.delegated_statements(oid):
                 statements.setdefault(year, []).append(StatementFacts(rid, cname, rname))
             checked = frozenset(year for (o, year) in checks if o == oid)
             planned = rules.org_reminders(org, span, statements, is_top=oid in tops, checked_years=checked)

@@ -85,7 +85,7 @@ async def replanning_job(app: Runtime) -> None:
 async def purge_job(app: Runtime) -> None:
     """Forget old inbound event ids, then call the records helper's retention purge (Policy 10.3)."""
     try:
-        swept = await app.repo.sweep_inbound()
+        swept = await app.repos.inbound.sweep_inbound()
         log.info("inbound events: %d old ids forgotten", swept)
     except Exception:  # noqa: BLE001 - the purge still runs
         log.exception("sweeping old inbound event ids failed")

@@ -89,19 +89,19 @@ class ScopeRows:
     LIKE 'plan:org:7:%' per organisation cannot use an index on PostgreSQL under a non-C collation,
     and a trust of 100,000 colleagues has a thousand organisations."""
 
-    def __init__(self, repo: Any) -> None:
-        self.repo = repo
+    def __init__(self, repos: Any) -> None:
+        self.repos = repos
         self._orgs: dict[str, list[Any]] | None = None
 
     async def of(self, batch: Batch) -> list[Any]:
         if batch.key_prefix.startswith(ORG_KEY_PREFIX) and not batch.review_ids and not batch.person_ids:
             if self._orgs is None:
                 self._orgs = {}
-                for row in await self.repo.pending_planned(key_prefix=ORG_KEY_PREFIX):
+                for row in await self.repos.outbox.pending_planned(key_prefix=ORG_KEY_PREFIX):
                     head, sep, _ = row.dedupe_key[len(ORG_KEY_PREFIX):].partition(":")
                     self._orgs.setdefault(f"{ORG_KEY_PREFIX}{head}{sep}", []).append(row)
             return self._orgs.get(batch.key_prefix, [])
-        return await self.repo.pending_planned(review_ids=batch.review_ids, person_ids=batch.person_ids,
+        return await self.repos.outbox.pending_planned(review_ids=batch.review_ids, person_ids=batch.person_ids,
                                                key_prefix=batch.key_prefix)
 
 
@@ -153,7 +153,7 @@ class Planner:
         db, today = self.app.db, self.app.clock.today()
         stats = PlanStats()
         source = FactSource(self.app, self.batch_size)
-        scopes = ScopeRows(self.app.repo)
+        scopes = ScopeRows(self.app.repos)
         cached = _ORGS.get(db)
         if reuse_orgs and cached is not None and cached[0] == trust_version:
             source.orgs, source._org_rows, source._heads = cached[1]  # noqa: SLF001 - the planner's own cache
@@ -177,15 +177,15 @@ class Planner:
         return stats
 
     async def sync(self, batch: Batch, stats: PlanStats, scopes: ScopeRows | None = None) -> None:
-        repo = self.app.repo
+        repos = self.app.repos
         now = self.app.clock.now()
         stale_before = now - CATCH_UP
         today = self.app.clock.today()
         wanted: dict[str, Planned] = {}
         for p in batch.planned:
             wanted.setdefault(p.dedupe_key, p)
-        existing = await repo.planner_rows_by_keys(list(wanted))
-        scope_rows = await (scopes or ScopeRows(repo)).of(batch)
+        existing = await repos.outbox.planner_rows_by_keys(list(wanted))
+        scope_rows = await (scopes or ScopeRows(repos)).of(batch)
         inserts: list[dict[str, Any]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
         reactivate: list[tuple[int, dict[str, Any]]] = []
@@ -204,7 +204,7 @@ class Planner:
             elif row.status == "cancelled" and fresh(p):
                 reactivate.append((row.id, {**updatable(p), "due_at": p.due}))
         cancel = [r.id for r in scope_rows if r.dedupe_key not in wanted]
-        await repo.apply_plan(inserts, updates, reactivate, cancel)
+        await repos.outbox.apply_plan(inserts, updates, reactivate, cancel)
         stats.batches += 1
         stats.planned += len(wanted)
         stats.inserted += len(inserts)

@@ -339,7 +339,7 @@ def review_state(r: ReviewFacts, org: OrgFacts) -> lifecycle.ReviewState:
         planning_submitted=r.planning_submitted_at, midyear_submitted=r.midyear_submitted_at,
         eoy_submitted=r.eoy_submitted_at, signatures=r.signatures, report_delivered_on=r.report_delivered_on,
         appeals=tuple(lifecycle.AppealFact(a.stage, a.written_received_on, a.hearing_at) for a in r.appeals),
-        exceptions=r.exceptions)
+        exceptions=r.exceptions, timezone=org.tz)
 
 
 def cycle_state(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lifecycle.ReviewState:
@@ -352,7 +352,8 @@ def cycle_state(p: PersonFacts, org: OrgFacts, status: CycleStatus) -> lifecycle
         planning_submitted=_RECORDED if status.planning_submitted else None,
         midyear_submitted=_RECORDED if status.midyear_submitted else None,
         eoy_submitted=_RECORDED if status.eoy_submitted else None, signatures=signed,
-        report_delivered_on=_RECORDED.date() if status.stage in ("end_of_year_done", "closed") else None)
+        report_delivered_on=_RECORDED.date() if status.stage in ("end_of_year_done", "closed") else None,
+        timezone=org.tz)
 
 
 def _is_open(state: lifecycle.ReviewState, step: lifecycle.StepName, on: datetime) -> bool:

@@ -1,5 +1,5 @@
-"""What every repository shares: the database handle, the generic save (being replaced by typed
-methods) and the query helpers several repositories use."""
+"""What every repository shares: the database handle, the insert-or-update behind each typed
+``save_<thing>`` and the query helpers several repositories use."""
 
 
 from __future__ import annotations
@@ -44,12 +44,6 @@ class RepoBase:
             await s.flush()
             await s.refresh(merged)
             return merged
-
-    async def _save_all(self, rows: Sequence[Row]) -> list[Row]:
-        async with self.db.transaction() as s:
-            out = [await s.merge(r) for r in rows]
-            await s.flush()
-            return out
 
 
 def _now() -> datetime:

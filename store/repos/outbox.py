@@ -23,8 +23,11 @@ from store.repos.base import (
 
 class Outbox(RepoBase):
     async def enqueue_all(self, reminders: Sequence[Reminder]) -> list[Reminder]:
-        """Insert many reminders at once (bench and tests seed the outbox with this)."""
-        return await self._save_all(reminders)
+        """Insert many reminders at once, as given (bench seeds the outbox with this)."""
+        async with self.db.transaction() as s:
+            stored = [await s.merge(r) for r in reminders]
+            await s.flush()
+            return stored
 
     async def enqueue(self, reminder: Reminder) -> bool:
         """Insert a reminder unless one with its dedupe key exists; True if inserted.

@@ -69,7 +69,7 @@ async def record_pass(db: Database, fingerprint: str, years: str, finished_at: d
 
 
 async def reviews_of_colleagues(db: Database, colleague_ids: Sequence[int]) -> list[Any]:
-    """These colleagues' reviews as the planner's light rows (store.repo.Repo.review_batch's columns)."""
+    """These colleagues' reviews as the planner's light rows (store.repos.planning.Planning.review_batch's columns)."""
     from store.repos.base import _PLANNING_REVIEW_COLUMNS
 
     if not colleague_ids:

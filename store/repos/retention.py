@@ -1,4 +1,4 @@
-"""The SQL of the retention sweep: every personal table but the forms (store.repo.purge_review).
+"""The SQL of the retention sweep: every personal table but the forms (store.repos.records.Records.purge_review).
 
 One function, ``sweep``, counts (dry run) or deletes, in the caller's transaction, what each rule
 of ``bot.policy.retention.RULES`` says has gone past its time. The rules' numbers come in as

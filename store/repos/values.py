@@ -79,7 +79,7 @@ TRUST_WIDE_ROLES = ("hr_admin", "executive_leader")
 
 @dataclass
 class ReviewSnapshot:
-    """Rows about a set of reviews, read together (Repo.review_snapshot); lists keep the order the
+    """Rows about a set of reviews, read together (Reviews.review_snapshot); lists keep the order the
     one-review queries give (meetings by time, appeals and answers by id, objectives by number)."""
 
     reviews: dict[int, Review] = field(default_factory=dict)

@@ -66,10 +66,10 @@ def test_a_bad_roster_lists_every_problem_by_line_and_says_what_to_do(text: str)
 @given(text=rosters())
 def test_a_refused_import_changes_nothing_and_an_accepted_one_loses_no_one(demo: Demo, text: str) -> None:
     before = demo.snapshot()
-    emails = {p.email for p in demo.run(demo.app.repo.all_people())}
+    emails = {p.email for p in demo.run(demo.app.repos.people.all_people())}
     try:
         demo.run(import_roster_text(demo.app, text))
     except RosterError:
         assert demo.snapshot() == before
         return
-    assert emails <= {p.email for p in demo.run(demo.app.repo.all_people())}
+    assert emails <= {p.email for p in demo.run(demo.app.repos.people.all_people())}

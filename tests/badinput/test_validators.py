@@ -38,11 +38,11 @@ def _choices(step: Step, ctx: Ctx) -> tuple[Any, ...]:
 
 
 async def _contexts(demo: Demo, dialog: Dialog) -> list[Ctx]:
-    repo = demo.app.repo
+    repos = demo.app.repos
     out = []
     for speaker, about in PAIRS:
-        person = await repo.context((await repo.person_by_email(speaker)).id)
-        subject = await repo.context((await repo.person_by_email(about)).id) if about else person
+        person = await repos.people.context((await repos.people.person_by_email(speaker)).id)
+        subject = await repos.people.context((await repos.people.person_by_email(about)).id) if about else person
         data: dict[str, Any] = {}
         if dialog.prepare is not None:
             try:
@@ -62,9 +62,9 @@ async def _planning_meeting_held(demo: Demo) -> None:
     objective dialog's validators are reached from scratch."""
     from tests.dialogs.review.conftest import CHRIS, held_meeting
 
-    chris = await demo.app.repo.person_by_email(CHRIS)
-    review = await demo.app.repo.current_review(chris.id)  # type: ignore[union-attr]
-    if not any(m.status == "held" for m in await demo.app.repo.meetings_for(review.id)):  # type: ignore[union-attr,arg-type]
+    chris = await demo.app.repos.people.person_by_email(CHRIS)
+    review = await demo.app.repos.reviews.current_review(chris.id)  # type: ignore[union-attr]
+    if not any(m.status == "held" for m in await demo.app.repos.reviews.meetings_for(review.id)):  # type: ignore[union-attr,arg-type]
         await held_meeting(demo.app, CHRIS)
 
 

@@ -39,10 +39,10 @@ def _send(demo: Demo, channel: Channel, email: str, text: str) -> list[Reply]:
 def _link(demo: Demo) -> None:
     async def link() -> None:
         for email in PEOPLE:
-            person = await demo.app.repo.person_by_email(email)
+            person = await demo.app.repos.people.person_by_email(email)
             assert person is not None and person.id is not None
             for channel in (Channel.SLACK, Channel.TEAMS):
-                await demo.app.repo.link_platform_id(person.id, channel.value, f"{channel.value}-{email}")
+                await demo.app.repos.people.link_platform_id(person.id, channel.value, f"{channel.value}-{email}")
 
     demo.run(link())
 
@@ -63,8 +63,8 @@ def test_whatever_is_typed_inside_a_conversation_the_reply_names_a_way_out(
     for text in said:
         replies = _send(demo, channel, email, text)
         assert replies and any(r.text.strip() for r in replies), (word, text)
-        person = demo.run(demo.app.repo.person_by_email(email))
-        open_now = demo.run(demo.app.repo.active_session(person.id))
+        person = demo.run(demo.app.repos.people.person_by_email(email))
+        open_now = demo.run(demo.app.repos.conversations.active_session(person.id))
         if open_now is not None:
             assert names_a_way_out(replies), (f"{email} on {channel.value} typed {text!r} into {word!r} and was "
                                               f"left in a conversation without a way out:\n"

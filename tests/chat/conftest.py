@@ -135,9 +135,9 @@ class TeamsChat:
     async def _who(self, email: str) -> dict[str, str]:
         aad = f"00000000-0000-4000-8000-{abs(hash(email)) % 10**12:012d}"
         if email not in self.linked:
-            person = await self.app.repo.person_by_email(email)
+            person = await self.app.repos.people.person_by_email(email)
             assert person is not None and person.id is not None
-            await self.app.repo.link_platform_id(person.id, "teams", aad)
+            await self.app.repos.people.link_platform_id(person.id, "teams", aad)
             self.linked.add(email)
         return {"aad": aad, "user_id": f"29:{_key(email)}", "conversation": f"a:{_key(email)}-personal-chat"}
 

@@ -18,7 +18,7 @@ async def test_jo_checks_in_with_words_and_confirms_what_was_understood(chat: Ch
     await chat.say(JO, "nah")
     done = await chat.say(JO, "Share my mood only")
     assert "Thanks, that's saved" in done
-    [latest] = [c for c in await chat.app.repo.checkins((await chat.app.repo.person_by_email(JO)).id)]  # type: ignore[union-attr,arg-type]
+    [latest] = [c for c in await chat.app.repos.records.checkins((await chat.app.repos.people.person_by_email(JO)).id)]  # type: ignore[union-attr,arg-type]
     assert (latest.mood, latest.wants_one_to_one, latest.objectives_on_track) == (4, True, False)
 
 
@@ -41,7 +41,7 @@ async def test_mark_books_a_meeting_in_his_own_words(chat: Chat) -> None:
     assert "Policy 5.3 asks for at least 5 days' notice" in too_soon  # the rule still applies
     booked = await chat.say(MARK, "10/12/2026 10:00")  # the canonical form is not read back
     assert "I read that as" not in booked
-    chris = await chat.app.repo.person_by_email(CHRIS)
-    review = await chat.app.repo.current_review(chris.id)  # type: ignore[union-attr,arg-type]
-    [meeting] = await chat.app.repo.meetings_for(review.id)  # type: ignore[union-attr,arg-type]
+    chris = await chat.app.repos.people.person_by_email(CHRIS)
+    review = await chat.app.repos.reviews.current_review(chris.id)  # type: ignore[union-attr,arg-type]
+    [meeting] = await chat.app.repos.reviews.meetings_for(review.id)  # type: ignore[union-attr,arg-type]
     assert meeting.minutes == 60 and meeting.location == "Meeting room 2"

@@ -21,8 +21,8 @@ async def chat(app: App, email: str | None, lines: list[str]) -> str:
 async def test_sam_checks_in_by_number_from_the_console(demo_app: App) -> None:
     output = await chat(demo_app, "sam.patel@hillside.example", ["checkin", "4", "skip", "1", "2", "quit"])
     assert "How are you feeling" in output and "Thanks, that's saved" in output
-    sam = await demo_app.repo.person_by_email("sam.patel@hillside.example")
-    [checkin] = [c for c in await demo_app.repo.checkins(sam.id) if c.note == ""]
+    sam = await demo_app.repos.people.person_by_email("sam.patel@hillside.example")
+    [checkin] = [c for c in await demo_app.repos.records.checkins(sam.id) if c.note == ""]
     assert isinstance(checkin, CheckIn)
     assert (checkin.mood, checkin.wants_one_to_one, checkin.share_with_manager) == (4, True, "mood")
 

@@ -43,8 +43,8 @@ async def test_reopening_the_console_mid_conversation_picks_up_at_the_same_quest
     await chat(demo_app, SAM, ["prep", "one"])  # quit mid-dialog
     out = await chat(demo_app, SAM, ["two"])
     assert "here's where you left off" in out and "question 2 of 23" in out
-    sam = await demo_app.repo.person_by_email(SAM)
-    session = await demo_app.repo.active_session(sam.id)  # type: ignore[union-attr,arg-type]
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    session = await demo_app.repos.conversations.active_session(sam.id)  # type: ignore[union-attr,arg-type]
     assert session is not None and list(session.state["answers"].values())[:2] == ["one", "two"]
 
 
@@ -66,11 +66,11 @@ async def test_the_chair_and_the_headteacher_get_a_useful_status(demo_app: App) 
 
 async def test_a_written_appeal_shows_in_the_colleagues_and_the_headteachers_status(
         demo_app: App, clock: FixedClock) -> None:
-    sam = await demo_app.repo.person_by_email(SAM)
-    review = await demo_app.repo.current_review(sam.id)  # type: ignore[union-attr,arg-type]
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    review = await demo_app.repos.reviews.current_review(sam.id)  # type: ignore[union-attr,arg-type]
     assert review is not None
     review.report_delivered_on = datetime(2026, 11, 2).date()
-    await demo_app.repo.save_review(review)
+    await demo_app.repos.reviews.save_review(review)
     await chat(demo_app, SAM, ["appeal", "1", "Objective 1 was rated without the evidence", "4", "confirm"])
     out = await chat(demo_app, SAM, ["status"])
     assert "Your written appeal is with Helen Hart, who arranges the hearing by Mon 14 Dec 2026 (Policy 9.5)" in out
@@ -105,6 +105,6 @@ async def test_reopening_after_leaving_at_the_switch_question_asks_the_open_ques
     await chat(demo_app, SAM, ["checkin", "4", "skip", "prep"])  # quits at “Pause it and start …?”
     out = await chat(demo_app, SAM, ["yes"])  # the one-to-one question is shown again, and this answers it
     assert "Would you like a one-to-one" in out and "paused “Wellbeing check-in”" not in out
-    sam = await demo_app.repo.person_by_email(SAM)
-    session = await demo_app.repo.active_session(sam.id)  # type: ignore[union-attr,arg-type]
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    session = await demo_app.repos.conversations.active_session(sam.id)  # type: ignore[union-attr,arg-type]
     assert session is not None and session.dialog_id == "checkin" and session.state["answers"]["one_to_one"] is True

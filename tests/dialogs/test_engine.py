@@ -16,7 +16,7 @@ def say(text: str, who: str = SAM) -> Inbound:
 async def test_an_unknown_person_gets_a_polite_refusal_and_nothing_is_stored(demo_app: App) -> None:
     replies = await demo_app.engine.handle(Inbound(Address(Channel.SLACK, "U-NOBODY"), "checkin"))
     assert "don't recognise your Slack account" in replies[0].text
-    assert await demo_app.repo.reminders(status=None) == []
+    assert await demo_app.repos.outbox.reminders(status=None) == []
 
 
 async def test_a_bad_rating_is_explained_and_the_question_asked_again(demo_app: App) -> None:
@@ -55,8 +55,8 @@ async def test_pause_and_resume_after_a_process_restart(demo_app: App, db_url: s
         await restarted.engine.handle(say("yes"))
         done = await restarted.engine.handle(say("Keep it to myself"))
         assert "saved" in done[0].text
-        sam = await restarted.repo.person_by_email(SAM)
-        latest = (await restarted.repo.checkins(sam.id))[0]
+        sam = await restarted.repos.people.person_by_email(SAM)
+        latest = (await restarted.repos.records.checkins(sam.id))[0]
         assert (latest.mood, latest.note) == (2, "A long week.")
     finally:
         await restarted.close()
@@ -70,19 +70,19 @@ async def test_a_button_from_an_old_message_is_recognised_as_stale(demo_app: App
     assert second[0].step == "note"
     again = await engine.handle(Inbound(Address(Channel.CONSOLE, SAM), action=click))  # a double click
     assert "earlier message" in again[0].text
-    session = await demo_app.repo.active_session((await demo_app.repo.person_by_email(SAM)).id)
+    session = await demo_app.repos.conversations.active_session((await demo_app.repos.people.person_by_email(SAM)).id)
     assert session.state["answers"] == {"mood": 4}
 
 
 async def test_cancel_keeps_what_was_already_saved(demo_app: App) -> None:
     engine = demo_app.engine
-    sam = await demo_app.repo.person_by_email(SAM)
-    before = len(await demo_app.repo.checkins(sam.id))
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    before = len(await demo_app.repos.records.checkins(sam.id))
     await engine.handle(say("checkin"))
     await engine.handle(say("5"))
     replies = await engine.handle(say("cancel"))
     assert "Cancelled" in replies[0].text and "Nothing you had already saved has changed" in replies[0].text
-    assert len(await demo_app.repo.checkins(sam.id)) == before
+    assert len(await demo_app.repos.records.checkins(sam.id)) == before
 
 
 async def test_asking_for_help_mid_dialog_explains_and_repeats_the_question(demo_app: App) -> None:
@@ -96,8 +96,8 @@ async def test_asking_for_support_in_a_checkin_nudges_the_manager(demo_app: App)
     for text in ("checkin", "2", "skip", "yes", "Keep it to myself"):  # Sam has no objectives yet: not asked
         replies = await engine.handle(say(text))
     assert "let your manager know" in replies[0].text
-    [notice] = await demo_app.repo.reminders()
-    priya = await demo_app.repo.person_by_email("priya.shah@hillside.example")
+    [notice] = await demo_app.repos.outbox.reminders()
+    priya = await demo_app.repos.people.person_by_email("priya.shah@hillside.example")
     assert notice.recipient_id == priya.id and notice.clause == "3.3"
     assert "Mood" not in notice.body  # she kept her mood to herself
 
@@ -108,8 +108,8 @@ async def test_an_answer_that_starts_with_a_command_word_is_kept_as_an_answer(de
     await engine.handle(say("3"))
     replies = await engine.handle(say("Help with the new starters is taking a lot of time"))
     assert replies[0].step == "one_to_one"
-    sam = await demo_app.repo.person_by_email(SAM)
-    session = await demo_app.repo.active_session(sam.id)
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    session = await demo_app.repos.conversations.active_session(sam.id)
     assert session.state["answers"]["note"].startswith("Help with the new starters")
 
 
@@ -133,8 +133,8 @@ async def test_a_lone_command_word_at_a_free_text_question_is_a_request_not_an_a
     assert [c.label for c in replies[0].choices][0].startswith("Pause and start")
     replies = await engine.handle(say("yes"))
     assert "paused “Wellbeing check-in”" in replies[0].text
-    sam = await demo_app.repo.person_by_email(SAM)
-    [paused] = await demo_app.repo.paused_sessions(sam.id)
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    [paused] = await demo_app.repos.conversations.paused_sessions(sam.id)
     assert "note" not in paused.state["answers"]
 
 
@@ -152,7 +152,7 @@ async def test_a_slash_command_cadence_does_not_know_is_never_taken_as_an_answer
     replies = await engine.handle(Inbound(Address(Channel.CONSOLE, SAM), "whatsit", command=True))
     assert not any("paused" in r.text for r in replies)
     assert "where you left off" in " ".join(r.text for r in replies)
-    sam = await demo_app.repo.person_by_email(SAM)
-    session = await demo_app.repo.active_session(sam.id)
+    sam = await demo_app.repos.people.person_by_email(SAM)
+    session = await demo_app.repos.conversations.active_session(sam.id)
     assert session is not None and session.dialog_id == "checkin"
     assert "note" not in session.state["answers"]

@@ -72,6 +72,14 @@ def test_3_2_objectives_are_refused_before_the_planning_meeting_is_held(fresh):
     assert lifecycle.may(booked, S.OBJECTIVES, at(2026, 12, 11, 11)).ok  # the meeting has been held
 
 
+def test_3_2_the_day_a_meeting_falls_on_is_the_trusts_own_in_its_time_zone(fresh):
+    """Settings.timezone reaches the lifecycle: 01:00 on Fri 11 Dec in London is still Thu 10 Dec in
+    New York, so a New York trust reads the planning meeting as booked for the Thursday."""
+    meeting = (MeetingFact("planning", datetime(2026, 12, 11, 1, tzinfo=LONDON)),)
+    for zone, day in (("Europe/London", "Fri 11 Dec 2026"), ("America/New_York", "Thu 10 Dec 2026")):
+        booked = replace(fresh, meetings=meeting, timezone=zone)
+        assert f"booked for {day}" in lifecycle.may(booked, S.OBJECTIVES, at(2026, 12, 3)).message, zone
+
 def test_3_2_objectives_move_the_review_to_signing_the_planning_part(fresh):
     s = replace(fresh, meetings=(MeetingFact("planning", at(2026, 10, 14, 10), "held"),),
                 planning_submitted=at(2026, 10, 15), signatures=frozenset({("planning", "reviewer")}))

@@ -1,6 +1,6 @@
 """Fixtures for the records tests: a migrated SQLite app on 23 November 2026 and a small trust.
 
-Everything is built through store/repo, as the bot itself writes it. The migrated (and seeded)
+Everything is built through store/repos, as the bot itself writes it. The migrated (and seeded)
 database is built once per session and copied for each test, which keeps the suite quick.
 """
 

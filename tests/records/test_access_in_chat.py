@@ -46,7 +46,7 @@ async def test_everyone_else_is_refused_sams_form_by_email_and_the_refusal_is_au
     (reply,) = await trust.app.engine.handle(say(who, f"export {SAM}", Channel.CONSOLE))
     assert not reply.attachments
     assert "Policy 10.2" in reply.text
-    events = await trust.app.repo.audit_about(trust.ids["sam"])
+    events = await trust.app.repos.audit.audit_about(trust.ids["sam"])
     assert [(e.action, e.actor_id, e.record_type) for e in events] == [("refused", trust.ids[who], "export")]
 
 
@@ -92,23 +92,23 @@ ORG_ACTIONS = ("overview", "governors_report", "purge")
 
 @pytest.mark.parametrize("who", sorted(MATRIX))
 async def test_access_matrix(trust, who):
-    repo = trust.app.repo
+    repos = trust.app.repos
     actor = await trust.ctx(who)
     got = []
     for action in SUBJECT_ACTIONS:
-        got.append(await access.allowed(repo, actor, action, subject_id=trust.ids["sam"]))
+        got.append(await access.allowed(repos, actor, action, subject_id=trust.ids["sam"]))
     for action in ORG_ACTIONS:
-        got.append(await access.allowed(repo, actor, action, organisation_id=trust.orgs["hillside"]))
+        got.append(await access.allowed(repos, actor, action, organisation_id=trust.orgs["hillside"]))
     assert tuple(got) == MATRIX[who]
 
 
 async def test_central_hr_administers_the_central_team_only(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     harriet = await trust.ctx("harriet")
-    assert await access.allowed(repo, harriet, "audit", subject_id=trust.ids["kay"])
-    assert not await access.allowed(repo, harriet, "audit", subject_id=trust.ids["sam"])
+    assert await access.allowed(repos, harriet, "audit", subject_id=trust.ids["kay"])
+    assert not await access.allowed(repos, harriet, "audit", subject_id=trust.ids["sam"])
     with pytest.raises(access.AccessDenied, match="HR admins"):
-        await access.authorise(repo, harriet, "hold", subject_id=trust.ids["sam"])
+        await access.authorise(repos, harriet, "hold", subject_id=trust.ids["sam"])
 
 
 async def test_every_read_sam_makes_in_chat_names_the_account_it_came_from(trust):
@@ -116,7 +116,7 @@ async def test_every_read_sam_makes_in_chat_names_the_account_it_came_from(trust
     status, agenda and the other read-only answers record it as the changes always did."""
     await trust.app.engine.handle(say("sam", "status"))
     await trust.app.engine.handle(say("sam", "agenda"))
-    events = await trust.app.repo.audit_about(trust.ids["sam"])
+    events = await trust.app.repos.audit.audit_about(trust.ids["sam"])
     reads = [e for e in events if e.action == "read" and e.actor_id == trust.ids["sam"]]
     assert reads, "status should audit Sam reading his review"
     assert {e.actor_identity for e in reads} == {f"console:{SAM}"}

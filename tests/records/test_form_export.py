@@ -21,13 +21,13 @@ from tests.records.readers import docx_fields, docx_headings, docx_tables, docx_
 
 
 async def _stored(trust):
-    return await load_form(trust.app.repo, trust.reviews["sam"])
+    return await load_form(trust.app.repos, trust.reviews["sam"])
 
 
 async def test_docx_form_matches_the_stored_review_field_by_field(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     sam = await trust.ctx("sam")
-    attachment = await exports.export_form(repo, sam, sam.id, fmt="docx", channel="console",
+    attachment = await exports.export_form(repos, sam, sam.id, fmt="docx", channel="console",
                                            identity="console:sam.patel@hillside.example")
     assert attachment.filename.endswith(".docx")
     assert attachment.media_type.startswith("application/vnd.openxmlformats")
@@ -67,9 +67,9 @@ async def test_docx_form_matches_the_stored_review_field_by_field(trust):
 
 
 async def test_pdf_form_carries_every_stored_value(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     sam = await trust.ctx("sam")
-    attachment = await exports.export_form(repo, sam, sam.id, fmt="pdf")
+    attachment = await exports.export_form(repos, sam, sam.id, fmt="pdf")
     assert attachment.content.startswith(b"%PDF")
     text = pdf_text(attachment.content)
     data = await _stored(trust)
@@ -88,25 +88,25 @@ async def test_pdf_form_carries_every_stored_value(trust):
 
 
 async def test_markdown_form_and_an_earlier_cycle(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     sam = await trust.ctx("sam")
-    attachment = await exports.export_form(repo, sam, sam.id, cycle_year=2025, fmt="md")
+    attachment = await exports.export_form(repos, sam, sam.id, cycle_year=2025, fmt="md")
     text = attachment.content.decode()
     assert "2025-26" in attachment.filename
     assert "| **Overall, is the colleague performing their job role to the level expected? YES / NO** | YES |" in text
     assert "Well done, Sam." in text and "I enjoyed the phonics work." in text
     with pytest.raises(NothingToExport, match="no form for 2019-20"):
-        await exports.export_form(repo, sam, sam.id, cycle_year=2019, fmt="md")
+        await exports.export_form(repos, sam, sam.id, cycle_year=2019, fmt="md")
     with pytest.raises(NothingToExport, match="docx, pdf or md"):
-        await exports.export_form(repo, sam, sam.id, fmt="odt")
+        await exports.export_form(repos, sam, sam.id, fmt="odt")
 
 
 async def test_every_export_is_audited_with_channel_and_identity(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     priya = await trust.ctx("priya")
-    await exports.export_form(repo, priya, trust.ids["sam"], fmt="md", channel="slack",
+    await exports.export_form(repos, priya, trust.ids["sam"], fmt="md", channel="slack",
                               identity="slack:U0PRIYA@T0")
-    events = [e for e in await repo.audit_about(trust.ids["sam"]) if e.action == "export"]
+    events = [e for e in await repos.audit.audit_about(trust.ids["sam"]) if e.action == "export"]
     assert len(events) == 1
     e = events[0]
     assert (e.actor_id, e.channel, e.actor_identity, e.record_type, e.record_id) == (
@@ -115,12 +115,12 @@ async def test_every_export_is_audited_with_channel_and_identity(trust):
 
 
 async def test_a_colleague_cannot_export_someone_elses_form_and_the_refusal_is_logged(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     jo = await trust.ctx("jo")
     with pytest.raises(AccessDenied) as refused:
-        await exports.export_form(repo, jo, trust.ids["sam"], fmt="pdf", channel="teams", identity="teams:jo")
+        await exports.export_form(repos, jo, trust.ids["sam"], fmt="pdf", channel="teams", identity="teams:jo")
     assert "Policy 10.2" in refused.value.message
-    events = await repo.audit_about(trust.ids["sam"])
+    events = await repos.audit.audit_about(trust.ids["sam"])
     assert [(e.action, e.actor_id) for e in events] == [("refused", jo.id)]
 
 
@@ -128,10 +128,10 @@ async def test_the_longest_answers_the_dialogs_allow_still_print_in_full(trust):
     """3,000 characters (the dialogs' limit) in an objective and its evidence: no row too tall for a page."""
     from store.models import Objective, ObjectiveProgress
 
-    repo = trust.app.repo
+    repos = trust.app.repos
     long_text = " ".join(f"step{n}" for n in range(500))[:3000]
-    o = await repo.save_objective(Objective(review_id=trust.reviews["sam"], number=3, text=long_text, success_criteria=long_text))
-    await repo.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met", evidence=long_text))
+    o = await repos.forms.save_objective(Objective(review_id=trust.reviews["sam"], number=3, text=long_text, success_criteria=long_text))
+    await repos.forms.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met", evidence=long_text))
     sam = await trust.ctx("sam")
-    text = pdf_text((await exports.export_form(repo, sam, sam.id, fmt="pdf")).content)
+    text = pdf_text((await exports.export_form(repos, sam, sam.id, fmt="pdf")).content)
     assert "step0 step1" in text and text.count("step250") >= 3  # objective, criteria and evidence

@@ -30,50 +30,50 @@ OUTCOMES = ["met"] * 80 + ["partially_met"] * 25 + ["not_met"] * 3 + [None] * 12
 
 async def _greenfield(trust) -> tuple[int, list[Person]]:
     """A large synthetic academy with one finished cycle (2025-26): 40 colleagues, a real mix."""
-    repo = trust.app.repo
-    org = await repo.upsert_organisation("Co-op Academy Greenfield", "academy", trust.orgs["trust"])
-    head = await repo.save_person(Person(email="head@greenfield.example", name="Gwen Head", job_title="Headteacher",
+    repos = trust.app.repos
+    org = await repos.people.upsert_organisation("Co-op Academy Greenfield", "academy", trust.orgs["trust"])
+    head = await repos.people.save_person(Person(email="head@greenfield.example", name="Gwen Head", job_title="Headteacher",
                                          organisation_id=org.id))
-    await repo.set_roles(head.id, [("headteacher", org.id)])
-    cycle = await repo.cycle(org.id, 2025, create=True)
+    await repos.people.set_roles(head.id, [("headteacher", org.id)])
+    cycle = await repos.reviews.cycle(org.id, 2025, create=True)
     people: list[Person] = [head]
     outcomes = iter(OUTCOMES)
     for n in range(40):
         name = f"{FIRST[n % 10]} {LAST[n // 10]}"
-        p = await repo.save_person(Person(email=f"{name.lower().replace(' ', '.')}@greenfield.example", name=name,
+        p = await repos.people.save_person(Person(email=f"{name.lower().replace(' ', '.')}@greenfield.example", name=name,
                                           job_title="Teaching Assistant", organisation_id=org.id))
         people.append(p)
         stage = "end_of_year_done" if n < 30 else "mid_year_done" if n < 36 else "objectives_agreed"
-        review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id, stage=stage,
+        review = await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id, stage=stage,
                                         eoy_performing_expected=(n < 28) if n < 30 else None,
                                         eoy_comments=f"Private comment about {name}"))
         if n < 38:
             notice = 7 if n < 36 else 3
             starts = datetime(2025, 10, 6, 9, tzinfo=UTC) + timedelta(hours=n)
-            await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=starts, status="held",
+            await repos.reviews.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=starts, status="held",
                                     scheduled_at=starts - timedelta(days=notice)))
         if n < 37:
             when = datetime(2025, 10, 14, 12, tzinfo=UTC) if n < 33 else datetime(2025, 11, 20, 12, tzinfo=UTC)
             for role, who in (("reviewee", p.id), ("reviewer", head.id)):
-                await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role=role,
+                await repos.forms.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning", role=role,
                                           person_id=who, signed_at=when))
         for k in range(3):
-            o = await repo.save_objective(Objective(review_id=review.id, number=k + 1, text=f"{name} objective {k + 1}"))
+            o = await repos.forms.save_objective(Objective(review_id=review.id, number=k + 1, text=f"{name} objective {k + 1}"))
             outcome = next(outcomes)
             if outcome:
-                await repo.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome=outcome,
+                await repos.forms.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome=outcome,
                                                   evidence=f"Evidence naming {name}"))
         category = "a" if n < 20 else "b" if n < 27 else "c" if n < 30 else None
         if category:
-            await repo.save_training_need(TrainingNeed(review_id=review.id, category=category, description=f"{name}'s course",
+            await repos.forms.save_training_need(TrainingNeed(review_id=review.id, category=category, description=f"{name}'s course",
                                          essential=n < 12, funded=n < 10))
         if n < 6:
             received = date(2026, 7, 1)
             hearing = datetime(2026, 7, 14, 10, tzinfo=UTC) if n < 5 else datetime(2026, 9, 15, 10, tzinfo=UTC)
-            await repo.save_appeal(Appeal(review_id=review.id, colleague_id=p.id, stage="decided", written_received_on=received,
+            await repos.appeals.save_appeal(Appeal(review_id=review.id, colleague_id=p.id, stage="decided", written_received_on=received,
                                    hearing_at=hearing, grounds=f"{name} disagrees"))
         if n < 6:
-            await repo.save_plan(SupportPlan(colleague_id=p.id, manager_id=head.id, kind="support",
+            await repos.plans.save_plan(SupportPlan(colleague_id=p.id, manager_id=head.id, kind="support",
                                         created_at=datetime(2025, 11, 3, tzinfo=UTC),
                                         status="closed" if n < 2 else "open",
                                         closed_at=datetime(2026, 3, 2, tzinfo=UTC) if n < 2 else None))
@@ -148,25 +148,25 @@ async def test_governors_may_read_the_report_but_a_colleague_may_not(trust):
 
 async def _northfield(trust) -> int:
     """A second academy of the trust with seven finished reviews of 2025-26."""
-    repo = trust.app.repo
-    org = await repo.upsert_organisation("Co-op Academy Northfield", "academy", trust.orgs["trust"])
-    head = await repo.save_person(Person(email="head@northfield.example", name="Nell Head", job_title="Headteacher",
+    repos = trust.app.repos
+    org = await repos.people.upsert_organisation("Co-op Academy Northfield", "academy", trust.orgs["trust"])
+    head = await repos.people.save_person(Person(email="head@northfield.example", name="Nell Head", job_title="Headteacher",
                                          organisation_id=org.id))
-    cycle = await repo.cycle(org.id, 2025, create=True)
+    cycle = await repos.reviews.cycle(org.id, 2025, create=True)
     for n in range(7):
-        p = await repo.save_person(Person(email=f"ta{n}@northfield.example", name=f"Nora Kay{n}",
+        p = await repos.people.save_person(Person(email=f"ta{n}@northfield.example", name=f"Nora Kay{n}",
                                           job_title="Teaching Assistant", organisation_id=org.id))
-        review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id,
+        review = await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=p.id, reviewer_id=head.id,
                                         stage="end_of_year_done", eoy_performing_expected=True))
         for k in range(2):
-            o = await repo.save_objective(Objective(review_id=review.id, number=k + 1, text=f"Nora's objective {k}"))
-            await repo.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met"))
-        await repo.save_training_need(TrainingNeed(review_id=review.id, category="a", description="Team Teach"))
+            o = await repos.forms.save_objective(Objective(review_id=review.id, number=k + 1, text=f"Nora's objective {k}"))
+            await repos.forms.save_objective_progress(ObjectiveProgress(objective_id=o.id, stage="end_of_year", outcome="met"))
+        await repos.forms.save_training_need(TrainingNeed(review_id=review.id, category="a", description="Team Teach"))
     return org.id
 
 
-async def _store_count(repo, statement) -> int:
-    async with repo.db.session() as s:
+async def _store_count(repos, statement) -> int:
+    async with repos.db.session() as s:
         return int((await s.execute(statement)).scalar_one())
 
 
@@ -182,17 +182,17 @@ async def test_the_trust_report_adds_up_three_academies_and_hides_the_one_under_
     from bot.documents.governors import build
     from store.models import Cycle
 
-    repo = trust.app.repo
+    repos = trust.app.repos
     greenfield, _people = await _greenfield(trust)
     northfield = await _northfield(trust)
     academies = [greenfield, northfield, trust.orgs["hillside"], trust.orgs["riverside"], trust.orgs["central"]]
     in_trust = (select(Review.id).join(Cycle, Cycle.id == Review.cycle_id)
                 .where(Cycle.year == 2025, Cycle.organisation_id.in_(academies)))
-    reviews = await _store_count(repo, select(func.count()).select_from(in_trust.subquery()))
-    met = await _store_count(repo, select(func.count()).select_from(ObjectiveProgress)
+    reviews = await _store_count(repos, select(func.count()).select_from(in_trust.subquery()))
+    met = await _store_count(repos, select(func.count()).select_from(ObjectiveProgress)
                              .join(Objective, Objective.id == ObjectiveProgress.objective_id)
                              .where(ObjectiveProgress.outcome == "met", Objective.review_id.in_(in_trust)))
-    needs_a = await _store_count(repo, select(func.count()).select_from(TrainingNeed)
+    needs_a = await _store_count(repos, select(func.count()).select_from(TrainingNeed)
                                  .where(TrainingNeed.category == "a", TrainingNeed.review_id.in_(in_trust)))
     assert (reviews, met, needs_a) == (48, 94, 27)  # 40 + 7 + Sam's 2025-26 form; 80 + 14; 20 + 7
 

@@ -18,17 +18,17 @@ async def _rows(trust, who="helen"):
 
 
 async def test_the_overview_shows_progress_and_reasons_but_no_review_content(trust):
-    repo = trust.app.repo
-    jo = await repo.person(trust.ids["jo"])
+    repos = trust.app.repos
+    jo = await repos.people.person(trust.ids["jo"])
     jo.on_induction = True
-    await repo.save_person(jo)
-    alex = await repo.person(trust.ids["alex"])
+    await repos.people.save_person(jo)
+    alex = await repos.people.person(trust.ids["alex"])
     alex.absent_from, alex.absent_until = date(2026, 11, 1), date(2027, 2, 28)
-    await repo.save_person(alex)
-    cycle = await repo.cycle(trust.orgs["hillside"], 2026)
-    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=trust.ids["alex"], reviewer_id=trust.ids["mark"],
+    await repos.people.save_person(alex)
+    cycle = await repos.reviews.cycle(trust.orgs["hillside"], 2026)
+    review = await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=trust.ids["alex"], reviewer_id=trust.ids["mark"],
                                     stage="planning"))
-    await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=datetime(2026, 12, 2, 14, tzinfo=UTC),
+    await repos.reviews.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=datetime(2026, 12, 2, 14, tzinfo=UTC),
                             status="scheduled"))
     rows = await _rows(trust)
     assert "Gill Ford" not in rows and "Colin Chambers" not in rows  # governors are not staff
@@ -45,7 +45,7 @@ async def test_the_overview_shows_progress_and_reasons_but_no_review_content(tru
     everything = repr([r.as_dict() for r in rows.values()])
     for private in ("phonics", "Zoë", "Level 3", "Planning reflection"):
         assert private not in everything
-    events = await repo.audit_events()
+    events = await repos.audit.audit_events()
     assert events[0].record_type == "overview" and events[0].channel == "slack"
 
 

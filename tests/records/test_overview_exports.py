@@ -48,16 +48,16 @@ def test_json_is_one_object_a_line_and_csv_and_xlsx_hold_the_same_rows(terminal,
 
 async def test_a_plans_review_date_never_shows_as_anyones_next_deadline(trust):
     """Jo has a support plan whose review is due tomorrow, sooner than anything else of hers."""
-    repo = trust.app.repo
+    repos = trust.app.repos
     sam_review = trust.reviews["sam"]
     for kind, subject in (("support_plan_review", "Review of Sam's support plan"),
                           ("appeal_hearing_deadline", "Hear Sam's appeal"),
                           ("one_to_one_checkin", "Check in with Sam")):
-        await repo.enqueue(Reminder(dedupe_key=f"t:{kind}", kind=kind, recipient_id=trust.ids["priya"],
+        await repos.outbox.enqueue(Reminder(dedupe_key=f"t:{kind}", kind=kind, recipient_id=trust.ids["priya"],
                                     subject_person_id=trust.ids["sam"], review_id=sam_review,
                                     due_at=datetime(2026, 11, 23, 9, tzinfo=UTC), deadline=date(2026, 11, 24),
                                     clause="7.4", subject=subject))
-        await repo.enqueue(Reminder(dedupe_key=f"t:{kind}:late", kind=kind, recipient_id=trust.ids["priya"],
+        await repos.outbox.enqueue(Reminder(dedupe_key=f"t:{kind}:late", kind=kind, recipient_id=trust.ids["priya"],
                                     subject_person_id=trust.ids["sam"], review_id=sam_review,
                                     due_at=datetime(2026, 11, 2, 9, tzinfo=UTC), deadline=date(2026, 11, 3),
                                     clause="7.4", subject=subject))

@@ -21,10 +21,10 @@ from tests.records.readers import docx_fields, docx_tables, pdf_text, squash
 
 
 async def test_jos_support_plan_rows_match_the_stored_actions(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     priya = await trust.ctx("priya")
-    attachment = await exports.export_plan(repo, priya, trust.ids["jo"], fmt="docx")
-    (action,) = await repo.plan_actions(trust.plans["jo"])
+    attachment = await exports.export_plan(repos, priya, trust.ids["jo"], fmt="docx")
+    (action,) = await repos.plans.plan_actions(trust.plans["jo"])
     tables = docx_tables(attachment.content)
     plan_table = next(t for t in tables if t[0] == list(SUPPORT_HEADER))
     assert plan_table[1] == [action.area, action.required_level,
@@ -37,10 +37,10 @@ async def test_jos_support_plan_rows_match_the_stored_actions(trust):
 
 
 async def test_alexs_improvement_action_plan_and_review_carry_every_field(trust):
-    repo = trust.app.repo
+    repos = trust.app.repos
     mark = await trust.ctx("mark")
-    docx = await exports.export_plan(repo, mark, trust.ids["alex"], fmt="docx")
-    (action,) = await repo.plan_actions(trust.plans["alex"])
+    docx = await exports.export_plan(repos, mark, trust.ids["alex"], fmt="docx")
+    (action,) = await repos.plans.plan_actions(trust.plans["alex"])
     fields = docx_fields(docx.content)
     expected = [(L_AREA, action.area), (L_REQUIRED, action.required_level), (L_GAP, action.identified_gap),
                 (L_RISK, "Yes"), (L_MEASURES, action.risk_measures), (L_AGREED, action.agreed_actions),
@@ -54,7 +54,7 @@ async def test_alexs_improvement_action_plan_and_review_carry_every_field(trust)
     review_table = next(t for t in docx_tables(docx.content) if t[0] == list(REVIEW_HEADER))
     assert review_table[1] == ["1", "23 November 2026", "Two of two checks on time", "Partially Met",
                                "Continue weekly review"]
-    text = pdf_text((await exports.export_plan(repo, mark, trust.ids["alex"], fmt="pdf")).content)
+    text = pdf_text((await exports.export_plan(repos, mark, trust.ids["alex"], fmt="pdf")).content)
     for _label, value in expected:
         assert squash(value) in text, value
     assert "Improvement Action Plan Review" in text and "Partially Met" in text
@@ -64,7 +64,7 @@ async def test_alexs_improvement_action_plan_and_review_carry_every_field(trust)
 async def test_the_review_shows_the_managers_signature_once_the_review_is_recorded(trust):
     from store.models import Signature
 
-    repo = trust.app.repo
+    repos = trust.app.repos
     mark = await trust.ctx("mark")
 
     def review_signatures(content: bytes) -> list[str]:
@@ -72,10 +72,10 @@ async def test_the_review_shows_the_managers_signature_once_the_review_is_record
         start = [i for i, (label, _v) in enumerate(fields) if label == "Date of Review"][-1]
         return [v for label, v in fields[start:] if label == "Signature"]
 
-    docx = await exports.export_plan(repo, mark, trust.ids["alex"], fmt="docx")
+    docx = await exports.export_plan(repos, mark, trust.ids["alex"], fmt="docx")
     employee, manager = review_signatures(docx.content)  # a review recorded before signatures were kept
     assert employee == "Not yet signed" and manager.startswith("Recorded electronically by Mark Lee on ")
-    await repo.add_signature(Signature(subject_type="support_plan", subject_id=trust.plans["alex"],
+    await repos.forms.add_signature(Signature(subject_type="support_plan", subject_id=trust.plans["alex"],
                                        part="plan_review", role="manager", person_id=trust.ids["mark"]))
-    docx = await exports.export_plan(repo, mark, trust.ids["alex"], fmt="docx")
+    docx = await exports.export_plan(repos, mark, trust.ids["alex"], fmt="docx")
     assert review_signatures(docx.content) == ["Not yet signed", "Signed electronically by Mark Lee"]

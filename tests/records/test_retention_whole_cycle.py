@@ -72,22 +72,22 @@ async def _what_names(app: App, sam_id: int) -> dict[str, list[str]]:
 async def test_when_sam_has_left_and_every_period_has_passed_only_anonymous_tombstones_remain(
         cycle: Cycle, tmp_path: Path) -> None:
     await go_through_the_cycle(cycle, tmp_path)
-    app, repo = cycle.app, cycle.app.repo
-    sam = await repo.person_by_email(SAM)
+    app, repos = cycle.app, cycle.app.repos
+    sam = await repos.people.person_by_email(SAM)
     assert sam is not None and sam.id is not None
     before = await _what_names(app, sam.id)
     assert {"review", "objective", "signature", "dialog_session", "reminder", "audit_event", "appeal",
             "support_plan", "preparation_answer", "meeting"} <= set(before), before.keys()
 
     sam.last_day = date(2027, 8, 31)  # HR's roster: Sam leaves at the end of the cycle
-    await repo.save(sam)
+    await repos.people.save_person(sam)
     app.channels["slack"] = RecordingChannel()  # HR reads Cadence's notices in Slack
     dispatcher = Dispatcher(app, worker_id="nightly", rng=random.Random(1))
 
     # Still inside retention: the forms stay (10.3), though finished conversations and old notices go.
     cycle.clock.set(datetime(2032, 8, 30, 10, 0))  # the form of 2026-27 is kept to 31 August 2032
     report = await purge_due(app)
-    assert report.purged == [] and await repo.review((await repo.reviews_of(sam.id))[0][0].id) is not None
+    assert report.purged == [] and await repos.reviews.review((await repos.reviews.reviews_of(sam.id))[0][0].id) is not None
     assert report.swept.get("dialog_session", 0) > 0
 
     # Autumn 2032: every night the dispatcher sends what is due and the purge runs.
@@ -104,7 +104,7 @@ async def test_when_sam_has_left_and_every_period_has_passed_only_anonymous_tomb
     assert left == {}, left
     async with app.db.session() as s:
         assert (await s.get(Person, sam.id)) is None
-    tombstones = await repo.audit_tombstones()
+    tombstones = await repos.audit.audit_tombstones()
     assert {t.detail.get("cycle_year") for t in tombstones} >= {2026}
     assert all(t.subject_person_id is None and not SAMS.search(repr(t.detail)) for t in tombstones)
     tables = {t.name for t in SQLModel.metadata.sorted_tables}

@@ -25,9 +25,9 @@ async def prepare(url: str, reminders: int, people: int, **settings: str) -> lis
     try:
         await app.ensure_schema()
         await generate_trust(app, people)
-        ids = [p.id for p in await app.repo.all_people() if p.email.endswith("@bench.example")]
+        ids = [p.id for p in await app.repos.people.all_people() if p.email.endswith("@bench.example")]
         for pid in ids:
-            await app.repo.link_platform_id(pid, "slack", f"UR{pid:06d}")
+            await app.repos.people.link_platform_id(pid, "slack", f"UR{pid:06d}")
         due = START - timedelta(minutes=1)
         rows: list[dict[str, Any]] = [
             {"dedupe_key": f"resilience:{i}", "kind": "prep_nudge", "recipient_id": ids[i % len(ids)], "due_at": due,
@@ -54,7 +54,7 @@ def delivered(posted: list[tuple[str, str, float]]) -> Counter[int]:
 async def statuses(url: str) -> Counter[str]:
     app = build_app(make_settings(url), clock=FixedClock(START))
     try:
-        rows = await app.repo.reminders(status=None, limit=100_000)
+        rows = await app.repos.outbox.reminders(status=None, limit=100_000)
         return Counter(r.status for r in rows if r.dedupe_key.startswith("resilience:"))  # not the bot's own notices
     finally:
         await app.close()

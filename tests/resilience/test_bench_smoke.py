@@ -35,7 +35,7 @@ async def test_the_generator_writes_a_trust_and_an_outbox_in_bulk(app: App) -> N
     made = await generate_trust(app, 120)
     assert made["people"] == 120 and made["reviews"] == 120 - made["academies"]
     assert await pending_reminders(app, 500) == 500
-    due = [r for r in await app.repo.reminders(limit=1000) if r.due_at <= app.clock.now()]
+    due = [r for r in await app.repos.outbox.reminders(limit=1000) if r.due_at <= app.clock.now()]
     assert 0 < len(due) < 500 and all(isinstance(r, Reminder) for r in due)
 
 

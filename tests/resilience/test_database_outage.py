@@ -52,9 +52,9 @@ async def outage() -> AsyncIterator[dict[str, Any]]:
         from bot.demo import seed_demo
 
         await seed_demo(app)
-        sam = await app.repo.person_by_email(SAM)
-        await app.repo.link_platform_id(sam.id, "slack", SAM_SLACK)
-        await app.repo.link_platform_id(sam.id, "teams", SAM_AAD)
+        sam = await app.repos.people.person_by_email(SAM)
+        await app.repos.people.link_platform_id(sam.id, "slack", SAM_SLACK)
+        await app.repos.people.link_platform_id(sam.id, "teams", SAM_AAD)
         client = TestClient(TestServer(build_web_app(app), host="127.0.0.1"))
         await client.start_server()
         yield {"server": server, "app": app, "client": client, "slack": slack,
@@ -84,7 +84,7 @@ async def teams_says(env: dict[str, Any], text: str) -> int:
 async def test_while_the_database_is_down_health_is_503_and_people_are_asked_to_try_again(outage) -> None:
     client, slack, connector = outage["client"], outage["slack"], outage["connector"]
     assert (await client.get("/healthz")).status == 200
-    before = await outage["app"].repo.all_people()
+    before = await outage["app"].repos.people.all_people()
 
     outage["server"].stop()
 
@@ -110,7 +110,7 @@ async def test_while_the_database_is_down_health_is_503_and_people_are_asked_to_
     assert await teams_says(outage, "status") < 300
     assert await eventually(lambda: _sent(connector, "Stage"), timeout=20), connector.sent
     assert not await _sent(connector, "try again")
-    after = await outage["app"].repo.all_people()
+    after = await outage["app"].repos.people.all_people()
     assert [(p.id, p.email, p.updated_at) for p in after] == [(p.id, p.email, p.updated_at) for p in before]
 
 

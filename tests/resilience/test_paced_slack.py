@@ -50,7 +50,7 @@ class Run:
 
     async def statuses(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
-        for row in await self.app.repo.reminders(status=None, limit=100_000):
+        for row in await self.app.repos.outbox.reminders(status=None, limit=100_000):
             if row.dedupe_key.startswith("paced:"):
                 counts[row.status] += 1
         return dict(counts)
@@ -69,12 +69,12 @@ async def trust_run(tmp_path: Path, plan: list[int], per_channel: float = 1.0, *
     try:
         await app.ensure_schema()
         await generate_trust(app, len(plan))
-        people = [p.id for p in await app.repo.all_people() if p.email.endswith("@bench.example")][:len(plan)]
+        people = [p.id for p in await app.repos.people.all_people() if p.email.endswith("@bench.example")][:len(plan)]
         rows: list[dict[str, Any]] = []
         due_order: dict[str, list[int]] = {}
         number = 0
         for person, count in zip(people, plan, strict=True):
-            await app.repo.link_platform_id(person, "slack", f"UR{person:06d}")
+            await app.repos.people.link_platform_id(person, "slack", f"UR{person:06d}")
             due_order[f"DUR{person:06d}"] = list(range(number, number + count))
             for n in range(count):
                 rows.append({"dedupe_key": f"paced:{number + n}", "kind": "prep_nudge", "recipient_id": person,
@@ -162,7 +162,7 @@ async def test_a_worker_that_stops_gives_back_what_it_holds_and_another_delivers
         given = await first.give_back()
         statuses = await run.statuses()
         assert statuses.get("pending") == given and "claimed" not in statuses
-        assert {r.attempts for r in await run.app.repo.reminders("pending")} == {0}  # nothing counted as a failure
+        assert {r.attempts for r in await run.app.repos.outbox.reminders("pending")} == {0}  # nothing counted as a failure
 
         await Dispatcher(run.app, worker_id="next").drain()
         assert run.posted() == run.due_order

@@ -89,10 +89,10 @@ async def end_of_year_lead_in(app: App) -> None:
 
 
 async def written_appeal_lead_in(app: App) -> None:
-    sam = await app.repo.person_by_email(SAM)
-    review = await app.repo.current_review(sam.id)  # type: ignore[union-attr,arg-type]
+    sam = await app.repos.people.person_by_email(SAM)
+    review = await app.repos.reviews.current_review(sam.id)  # type: ignore[union-attr,arg-type]
     review.report_delivered_on = date(2026, 11, 2)  # type: ignore[union-attr]
-    await app.repo.save_review(review)
+    await app.repos.reviews.save_review(review)
     await say(app, SAM, "appeal")
     for answer in ("Appeal in writing", "My rating on objective 2 ignores the evidence", "A union representative",
                    "Pat Okoro"):
@@ -261,7 +261,7 @@ async def test_a_failed_turn_gives_back_its_inbound_claim_so_the_platforms_retry
 
     def first() -> Callable[[], Awaitable[bool]]:
         async def claim() -> bool:
-            return await app.repo.claim_inbound("slack", "Ev0TURN0001")
+            return await app.repos.inbound.claim_inbound("slack", "Ev0TURN0001")
         return claim
 
     before = await everything(app)

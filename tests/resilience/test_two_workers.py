@@ -68,7 +68,7 @@ async def test_two_workers_deliver_each_reminder_once_and_keep_every_answer(pg_u
     app = build_app(make_settings(pg_url, **slack), clock=FixedClock(START))
     try:
         for user, email in PEOPLE_IN_CHAT.items():
-            await app.repo.link_platform_id((await app.repo.person_by_email(email)).id, "slack", user)
+            await app.repos.people.link_platform_id((await app.repos.people.person_by_email(email)).id, "slack", user)
     finally:
         await app.close()
     env = procs.clean_env(CADENCE_DATABASE_URL=pg_url, CADENCE_SLACK_BOT_TOKEN="xoxb-test-not-a-token",
@@ -111,8 +111,8 @@ async def test_two_workers_deliver_each_reminder_once_and_keep_every_answer(pg_u
     app = build_app(make_settings(pg_url), clock=FixedClock(START))
     try:
         for email in PEOPLE_IN_CHAT.values():
-            person = await app.repo.person_by_email(email)
-            latest = (await app.repo.checkins(person.id))[0]
+            person = await app.repos.people.person_by_email(email)
+            latest = (await app.repos.records.checkins(person.id))[0]
             assert isinstance(latest, CheckIn)
             assert (latest.mood, latest.wants_one_to_one, latest.objectives_on_track, latest.share_with_manager) == \
                 (4, True, ON_TRACK[email], "mood")

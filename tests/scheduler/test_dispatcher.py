@@ -27,23 +27,23 @@ def london(d: date, hour: int, minute: int = 0) -> datetime:
 
 
 async def person(app, email: str):
-    p = await app.repo.person_by_email(email)
+    p = await app.repos.people.person_by_email(email)
     assert p is not None
     return p
 
 
 async def queue(app, recipient, due: datetime, *, key: str = "test:1", kind: str = "prep_nudge") -> Reminder:
-    await app.repo.enqueue(Reminder(
+    await app.repos.outbox.enqueue(Reminder(
         dedupe_key=key, kind=kind, recipient_id=recipient.id, subject_person_id=recipient.id, due_at=due,
         deadline=date(2026, 12, 1), clause="5.1", subject="Prepare for your review on Tue 1 Dec 2026",
         body="Your review meeting is on Tue 1 Dec 2026 and 23 of 23 preparation questions are still open.",
         action="prep"))
-    row = (await app.repo.reminders_by_keys([key]))[key]
+    row = (await app.repos.outbox.reminders_by_keys([key]))[key]
     return row
 
 
 async def reload(app, row: Reminder) -> Reminder:
-    fresh = await app.repo.reminder(row.id)
+    fresh = await app.repos.outbox.reminder(row.id)
     assert fresh is not None
     return fresh
 
@@ -101,7 +101,7 @@ async def test_after_hours_on_christmas_eve_it_waits_until_after_the_bank_holida
 
 async def test_the_recipients_own_hours_apply(demo_app, dispatcher, recorder, sam, clock):
     sam.working_hours_start, sam.working_hours_end = 9, 13  # mornings only
-    await demo_app.repo.save_person(sam)
+    await demo_app.repos.people.save_person(sam)
     clock.set(london(date(2026, 11, 23), 13, 30))
     row = await queue(demo_app, sam, london(date(2026, 11, 23), 13))
     await dispatcher.tick()
@@ -110,7 +110,7 @@ async def test_the_recipients_own_hours_apply(demo_app, dispatcher, recorder, sa
 
 async def test_an_absent_colleagues_reminders_pause_until_they_are_back(demo_app, dispatcher, recorder, sam, clock):
     sam.absent_from, sam.absent_until = date(2026, 11, 16), date(2026, 12, 31)  # Policy 3.7
-    await demo_app.repo.save_person(sam)
+    await demo_app.repos.people.save_person(sam)
     row = await queue(demo_app, sam, demo_app.clock.now())
     stats = await dispatcher.tick()
     assert (stats.deferred, recorder.delivered) == (1, [])
@@ -154,7 +154,7 @@ async def test_after_five_failed_attempts_it_is_marked_failed_and_hr_is_told(dem
     failed = await reload(demo_app, row)
     assert (failed.status, failed.attempts) == ("failed", MAX_ATTEMPTS)
     harriet = await person(demo_app, "harriet.ward@central.example")
-    notices = [r for r in await demo_app.repo.reminders(status=None, limit=1000) if r.kind == "delivery_failed"]
+    notices = [r for r in await demo_app.repos.outbox.reminders(status=None, limit=1000) if r.kind == "delivery_failed"]
     assert [(n.recipient_id, n.subject_person_id) for n in notices] == [(harriet.id, sam.id)]
     assert "Prepare for your review" in notices[0].body
 
@@ -170,14 +170,14 @@ async def test_nobody_reachable_stays_pending_and_hr_is_told_once(demo_app, disp
     await dispatcher.tick()
     clock.advance(timedelta(days=1))
     await dispatcher.tick()
-    notices = [r for r in await demo_app.repo.reminders(status=None, limit=1000) if r.kind == "unreachable"]
+    notices = [r for r in await demo_app.repos.outbox.reminders(status=None, limit=1000) if r.kind == "unreachable"]
     assert len(notices) == 1 and sam.name in notices[0].subject
 
 
 async def test_a_crashed_workers_claim_is_released_when_its_lease_ends(demo_app, dispatcher, recorder, sam, clock):
     row = await queue(demo_app, sam, demo_app.clock.now())
     now = clock.now()
-    crashed = await demo_app.repo.claim_due("crashed-worker", now, now + timedelta(minutes=5), 10)
+    crashed = await demo_app.repos.outbox.claim_due("crashed-worker", now, now + timedelta(minutes=5), 10)
     assert [r.id for r in crashed] == [row.id]  # ... and the worker dies before sending
     assert (await dispatcher.tick()).claimed == 0  # the lease still holds: nobody else sends it
     clock.advance(timedelta(minutes=5, seconds=1))
@@ -185,17 +185,17 @@ async def test_a_crashed_workers_claim_is_released_when_its_lease_ends(demo_app,
     assert (stats.released, stats.sent) == (1, 1)
     assert [who for who, _ in recorder.delivered] == [sam.id]
     # The crashed worker coming back cannot mark it again.
-    assert await demo_app.repo.finish_claim(row.id, "crashed-worker", {"status": "sent"}) is False
+    assert await demo_app.repos.outbox.finish_claim(row.id, "crashed-worker", {"status": "sent"}) is False
 
 
 async def _many(app, n: int) -> list[int]:
-    people = [p for p in await app.repo.all_people() if p.active]
+    people = [p for p in await app.repos.people.all_people() if p.active]
     now = app.clock.now()
     rows = [Reminder(dedupe_key=f"bulk:{i}", kind="prep_nudge", recipient_id=people[i % len(people)].id,
                      due_at=now - timedelta(seconds=i), clause="5.1", subject=f"Reminder {i}", body="Body",
                      action="prep").model_dump(exclude={"id"}) for i in range(n)]
-    await app.repo.apply_plan(rows, [], [], [])
-    return [r.id for r in await app.repo.reminders(status="pending", limit=100000)]
+    await app.repos.outbox.apply_plan(rows, [], [], [])
+    return [r.id for r in await app.repos.outbox.reminders(status="pending", limit=100000)]
 
 
 async def _run_until_empty(d: Dispatcher) -> None:
@@ -215,7 +215,7 @@ async def _two_workers_deliver_once(app_a, app_b, n: int = 200) -> int:
     sent = [reply.meta["reminder_id"] for _, reply in a.delivered + b.delivered]
     assert sorted(sent) == sorted(ids)  # every reminder, none twice
     assert a.delivered and b.delivered  # both workers took part
-    rows = await app_a.repo.reminders(status="sent", limit=100000)
+    rows = await app_a.repos.outbox.reminders(status="sent", limit=100000)
     assert len(rows) == n and {r.attempts for r in rows} == {1}
     return len(sent)
 

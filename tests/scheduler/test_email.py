@@ -68,8 +68,8 @@ async def test_a_colleague_with_no_chat_account_gets_the_reminder_by_email(demo_
     demo_app.settings.smtp_url = f"smtp://127.0.0.1:{port}"
     demo_app.settings.mail_from = "cadence@trust.example"
     assert register(demo_app) is True
-    alex = await demo_app.repo.person_by_email("alex.green@hillside.example")
-    await demo_app.repo.enqueue(Reminder(
+    alex = await demo_app.repos.people.person_by_email("alex.green@hillside.example")
+    await demo_app.repos.outbox.enqueue(Reminder(
         dedupe_key="email:1", kind="signoff_request", recipient_id=alex.id, due_at=clock.now(), clause="Annex 1",
         subject="Please sign the planning form",
         body="The planning part of your Planning & Review Form is ready to sign. Type signoff to read it and sign. "
@@ -82,14 +82,14 @@ async def test_a_colleague_with_no_chat_account_gets_the_reminder_by_email(demo_
     assert message["From"] == "cadence@trust.example"
     body = message.get_payload(decode=True).decode()
     assert "Policy Annex 1" in body and "“signoff”" in body
-    row = (await demo_app.repo.reminders_by_keys(["email:1"]))["email:1"]
+    row = (await demo_app.repos.outbox.reminders_by_keys(["email:1"]))["email:1"]
     assert (row.status, row.channel) == ("sent", "email")
 
 
 async def test_a_refused_address_is_a_permanent_failure_and_a_dead_server_is_retried(demo_app, smtp):
     inbox, port = smtp
     inbox.refuse.add("alex.green@hillside.example")
-    alex = await demo_app.repo.person_by_email("alex.green@hillside.example")
+    alex = await demo_app.repos.people.person_by_email("alex.green@hillside.example")
     deliverer = EmailDeliverer(SmtpConfig.from_url(f"smtp://127.0.0.1:{port}?timeout=5"), "cadence@trust.example")
     from bot.messages import Reply
 

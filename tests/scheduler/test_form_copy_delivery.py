@@ -13,8 +13,8 @@ from tests.scheduler.conftest import RecordingChannel
 
 
 async def test_jo_receives_her_signed_form_as_a_word_document(demo_app, recorder: RecordingChannel) -> None:
-    jo = await demo_app.repo.person_by_email("jo.brown@hillside.example")
-    review = await demo_app.repo.current_review(jo.id)  # the demo has her planning part signed by both
+    jo = await demo_app.repos.people.person_by_email("jo.brown@hillside.example")
+    review = await demo_app.repos.reviews.current_review(jo.id)  # the demo has her planning part signed by both
     assert await send_copy_after_signoff(demo_app.services, review.id) is True
     demo_app.channels["slack"] = recorder
     await Dispatcher(demo_app, worker_id="w1", rng=random.Random(1)).tick()

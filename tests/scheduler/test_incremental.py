@@ -102,7 +102,7 @@ async def test_incremental_passes_plan_the_same_rows_as_full_passes_over_two_mon
 
 async def test_one_answer_replans_its_colleague_alone(demo_app):
     await Planner(demo_app).run()
-    review = (await demo_app.repo.review_batch(0, 1))[0]
+    review = (await demo_app.repos.planning.review_batch(0, 1))[0]
     stats = await Planner(demo_app).replan([review.colleague_id])
     assert stats.colleagues == 1 and stats.inserted == stats.updated == stats.cancelled == 0
     again = await Planner(demo_app).run()

@@ -26,8 +26,8 @@ async def test_the_scheduler_has_the_three_jobs_with_coalesced_misfires(demo_app
 async def test_a_running_scheduler_delivers_a_due_reminder(demo_app, recorder):
     demo_app.channels["slack"] = recorder
     demo_app.settings.dispatch_interval_seconds = 1
-    sam = await demo_app.repo.person_by_email("sam.patel@hillside.example")
-    await demo_app.repo.enqueue(Reminder(dedupe_key="jobs:1", kind="meeting_notice", recipient_id=sam.id,
+    sam = await demo_app.repos.people.person_by_email("sam.patel@hillside.example")
+    await demo_app.repos.outbox.enqueue(Reminder(dedupe_key="jobs:1", kind="meeting_notice", recipient_id=sam.id,
                                          due_at=demo_app.clock.now(), clause="5.3", subject="Your meeting",
                                          body="Booked.", action="agenda"))
     scheduler = jobs.start_scheduler(demo_app)
@@ -43,7 +43,7 @@ async def test_a_running_scheduler_delivers_a_due_reminder(demo_app, recorder):
 
 async def test_nightly_planning_enrols_and_plans(demo_app):
     await jobs.planning_job(demo_app)
-    kinds = {r.kind for r in await demo_app.repo.reminders(limit=10000)}
+    kinds = {r.kind for r in await demo_app.repos.outbox.reminders(limit=10000)}
     assert {"prep_nudge", "reviewer_prep", "form_completion"} <= kinds
 
 
@@ -68,12 +68,12 @@ async def test_the_purge_hook_calls_the_records_helper_or_says_why_not(demo_app,
 
 async def test_a_moved_meeting_has_its_reminders_moved_by_the_next_replanning_run_not_the_next_night(demo_app):
     await jobs.planning_job(demo_app)
-    sam = await demo_app.repo.person_by_email("sam.patel@hillside.example")
-    review = await demo_app.repo.current_review(sam.id)
-    meeting = next(m for m in await demo_app.repo.meetings_for(review.id) if m.status == "scheduled")
+    sam = await demo_app.repos.people.person_by_email("sam.patel@hillside.example")
+    review = await demo_app.repos.reviews.current_review(sam.id)
+    meeting = next(m for m in await demo_app.repos.reviews.meetings_for(review.id) if m.status == "scheduled")
     meeting.starts_at = datetime(2026, 12, 8, 14, tzinfo=UTC)
-    await demo_app.repo.save_meeting(meeting)
+    await demo_app.repos.reviews.save_meeting(meeting)
     await jobs.replanning_job(demo_app)
-    nudges = {r.due_at.date() for r in await demo_app.repo.reminders(limit=10000)
+    nudges = {r.due_at.date() for r in await demo_app.repos.outbox.reminders(limit=10000)
               if r.kind == "prep_nudge" and r.recipient_id == sam.id}
     assert date(2026, 12, 7) in nudges  # the working day before the new date

@@ -17,13 +17,13 @@ LONDON = ZoneInfo("Europe/London")
 
 
 async def person(app, email: str):
-    p = await app.repo.person_by_email(email)
+    p = await app.repos.people.person_by_email(email)
     assert p is not None
     return p
 
 
 async def rows(app, *, status: str | None = "pending", kind: str | None = None, to=None) -> list[Reminder]:
-    out = await app.repo.reminders(status=status, limit=100000)
+    out = await app.repos.outbox.reminders(status=status, limit=100000)
     return [r for r in out if (kind is None or r.kind == kind) and (to is None or r.recipient_id == to.id)]
 
 
@@ -33,8 +33,8 @@ def local_day(r: Reminder) -> date:
 
 async def sams_meeting(app) -> Meeting:
     sam = await person(app, "sam.patel@hillside.example")
-    review = await app.repo.current_review(sam.id)
-    return next(m for m in await app.repo.meetings_for(review.id) if m.status == "scheduled")
+    review = await app.repos.reviews.current_review(sam.id)
+    return next(m for m in await app.repos.reviews.meetings_for(review.id) if m.status == "scheduled")
 
 
 async def test_planning_the_demo_trust_queues_sams_meeting_reminders(demo_app):
@@ -60,7 +60,7 @@ async def test_a_second_pass_changes_nothing(demo_app):
 async def test_small_batches_plan_exactly_what_one_big_batch_does(demo_app, tmp_path):
     await Planner(demo_app, batch_size=3).run()
     small = {(r.dedupe_key, r.recipient_id, r.due_at) for r in await rows(demo_app)}
-    await demo_app.repo.apply_plan([], [], [], [r.id for r in await rows(demo_app)])  # cancel everything
+    await demo_app.repos.outbox.apply_plan([], [], [], [r.id for r in await rows(demo_app)])  # cancel everything
     # no fact changed, so only a full pass looks at every colleague again
     stats = await Planner(demo_app, batch_size=1000).run(full=True)
     assert stats.reactivated == len(small)
@@ -72,7 +72,7 @@ async def test_rescheduling_the_meeting_moves_its_reminders(demo_app):
     sam = await person(demo_app, "sam.patel@hillside.example")
     meeting = await sams_meeting(demo_app)
     meeting.starts_at = datetime.combine(date(2026, 12, 8), time(14), LONDON).astimezone(UTC)  # Tue 8 Dec
-    await demo_app.repo.save_meeting(meeting)
+    await demo_app.repos.reviews.save_meeting(meeting)
     await Planner(demo_app).run()
     assert sorted(local_day(r) for r in await rows(demo_app, kind="prep_nudge", to=sam)) == [
         date(2026, 12, 3), date(2026, 12, 7)]
@@ -87,7 +87,7 @@ async def test_cancelling_the_meeting_cancels_everything_about_it(demo_app):
     await Planner(demo_app).run()
     meeting = await sams_meeting(demo_app)
     meeting.status = "cancelled"
-    await demo_app.repo.save_meeting(meeting)
+    await demo_app.repos.reviews.save_meeting(meeting)
     await Planner(demo_app).run()
     sam = await person(demo_app, "sam.patel@hillside.example")
     for kind in ("prep_nudge", "reviewer_prep", "meeting_notice", "form_completion"):
@@ -97,16 +97,16 @@ async def test_cancelling_the_meeting_cancels_everything_about_it(demo_app):
 async def test_finished_preparation_and_a_submitted_form_stop_their_nudges(demo_app):
     await Planner(demo_app).run()
     sam = await person(demo_app, "sam.patel@hillside.example")
-    review = await demo_app.repo.current_review(sam.id)
-    await demo_app.repo.save_preparation(review.id, sam.id, "colleague",
+    review = await demo_app.repos.reviews.current_review(sam.id)
+    await demo_app.repos.forms.save_preparation(review.id, sam.id, "colleague",
                                          [(f"q{n}", f"Question {n}", "An answer") for n in range(23)])
     await Planner(demo_app).run()
     assert await rows(demo_app, kind="prep_nudge", to=sam) == []
     forms = [r for r in await rows(demo_app, kind="form_completion") if r.subject_person_id == sam.id]
     assert len(forms) == 3  # Wed 2 Dec, Tue 8 Dec, and the escalation on Tue 15 Dec
-    review = await demo_app.repo.current_review(sam.id)
+    review = await demo_app.repos.reviews.current_review(sam.id)
     review.planning_submitted_at = datetime(2026, 12, 1, 16, tzinfo=UTC)
-    await demo_app.repo.save_review(review)
+    await demo_app.repos.reviews.save_review(review)
     await Planner(demo_app).run()
     assert [r for r in await rows(demo_app, kind="form_completion") if r.subject_person_id == sam.id] == []
 
@@ -114,9 +114,9 @@ async def test_finished_preparation_and_a_submitted_form_stop_their_nudges(demo_
 async def test_a_reassigned_reviewer_receives_the_pending_reminders(demo_app):
     await Planner(demo_app).run()
     sam, mark = await person(demo_app, "sam.patel@hillside.example"), await person(demo_app, "mark.lee@hillside.example")
-    review = await demo_app.repo.current_review(sam.id)
+    review = await demo_app.repos.reviews.current_review(sam.id)
     review.reviewer_id, review.delegated = mark.id, True  # Policy 4.2: Priya is away
-    await demo_app.repo.save_review(review)
+    await demo_app.repos.reviews.save_review(review)
     stats = await Planner(demo_app).run()
     assert stats.updated >= 2 and stats.inserted == 0
     assert [local_day(r) for r in await rows(demo_app, kind="reviewer_prep", to=mark)] == [date(2026, 11, 27)]
@@ -137,7 +137,7 @@ async def test_a_colleague_going_into_capability_has_their_reminders_cancelled(d
     sam = await person(demo_app, "sam.patel@hillside.example")
     assert [r for r in await rows(demo_app) if r.subject_person_id == sam.id]
     sam.in_capability = True
-    await demo_app.repo.save_person(sam)
+    await demo_app.repos.people.save_person(sam)
     await Planner(demo_app).run()
     left = [r for r in await rows(demo_app) if r.subject_person_id == sam.id]
     assert {r.kind for r in left} == {"retention_expiry"}  # HR still hears when last year's form is due for deletion
@@ -174,7 +174,7 @@ async def test_the_booking_dialogs_own_notice_is_not_sent_twice(demo_app):
     sam = await person(demo_app, "sam.patel@hillside.example")
     meeting = await sams_meeting(demo_app)
     start = meeting.starts_at.astimezone(LONDON)
-    await demo_app.repo.enqueue(Reminder(dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}", kind="meeting_notice",
+    await demo_app.repos.outbox.enqueue(Reminder(dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}", kind="meeting_notice",
                                          recipient_id=sam.id, review_id=meeting.review_id, due_at=demo_app.clock.now(),
                                          clause="5.3", subject="Planning meeting booked", body="Booked.",
                                          action="agenda"))

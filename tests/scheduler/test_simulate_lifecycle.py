@@ -57,7 +57,7 @@ async def test_simulate_plans_no_reminder_for_a_step_done_or_not_yet_open(demo_a
             if step is None or p.review_id is None or (p.kind, p.subject) not in printed or not (
                     START - timedelta(days=14) <= day <= END):
                 continue
-            review = await demo_app.repo.review(p.review_id)
+            review = await demo_app.repos.reviews.review(p.review_id)
             assert review is not None
             state = await lifecycle_guard.review_state(demo_app.services, review)
             found = lifecycle.step_of(lifecycle.assess(state, p.due), step)

@@ -177,7 +177,7 @@ async def teams(demo_app: App, framework: BotFramework, connector: Connector,  #
                              teams_openid_metadata_url=framework.metadata_url, teams_upload_hosts="127.0.0.1")
     app = build_app(settings, clock=demo_app.clock)
     people = await people_of(app)
-    await app.repo.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
+    await app.repos.people.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
     app.extras["people"] = await people_of(app)
     server = TestServer(build_web_app(app), host="127.0.0.1")
     await server.start_server()

@@ -114,8 +114,8 @@ SLACK_TABLE = [
 
 @pytest.mark.parametrize("row", SLACK_TABLE, ids=[row.case for row in SLACK_TABLE])
 async def test_slack_door(slack: Slack, row: SlackRow) -> None:
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
-    await slack.app.repo.link_platform_id(sam.id, "slack", SAM)  # Sam has written before: no first-contact link
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
+    await slack.app.repos.people.link_platform_id(sam.id, "slack", SAM)  # Sam has written before: no first-contact link
     before = await snapshot(slack.app)
     body = row.body()
     async with slack.http.post(f"{slack.url}/slack/events", data=body, headers=row.headers(body)) as response:

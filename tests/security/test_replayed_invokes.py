@@ -34,7 +34,7 @@ def consent_answer(teams: TeamsDoor, context: dict, action: str = "accept") -> d
 
 async def offer_sams_form(teams: TeamsDoor) -> dict:
     await teams.post(teams.activity("hello"))  # Sam's chat is known
-    sam = await teams.app.repo.person(teams.app.extras["people"]["sam"].id)
+    sam = await teams.app.repos.people.person(teams.app.extras["people"]["sam"].id)
     await teams.app.channels["teams"].deliver(sam, Reply("Your form is ready.", attachments=(FORM,)))
     return teams.connector.sent[-1].body["attachments"][0]["content"]
 

@@ -69,7 +69,7 @@ async def retry_to_a_second_worker(url: str, tmp_path: Path) -> Retried:
     try:
         await app.ensure_schema()
         await seed_demo(app)
-        await app.repo.link_platform_id((await app.repo.person_by_email(EMAIL)).id, "slack", SAM)  # type: ignore[arg-type]
+        await app.repos.people.link_platform_id((await app.repos.people.person_by_email(EMAIL)).id, "slack", SAM)  # type: ignore[arg-type]
     finally:
         await app.close()
     env = procs.clean_env(CADENCE_DATABASE_URL=url, CADENCE_SLACK_BOT_TOKEN="xoxb-test-not-a-token",
@@ -117,8 +117,8 @@ async def retry_to_a_second_worker(url: str, tmp_path: Path) -> Retried:
         await runner.cleanup()
     app = build_app(make_settings(url), clock=FixedClock(START))
     try:
-        sam = await app.repo.person_by_email(EMAIL)
-        session = await app.repo.active_session(sam.id)  # type: ignore[union-attr, arg-type]
+        sam = await app.repos.people.person_by_email(EMAIL)
+        session = await app.repos.conversations.active_session(sam.id)  # type: ignore[union-attr, arg-type]
         assert session is not None
         return Retried(before_retry, until_help, list(session.state["answers"].values()).count(ANSWER))
     finally:

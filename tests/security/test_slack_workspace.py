@@ -34,10 +34,10 @@ async def test_a_message_from_another_workspace_is_refused_and_sam_is_not_linked
 
     # Sam, in the trust's workspace, is then served as himself
     assert await slack.say(SAM, "status") == 200
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
     assert sam.slack_user_id == SAM
     assert "Sam" in slack.api.text_of("D0SAM") or slack.api.messages("D0SAM")
-    (link,) = [e for e in await slack.app.repo.audit_events(sam.id) if e.action == "link"]
+    (link,) = [e for e in await slack.app.repos.audit.audit_events(sam.id) if e.action == "link"]
     assert link.detail == {"by": "email", "team": "T0CADENCE"}  # the workspace is on the audit row
 
 
@@ -85,6 +85,6 @@ async def test_the_link_audit_row_names_sam_the_same_way_as_his_other_slack_rows
     from bot.handlers.slack.translate import identity
 
     assert await slack.say(SAM, "status") == 200
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
-    (link,) = [e for e in await slack.app.repo.audit_events(sam.id) if e.action == "link"]
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
+    (link,) = [e for e in await slack.app.repos.audit.audit_events(sam.id) if e.action == "link"]
     assert link.actor_identity == identity(SAM, "T0CADENCE") == "slack:U0SAM@T0CADENCE"

@@ -74,7 +74,7 @@ async def test_a_file_consent_to_a_url_that_is_not_onedrive_uploads_nothing(team
     from bot.messages import Attachment, Reply
 
     await teams.post(teams.activity("hello"))  # Sam's chat is known
-    sam = await teams.app.repo.person(teams.app.extras["people"]["sam"].id)
+    sam = await teams.app.repos.people.person(teams.app.extras["people"]["sam"].id)
     form = Attachment("planning-review-form-sam-patel.docx", b"PK\x03\x04 Sam's form", "application/octet-stream")
     await teams.app.channels["teams"].deliver(sam, Reply("Your form is ready.", attachments=(form,)))
     consent = teams.connector.sent[-1].body["attachments"][0]["content"]

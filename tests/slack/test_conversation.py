@@ -11,8 +11,8 @@ SAM_DM = "D0SAM"
 
 
 async def sam_checkins(slack: Slack) -> list[CheckIn]:
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
-    return [c for c in await slack.app.repo.checkins(sam.id) if c.note != "Good week."]  # the demo's own
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
+    return [c for c in await slack.app.repos.records.checkins(sam.id) if c.note != "Good week."]  # the demo's own
 
 
 async def test_sam_does_a_whole_checkin_in_dms_with_buttons_and_typed_answers(slack: Slack) -> None:
@@ -38,11 +38,11 @@ async def test_sam_does_a_whole_checkin_in_dms_with_buttons_and_typed_answers(sl
         4, True, None, "mood")
     assert checkin.note == "Busy week with the <b>phonics</b> group & trips"  # Slack's escaping undone
     # Sam was recognised by the email Slack holds for him, once; linked for next time
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
     assert sam.slack_user_id == SAM
     assert len(slack.api.called("users.info")) == 1
     # the manager hears about the one-to-one through the outbox (Policy 3.3)
-    reminders = [r for r in await slack.app.repo.reminders() if r.kind == "one_to_one_checkin"]
+    reminders = [r for r in await slack.app.repos.outbox.reminders() if r.kind == "one_to_one_checkin"]
     assert reminders and reminders[0].clause == "3.3"
     # every call used the bot token; every message went to Sam's DM
     assert {c.token for c in slack.api.calls} == {"Bearer xoxb-test-not-a-token"}
@@ -112,14 +112,14 @@ async def test_an_email_slack_turned_into_a_link_reaches_the_router_as_plain_tex
 
 async def test_reminders_deliver_through_the_slack_channel(slack: Slack) -> None:
     channel = slack.app.channels["slack"]
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
     assert await channel.can_reach(sam)  # found by users.lookupByEmail and linked
     from bot.messages import Reply
 
     await channel.deliver(sam, Reply("Your planning meeting is on Thursday. Say prep to get ready.", clause="5.5"))
     assert slack.api.messages(SAM_DM)[-1]["text"].startswith("Your planning meeting")
     assert "Policy 5.5" in slack.api.text_of(SAM_DM)
-    linked = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    linked = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
     assert linked.slack_user_id == SAM
     assert Reminder  # the outbox model the dispatcher feeds from
 

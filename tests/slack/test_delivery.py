@@ -14,7 +14,7 @@ NUDGE = Reply("Your planning meeting is on Thursday 3 December. Say prep to get 
 
 
 async def sam(slack: Slack):  # noqa: ANN201
-    person = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    person = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
     assert person is not None
     return person
 
@@ -26,7 +26,7 @@ async def test_a_short_rate_limit_is_tried_again_after_retry_after_and_the_remin
     from store.models import Reminder
 
     person = await sam(slack)
-    await slack.app.repo.enqueue(Reminder(
+    await slack.app.repos.outbox.enqueue(Reminder(
         dedupe_key="test:slack:short-429", kind="prep_nudge", recipient_id=person.id, clause="5.1",
         due_at=slack.app.clock.now(), subject="Prepare for your planning meeting", body=NUDGE.text, action="prep"))
     slack.api.fail("chat.postMessage", 429, times=2, retry_after="0")
@@ -35,7 +35,7 @@ async def test_a_short_rate_limit_is_tried_again_after_retry_after_and_the_remin
     assert (first.sent, first.retried, first.held) == (1, 2, 0)
     assert len(slack.api.called("chat.postMessage")) == 3  # two 429s, then delivered
     assert slack.api.text_of("D0SAM").count("Prepare for your planning meeting") == 3  # every attempt is recorded
-    [row] = [r for r in await slack.app.repo.reminders(status=None) if r.dedupe_key == "test:slack:short-429"]
+    [row] = [r for r in await slack.app.repos.outbox.reminders(status=None) if r.dedupe_key == "test:slack:short-429"]
     assert (row.status, row.attempts) == ("sent", 3)
     assert time.monotonic() - started < 20
 
@@ -64,7 +64,7 @@ async def test_a_slack_outage_is_a_retryable_delivery_error(slack: Slack) -> Non
 
 
 async def test_someone_without_slack_is_not_reachable_there(slack: Slack) -> None:
-    evan = await slack.app.repo.person_by_email("evan.black@hillside.example")
+    evan = await slack.app.repos.people.person_by_email("evan.black@hillside.example")
     channel = slack.app.channels["slack"]
     assert not await channel.can_reach(evan)
     with pytest.raises(DeliveryError) as raised:
@@ -89,7 +89,7 @@ async def test_the_reminder_dispatcher_sends_through_slack_and_waits_out_a_long_
 
     person = await sam(slack)
     now = slack.app.clock.now()
-    await slack.app.repo.enqueue(Reminder(
+    await slack.app.repos.outbox.enqueue(Reminder(
         dedupe_key="test:slack:prep", kind="prep_nudge", recipient_id=person.id, clause="5.1", due_at=now,
         subject="Prepare for your planning meeting", body="Your meeting is on Thursday: say prep to get ready.",
         action="prep"))
@@ -99,13 +99,13 @@ async def test_the_reminder_dispatcher_sends_through_slack_and_waits_out_a_long_
     dispatcher = Dispatcher(slack.app, worker_id="test-worker")
     first = await dispatcher.tick()
     assert first.retried == 1 and first.sent == 0
-    [row] = [r for r in await slack.app.repo.reminders(status=None) if r.dedupe_key == "test:slack:prep"]
+    [row] = [r for r in await slack.app.repos.outbox.reminders(status=None) if r.dedupe_key == "test:slack:prep"]
     assert row.status == "pending" and row.due_at >= now + timedelta(seconds=120)
 
     slack.app.clock.advance(timedelta(minutes=3))
     second = await dispatcher.tick()
     assert second.sent == 1
-    [row] = [r for r in await slack.app.repo.reminders(status=None) if r.dedupe_key == "test:slack:prep"]
+    [row] = [r for r in await slack.app.repos.outbox.reminders(status=None) if r.dedupe_key == "test:slack:prep"]
     assert row.status == "sent" and row.channel == "slack"
     dm = slack.api.text_of("D0SAM")
     assert "Prepare for your planning meeting" in dm and "5.1" in dm and "[Prepare]" in dm

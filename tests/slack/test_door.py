@@ -100,7 +100,7 @@ async def test_slack_routes_answer_404_when_slack_is_not_configured(app) -> None
 
 async def test_sam_is_not_linked_by_a_refused_request(slack: Slack) -> None:
     await slack.post(json.dumps(fixture("message_im.json")), signed=False)
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
     assert sam.slack_user_id is None and SAM
 
 

@@ -73,16 +73,16 @@ async def test_sam_prepares_for_his_meeting_in_dms(slack: Slack) -> None:
     assert buttons(last), "sharing is a choice: buttons"
     await slack.click(SAM, buttons(last)[0])
     assert "8 of 23 questions answered" in slack.api.text_of("D0SAM")
-    review = await slack.app.repo.current_review((await slack.app.repo.person_by_email("sam.patel@hillside.example")).id)
-    saved = await slack.app.repo.preparation_answers(review.id, "colleague")
+    review = await slack.app.repos.reviews.current_review((await slack.app.repos.people.person_by_email("sam.patel@hillside.example")).id)
+    saved = await slack.app.repos.forms.preparation_answers(review.id, "colleague")
     assert [a.answer for a in saved][:2] == ["Answer 1", "Answer 4"] and len(saved) == 8
-    events = [e for e in await slack.app.repo.audit_events(review.colleague_id) if e.record_type == "preparation"]
+    events = [e for e in await slack.app.repos.audit.audit_events(review.colleague_id) if e.record_type == "preparation"]
     assert events and events[0].actor_identity.startswith("slack:U0SAM")
 
 
 async def test_the_app_home_shows_sams_cycle_and_starts_what_is_due(slack: Slack) -> None:
-    sam = await slack.app.repo.person_by_email("sam.patel@hillside.example")
-    await slack.app.repo.enqueue(Reminder(
+    sam = await slack.app.repos.people.person_by_email("sam.patel@hillside.example")
+    await slack.app.repos.outbox.enqueue(Reminder(
         dedupe_key="test:prep-nudge", kind="prep_nudge", recipient_id=sam.id, clause="5.1",
         due_at=slack.app.clock.now() + timedelta(days=2), subject="Prepare for your planning meeting",
         body="Your planning meeting is coming up: say prep to get ready.", action="prep"))
@@ -120,7 +120,7 @@ async def test_files_a_reply_carries_are_uploaded_into_the_dm(slack: Slack) -> N
         async def export(engine, person, argument, inbound):  # noqa: ANN001, ANN202
             from bot.documents.exports import export_form
 
-            attachment = await export_form(engine.repo, person, person.id, fmt="md")
+            attachment = await export_form(engine.repos, person, person.id, fmt="md")
             return [Reply("Here is your Planning & Review Form (Policy 10.2).", attachments=(attachment,))]
 
         router.commands["export"] = Command("export", "your form", handler=export)

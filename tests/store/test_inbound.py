@@ -15,12 +15,12 @@ from store.repos import inbound
 async def claims_once_and_sweeps(app: App) -> dict[str, bool | int]:
     """Each claim (and the sweep) in turn, with what it answered: the test compares them with CLAIMED_ONCE."""
     seen: dict[str, bool | int] = {}
-    seen["slack Ev0001, first delivery"] = await app.repo.claim_inbound("slack", "Ev0001")
-    seen["slack Ev0001, the retry, on any worker"] = await app.repo.claim_inbound("slack", "Ev0001")
-    seen["teams Ev0001, another platform's id space"] = await app.repo.claim_inbound("teams", "Ev0001")
+    seen["slack Ev0001, first delivery"] = await app.repos.inbound.claim_inbound("slack", "Ev0001")
+    seen["slack Ev0001, the retry, on any worker"] = await app.repos.inbound.claim_inbound("slack", "Ev0001")
+    seen["teams Ev0001, another platform's id space"] = await app.repos.inbound.claim_inbound("teams", "Ev0001")
     long_id = "a:" + "x" * 400 + "|1"  # Teams conversation ids can be long: stored as a digest
-    seen["a long Teams id, first"] = await app.repo.claim_inbound("teams", long_id)
-    seen["a long Teams id, again"] = await app.repo.claim_inbound("teams", long_id)
+    seen["a long Teams id, first"] = await app.repos.inbound.claim_inbound("teams", long_id)
+    seen["a long Teams id, again"] = await app.repos.inbound.claim_inbound("teams", long_id)
     async with app.db.transaction() as session:
         seen["swept a minute before KEEP_FOR"] = await inbound.sweep(
             session, utcnow() + inbound.KEEP_FOR - timedelta(minutes=1))
@@ -28,8 +28,8 @@ async def claims_once_and_sweeps(app: App) -> dict[str, bool | int]:
         seen["Ev0old, claimed more than KEEP_FOR ago"] = await inbound.claim(
             session, "slack", "Ev0old", utcnow() - inbound.KEEP_FOR - timedelta(hours=1))
     await purge_job(app)  # the nightly job forgets ids older than KEEP_FOR
-    seen["Ev0old, after the nightly purge"] = await app.repo.claim_inbound("slack", "Ev0old")
-    seen["Ev0001, after the nightly purge"] = await app.repo.claim_inbound("slack", "Ev0001")
+    seen["Ev0old, after the nightly purge"] = await app.repos.inbound.claim_inbound("slack", "Ev0old")
+    seen["Ev0001, after the nightly purge"] = await app.repos.inbound.claim_inbound("slack", "Ev0001")
     return seen
 
 

@@ -54,11 +54,11 @@ async def test_a_change_marks_its_colleague_and_nothing_else(demo_app) -> None:
     from store.repos import plan_changes
 
     before = await plan_changes.versions(demo_app.db)
-    sam = await demo_app.repo.person_by_email("sam.patel@hillside.example")
-    review = await demo_app.repo.current_review(sam.id)
-    meeting = next(m for m in await demo_app.repo.meetings_for(review.id) if m.status == "scheduled")
+    sam = await demo_app.repos.people.person_by_email("sam.patel@hillside.example")
+    review = await demo_app.repos.reviews.current_review(sam.id)
+    meeting = next(m for m in await demo_app.repos.reviews.meetings_for(review.id) if m.status == "scheduled")
     meeting.location = "Room 12"
-    await demo_app.repo.save_meeting(meeting)
+    await demo_app.repos.reviews.save_meeting(meeting)
     after = await plan_changes.versions(demo_app.db)
     assert {pid for pid in after if after[pid] != before.get(pid)} == {sam.id}
 
@@ -76,9 +76,9 @@ async def test_an_exception_marks_its_colleague(demo_app) -> None:
     from store.repos import plan_changes
 
     before = await plan_changes.versions(demo_app.db)
-    jo = await demo_app.repo.person_by_email("jo.brown@hillside.example")
-    review = await demo_app.repo.current_review(jo.id)
-    await demo_app.repo.record_review_exception(review.id, "mid_year", "Away all Spring term", jo.id,
+    jo = await demo_app.repos.people.person_by_email("jo.brown@hillside.example")
+    review = await demo_app.repos.reviews.current_review(jo.id)
+    await demo_app.repos.lifecycle.record_review_exception(review.id, "mid_year", "Away all Spring term", jo.id,
                                                 datetime(2027, 4, 20, tzinfo=UTC))
     after = await plan_changes.versions(demo_app.db)
     assert {pid for pid in after if after[pid] != before.get(pid)} == {jo.id}

@@ -164,7 +164,7 @@ EMAILS = {"priya": "priya.shah@hillside.example", "sam": "sam.patel@hillside.exa
 async def people_of(app: App) -> dict[str, Person]:
     """From the demo trust (examples/roster.csv): Priya Shah (Inclusion Lead) line-manages Sam Patel and
     Jo Brown (teaching assistants) at Co-op Academy Hillside."""
-    found = {key: await app.repo.person_by_email(email) for key, email in EMAILS.items()}
+    found = {key: await app.repos.people.person_by_email(email) for key, email in EMAILS.items()}
     assert all(found.values()), found
     return found  # type: ignore[return-value]
 
@@ -173,7 +173,7 @@ async def people_of(app: App) -> dict[str, Person]:
 async def teams_app(demo_app: App) -> AsyncIterator[App]:
     """The demo trust; Sam's Teams id is on the roster, Priya's and Jo's are found by email."""
     people = await people_of(demo_app)
-    await demo_app.repo.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
+    await demo_app.repos.people.link_platform_id(people["sam"].id, "teams", SAM_AAD)  # type: ignore[arg-type]
     demo_app.settings.teams_emulator = True  # no app id: the Emulator's unauthenticated mode, from 127.0.0.1
     demo_app.settings.teams_upload_hosts = "127.0.0.1"  # the connector stand-in plays the person's OneDrive
     demo_app.extras["people"] = await people_of(demo_app)

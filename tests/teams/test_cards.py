@@ -143,14 +143,14 @@ async def test_every_reply_of_a_scripted_run_renders_as_valid_cards_under_28kb(v
     await people_of(demo_app)
     seen: list[Reply] = []
     for email, script in SCRIPTS.items():
-        person = await demo_app.repo.person_by_email(email)
-        await demo_app.repo.link_platform_id(person.id, "teams", f"aad-{person.id}")
+        person = await demo_app.repos.people.person_by_email(email)
+        await demo_app.repos.people.link_platform_id(person.id, "teams", f"aad-{person.id}")
         for text in script:
             replies = await demo_app.engine.handle(Inbound(Address(Channel.TEAMS, f"aad-{person.id}"), text=text))
             assert replies, text
             seen += replies
     # the objective form, submitted as a card would submit it
-    priya = await demo_app.repo.person_by_email("priya.shah@hillside.example")
+    priya = await demo_app.repos.people.person_by_email("priya.shah@hillside.example")
     started = await demo_app.engine.handle(Inbound(Address(Channel.TEAMS, f"aad-{priya.id}"), text="objectives Sam"))
     seen += started
     assert any(r.form for r in seen), "the scripted run should include a form"

@@ -14,7 +14,7 @@ CONTENT = b"PK\x03\x04" + b"Planning and Review Form for Sam Patel " * 200
 async def offer_form(bot_client, connector, teams_app):  # noqa: ANN001, ANN201
     await say(bot_client, connector, "hello")  # Sam has talked to the bot: his chat is known
     connector.clear()
-    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    sam = await teams_app.repos.people.person(teams_app.extras["people"]["sam"].id)
     form = Attachment("planning-review-form-sam-patel.docx", CONTENT, DOCX, "Planning & Review Form 2026-27")
     await teams_app.channels["teams"].deliver(sam, Reply("Your Planning & Review Form is ready (Policy 10.2).",
                                                          attachments=(form,)))
@@ -55,7 +55,7 @@ async def test_a_colleague_allows_the_form_and_it_lands_in_their_onedrive(bot_cl
     assert info["content"] == {"uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C9D", "fileType": "docx"}
     assert connector.deleted == ["activity-2"]  # the consent card is taken away
     token = card["content"]["acceptContext"]["cadence_offer"]
-    assert await teams_app.repo.file_offer(token) is None  # the copy is not kept
+    assert await teams_app.repos.conversations.file_offer(token) is None  # the copy is not kept
 
     # pressing Allow again on the old card uploads nothing more
     _, again = await answer_consent(bot_client, connector, card["content"]["acceptContext"])
@@ -68,7 +68,7 @@ async def test_declining_removes_the_copy_and_says_how_to_get_it_later(bot_clien
     response, sent = await answer_consent(bot_client, connector, context, action="decline")
     assert response.status == 200
     assert "haven't sent the document" in sent[0].text and "export" in sent[0].text
-    assert await teams_app.repo.file_offer(context["cadence_offer"]) is None
+    assert await teams_app.repos.conversations.file_offer(context["cadence_offer"]) is None
     assert connector.uploads == []
 
 
@@ -81,7 +81,7 @@ async def test_nobody_else_can_collect_a_colleagues_document(bot_client, connect
                                    conversation="a:priya-personal-chat")
     assert "expired" in sent[0].text
     assert connector.uploads == []
-    assert await teams_app.repo.file_offer(context["cadence_offer"]) is not None  # still Sam's to take
+    assert await teams_app.repos.conversations.file_offer(context["cadence_offer"]) is not None  # still Sam's to take
 
 
 async def test_nobody_else_can_decline_a_colleagues_document_for_them(bot_client, connector, teams_app):
@@ -92,13 +92,13 @@ async def test_nobody_else_can_decline_a_colleagues_document_for_them(bot_client
     _, sent = await answer_consent(bot_client, connector, context, action="decline", aad=PRIYA_AAD,
                                    user_id="29:priya", conversation="a:priya-personal-chat")
     assert "haven't sent the document" in sent[0].text  # Priya learns nothing about Sam's offer
-    assert await teams_app.repo.file_offer(context["cadence_offer"]) is not None  # still Sam's to take
+    assert await teams_app.repos.conversations.file_offer(context["cadence_offer"]) is not None  # still Sam's to take
 
 
 async def test_in_the_emulator_the_document_comes_as_a_download(bot_client, connector, teams_app):
     await say(bot_client, connector, "hello", channelId="emulator")
     connector.clear()
-    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    sam = await teams_app.repos.people.person(teams_app.extras["people"]["sam"].id)
     form = Attachment("form.md", b"# Planning & Review Form\n", "text/markdown")
     await teams_app.channels["teams"].deliver(sam, Reply("Here is your form (Policy 10.2).", attachments=(form,)))
     (attachment,) = connector.sent[-1].body["attachments"]
@@ -126,6 +126,6 @@ async def test_a_colleague_says_export_and_gets_their_form_in_onedrive(bot_clien
                      + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
     assert "Sam Patel" in text  # Sam's own Planning & Review Form, nobody else's
     assert after[0].body["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.info"
-    exports = [e for e in await teams_app.repo.audit_events(teams_app.extras["people"]["sam"].id)
+    exports = [e for e in await teams_app.repos.audit.audit_events(teams_app.extras["people"]["sam"].id)
                if e.action == "export"]
     assert exports and exports[0].channel == "teams" and exports[0].actor_identity.startswith("teams:")

@@ -36,7 +36,7 @@ async def test_a_known_colleague_starts_a_checkin_and_presses_a_button(teams_app
     await adapter.receive_activity(Activity(type="message", value=buttons[2]["data"]))
     follow_up = adapter.get_next_activity()
     assert "Anything you'd like to add" in follow_up.text
-    session = await teams_app.repo.active_session(teams_app.extras["people"]["sam"].id)
+    session = await teams_app.repos.conversations.active_session(teams_app.extras["people"]["sam"].id)
     assert session.state["answers"] == {"mood": 3}
 
 
@@ -46,7 +46,7 @@ async def test_someone_unknown_gets_the_polite_refusal_and_nothing_is_kept(teams
     reply = adapter.get_next_activity()
     assert "don't recognise your Teams account" in reply.text
     assert adapter.get_next_activity() is None
-    assert await teams_app.repo.person_by_teams_id(STRANGER_AAD) is None
+    assert await teams_app.repos.people.person_by_teams_id(STRANGER_AAD) is None
 
 
 async def test_another_tenant_is_refused_when_the_tenant_is_set(teams_app):
@@ -65,7 +65,7 @@ async def test_adding_the_bot_stores_the_conversation_and_greets(teams_app):
     greeting = adapter.get_next_activity()
     assert greeting.text.startswith("Hi Sam, I'm Cadence")
     sam = teams_app.extras["people"]["sam"]
-    reference = await teams_app.repo.conversation_reference(sam.id, "teams")
+    reference = await teams_app.repos.conversations.conversation_reference(sam.id, "teams")
     assert reference["conversation"]["id"] == "a:personal"
     assert reference["user"]["aadObjectId"] == SAM_AAD
     assert "activityId" not in reference

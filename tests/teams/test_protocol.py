@@ -35,7 +35,7 @@ async def install(client, connector, aad: str, user_id: str, conversation: str):
 async def test_a_colleague_does_a_whole_checkin_with_buttons_and_typing(bot_client, connector, teams_app):
     sam = teams_app.extras["people"]["sam"]
 
-    before = len(await teams_app.repo.checkins(sam.id))
+    before = len(await teams_app.repos.records.checkins(sam.id))
     first = await say(bot_client, connector, "checkin")
     assert len(first) == 1 and "How are you feeling this week" in first[0].words
     assert first[0].reply_to is not None  # answered as a reply to Sam's message
@@ -52,14 +52,14 @@ async def test_a_colleague_does_a_whole_checkin_with_buttons_and_typing(bot_clie
     done = await say(bot_client, connector, value=share[0].button("Share my mood only"))
 
     assert "saved" in done[0].text and "one-to-one" in done[0].text
-    checkins = await teams_app.repo.checkins(sam.id)
+    checkins = await teams_app.repos.records.checkins(sam.id)
     assert len(checkins) == before + 1
     latest = max(checkins, key=lambda c: c.id)
     assert (latest.mood, latest.wants_one_to_one, latest.objectives_on_track, latest.share_with_manager) == (
         4, True, None, "mood")
     assert latest.note == "Busy week with the Year 3 trip, but good."
     # Priya, Sam's manager, has a notice waiting in the outbox
-    pending = [r for r in await teams_app.repo.reminders() if r.dedupe_key.startswith("checkin:")]
+    pending = [r for r in await teams_app.repos.outbox.reminders() if r.dedupe_key.startswith("checkin:")]
     assert [(r.recipient_id, r.kind, r.clause) for r in pending] == [
         (teams_app.extras["people"]["priya"].id, "one_to_one_checkin", "3.3")]
 
@@ -69,7 +69,7 @@ async def test_a_button_from_an_old_card_is_ignored_and_changes_nothing(bot_clie
     await say(bot_client, connector, value=first[0].button("2"))
     stale = await say(bot_client, connector, value=first[0].button("5 Great"))  # the same card, pressed again
     assert "earlier message" in stale[0].words
-    session = await teams_app.repo.active_session(teams_app.extras["people"]["sam"].id)
+    session = await teams_app.repos.conversations.active_session(teams_app.extras["people"]["sam"].id)
     assert session is not None and session.state["answers"] == {"mood": 2}
 
 
@@ -89,12 +89,12 @@ async def test_conversation_update_stores_the_reference_and_greets_once(bot_clie
                                      "userPrincipalName": "priya.shah@hillside.example", "tenantId": TENANT}
     greeting = await install(bot_client, connector, PRIYA_AAD, "29:priya", "a:priya-personal-chat")
     assert "Hi Priya" in greeting[0].words
-    reference = await teams_app.repo.conversation_reference(priya.id, "teams")
+    reference = await teams_app.repos.conversations.conversation_reference(priya.id, "teams")
     assert reference is not None
     assert reference["conversation"]["id"] == "a:priya-personal-chat"
     assert reference["serviceUrl"] == connector.url and reference["bot"]["id"] == BOT_ID
     # identity was found by email through the connector and remembered
-    assert (await teams_app.repo.person(priya.id)).teams_user_id == PRIYA_AAD
+    assert (await teams_app.repos.people.person(priya.id)).teams_user_id == PRIYA_AAD
 
     again = await say(bot_client, connector, aad=PRIYA_AAD, user_id="29:priya",
                       conversation="a:priya-personal-chat", kind="installationUpdate", action="add")
@@ -109,13 +109,13 @@ async def test_a_proactive_reminder_reaches_the_manager_through_the_deliverer(bo
     first = await say(bot_client, connector, "checkin")
     for answer in ("3", "skip", "yes", "yes", "everything"):
         await say(bot_client, connector, answer)
-    (notice,) = [r for r in await teams_app.repo.reminders() if r.dedupe_key.startswith("checkin:")]
+    (notice,) = [r for r in await teams_app.repos.outbox.reminders() if r.dedupe_key.startswith("checkin:")]
     connector.clear()
 
     deliverer = teams_app.channels["teams"]
-    priya = await teams_app.repo.person(people["priya"].id)
+    priya = await teams_app.repos.people.person(people["priya"].id)
     assert await deliverer.can_reach(priya)
-    assert not await deliverer.can_reach(await teams_app.repo.person(people["jo"].id))
+    assert not await deliverer.can_reach(await teams_app.repos.people.person(people["jo"].id))
     await deliverer.deliver(priya, Reply(f"{notice.subject}\n{notice.body}", clause=notice.clause))
 
     (message,) = connector.sent
@@ -125,7 +125,7 @@ async def test_a_proactive_reminder_reaches_the_manager_through_the_deliverer(bo
 
 
 async def test_the_deliverer_waits_for_retry_after_on_429_and_sends_once(bot_client, connector, teams_app):
-    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    sam = await teams_app.repos.people.person(teams_app.extras["people"]["sam"].id)
     await say(bot_client, connector, "hello")  # first contact stores the reference
     connector.clear()
     waits: list[float] = []
@@ -134,7 +134,7 @@ async def test_the_deliverer_waits_for_retry_after_on_429_and_sends_once(bot_cli
         waits.append(seconds)
 
     runtime = teams_app.extras["teams"]
-    deliverer = TeamsDeliverer(runtime.adapter, teams_app.repo, "", sleep=sleep)
+    deliverer = TeamsDeliverer(runtime.adapter, teams_app.repos, "", sleep=sleep)
     connector.throttle, connector.retry_after = 1, "2"
     await deliverer.deliver(sam, Reply("Your check-in is due (Policy 3.3).", choices=()))
     assert waits == [2.0] and connector.throttled == 1
@@ -152,15 +152,15 @@ async def test_someone_not_on_the_roster_is_politely_refused_and_nothing_is_stor
                                                                                     teams_app):
     connector.members["29:stranger"] = {"id": "29:stranger", "name": "Visitor", "aadObjectId": STRANGER_AAD,
                                         "email": "visitor@elsewhere.example"}
-    linked_before = {p.email: p.teams_user_id for p in await teams_app.repo.all_people()}
+    linked_before = {p.email: p.teams_user_id for p in await teams_app.repos.people.all_people()}
     sent = await say(bot_client, connector, "checkin", aad=STRANGER_AAD, user_id="29:stranger",
                      conversation="a:stranger-chat")
     assert "don't recognise your Teams account" in sent[0].text
     assert "HR admin" in sent[0].text
     for person in teams_app.extras["people"].values():
-        assert await teams_app.repo.conversation_reference(person.id, "teams") is None
-    assert await teams_app.repo.person_by_teams_id(STRANGER_AAD) is None
-    assert {p.email: p.teams_user_id for p in await teams_app.repo.all_people()} == linked_before
+        assert await teams_app.repos.conversations.conversation_reference(person.id, "teams") is None
+    assert await teams_app.repos.people.person_by_teams_id(STRANGER_AAD) is None
+    assert {p.email: p.teams_user_id for p in await teams_app.repos.people.all_people()} == linked_before
 
 
 @pytest.mark.parametrize(("body", "content_type", "reason"), [
@@ -199,8 +199,8 @@ async def test_a_malformed_activity_gets_400_and_nothing_is_stored(bot_client, c
     assert any("refused (400)" in r.getMessage() for r in caplog.records)
     assert connector.sent == []
     sam = teams_app.extras["people"]["sam"]
-    assert await teams_app.repo.active_session(sam.id) is None
-    assert await teams_app.repo.conversation_reference(sam.id, "teams") is None
+    assert await teams_app.repos.conversations.active_session(sam.id) is None
+    assert await teams_app.repos.conversations.conversation_reference(sam.id, "teams") is None
 
 
 async def test_with_app_credentials_an_unauthenticated_request_is_refused(demo_app, connector, caplog):
@@ -218,8 +218,8 @@ async def test_with_app_credentials_an_unauthenticated_request_is_refused(demo_a
                                          headers={"Content-Type": "application/json", **headers})
             assert response.status == 401, headers
         assert connector.sent == []
-        assert await app.repo.active_session(people["sam"].id) is None
-        assert await app.repo.conversation_reference(people["sam"].id, "teams") is None
+        assert await app.repos.conversations.active_session(people["sam"].id) is None
+        assert await app.repos.conversations.conversation_reference(people["sam"].id, "teams") is None
     finally:
         await client.close()
         await app.close()
@@ -267,10 +267,10 @@ async def test_a_colleague_prepares_for_the_meeting_in_teams(bot_client, connect
     done = await say(bot_client, connector, value=share.button("Yes, share them before the meeting"))
     assert "Your preparation is saved: 1 of 23" in done[0].words
     assert [a["title"] for a in done[0].cards[0]["actions"]] == ["See the agenda", "Where am I?"]
-    review = await teams_app.repo.current_review(sam.id)
-    answers = await teams_app.repo.preparation_answers(review.id, "colleague")
+    review = await teams_app.repos.reviews.current_review(sam.id)
+    answers = await teams_app.repos.forms.preparation_answers(review.id, "colleague")
     assert [a.answer for a in answers] == ["Running the phonics catch-up group with Year 2."]
-    assert (await teams_app.repo.review(review.id)).prep_shared_with_reviewer is True
+    assert (await teams_app.repos.reviews.review(review.id)).prep_shared_with_reviewer is True
 
 
 async def test_a_manager_fills_in_an_objective_form_card(bot_client, connector, teams_app):
@@ -294,7 +294,7 @@ async def test_a_manager_fills_in_an_objective_form_card(bot_client, connector, 
     assert "success" in missing[-1].words.lower() or "criteria" in missing[-1].words.lower()
     # what was valid is kept; the one missing answer is asked on its own, and typing it works
     await say(bot_client, connector, "80% of the group at expected level in the July phonics check", **priya)
-    session = await teams_app.repo.active_session(teams_app.extras["people"]["priya"].id)
+    session = await teams_app.repos.conversations.active_session(teams_app.extras["people"]["priya"].id)
     assert session is not None
     assert session.state["answers"]["o1_text"] == "Lead the Year 2 phonics catch-up group"
     assert session.state["answers"]["o1_due"] == "2027-07-16"
@@ -318,7 +318,7 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date():
 
 
 async def test_when_a_colleague_removes_the_app_reminders_stop_going_to_teams(bot_client, connector, teams_app):
-    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    sam = await teams_app.repos.people.person(teams_app.extras["people"]["sam"].id)
     deliverer = teams_app.channels["teams"]
     await say(bot_client, connector, "hello")
     assert await deliverer.can_reach(sam)
@@ -327,7 +327,7 @@ async def test_when_a_colleague_removes_the_app_reminders_stop_going_to_teams(bo
 
 
 async def test_a_403_from_teams_is_permanent_and_the_conversation_is_forgotten(bot_client, connector, teams_app):
-    sam = await teams_app.repo.person(teams_app.extras["people"]["sam"].id)
+    sam = await teams_app.repos.people.person(teams_app.extras["people"]["sam"].id)
     await say(bot_client, connector, "hello")
     connector.gone.add("a:sam-personal-chat")
     with pytest.raises(DeliveryError) as raised:
@@ -356,7 +356,7 @@ async def test_the_reminder_dispatcher_reaches_a_manager_in_teams_and_the_button
     (notice,) = [s for s in to_priya if "would like a one-to-one" in s.words]
     assert "Sam Patel" in notice.words and "Policy 3.3" in notice.words
     assert stats.sent >= 1 and connector.throttled == 1
-    (row,) = [r for r in await teams_app.repo.reminders(status=None) if r.dedupe_key.startswith("checkin:")]
+    (row,) = [r for r in await teams_app.repos.outbox.reminders(status=None) if r.dedupe_key.startswith("checkin:")]
     assert (row.status, row.channel) == ("sent", "teams")
 
     booking = await say(bot_client, connector, value=notice.button("Book a meeting"), **priya)

@@ -17,7 +17,7 @@ from bot.dialogs.appeals.settle import close_as_resolved, concerns_i_hear
 from bot.dialogs.base import Ctx, Dialog, Run, Step
 from bot.messages import Choice, PromptKind, Reply
 from bot.services import Services
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 OPTIONS: dict[str, tuple[str, str | None]] = {
     "written": ("Appeal in writing (Policy 9.2)", "appeal_written"),
@@ -45,7 +45,7 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
         options.append("hearing")
     if await appeals_i_handle(services, person, ("hearing_scheduled",)):
         options.append("outcome")
-    if await concerns_i_hear(services.repo, person):
+    if await concerns_i_hear(services.repos, person):
         options.insert(0, "settle")  # a colleague is waiting on this (Policy 9.1)
     if not options:
         return ("There's no performance management review on record for you yet, so there's nothing to appeal. "
@@ -58,10 +58,10 @@ async def _last_decision(services: Services, view: dict[str, Any]) -> str:
     reads where it ended before being offered a new one (Policy 9.3)."""
     if not view or view.get("appeal") is not None:
         return ""
-    review = await services.repo.review(view["review_id"])
+    review = await services.repos.reviews.review(view["review_id"])
     if review is None:
         return ""
-    decided = [a for a in await services.repo.appeals_of(review.colleague_id)
+    decided = [a for a in await services.repos.appeals.appeals_of(review.colleague_id)
                if a.review_id == review.id and a.stage == "decided"]
     if not decided:
         return ""
@@ -96,16 +96,16 @@ async def complete(run: Run) -> list[Reply]:
     if target is not None:
         run.then = (target, None)
         return []
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     view = await colleague_view(services, run.person)
     appeal_info = view.get("appeal") if view else None
     if appeal_info is None:
         return [Reply("You have no open appeal. Say appeal to start one (Policy 9.1).", clause="9.1")]
-    appeal = await repo.appeal(appeal_info["id"])
+    appeal = await repos.appeals.appeal(appeal_info["id"])
     assert appeal is not None
     if what == "resolved":
-        appeal = await close_as_resolved(repo, appeal, services.clock.today())
-        await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
+        appeal = await close_as_resolved(repos, appeal, services.clock.today())
+        await repos.audit.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                          subject_person_id=run.person.id, channel=run.channel.value,
                          actor_identity=run.platform_identity, detail={"event": "resolved_informally"})
         if view["reviewer_id"]:
@@ -116,7 +116,7 @@ async def complete(run: Run) -> list[Reply]:
                 dedupe_key=f"appeal:{appeal.id}:resolved", review_id=appeal.review_id,
                 subject_person_id=run.person.id)
         return [Reply("I'm glad it's sorted. I've closed it and let your reviewer know (Policy 9.1).", clause="9.1")]
-    await repo.audit(actor_id=run.person.id, action="read", record_type="appeal", record_id=appeal.id,
+    await repos.audit.audit(actor_id=run.person.id, action="read", record_type="appeal", record_id=appeal.id,
                      subject_person_id=run.person.id, channel=run.channel.value, actor_identity=run.platform_identity)
     held = as_local(appeal.hearing_at, local_zone(services))
     if appeal.stage == "hearing_scheduled" and held is not None:

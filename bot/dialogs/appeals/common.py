@@ -30,7 +30,8 @@ from bot.policy.deadlines import appeal_hearing_deadline, informal_resolution_de
 from bot.policy.routing import AppealRoute, appeal_route, can_hear_appeal, role_title
 from bot.services import Services
 from store.models import Appeal, Organisation, Person, Role
-from store.repo import PersonContext, Repo
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 OPEN_STAGES = ("informal", "written", "hearing_scheduled")
 HEAD_ROLES = (Role.HEADTEACHER, Role.EXECUTIVE_LEADER)
@@ -48,31 +49,31 @@ def org_ids(org: Organisation) -> tuple[int, ...]:
     return (org.id, org.parent_id) if org.parent_id is not None else (org.id,)
 
 
-async def holds(repo: Repo, person_id: int | None, roles: tuple[str, ...], org: Organisation) -> bool:
+async def holds(repos: Repositories, person_id: int | None, roles: tuple[str, ...], org: Organisation) -> bool:
     """Does the person hold one of these roles for the organisation (or for its trust)?"""
     if person_id is None:
         return False
     ids = org_ids(org)
-    return any(g.role in roles and g.organisation_id in ids for g in await repo.roles_of(person_id))
+    return any(g.role in roles and g.organisation_id in ids for g in await repos.people.roles_of(person_id))
 
 
-async def holders(repo: Repo, role: str, org: Organisation) -> list[Person]:
+async def holders(repos: Repositories, role: str, org: Organisation) -> list[Person]:
     people: dict[int, Person] = {}
     for oid in org_ids(org):
-        for p in await repo.role_holders(role, oid):
+        for p in await repos.people.role_holders(role, oid):
             if p.id is not None and p.active:
                 people.setdefault(p.id, p)
     return list(people.values())
 
 
-async def manager_chain(repo: Repo, person_id: int, depth: int = 10) -> list[int]:
+async def manager_chain(repos: Repositories, person_id: int, depth: int = 10) -> list[int]:
     """Everyone above the person in their reporting line, nearest first."""
     seen: list[int] = []
     frontier = [person_id]
     for _ in range(depth):
         nxt: list[int] = []
         for pid in frontier:
-            for lm in await repo.line_managers(pid):
+            for lm in await repos.people.line_managers(pid):
                 if lm.manager_id not in seen and lm.manager_id != person_id:
                     seen.append(lm.manager_id)
                     nxt.append(lm.manager_id)
@@ -82,43 +83,43 @@ async def manager_chain(repo: Repo, person_id: int, depth: int = 10) -> list[int
     return seen
 
 
-async def reports_to_head(repo: Repo, colleague: PersonContext) -> bool:
+async def reports_to_head(repos: Repositories, colleague: PersonContext) -> bool:
     org = colleague.organisation
     role = head_role(org)
     for manager_id in colleague.manager_ids:
-        if not await holds(repo, manager_id, (role,), org):
+        if not await holds(repos, manager_id, (role,), org):
             continue
         if org.kind == "academy":
             return True
-        above = [m.manager_id for m in await repo.line_managers(manager_id)]
-        if not [m for m in above if await holds(repo, m, (Role.EXECUTIVE_LEADER,), org)]:
+        above = [m.manager_id for m in await repos.people.line_managers(manager_id)]
+        if not [m for m in above if await holds(repos, m, (Role.EXECUTIVE_LEADER,), org)]:
             return True
     return False
 
 
-async def more_senior(repo: Repo, hearer_id: int, reviewer_id: int | None, org: Organisation) -> bool:
+async def more_senior(repos: Repositories, hearer_id: int, reviewer_id: int | None, org: Organisation) -> bool:
     if reviewer_id is None:
-        return await holds(repo, hearer_id, HANDLER_ROLES, org)
-    if hearer_id in await manager_chain(repo, reviewer_id):
+        return await holds(repos, hearer_id, HANDLER_ROLES, org)
+    if hearer_id in await manager_chain(repos, reviewer_id):
         return True
-    if await holds(repo, hearer_id, (Role.CHAIR_OF_GOVERNORS,), org):
+    if await holds(repos, hearer_id, (Role.CHAIR_OF_GOVERNORS,), org):
         return True
-    return await holds(repo, hearer_id, HEAD_ROLES, org) and not await holds(repo, reviewer_id, HEAD_ROLES, org)
+    return await holds(repos, hearer_id, HEAD_ROLES, org) and not await holds(repos, reviewer_id, HEAD_ROLES, org)
 
 
-async def hearing_refusal(repo: Repo, hearer_id: int, reviewer_id: int | None, org: Organisation) -> str | None:
+async def hearing_refusal(repos: Repositories, hearer_id: int, reviewer_id: int | None, org: Organisation) -> str | None:
     """None if this person may hear the appeal; else the 9.3 reason."""
-    ok, message = can_hear_appeal(hearer_id == reviewer_id, await more_senior(repo, hearer_id, reviewer_id, org))
+    ok, message = can_hear_appeal(hearer_id == reviewer_id, await more_senior(repos, hearer_id, reviewer_id, org))
     return None if ok else message
 
 
-async def route_for(repo: Repo, colleague: PersonContext, reviewer_id: int | None) -> tuple[AppealRoute, list[Person]]:
+async def route_for(repos: Repositories, colleague: PersonContext, reviewer_id: int | None) -> tuple[AppealRoute, list[Person]]:
     """Where the written appeal goes, and the people who hold that role (never the reviewer)."""
     org = colleague.organisation
-    route = appeal_route(await reports_to_head(repo, colleague), org.kind)
-    people = [p for p in await holders(repo, route.handler_role, org) if p.id not in (colleague.id, reviewer_id)]
-    senior = [p for p in people if await more_senior(repo, p.id, reviewer_id, org)]  # type: ignore[arg-type]
-    chain = await manager_chain(repo, reviewer_id) if reviewer_id else []
+    route = appeal_route(await reports_to_head(repos, colleague), org.kind)
+    people = [p for p in await holders(repos, route.handler_role, org) if p.id not in (colleague.id, reviewer_id)]
+    senior = [p for p in people if await more_senior(repos, p.id, reviewer_id, org)]  # type: ignore[arg-type]
+    chain = await manager_chain(repos, reviewer_id) if reviewer_id else []
     ranked = sorted(senior or people, key=lambda p: chain.index(p.id) if p.id in chain else len(chain))
     return route, ranked
 
@@ -158,15 +159,15 @@ def as_local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 async def colleague_view(services: Services, person: PersonContext) -> dict[str, Any]:
     """The colleague's own appeal position: review, report date, 9.1 window, open appeal."""
-    repo = services.repo
-    review = await repo.current_review(person.id)
+    repos = services.repos
+    review = await repos.reviews.current_review(person.id)
     if review is None:
         return {}
     reviewer_id = review.reviewer_id or person.lead_manager_id
-    reviewer = await repo.person(reviewer_id) if reviewer_id else None
+    reviewer = await repos.people.person(reviewer_id) if reviewer_id else None
     delivered = review.report_delivered_on
     informal_by = informal_resolution_deadline(delivered).due if delivered else None
-    appeal = await repo.open_appeal(review.id)  # type: ignore[arg-type]
+    appeal = await repos.appeals.open_appeal(review.id)  # type: ignore[arg-type]
     return {
         "review_id": review.id, "reviewer_id": reviewer_id, "reviewer": reviewer.name if reviewer else "your reviewer",
         "delivered": delivered.isoformat() if delivered else None,
@@ -202,12 +203,12 @@ async def appeals_i_handle(services: Services, person: PersonContext, stages: tu
 
     A chair of governors sees only the appeals routed to them (9.3): governors otherwise see
     anonymised reports only (10.1)."""
-    repo = services.repo
-    found = {a.id: a for a in await repo.appeals_handled_by(person.id, stages)}
+    repos = services.repos
+    found = {a.id: a for a in await repos.appeals.appeals_handled_by(person.id, stages)}
     orgs: set[int] = set()
-    for grant in await repo.roles_of(person.id):
+    for grant in await repos.people.roles_of(person.id):
         if grant.role in HEAD_ROLES:
-            orgs.update(o.id for o in await repo.organisations_under(grant.organisation_id) if o.id is not None)
-    for a in await repo.appeals_in(sorted(orgs), stages):
+            orgs.update(o.id for o in await repos.appeals.organisations_under(grant.organisation_id) if o.id is not None)
+    for a in await repos.appeals.appeals_in(sorted(orgs), stages):
         found.setdefault(a.id, a)
     return [a for a in found.values() if a.colleague_id != person.id]

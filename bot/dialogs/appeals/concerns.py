@@ -13,7 +13,7 @@ from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
 from store.models import Appeal
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "9.1"
 
@@ -37,15 +37,15 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     view = await colleague_view(services, run.person)
     if not view or view["appeal"] is not None:
         raise Refusal("You've already raised this; say appeal to see where it stands.", CLAUSE)
     today = services.clock.today()
-    appeal = await repo.save_appeal(Appeal(review_id=view["review_id"], colleague_id=run.person.id, stage="informal",
+    appeal = await repos.appeals.save_appeal(Appeal(review_id=view["review_id"], colleague_id=run.person.id, stage="informal",
                                     concerns=run.get("concerns"), informal_raised_on=today,
                                     policy_version=POLICY_VERSION))
-    await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=run.person.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "informal_raised", "late": view["late"], "policy_version": POLICY_VERSION})
     name = run.person.person.name

@@ -29,8 +29,9 @@ from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
 from store.models import Appeal
-from store.repo import PersonContext, Repo
 from store.repos.diary import HEARING_MINUTES
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 CLAUSE = "9.5"
 
@@ -50,7 +51,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 async def prepare(services: Services, person: PersonContext, _subject: PersonContext | None) -> dict[str, Any] | str:
-    repo = services.repo
+    repos = services.repos
     appeals = await hearing_candidates(services, person)
     zone = local_zone(services)
     if not appeals:
@@ -58,8 +59,8 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
     today = services.clock.today()
     items = []
     for appeal in appeals:
-        colleague = await repo.context(appeal.colleague_id)
-        review = await repo.review(appeal.review_id)
+        colleague = await repos.people.context(appeal.colleague_id)
+        review = await repos.reviews.review(appeal.review_id)
         if colleague is None or review is None or appeal.written_received_on is None:
             continue
         reviewer_id = review.reviewer_id or colleague.lead_manager_id
@@ -69,19 +70,19 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
                       "received": appeal.written_received_on.isoformat(), "due": due.isoformat(),
                       "current": current.replace(tzinfo=None).isoformat(timespec="minutes") if current else None,
                       "closed": closed_days(services, colleague.organisation, today, due),
-                      "refusal": await _refusal(repo, person, appeal, reviewer_id, colleague)})
-        await repo.audit(actor_id=person.id, action="read", record_type="appeal", record_id=appeal.id,
+                      "refusal": await _refusal(repos, person, appeal, reviewer_id, colleague)})
+        await repos.audit.audit(actor_id=person.id, action="read", record_type="appeal", record_id=appeal.id,
                          subject_person_id=colleague.id)
     if len(items) == 1 and items[0]["refusal"]:
         return f"{items[0]['colleague']}'s appeal: {items[0]['refusal']}"
     return {"appeals": items, "tz": local_zone(services).key}
 
 
-async def _refusal(repo: Repo, person: PersonContext, appeal: Appeal, reviewer_id: int | None,
+async def _refusal(repos: Repositories, person: PersonContext, appeal: Appeal, reviewer_id: int | None,
                    colleague: PersonContext) -> str | None:
-    refusal = await hearing_refusal(repo, person.id, reviewer_id, colleague.organisation)
+    refusal = await hearing_refusal(repos, person.id, reviewer_id, colleague.organisation)
     if refusal and appeal.handler_id not in (None, person.id):
-        handler = await repo.person(appeal.handler_id)
+        handler = await repos.people.person(appeal.handler_id)
         if handler is not None:
             refusal += f" This appeal went to {handler.name}, who will arrange the hearing."
     return refusal
@@ -146,18 +147,18 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     item = chosen(Ctx(run.answers, run.data, run.person, run.subject, services.clock.today(), services.clock.now(),
                       run.channel))
-    appeal = await repo.appeal(item["id"])
+    appeal = await repos.appeals.appeal(item["id"])
     moving = appeal is not None and appeal.stage == "hearing_scheduled" and appeal.hearing_by_id == run.person.id
     if appeal is None or (appeal.stage != "written" and not moving):
         raise Refusal("That appeal's hearing has already been arranged or the appeal has closed. Nothing has changed.",
                       CLAUSE)
-    colleague = await repo.context(appeal.colleague_id)
-    review = await repo.review(appeal.review_id)
+    colleague = await repos.people.context(appeal.colleague_id)
+    review = await repos.reviews.review(appeal.review_id)
     assert colleague is not None and review is not None
-    refusal = await hearing_refusal(repo, run.person.id, review.reviewer_id or colleague.lead_manager_id,
+    refusal = await hearing_refusal(repos, run.person.id, review.reviewer_id or colleague.lead_manager_id,
                                     colleague.organisation)
     if refusal:
         raise Refusal(refusal, "9.3")
@@ -172,8 +173,8 @@ async def complete(run: Run) -> list[Reply]:
                       "that day. Please choose another time (Policy 5.3, 9.5).", "9.5", back_to="hearing_at")
     appeal.hearing_at, appeal.hearing_by_id, appeal.stage = local, run.person.id, "hearing_scheduled"
     appeal.policy_version = POLICY_VERSION
-    appeal = await repo.save_appeal(appeal)
-    await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
+    appeal = await repos.appeals.save_appeal(appeal)
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=colleague.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "hearing_moved" if moving else "hearing_scheduled", "hearing_at": local.isoformat(),
                              "location": run.get("location"), "policy_version": POLICY_VERSION})

@@ -11,20 +11,20 @@ from bot.dialogs.errors import Refusal
 from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "9.3"
 
 
 async def prepare(services: Services, person: PersonContext, _subject: PersonContext | None) -> dict[str, Any] | str:
-    repo = services.repo
+    repos = services.repos
     zone = local_zone(services)
     now = services.clock.now()
     ready, later = [], []
     for appeal in await appeals_i_handle(services, person, ("hearing_scheduled",)):
         if appeal.hearing_by_id not in (None, person.id):
             continue  # only the person who heard it records the outcome
-        colleague = await repo.person(appeal.colleague_id)
+        colleague = await repos.people.person(appeal.colleague_id)
         held = as_local(appeal.hearing_at, zone)
         if colleague is None or held is None:
             continue
@@ -62,17 +62,17 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     item = chosen(Ctx(run.answers, run.data, run.person, run.subject, services.clock.today(), services.clock.now(),
                       run.channel))
-    appeal = await repo.appeal(item["id"])
+    appeal = await repos.appeals.appeal(item["id"])
     if appeal is None or appeal.stage != "hearing_scheduled" or appeal.hearing_by_id not in (None, run.person.id):
         raise Refusal("That appeal's outcome has already been recorded. Nothing has changed.", CLAUSE)
     label = DECISIONS[run.get("decision")]
     appeal.outcome = f"{label}. {run.get('outcome')}"
     appeal.decided_on, appeal.stage, appeal.policy_version = services.clock.today(), "decided", POLICY_VERSION
-    appeal = await repo.save_appeal(appeal)
-    await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
+    appeal = await repos.appeals.save_appeal(appeal)
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=appeal.colleague_id, channel=run.channel.value,
                      actor_identity=run.platform_identity,
                      detail={"event": "decided", "decision": run.get("decision"), "policy_version": POLICY_VERSION})

@@ -17,19 +17,20 @@ from bot.messages import Choice, PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
 from store.models import Appeal
-from store.repo import PersonContext, Repo
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 CLAUSE = "9.1"
 RESOLVED_INFORMALLY = "Resolved informally with the reviewer (Policy 9.1)"
 
 
-async def concerns_i_hear(repo: Repo, person: PersonContext) -> list[Appeal]:
+async def concerns_i_hear(repos: Repositories, person: PersonContext) -> list[Appeal]:
     """Open informal concerns (9.1) on the current reviews of the colleagues this person reviews."""
     out: list[Appeal] = []
-    for review in await repo.reviews_by_reviewer(person.id):
+    for review in await repos.reviews.reviews_by_reviewer(person.id):
         if review.id is None:
             continue
-        appeal = await repo.open_appeal(review.id)
+        appeal = await repos.appeals.open_appeal(review.id)
         if appeal is not None and appeal.stage == "informal" and appeal.colleague_id != person.id:
             out.append(appeal)
     return out
@@ -42,16 +43,16 @@ def resolved_informally(appeals: list[Appeal], review_id: int) -> Appeal | None:
     return done[-1] if done else None
 
 
-async def close_as_resolved(repo: Repo, appeal: Appeal, today: Any, note: str = "") -> Appeal:
+async def close_as_resolved(repos: Repositories, appeal: Appeal, today: Any, note: str = "") -> Appeal:
     appeal.stage, appeal.decided_on, appeal.policy_version = "withdrawn", today, POLICY_VERSION
     appeal.outcome = RESOLVED_INFORMALLY + (f": {note}" if note else "")
-    return await repo.save_appeal(appeal)
+    return await repos.appeals.save_appeal(appeal)
 
 
 async def prepare(services: Services, person: PersonContext, _subject: PersonContext | None) -> dict[str, Any] | str:
     items = []
-    for appeal in await concerns_i_hear(services.repo, person):
-        colleague = await services.repo.person(appeal.colleague_id)
+    for appeal in await concerns_i_hear(services.repos, person):
+        colleague = await services.repos.people.person(appeal.colleague_id)
         if colleague is not None:
             items.append({"id": appeal.id, "colleague": colleague.name})
     if not items:
@@ -77,17 +78,17 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     item = chosen(Ctx(run.answers, run.data, run.person, run.subject, services.clock.today(), services.clock.now(),
                       run.channel))
-    appeal = await repo.appeal(item["id"])
-    review = await repo.review(appeal.review_id) if appeal is not None else None
+    appeal = await repos.appeals.appeal(item["id"])
+    review = await repos.reviews.review(appeal.review_id) if appeal is not None else None
     if appeal is None or appeal.stage != "informal" or review is None or review.reviewer_id != run.person.id:
         raise Refusal("Those concerns are already closed, or have become a written appeal (Policy 9.2). "
                       "Nothing has changed; say status to see where things stand.", CLAUSE)
     note = (run.get("note") or "").strip()
-    appeal = await close_as_resolved(repo, appeal, services.clock.today(), note)
-    await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
+    appeal = await close_as_resolved(repos, appeal, services.clock.today(), note)
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=appeal.id,
                      subject_person_id=appeal.colleague_id, channel=run.channel.value,
                      actor_identity=run.platform_identity,
                      detail={"event": "resolved_informally", "by": "reviewer", "policy_version": POLICY_VERSION})

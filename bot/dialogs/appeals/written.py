@@ -27,7 +27,7 @@ from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.routing import role_title
 from bot.services import Services
 from store.models import Appeal, Role
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "9.2"
 COMPANIONS = (
@@ -48,7 +48,7 @@ async def prepare(services: Services, person: PersonContext, _subject: PersonCon
     if appeal is None and not view["late"]:
         return (f"{window_note(view)} Say appeal and choose “Raise concerns with my reviewer” to start there; "
                 "if that doesn't settle it, you can then appeal in writing (Policy 9.2).")
-    route, people = await route_for(services.repo, person, view["reviewer_id"])
+    route, people = await route_for(services.repos, person, view["reviewer_id"])
     view.update({"route": route.message, "route_clause": route.clause,
                  "handler": handler_title(route, person.organisation),
                  "handler_names": [p.name for p in people]})
@@ -76,17 +76,17 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     view = await colleague_view(services, run.person)
     current = view.get("appeal") if view else None
     if not view or (current is not None and current["stage"] != "informal"):
         raise Refusal("You've already appealed in writing; say appeal to see where it stands.", "9.5")
     org = run.person.organisation
-    route, people = await route_for(repo, run.person, view["reviewer_id"])
+    route, people = await route_for(repos, run.person, view["reviewer_id"])
     today = services.clock.today()
     due = hearing_deadline(services, org, today)
     companion = run.get("companion")
-    row = await repo.appeal(current["id"]) if current else None
+    row = await repos.appeals.appeal(current["id"]) if current else None
     if row is None:
         row = Appeal(review_id=view["review_id"], colleague_id=run.person.id)
     row.stage, row.written_received_on, row.grounds = "written", today, run.get("grounds")
@@ -95,8 +95,8 @@ async def complete(run: Run) -> list[Reply]:
     row.companion_kind = companion if companion in COMPANION_LABELS else ""
     row.companion_name = run.get("companion_name", "") if companion in COMPANION_LABELS else ""
     row.policy_version = POLICY_VERSION
-    row = await repo.save_appeal(row)
-    await repo.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=row.id,
+    row = await repos.appeals.save_appeal(row)
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="appeal", record_id=row.id,
                      subject_person_id=run.person.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "written_appeal", "handler_role": route.handler_role,
                              "handler_id": row.handler_id, "hearing_by": due.isoformat(),
@@ -112,7 +112,7 @@ async def complete(run: Run) -> list[Reply]:
     recipients = list(people)
     forwarded = ""
     if not recipients:
-        recipients = [p for p in await holders(repo, Role.HR_ADMIN, org) if p.id != run.person.id]
+        recipients = [p for p in await holders(repos, Role.HR_ADMIN, org) if p.id != run.person.id]
         forwarded = f" Nobody holds the role of {title} in Cadence yet, so I've sent it to HR to pass on."
         body = f"(For the {title}: nobody holds that role in Cadence, please pass this on.)\n" + body
     for person in recipients:

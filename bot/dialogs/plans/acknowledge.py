@@ -8,19 +8,19 @@ from bot.dialogs.plans.common import CLAUSE, NOTICE_KIND, chosen_plan, plan_choi
 from bot.messages import Choice, PromptKind, Reply
 from bot.services import Services
 from store.models import Signature
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 ACKNOWLEDGE = "acknowledge"
 DISCUSS = "discuss"
 
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict | str:
-    waiting = [p for p in await services.repo.plans_for(person.id, status="open") if p.acknowledged_at is None]
+    waiting = [p for p in await services.repos.plans.plans_for(person.id, status="open") if p.acknowledged_at is None]
     if not waiting:
         return "You have no plan waiting for your acknowledgement. Say plan to see your plans, or help for more."
     plans = [await plan_data(services, p) for p in waiting]
     for plan in plans:
-        await services.repo.audit(actor_id=person.id, action="read", record_type="support_plan", record_id=plan["id"],
+        await services.repos.audit.audit(actor_id=person.id, action="read", record_type="support_plan", record_id=plan["id"],
                                   subject_person_id=person.id)
     return {"plans": plans}
 
@@ -42,11 +42,11 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     plan = chosen_plan(Ctx(run.answers, run.data, run.person, run.subject, run.services.clock.today(),
                            run.services.clock.now(), run.channel))
     assert plan is not None
-    stored = await repo.support_plan(plan["id"])
+    stored = await repos.plans.support_plan(plan["id"])
     if stored is None or stored.colleague_id != run.person.id or stored.status != "open":
         return [Reply("That plan is no longer open, so there's nothing to acknowledge. Say plan to see where "
                       "things stand.", clause=CLAUSE)]
@@ -54,7 +54,7 @@ async def complete(run: Run) -> list[Reply]:
     comment = run.get("comment", "")
     note = f"\nTheir comment: {comment}" if comment else ""
     if run.get("answer") == DISCUSS:
-        await repo.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=stored.id,
+        await repos.audit.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=stored.id,
                          subject_person_id=run.person.id, channel=run.channel.value,
                          actor_identity=run.platform_identity, detail={"event": "asked_to_discuss"})
         await run.services.notifier.notify(
@@ -65,12 +65,12 @@ async def complete(run: Run) -> list[Reply]:
             action="plan", subject_person_id=run.person.id)
         return [Reply(f"Thanks. I've let {plan['manager']} know you'd like to talk it through first. When you're "
                       "ready, say plan to acknowledge it.", clause=CLAUSE)]
-    if not await repo.acknowledge_plan(stored.id, run.services.clock.now()):  # type: ignore[arg-type]
+    if not await repos.plans.acknowledge_plan(stored.id, run.services.clock.now()):  # type: ignore[arg-type]
         return [Reply("You've already acknowledged that plan. Nothing has changed.", clause=CLAUSE)]
-    await repo.save_signature(Signature(subject_type="support_plan", subject_id=stored.id, part="plan", role="colleague",
+    await repos.forms.save_signature(Signature(subject_type="support_plan", subject_id=stored.id, part="plan", role="colleague",
                               person_id=run.person.id, channel=run.channel.value,
                               platform_identity=run.platform_identity))
-    await repo.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=stored.id,
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=stored.id,
                      subject_person_id=run.person.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "acknowledged", "comment": bool(comment)})
     await run.services.notifier.notify(

@@ -38,18 +38,18 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     subject = run.subject
     assert subject is not None
     plan = chosen_plan(Ctx(run.answers, run.data, run.person, subject, services.clock.today(), services.clock.now(),
                            run.channel))
     assert plan is not None
-    if not await access.may_manage(repo, run.person, subject.id):
+    if not await access.may_manage(repos, run.person, subject.id):
         raise Refusal("You're no longer this colleague's line manager or reviewer (Policy 10.1).", "10.1")
     note = run.get("note", "")
-    if not await repo.close_plan(plan["id"], note, services.clock.now()):
+    if not await repos.plans.close_plan(plan["id"], note, services.clock.now()):
         raise Refusal("That plan is already closed. Nothing has changed.", CLAUSE)
-    await repo.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=plan["id"],
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=plan["id"],
                      subject_person_id=subject.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "closed", "policy_version": POLICY_VERSION})
     first = subject.person.name.split(" ")[0]

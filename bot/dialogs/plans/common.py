@@ -35,7 +35,7 @@ from bot.policy.deadlines import POLICY_VERSION
 from bot.policy.workdays import WorkingDays
 from bot.services import Services
 from store.models import PlanAction, PlanActionReview, Signature, SupportPlan
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "7.4"  # Policy 7.4 and Annex 4
 MAX_ACTIONS = 6
@@ -145,10 +145,10 @@ def plan_label(plan: SupportPlan) -> str:
 
 async def plan_data(services: Services, plan: SupportPlan) -> dict[str, Any]:
     """A plan as plain JSON for a dialog's state: what its steps and confirmation need."""
-    repo = services.repo
-    actions = await repo.plan_actions(plan.id)  # type: ignore[arg-type]
-    reviews = await repo.plan_action_reviews([a.id for a in actions if a.id is not None])
-    people = await repo.people([plan.colleague_id, plan.manager_id])
+    repos = services.repos
+    actions = await repos.plans.plan_actions(plan.id)  # type: ignore[arg-type]
+    reviews = await repos.plans.plan_action_reviews([a.id for a in actions if a.id is not None])
+    people = await repos.people.people([plan.colleague_id, plan.manager_id])
     last: dict[int, str] = {}
     for r in reviews:
         last[r.action_id] = r.result
@@ -243,9 +243,9 @@ async def prepare_new(services: Services, person: PersonContext, subject: Person
     """Only the colleague's line manager, reviewer or headteacher opens a plan (10.1)."""
     from bot import access
 
-    if subject is None or not await access.may_manage(services.repo, person, subject.id):
+    if subject is None or not await access.may_manage(services.repos, person, subject.id):
         return "Only a colleague's line manager, reviewer or headteacher can open a plan for them (Policy 10.1)."
-    earlier = [p for p in await services.repo.plans_for(subject.id) if p.kind == "improvement"]
+    earlier = [p for p in await services.repos.plans.plans_for(subject.id) if p.kind == "improvement"]
     closed = services.workdays_for(subject.organisation.calendar_name).closure_days
     return {"name": subject.person.name, "first": subject.person.name.split(" ")[0],
             "earlier": [[p.id, plan_label(p), p.status] for p in earlier],
@@ -261,22 +261,22 @@ async def save_new_plan(run: Run, kind: str, actions: list[PlanAction], **fields
     from bot import access
 
     services = run.services
-    repo = services.repo
+    repos = services.repos
     subject = run.subject
     assert subject is not None
-    if not await access.may_manage(repo, run.person, subject.id):  # roles may have changed meanwhile
+    if not await access.may_manage(repos, run.person, subject.id):  # roles may have changed meanwhile
         raise Refusal("You're no longer this colleague's line manager or reviewer, so I can't save the plan "
                       "(Policy 10.1).", "10.1")
-    review = await repo.current_review(subject.id)
+    review = await repos.reviews.current_review(subject.id)
     supersedes = fields.pop("supersedes_id", None)
     plan = SupportPlan(colleague_id=subject.id, manager_id=run.person.id, kind=kind,
                        review_id=review.id if review else None, policy_version=POLICY_VERSION, **fields)
-    plan = await repo.create_plan(plan, actions, supersedes_id=supersedes)
-    stored = await repo.plan_actions(plan.id)  # type: ignore[arg-type]
-    await repo.save_signature(Signature(subject_type="support_plan", subject_id=plan.id, part="plan", role="manager",
+    plan = await repos.plans.create_plan(plan, actions, supersedes_id=supersedes)
+    stored = await repos.plans.plan_actions(plan.id)  # type: ignore[arg-type]
+    await repos.forms.save_signature(Signature(subject_type="support_plan", subject_id=plan.id, part="plan", role="manager",
                               person_id=run.person.id, channel=run.channel.value,
                               platform_identity=run.platform_identity))
-    await repo.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=plan.id,
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="support_plan", record_id=plan.id,
                      subject_person_id=subject.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "created", "kind": kind, "actions": len(stored),
                              "supersedes": supersedes, "policy_version": POLICY_VERSION})

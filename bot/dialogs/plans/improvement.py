@@ -117,7 +117,7 @@ async def complete(run: Run) -> list[Reply]:
         note = run.get("revision_note", "")
     elif revision != NEW:
         supersedes = int(revision)
-        earlier = await run.services.repo.support_plan(supersedes)
+        earlier = await run.services.repos.plans.support_plan(supersedes)
         if earlier is None or earlier.colleague_id != (run.subject.id if run.subject else None):
             supersedes = None
         else:

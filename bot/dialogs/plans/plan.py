@@ -17,7 +17,7 @@ from bot.dialogs.plans.common import CLAUSE, plan_data
 from bot.messages import Card, Choice, PromptKind, Reply
 from bot.services import Services
 from store.models import Role
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 OPTIONS: dict[str, tuple[str, str | None]] = {  # value -> (label, dialog it hands over to)
     "new_support": ("New support plan (Annex 4)", "plan_support"),
@@ -31,10 +31,10 @@ OPTIONS: dict[str, tuple[str, str | None]] = {  # value -> (label, dialog it han
 
 
 async def prepare(services: Services, person: PersonContext, _subject: PersonContext | None) -> dict[str, Any] | str:
-    repo = services.repo
-    manages = bool(await access.subjects_for(repo, person)) or any(
+    repos = services.repos
+    manages = bool(await access.subjects_for(repos, person)) or any(
         person.has_role(r) for r in (Role.HEADTEACHER, Role.EXECUTIVE_LEADER))
-    mine = await repo.plans_for(person.id, status="open")
+    mine = await repos.plans.plans_for(person.id, status="open")
     options: list[str] = []
     if any(p.acknowledged_at is None for p in mine):
         options.append("acknowledge")
@@ -70,11 +70,11 @@ async def complete(run: Run) -> list[Reply]:
 
 async def _show_mine(run: Run) -> list[Reply]:
     """The colleague's own open plans, each as a card (a read, audited: 10.1)."""
-    repo = run.services.repo
+    repos = run.services.repos
     replies = []
-    for plan in await repo.plans_for(run.person.id, status="open"):
+    for plan in await repos.plans.plans_for(run.person.id, status="open"):
         data = await plan_data(run.services, plan)
-        await repo.audit(actor_id=run.person.id, action="read", record_type="support_plan", record_id=plan.id,
+        await repos.audit.audit(actor_id=run.person.id, action="read", record_type="support_plan", record_id=plan.id,
                          subject_person_id=run.person.id, channel=run.channel.value,
                          actor_identity=run.platform_identity)
         lines = data["text"].split("\n")

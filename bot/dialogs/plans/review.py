@@ -28,21 +28,21 @@ from bot.messages import PromptKind, Reply
 from bot.policy.deadlines import POLICY_VERSION
 from bot.services import Services
 from store.models import PlanActionReview, Signature
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 
 async def prepare_open_plans(services: Services, person: PersonContext,
                              subject: PersonContext | None) -> dict[str, Any] | str:
     """The subject's open plans, for a line manager, reviewer or headteacher only (10.1)."""
-    if subject is None or not await access.may_manage(services.repo, person, subject.id):
+    if subject is None or not await access.may_manage(services.repos, person, subject.id):
         return "Only a colleague's line manager, reviewer or headteacher can do that (Policy 10.1)."
-    plans = await services.repo.plans_for(subject.id, status="open")
+    plans = await services.repos.plans.plans_for(subject.id, status="open")
     if not plans:
         return (f"{subject.person.name} has no open plan. Say plan and choose a new support plan or improvement "
                 "action plan to start one (Annex 4).")
     data = [await plan_data(services, p) for p in plans]
     for plan in data:
-        await services.repo.audit(actor_id=person.id, action="read", record_type="support_plan",
+        await services.repos.audit.audit(actor_id=person.id, action="read", record_type="support_plan",
                                   record_id=plan["id"], subject_person_id=subject.id)
     return {"plans": data, "name": subject.person.name, "first": subject.person.name.split(" ")[0]}
 
@@ -98,37 +98,37 @@ def steps(ctx: Ctx) -> list[Step]:
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     subject = run.subject
     assert subject is not None
     ctx = Ctx(run.answers, run.data, run.person, subject, services.clock.today(), services.clock.now(), run.channel)
     plan = chosen_plan(ctx)
     assert plan is not None
-    stored = await repo.support_plan(plan["id"])
+    stored = await repos.plans.support_plan(plan["id"])
     if stored is None or stored.status != "open" or stored.colleague_id != subject.id:
         raise Refusal("That plan is no longer open, so I haven't saved the review. Say plan to see where things "
                       "stand.", CLAUSE)
-    if not await access.may_manage(repo, run.person, subject.id):
+    if not await access.may_manage(repos, run.person, subject.id):
         raise Refusal("You're no longer this colleague's line manager or reviewer (Policy 10.1).", "10.1")
     when = date.fromisoformat(run.get("review_date"))
     rows = [PlanActionReview(action_id=a["id"], review_date=when, outcome=run.get(f"r{a['number']}_outcome", ""),
                              result=run.get(f"r{a['number']}_result"),
                              agreed_actions=run.get(f"r{a['number']}_agreed", ""), reviewed_by_id=run.person.id)
              for a in plan["actions"]]
-    await repo.add_plan_reviews(rows)
+    await repos.plans.add_plan_reviews(rows)
     # recording the review is the manager's signature of it (the Review's "Manager ... Signature")
-    await repo.clear_signatures("support_plan", stored.id, "plan_review")  # type: ignore[arg-type]
-    await repo.add_signature(Signature(subject_type="support_plan", subject_id=stored.id, part="plan_review",
+    await repos.forms.clear_signatures("support_plan", stored.id, "plan_review")  # type: ignore[arg-type]
+    await repos.forms.add_signature(Signature(subject_type="support_plan", subject_id=stored.id, part="plan_review",
                                        role="manager", person_id=run.person.id, signed_at=services.clock.now(),
                                        channel=run.channel.value, platform_identity=run.platform_identity))
     results = {r.result for r in rows}
-    await repo.audit(actor_id=run.person.id, action="change", record_type="plan_action_review", record_id=stored.id,
+    await repos.audit.audit(actor_id=run.person.id, action="change", record_type="plan_action_review", record_id=stored.id,
                      subject_person_id=subject.id, channel=run.channel.value, actor_identity=run.platform_identity,
                      detail={"event": "reviewed", "review_date": when.isoformat(),
                              "results": [r.result for r in rows], "policy_version": POLICY_VERSION})
-    actions = await repo.plan_actions(stored.id)  # type: ignore[arg-type]
-    reviews = await repo.plan_action_reviews([a.id for a in actions if a.id is not None])
-    people = await repo.people([stored.colleague_id, stored.manager_id])
+    actions = await repos.plans.plan_actions(stored.id)  # type: ignore[arg-type]
+    reviews = await repos.plans.plan_action_reviews([a.id for a in actions if a.id is not None])
+    people = await repos.people.people([stored.colleague_id, stored.manager_id])
     text = plan_text(stored, actions, people.get(stored.colleague_id), people.get(stored.manager_id), reviews)
     first = subject.person.name.split(" ")[0]
     outcome = "; ".join(f"action {r_action['number']}: {RESULT_LABELS[row.result]}"

@@ -28,7 +28,8 @@ from bot.policy.meetings import meeting_kind_label
 from bot.policy.objectives import OUTCOME_LABELS
 from bot.services import DEFAULT_ZONE, Services
 from store.models import Meeting
-from store.repo import PersonContext, Repo
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 CLAUSE = "5.5"
 
@@ -129,42 +130,42 @@ def build_agenda(facts: AgendaFacts) -> Reply:
     return Reply(text, card=card, clause=CLAUSE, meta={"agenda": True})
 
 
-async def agenda_for_review(repo: Repo, review_id: int, viewer_id: int, *, meeting: Meeting | None = None,
+async def agenda_for_review(repos: Repositories, review_id: int, viewer_id: int, *, meeting: Meeting | None = None,
                             now: datetime | None = None, next_kind: str | None = None,
                             zone: ZoneInfo = DEFAULT_ZONE) -> Reply:
     """Load the facts for a review's next meeting and build its agenda for ``viewer_id``."""
-    review = await repo.review(review_id)
+    review = await repos.reviews.review(review_id)
     assert review is not None
-    people = await repo.people([review.colleague_id, *( [review.reviewer_id] if review.reviewer_id else [])])
+    people = await repos.people.people([review.colleague_id, *( [review.reviewer_id] if review.reviewer_id else [])])
     colleague = people[review.colleague_id]
     reviewer = people.get(review.reviewer_id) if review.reviewer_id else None
     if meeting is None:
-        upcoming = [m for m in await repo.meetings_for(review_id) if m.status == "scheduled"
+        upcoming = [m for m in await repos.reviews.meetings_for(review_id) if m.status == "scheduled"
                     and (now is None or m.starts_at >= now)]
         meeting = upcoming[0] if upcoming else None
-    answers = await repo.preparation_answers(review_id, "colleague")
+    answers = await repos.forms.preparation_answers(review_id, "colleague")
     visible = viewer_id == review.colleague_id or review.prep_shared_with_reviewer
-    reviewer_notes = [a.answer for a in await repo.preparation_answers(review_id, "reviewer")
+    reviewer_notes = [a.answer for a in await repos.forms.preparation_answers(review_id, "reviewer")
                       if a.question_key == "notes" and a.answer]
     if viewer_id == review.colleague_id:
         reviewer_notes = []  # the reviewer's own notes are theirs
-    objectives = await repo.objectives(review_id)
-    progress = {(p.objective_id, p.stage): p for p in await repo.progress([o.id for o in objectives if o.id])}
+    objectives = await repos.forms.objectives(review_id)
+    progress = {(p.objective_id, p.stage): p for p in await repos.forms.progress([o.id for o in objectives if o.id])}
     last_objectives: list[tuple[int, str, str, str]] = []
     last_training: list[tuple[str, str, bool]] = []
-    earlier = [r for r, c in await repo.reviews_of(review.colleague_id) if r.id != review_id]
-    current_cycle = await repo.cycle_by_id(review.cycle_id)
+    earlier = [r for r, c in await repos.reviews.reviews_of(review.colleague_id) if r.id != review_id]
+    current_cycle = await repos.reviews.cycle_by_id(review.cycle_id)
     if earlier and current_cycle is not None:
         previous = earlier[-1]
-        old = await repo.objectives(previous.id)  # type: ignore[arg-type]
-        old_progress = {p.objective_id: p for p in await repo.progress([o.id for o in old if o.id])
+        old = await repos.forms.objectives(previous.id)  # type: ignore[arg-type]
+        old_progress = {p.objective_id: p for p in await repos.forms.progress([o.id for o in old if o.id])
                         if p.stage == "end_of_year"}
         last_objectives = [(o.number, o.text, old_progress[o.id].outcome or "" if o.id in old_progress else "",
                             old_progress[o.id].evidence if o.id in old_progress else "") for o in old]
         last_training = [(t.category, t.description, t.essential)
-                         for t in await repo.training_needs(previous.id)]  # type: ignore[arg-type]
-    inputs = [r for r in await repo.input_requests(review_id) if r.response]
-    names = await repo.people([r.manager_id for r in inputs])
+                         for t in await repos.forms.training_needs(previous.id)]  # type: ignore[arg-type]
+    inputs = [r for r in await repos.forms.input_requests(review_id) if r.response]
+    names = await repos.people.people([r.manager_id for r in inputs])
     facts = AgendaFacts(
         colleague=colleague.name, reviewer=reviewer.name if reviewer else "your reviewer",
         meeting_kind=meeting.kind if meeting else next_kind, meeting_at=meeting.starts_at if meeting else None,
@@ -188,10 +189,10 @@ NEXT_MEETING = {StepName.PLANNING_MEETING: "planning", StepName.MID_YEAR: "mid_y
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
     assert subject is not None
     if subject.id == person.id:
-        review = await services.repo.current_review(person.id)
+        review = await services.repos.reviews.current_review(person.id)
         if review is None:
             hint = (" For a colleague you review, say “agenda NAME”."
-                    if await services.repo.reviews_by_reviewer(person.id) else " Say status to see why.")
+                    if await services.repos.reviews.reviews_by_reviewer(person.id) else " Say status to see why.")
             return "You don't have a review in this cycle yet, so there's no agenda." + hint
         return {"review_id": review.id}
     review = await ensure_review(services, subject)
@@ -204,14 +205,14 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
 
 async def complete(run: Run) -> list[Reply]:
     review_id = int(run.data["review_id"])
-    review = await run.services.repo.review(review_id)
+    review = await run.services.repos.reviews.review(review_id)
     next_kind = None
     if review is not None:  # with no meeting booked, the agenda is for the meeting the lifecycle says is next
         step = lifecycle.next_step(await lifecycle_guard.review_state(run.services, review), run.services.clock.now())
         next_kind = NEXT_MEETING.get(step.step) if step is not None else None
-    reply = await agenda_for_review(run.services.repo, review_id, run.person.id, now=run.services.clock.now(),
+    reply = await agenda_for_review(run.services.repos, review_id, run.person.id, now=run.services.clock.now(),
                                     next_kind=next_kind, zone=run.services.zone)
-    await run.services.repo.audit(actor_id=run.person.id, action="read", record_type="agenda", record_id=review_id,
+    await run.services.repos.audit.audit(actor_id=run.person.id, action="read", record_type="agenda", record_id=review_id,
                                   subject_person_id=run.subject.id if run.subject else run.person.id,
                                   channel=run.channel.value, actor_identity=run.platform_identity)
     return [reply]

@@ -16,7 +16,7 @@ from bot.messages import Choice, PromptKind, Reply
 from bot.policy.questions import COLLEAGUE_INTRO, COLLEAGUE_QUESTIONS, SECTION_TITLES, Question
 from bot.services import Services
 from store.models import Review
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "Annex 2"
 SHARE_CHOICES = (Choice("yes", "Yes, share them before the meeting", "primary"),
@@ -27,7 +27,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     review = await ensure_review(services, person, own=True)
     if isinstance(review, str):
         return review
-    earlier = await services.repo.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]
+    earlier = await services.repos.forms.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]
     return {"review_id": review.id, "earlier": {a.question_key: a.answer for a in earlier if a.answer}}
 
 
@@ -63,18 +63,18 @@ def _progress(ctx: Ctx, step: Step) -> str:
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     review_id = int(run.data["review_id"])
     triples = [(q.key, q.text, str(run.answers[q.key])) for q in COLLEAGUE_QUESTIONS if run.answers.get(q.key)]
-    await repo.save_preparation(review_id, run.person.id, "colleague", triples)
-    review = await repo.review(review_id)
+    await repos.forms.save_preparation(review_id, run.person.id, "colleague", triples)
+    review = await repos.reviews.review(review_id)
     assert review is not None
     shared = run.get("share") == "yes"
     review.prep_shared_with_reviewer = shared
-    await repo.save_review(Review.model_validate(review))
+    await repos.reviews.save_review(Review.model_validate(review))
     await audit_change(run, "preparation", review_id, run.person.id,
                        {"answered": [k for k, _, _ in triples], "shared_with_reviewer": shared})
-    answered = len(await repo.preparation_answers(review_id, "colleague"))
+    answered = len(await repos.forms.preparation_answers(review_id, "colleague"))
     told = ""
     if shared and review.reviewer_id:
         name = run.person.person.name

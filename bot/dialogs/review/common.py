@@ -27,7 +27,7 @@ from bot.policy.eligibility import RosterFacts, eligibility
 from bot.policy.workdays import WorkingDays, WorkingHours
 from bot.services import Services
 from store.models import Person, Review, Role
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 
 def first_name(person: Person) -> str:
@@ -47,8 +47,8 @@ def not_in_the_cycle(colleague: PersonContext, *, own: bool = False) -> str | No
 
 async def ensure_review(services: Services, colleague: PersonContext, *, own: bool = False) -> Review | str:
     """The colleague's current review, opened for this cycle if they have none; a str is a refusal."""
-    repo = services.repo
-    review = await repo.current_review(colleague.id)
+    repos = services.repos
+    review = await repos.reviews.current_review(colleague.id)
     if review is not None:
         return review
     p = colleague.person
@@ -60,12 +60,12 @@ async def ensure_review(services: Services, colleague: PersonContext, *, own: bo
         return (f"{whose} no line manager on the roster, so there is no reviewer yet (Policy 4.1). "
                 "Please ask HR to add one.")
     year = academic_year_of(services.clock.today())
-    cycle = await repo.cycle(p.organisation_id, year, create=True)
+    cycle = await repos.reviews.cycle(p.organisation_id, year, create=True)
     assert cycle is not None and cycle.id is not None
-    review = await repo.save_review(Review(cycle_id=cycle.id, colleague_id=colleague.id,
+    review = await repos.reviews.save_review(Review(cycle_id=cycle.id, colleague_id=colleague.id,
                                     reviewer_id=colleague.lead_manager_id, policy_version=POLICY_VERSION,
                                     retain_until=retain_until(year)))  # 10.3, as enrolment does
-    await repo.audit(actor_id=None, action="change", record_type="review", record_id=review.id,
+    await repos.audit.audit(actor_id=None, action="change", record_type="review", record_id=review.id,
                      subject_person_id=colleague.id, detail={"opened": year, "reason": "first review dialog"})
     return review
 
@@ -74,7 +74,7 @@ async def is_reviewer(services: Services, actor: PersonContext, review: Review, 
     """The colleague's reviewer, or the headteacher / executive leader of their organisation (4.2)."""
     if review.reviewer_id == actor.id:
         return True
-    return await access._org_wide(services.repo, actor, colleague.person.organisation_id,
+    return await access._org_wide(services.repos, actor, colleague.person.organisation_id,
                                   roles=(Role.HEADTEACHER, Role.EXECUTIVE_LEADER))
 
 
@@ -83,7 +83,7 @@ async def reviewer_refusal(services: Services, actor: PersonContext, review: Rev
     """None when the actor may do reviewer work on this review, else why not (4.1, 4.2, 10.1)."""
     if await is_reviewer(services, actor, review, colleague):
         return None
-    reviewer = await services.repo.person(review.reviewer_id) if review.reviewer_id else None
+    reviewer = await services.repos.people.person(review.reviewer_id) if review.reviewer_id else None
     who = reviewer.name if reviewer else "their reviewer"
     if actor.id in colleague.manager_ids:
         return (f"{who} is {colleague.person.name}'s reviewer (their lead line manager, Policy 4.1), so "
@@ -119,7 +119,7 @@ def when_label(dt: datetime, zone: ZoneInfo) -> str:
 
 async def audit_change(run: Run, record_type: str, record_id: int | None, subject_id: int | None,
                        detail: dict[str, Any] | None = None) -> None:
-    await run.services.repo.audit(actor_id=run.person.id, action="change", record_type=record_type,
+    await run.services.repos.audit.audit(actor_id=run.person.id, action="change", record_type=record_type,
                                   record_id=record_id, subject_person_id=subject_id, channel=run.channel.value,
                                   actor_identity=run.platform_identity, detail=detail or {})
 

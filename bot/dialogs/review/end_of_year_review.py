@@ -36,7 +36,7 @@ from bot.policy.questions import (
 )
 from bot.services import Services
 from store.models import ObjectiveProgress, TrainingNeed
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "7.1"
 OUTCOME_CHOICES = tuple(Choice(o, OUTCOME_LABELS[o]) for o in OUTCOMES)
@@ -88,18 +88,18 @@ def steps(ctx: Ctx) -> list[Step]:
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     subject, review = await meeting_record(run, StepName.END_OF_YEAR)
     assert review.id is not None
-    await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="end_of_year", outcome=run.answers[f"outcome_{oid}"],
+    await repos.forms.set_progress([ObjectiveProgress(objective_id=oid, stage="end_of_year", outcome=run.answers[f"outcome_{oid}"],
                                                evidence=run.answers[f"evidence_{oid}"], recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])
-    await repo.set_coop_reflections(review.id, "end_of_year",
+    await repos.forms.set_coop_reflections(review.id, "end_of_year",
                                     {way: run.get(coop_key(way), "") for way in WAYS_OF_BEING_COOP})
     needs = [TrainingNeed(review_id=review.id, category=cat, description=line[:1000],
                           essential=bool(run.get(f"essential_{cat}", False)))
              for cat in TRAINING_CATEGORIES for line in _needs(run.get(f"training_{cat}"))]
-    await repo.set_training_needs(review.id, needs)
+    await repos.forms.set_training_needs(review.id, needs)
     review.eoy_performing_expected = bool(run.answers["performing"])
     review.eoy_comments = run.get("comments", "")
     review.eoy_dialogue = run.answers["dialogue"]

@@ -19,7 +19,7 @@ from bot.dialogs.review.common import audit_change, first_name, now_utc
 from bot.messages import Choice, Inbound, PromptKind, Reply
 from bot.policy.lifecycle import EXCEPTABLE, EXCEPTION_CLAUSE, StepName
 from store.models import Role
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import Engine
@@ -40,11 +40,11 @@ async def exception_command(engine: Engine, person: PersonContext, argument: str
                       "may let one step of a review happen out of the usual order, with a reason (Policy 3.2, 3.8).",
                       clause=CLAUSE)]
     subject_id = await engine.registry.router.find_subject(engine, person, argument, "exception")
-    subject = await engine.repo.context(subject_id)
-    if subject is None or not await access._org_wide(engine.repo, person, subject.person.organisation_id, ROLES):
+    subject = await engine.repos.people.context(subject_id)
+    if subject is None or not await access._org_wide(engine.repos, person, subject.person.organisation_id, ROLES):
         raise Refusal("Only the headteacher or HR can record an exception to the order of the cycle (Policy 3.2, "
                       "4.2). Ask them if a step needs to happen early.", CLAUSE)
-    review = await engine.repo.current_review(subject_id)
+    review = await engine.repos.reviews.current_review(subject_id)
     if review is None:
         return [Reply(f"{subject.person.name} has no review in this cycle yet (Policy 1.1).", clause="1.1")]
     # HR are not the colleague's managers (10.1), so the colleague is passed as the asked subject
@@ -76,16 +76,16 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
-    subject = await repo.context(int(run.data["_asked_subject_id"]))
-    if subject is None or not await access._org_wide(repo, run.person, subject.person.organisation_id, ROLES):
+    repos = run.services.repos
+    subject = await repos.people.context(int(run.data["_asked_subject_id"]))
+    if subject is None or not await access._org_wide(repos, run.person, subject.person.organisation_id, ROLES):
         raise Refusal("Only the headteacher or HR can record an exception (Policy 3.2).", CLAUSE)  # asked again
-    review = await repo.current_review(subject.id)
+    review = await repos.reviews.current_review(subject.id)
     if review is None or review.id is None:
         raise Refusal(f"{subject.person.name} has no review in this cycle (Policy 1.1).", "1.1")
     step = StepName(run.answers["step"])
     reason = str(run.answers["reason"]).strip()
-    row = await repo.record_review_exception(review.id, step.value, reason, run.person.id, now_utc(run.services))
+    row = await repos.lifecycle.record_review_exception(review.id, step.value, reason, run.person.id, now_utc(run.services))
     await audit_change(run, "review_exception", row.id, subject.id, {"step": step.value, "reason": reason})
     name = first_name(subject.person)
     return [Reply(f"Recorded: {CHOICES[step].lower()} for {subject.person.name}. The reason is kept on their "

@@ -32,7 +32,7 @@ from bot.policy.questions import (
 )
 from bot.services import Services
 from store.models import ObjectiveProgress
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "3.2"
 
@@ -48,7 +48,7 @@ async def objectives_for(services: Services, person: PersonContext, subject: Per
     refusal = await lifecycle_guard.refusal(services, review, subject.person, step)  # 3.2, before it starts
     if refusal:
         return refusal
-    objectives = await services.repo.objectives(review.id)  # type: ignore[arg-type]
+    objectives = await services.repos.forms.objectives(review.id)  # type: ignore[arg-type]
     if not objectives:
         return (f"{subject.person.name} has no objectives recorded yet, so there's nothing to review. Set them "
                 f"first: say “objectives {first_name(subject.person)}” (Policy 6.3).")
@@ -79,9 +79,9 @@ def steps(ctx: Ctx) -> list[Step]:
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
+    repos = run.services.repos
     subject, review = await meeting_record(run, StepName.MID_YEAR)
-    await repo.set_progress([ObjectiveProgress(objective_id=oid, stage="mid_year", comment=run.answers[f"comment_{oid}"],
+    await repos.forms.set_progress([ObjectiveProgress(objective_id=oid, stage="mid_year", comment=run.answers[f"comment_{oid}"],
                                                recorded_by_id=run.person.id)
                              for oid, _, _ in run.data["objectives"]])
     review.midyear_all_on_track = bool(run.answers["on_track"])

@@ -20,31 +20,31 @@ from bot.policy.calendar import academic_year_of
 from bot.scheduler.rules import StatementFacts, moderation_sample_of
 from bot.services import Services
 from store.models import Role
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "4.4"
 HEAD_ROLES = (Role.HEADTEACHER, Role.EXECUTIVE_LEADER)
 
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
-    repo = services.repo
-    org_ids = await access.organisations_with(repo, person, HEAD_ROLES)
+    repos = services.repos
+    org_ids = await access.organisations_with(repos, person, HEAD_ROLES)
     if not org_ids:
         return ("Moderation is for the headteacher (or executive leader for the central team), who checks a sample "
                 "of the planning statements written by delegated reviewers (Policy 4.4).")
     year = academic_year_of(services.clock.today())
-    checks = await repo.moderation_checks(org_ids)
+    checks = await repos.lifecycle.moderation_checks(org_ids)
     orgs: list[list[Any]] = []
     for oid in org_ids:
-        rows = [StatementFacts(rid, cname, rname) for y, rid, cname, rname in await repo.delegated_statements(oid)
+        rows = [StatementFacts(rid, cname, rname) for y, rid, cname, rname in await repos.planning.delegated_statements(oid)
                 if y == year]
         if not rows:
             continue
         sample = moderation_sample_of(oid, year, rows)
         statements: list[str] = []
         for s in sample:
-            review = await repo.review(s.review_id)
-            objectives = await repo.objectives(s.review_id)
+            review = await repos.reviews.review(s.review_id)
+            objectives = await repos.forms.objectives(s.review_id)
             lines = [f"{s.colleague_name} (reviewed by {s.reviewer_name}):"]
             for o in objectives:
                 lines.append(f"  {o.number}. {o.text}\n     Success criteria: {o.success_criteria or '—'}\n"
@@ -53,7 +53,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
                 lines.append("  No objectives recorded yet.")
             statements.append("\n".join(lines))
             if review is not None:
-                await repo.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
+                await repos.audit.audit(actor_id=person.id, action="read", record_type="review", record_id=review.id,
                                  subject_person_id=review.colleague_id, detail={"moderation": year})
         done = checks.get((oid, year))
         orgs.append([oid, year, statements, done.checked_at.date().isoformat() if done else ""])
@@ -82,13 +82,13 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
-    mine = set(await access.organisations_with(repo, run.person, HEAD_ROLES))  # asked again before saving
+    repos = run.services.repos
+    mine = set(await access.organisations_with(repos, run.person, HEAD_ROLES))  # asked again before saving
     saved = 0
     for oid, year, _statements, _done in run.data.get("orgs", []):
         if oid not in mine:
             raise Refusal("Only the headteacher records the moderation check (Policy 4.4).", CLAUSE)
-        row = await repo.record_moderation_check(int(oid), int(year), run.person.id, run.get("note", "") or "",
+        row = await repos.lifecycle.record_moderation_check(int(oid), int(year), run.person.id, run.get("note", "") or "",
                                                  now_utc(run.services))
         await audit_change(run, "moderation_check", row.id, None, {"organisation_id": oid, "year": year})
         saved += 1

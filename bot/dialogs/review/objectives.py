@@ -52,7 +52,7 @@ from bot.policy.questions import (
 )
 from bot.services import Services
 from store.models import Milestone, Objective, Review, ReviewStage
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "6.2"
 MAX_TOTAL = 6  # a hard stop well past the policy's "normally no more than 3" (6.4)
@@ -82,15 +82,15 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     refusal = await lifecycle_guard.refusal(services, review, subject.person, StepName.OBJECTIVES)  # 3.2, 6.3
     if refusal:
         return refusal
-    repo = services.repo
-    existing = await repo.objectives(review.id)  # type: ignore[arg-type]
-    progress = await repo.progress([o.id for o in existing if o.id is not None])
+    repos = services.repos
+    existing = await repos.forms.objectives(review.id)  # type: ignore[arg-type]
+    progress = await repos.forms.progress([o.id for o in existing if o.id is not None])
     carried_already = {o.carried_from_id for o in existing if o.carried_from_id}
     carry: list[list[Any]] = []
-    earlier = [r for r, _ in await repo.reviews_of(subject.id) if r.id != review.id]
+    earlier = [r for r, _ in await repos.reviews.reviews_of(subject.id) if r.id != review.id]
     if earlier:
-        old = await repo.objectives(earlier[-1].id)  # type: ignore[arg-type]
-        milestones = await repo.milestones([o.id for o in old if o.id is not None])
+        old = await repos.forms.objectives(earlier[-1].id)  # type: ignore[arg-type]
+        milestones = await repos.forms.milestones([o.id for o in old if o.id is not None])
         for o in old:
             open_ones = [[m.description, m.due_date.isoformat() if m.due_date else None]
                          for m in milestones if m.objective_id == o.id and not m.done]
@@ -323,9 +323,9 @@ def _count(answers: dict[str, Any]) -> int:
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     subject = subject_of(run)
-    review = await repo.review(int(run.data["review_id"]))
+    review = await repos.reviews.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
     await lifecycle_guard.require(services, review, subject.person, StepName.OBJECTIVES)  # again, before it saves
     keep = _keeps_existing(run.data, run.answers)
@@ -359,11 +359,11 @@ async def complete(run: Run) -> list[Reply]:
                                agreement=run.answers[f"o{i}_agreement"], extra_reason=reason, smart_gaps=gaps,
                                policy_version=POLICY_VERSION),
                      [Milestone(objective_id=0, description=d, due_date=w) for w, d in milestones]))
-    stored = await repo.set_objectives(review.id, rows, replace=not keep)
-    withdrawn = await repo.clear_signatures("review", review.id, "planning")
-    await repo.set_coop_reflections(review.id, "planning",
+    stored = await repos.forms.set_objectives(review.id, rows, replace=not keep)
+    withdrawn = await repos.forms.clear_signatures("review", review.id, "planning")
+    await repos.forms.set_coop_reflections(review.id, "planning",
                                     {way: run.get(coop_key(way), "") for way in WAYS_OF_BEING_COOP})
-    review = await repo.review(review.id)
+    review = await repos.reviews.review(review.id)
     assert review is not None
     review.professional_development = run.get("pro_dev", "")
     review.other_information = run.get("other", "")
@@ -371,7 +371,7 @@ async def complete(run: Run) -> list[Reply]:
     review.policy_version = POLICY_VERSION
     if review.stage in (ReviewStage.PREPARATION, ReviewStage.OBJECTIVES_AGREED):
         review.stage = ReviewStage.PLANNING
-    await repo.save_review(Review.model_validate(review))
+    await repos.reviews.save_review(Review.model_validate(review))
     await audit_change(run, "objectives", review.id, subject.id,
                        {"numbers": [o.number for o in stored], "replaced": not keep,
                         "signatures_withdrawn": withdrawn,

@@ -31,7 +31,7 @@ from bot.policy.questions import (
 )
 from bot.services import Services
 from store.models import InputRequest
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "Annex 2"
 HEADINGS = {"ready": "Make sure that you are fully prepared for the planning and review meeting, and you:",
@@ -40,24 +40,24 @@ HEADINGS = {"ready": "Make sure that you are fully prepared for the planning and
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
     assert subject is not None
-    repo = services.repo
+    repos = services.repos
     review = await ensure_review(services, subject)
     if isinstance(review, str):
         return review
     assert review.id is not None
-    requests = await repo.input_requests(review.id)
+    requests = await repos.forms.input_requests(review.id)
     if not await is_reviewer(services, person, review, subject):
         mine = [r for r in requests if r.manager_id == person.id]
         if mine:
-            reviewer = await repo.person(review.reviewer_id) if review.reviewer_id else None
+            reviewer = await repos.people.person(review.reviewer_id) if review.reviewer_id else None
             return {"mode": "input", "review_id": review.id, "request_id": mine[-1].id,
                     "reviewer": reviewer.name if reviewer else "The reviewer", "earlier": mine[-1].response}
         refusal = await reviewer_refusal(services, person, review, subject, "the reviewer's preparation")
         return refusal or "Only the reviewer prepares with this checklist (Annex 2)."
     others = [m for m in subject.manager_ids if m not in (person.id, review.reviewer_id)]
-    names = await repo.people(others)
+    names = await repos.people.people(others)
     lines = [f"Preparing for your meeting with {subject.person.name} (Annex 2). {REVIEWER_SHARE_NOTE}"]
-    answers = await repo.preparation_answers(review.id, "colleague")
+    answers = await repos.forms.preparation_answers(review.id, "colleague")
     if review.prep_shared_with_reviewer and answers:
         lines.append(f"{first_name(subject.person)}'s preparation, shared with you:")
         by_key = {a.question_key: a.answer for a in answers}
@@ -68,11 +68,11 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     else:
         lines.append(f"{first_name(subject.person)} hasn't started preparing yet (Policy 5.8: if they arrive "
                      "unprepared you may move the meeting).")
-    earlier = [r for r, _ in await repo.reviews_of(subject.id) if r.id != review.id]
+    earlier = [r for r, _ in await repos.reviews.reviews_of(subject.id) if r.id != review.id]
     if earlier:
         previous = earlier[-1]
-        old = await repo.objectives(previous.id)  # type: ignore[arg-type]
-        outcomes = {p.objective_id: p for p in await repo.progress([o.id for o in old if o.id])
+        old = await repos.forms.objectives(previous.id)  # type: ignore[arg-type]
+        outcomes = {p.objective_id: p for p in await repos.forms.progress([o.id for o in old if o.id])
                     if p.stage == "end_of_year"}
         if old:
             lines.append("Last cycle's objectives and outcomes:")
@@ -80,7 +80,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
                 p = outcomes.get(o.id)  # type: ignore[arg-type]
                 outcome = OUTCOME_LABELS.get(p.outcome or "", "no outcome recorded") if p else "no outcome recorded"
                 lines.append(f"• {o.number}. {o.text} — {outcome}" + (f" ({p.evidence})" if p and p.evidence else ""))
-        training = await repo.training_needs(previous.id)  # type: ignore[arg-type]
+        training = await repos.forms.training_needs(previous.id)  # type: ignore[arg-type]
         if training:
             lines.append("Training and support planned last year (Policy 8.1):")
             lines += [f"• ({t.category}) {t.description}" + (" — essential" if t.essential else "")
@@ -136,16 +136,16 @@ STEPS: tuple[Step, ...] = tuple(
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     subject = subject_of(run)
     review_id = int(run.data["review_id"])
     if run.data.get("mode") == "input":
-        requests = {r.id: r for r in await repo.input_requests(review_id)}
+        requests = {r.id: r for r in await repos.forms.input_requests(review_id)}
         request = requests[int(run.data["request_id"])]
         request.response, request.responded_at = run.answers["input"], services.clock.now()
-        await repo.save_input_request(InputRequest.model_validate(request))
+        await repos.forms.save_input_request(InputRequest.model_validate(request))
         await audit_change(run, "input_request", request.id, subject.id, {"responded": True})
-        review = await repo.review(review_id)
+        review = await repos.reviews.review(review_id)
         if review is not None and review.reviewer_id:
             await services.notifier.notify(
                 review.reviewer_id, f"Input from {run.person.person.name}",
@@ -159,11 +159,11 @@ async def complete(run: Run) -> list[Reply]:
                for q in REVIEWER_CHECKLIST if q.key in run.answers and run.answers[q.key] is not None]
     if run.get("notes"):
         triples.append(("notes", "Notes for the meeting", str(run.get("notes"))))
-    await repo.save_preparation(review_id, run.person.id, "reviewer", triples)
+    await repos.forms.save_preparation(review_id, run.person.id, "reviewer", triples)
     asked: list[str] = []
     if run.get("request_input"):
         for manager_id, name in run.data.get("others", []):
-            request = await repo.save_input_request(InputRequest(review_id=review_id, manager_id=manager_id,
+            request = await repos.forms.save_input_request(InputRequest(review_id=review_id, manager_id=manager_id,
                                                    requested_at=services.clock.now()))
             await services.notifier.notify(
                 manager_id, f"Input requested for {subject.person.name}'s review",

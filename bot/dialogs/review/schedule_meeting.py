@@ -42,7 +42,7 @@ from bot.policy.meetings import (
 from bot.policy.questions import COLLEAGUE_QUESTIONS
 from bot.services import Services
 from store.models import Meeting, Person, Review, ReviewStage
-from store.repo import PersonContext
+from store.repos.values import PersonContext
 
 CLAUSE = "5.3"
 NEW = "new"
@@ -59,9 +59,9 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
     refusal = await reviewer_refusal(services, person, review, subject, "booking review meetings")
     if refusal:
         return refusal
-    meetings = [m for m in await services.repo.meetings_for(review.id)  # type: ignore[arg-type]
+    meetings = [m for m in await services.repos.reviews.meetings_for(review.id)  # type: ignore[arg-type]
                 if m.status == "scheduled" and m.starts_at >= services.clock.now()]
-    prep = await services.repo.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]
+    prep = await services.repos.forms.preparation_answers(review.id, "colleague")  # type: ignore[arg-type]
     return {"review_id": review.id, "prep_answered": len(prep),
             "meetings": [[m.id, m.kind, m.starts_at.isoformat(), m.minutes, m.location] for m in meetings]}
 
@@ -156,9 +156,9 @@ STEPS = (
 
 
 async def complete(run: Run) -> list[Reply]:
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     subject = subject_of(run)
-    review = await repo.review(int(run.data["review_id"]))
+    review = await repos.reviews.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
     cancelling = _cancelling(run.answers, run.data)
     if cancelling is not None:
@@ -184,25 +184,25 @@ async def complete(run: Run) -> list[Reply]:
         back = "minutes" if problem.clause == "5.4" else "when"
         raise Refusal(" ".join(p.message for p in check.problems), problem.clause, back_to=back)
     if moving is not None:
-        meeting = await repo.meeting(int(moving[0]))
+        meeting = await repos.reviews.meeting(int(moving[0]))
         assert meeting is not None
         first_booked = meeting.scheduled_at
         meeting.starts_at, meeting.minutes, meeting.location = start, minutes, run.answers["location"]
         meeting.scheduled_at, meeting.scheduled_by_id, meeting.policy_version = now, run.person.id, POLICY_VERSION
-        meeting = await repo.save_meeting(Meeting.model_validate(meeting))
+        meeting = await repos.reviews.save_meeting(Meeting.model_validate(meeting))
         # SEQUENCE must grow with each change: minutes since first booked, plus one
         sequence = max(1, int((now - first_booked).total_seconds() // 60) + 1)
     else:
-        meeting = await repo.save_meeting(Meeting(review_id=review.id, kind=run.answers["kind"], starts_at=start,
+        meeting = await repos.reviews.save_meeting(Meeting(review_id=review.id, kind=run.answers["kind"], starts_at=start,
                                           minutes=minutes, location=run.answers["location"],
                                           scheduled_by_id=run.person.id, scheduled_at=now,
                                           policy_version=POLICY_VERSION))
         meeting.ics_uid = f"cadence-meeting-{meeting.id}@cadence"
-        meeting = await repo.save_meeting(Meeting.model_validate(meeting))
+        meeting = await repos.reviews.save_meeting(Meeting.model_validate(meeting))
         sequence = 0
         if meeting.kind in ("planning", "split_second_half") and review.stage == ReviewStage.PREPARATION:
             review.stage = ReviewStage.PLANNING
-            await repo.save_review(Review.model_validate(review))
+            await repos.reviews.save_review(Review.model_validate(review))
     await audit_change(run, "meeting", meeting.id, subject.id,
                        {"kind": meeting.kind, "starts_at": start.isoformat(), "minutes": minutes,
                         "rescheduled": moving is not None})
@@ -218,12 +218,12 @@ async def complete(run: Run) -> list[Reply]:
         f"You have at least 5 days' notice to prepare (Policy 5.3).{prep_hint}",
         kind="meeting_notice", clause=CLAUSE, dedupe_key=f"meeting:{meeting.id}:{start.isoformat()}",
         review_id=review.id, action="agenda", subject_person_id=subject.id)
-    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now)
+    ics = build_invite(_invite(meeting, subject, reviewer, sequence), now, run.services.zone)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, start), ics, "text/calendar", f"{label} invite"),) if files else ()
+    attachments = (Attachment(invite_filename(label, start, run.services.zone), ics, "text/calendar", f"{label} invite"),) if files else ()
     invite_note = " The calendar invite is attached." if files else ""
     # the real next step, as status shows it: prep only while the reviewer's checklist is still to do
-    fresh = await repo.review(review.id)  # type: ignore[arg-type]
+    fresh = await repos.reviews.review(review.id)  # type: ignore[arg-type]
     step = await status.next_step(services, fresh or review, as_colleague=False)
     return [Reply(f"Done: {label.lower()} with {subject.person.name} {verb} {when}, {minutes} minutes, at "
                   f"{meeting.location}. I've let {first_name(subject.person)} know (Policy 5.3).{invite_note}\n"
@@ -244,13 +244,13 @@ def _invite(meeting: Meeting, subject: PersonContext, reviewer: Person, sequence
 
 async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
     """Cancel a booked meeting (5.8): the colleague is told and the calendar entry withdrawn."""
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     subject = subject_of(run)
-    meeting = await repo.meeting(meeting_id)
+    meeting = await repos.reviews.meeting(meeting_id)
     assert meeting is not None
     now = services.clock.now()
     meeting.status = "cancelled"
-    meeting = await repo.save_meeting(Meeting.model_validate(meeting))
+    meeting = await repos.reviews.save_meeting(Meeting.model_validate(meeting))
     await audit_change(run, "meeting", meeting.id, subject.id, {"cancelled": True,
                                                                 "starts_at": meeting.starts_at.isoformat()})
     label, when = meeting_kind_label(meeting.kind), when_label(meeting.starts_at, run.services.zone)
@@ -260,9 +260,9 @@ async def _cancel(run: Run, review: Review, meeting_id: int) -> list[Reply]:
         "least 5 days' notice (Policy 5.3, 5.8).", kind="meeting_notice", clause="5.8",
         dedupe_key=f"meeting:{meeting.id}:cancelled", review_id=review.id, subject_person_id=subject.id)
     sequence = max(1, int((now - meeting.scheduled_at).total_seconds() // 60) + 1)
-    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now)
+    ics = build_invite(_invite(meeting, subject, run.person.person, sequence, cancelled=True), now, run.services.zone)
     files = Capabilities.for_channel(run.channel).files
-    attachments = (Attachment(invite_filename(label, meeting.starts_at), ics, "text/calendar",
+    attachments = (Attachment(invite_filename(label, meeting.starts_at, run.services.zone), ics, "text/calendar",
                               f"{label} cancellation"),) if files else ()
     return [Reply(f"Cancelled the {label.lower()} with {subject.person.name} on {when}, and let "
                   f"{first_name(subject.person)} know (Policy 5.8). Say “schedule {first_name(subject.person)}” "

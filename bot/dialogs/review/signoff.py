@@ -22,7 +22,8 @@ from bot.policy.objectives import OUTCOME_LABELS
 from bot.policy.questions import NOTES_SIGN, PLANNING_SIGN, REVIEWEE_COMMENTS
 from bot.services import Services
 from store.models import Review, ReviewStage, Signature
-from store.repo import PersonContext, Repo
+from store.repos.values import PersonContext
+from store.unit import Repositories
 
 PARTS = ("planning", "mid_year", "end_of_year")
 PART_LABELS = {"planning": "Objectives (planning)", "mid_year": "Mid-year interim review",
@@ -33,10 +34,10 @@ SUBMITTED = {"planning": "planning_submitted_at", "mid_year": "midyear_submitted
              "end_of_year": "eoy_submitted_at"}
 
 
-async def part_text(repo: Repo, review: Review, part: str) -> str:
+async def part_text(repos: Repositories, review: Review, part: str) -> str:
     """What is being signed, as the person reads it before signing."""
-    objectives = await repo.objectives(review.id)  # type: ignore[arg-type]
-    progress = {(p.objective_id, p.stage): p for p in await repo.progress([o.id for o in objectives if o.id])}
+    objectives = await repos.forms.objectives(review.id)  # type: ignore[arg-type]
+    progress = {(p.objective_id, p.stage): p for p in await repos.forms.progress([o.id for o in objectives if o.id])}
     yes_no = {True: "YES", False: "NO", None: "not answered"}
     lines: list[str] = []
     if part == "planning":
@@ -71,17 +72,17 @@ async def part_text(repo: Repo, review: Review, part: str) -> str:
     return "\n".join(lines)
 
 
-async def unsigned_parts(repo: Repo, review: Review, role: str) -> list[str]:
-    signed = {(s.part, s.role) for s in await repo.signatures("review", review.id)}  # type: ignore[arg-type]
+async def unsigned_parts(repos: Repositories, review: Review, role: str) -> list[str]:
+    signed = {(s.part, s.role) for s in await repos.forms.signatures("review", review.id)}  # type: ignore[arg-type]
     return [p for p in PARTS if getattr(review, SUBMITTED[p]) is not None and (p, role) not in signed]
 
 
 async def _waiting_for(services: Services, person: PersonContext) -> list[str]:
     """Colleagues whose forms wait for this person's signature as reviewer."""
     names = []
-    for review in await services.repo.reviews_by_reviewer(person.id):
-        if await unsigned_parts(services.repo, review, "reviewer"):
-            colleague = await services.repo.person(review.colleague_id)
+    for review in await services.repos.reviews.reviews_by_reviewer(person.id):
+        if await unsigned_parts(services.repos, review, "reviewer"):
+            colleague = await services.repos.people.person(review.colleague_id)
             if colleague:
                 names.append(colleague.name)
     return names
@@ -89,10 +90,10 @@ async def _waiting_for(services: Services, person: PersonContext) -> list[str]:
 
 async def prepare(services: Services, person: PersonContext, subject: PersonContext | None) -> dict[str, Any] | str:
     assert subject is not None
-    repo = services.repo
+    repos = services.repos
     role = "reviewee" if subject.id == person.id else "reviewer"
     if role == "reviewee":
-        review = await repo.current_review(person.id)
+        review = await repos.reviews.current_review(person.id)
     else:
         review = await ensure_review(services, subject)
         if isinstance(review, str):
@@ -100,7 +101,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
         refusal = await reviewer_refusal(services, person, review, subject, "signing as reviewer")
         if refusal:
             return refusal
-    parts = await unsigned_parts(repo, review, role) if review is not None else []
+    parts = await unsigned_parts(repos, review, role) if review is not None else []
     if not parts:
         lead = (f"There's nothing of {subject.person.name}'s waiting for your signature." if role == "reviewer"
                 else "There's nothing on your form waiting for your signature.")
@@ -111,7 +112,7 @@ async def prepare(services: Services, person: PersonContext, subject: PersonCont
         return lead + " Say status to see what comes next (Annex 1)."
     assert review is not None
     return {"review_id": review.id, "role": role, "parts": parts,
-            "texts": {p: await part_text(repo, review, p) for p in parts}}
+            "texts": {p: await part_text(repos, review, p) for p in parts}}
 
 
 def _what(ctx: Ctx) -> str:
@@ -152,7 +153,7 @@ async def meeting_record(run: Run, step: lifecycle.StepName) -> tuple[PersonCont
     """(the colleague, their review) that a reviewer's meeting record (mid-year, end of year) writes to,
     once the lifecycle allows ``step`` now: checked before anything is saved."""
     assert run.subject is not None
-    review = await run.services.repo.review(int(run.data["review_id"]))
+    review = await run.services.repos.reviews.review(int(run.data["review_id"]))
     assert review is not None and review.id is not None
     await lifecycle_guard.require(run.services, review, run.subject.person, step)
     return run.subject, review
@@ -163,11 +164,11 @@ async def save_signed_by_reviewer(run: Run, review: Review, part: str, record_ty
     """Save a meeting record as the policy now reads (its version stamped), drop the signatures of an earlier
     version of this part (it has changed, so both sign again), audit it, and sign it as reviewer; the
     colleague is asked to sign (Annex 1)."""
-    repo, subject = run.services.repo, run.subject
+    repos, subject = run.services.repos, run.subject
     assert subject is not None
     review.policy_version = POLICY_VERSION
-    review = await repo.save_review(Review.model_validate(review))
-    await repo.clear_signatures("review", review.id, part)  # type: ignore[arg-type]
+    review = await repos.reviews.save_review(Review.model_validate(review))
+    await repos.forms.clear_signatures("review", review.id, part)  # type: ignore[arg-type]
     await audit_change(run, record_type, review.id, subject.id, detail)
     await record_signature(run, review, part, "reviewer", notify_other=True)
     return review
@@ -175,26 +176,26 @@ async def save_signed_by_reviewer(run: Run, review: Review, part: str, record_ty
 
 async def record_signature(run: Run, review: Review, part: str, role: str, *, notify_other: bool = False) -> bool:
     """Sign one part; move the review on when both have signed. True when both have now signed."""
-    services, repo = run.services, run.services.repo
+    services, repos = run.services, run.services.repos
     assert review.id is not None
-    added = await repo.add_signature(Signature(subject_type="review", subject_id=review.id, part=part, role=role,
+    added = await repos.forms.add_signature(Signature(subject_type="review", subject_id=review.id, part=part, role=role,
                                                person_id=run.person.id, signed_at=services.clock.now(),
                                                channel=run.channel.value, platform_identity=run.platform_identity))
     if added:
         await audit_change(run, "signature", review.id, review.colleague_id, {"part": part, "role": role})
-    roles = {s.role for s in await repo.signatures("review", review.id) if s.part == part}
+    roles = {s.role for s in await repos.forms.signatures("review", review.id) if s.part == part}
     both = {"reviewee", "reviewer"} <= roles
-    fresh = await repo.review(review.id)
+    fresh = await repos.reviews.review(review.id)
     assert fresh is not None
     if both:
         if PARTS.index(part) >= _stage_index(fresh.stage):
             fresh.stage = PART_STAGE[part]
         if part == "end_of_year" and fresh.report_delivered_on is None:
             fresh.report_delivered_on = services.clock.today()  # 9.1: the 10 days start
-            cycle = await repo.cycle_by_id(fresh.cycle_id)
+            cycle = await repos.reviews.cycle_by_id(fresh.cycle_id)
             if cycle is not None:
                 fresh.retain_until = retain_until(cycle.year)  # 10.3
-        await repo.save_review(Review.model_validate(fresh))
+        await repos.reviews.save_review(Review.model_validate(fresh))
         await audit_change(run, "review", review.id, review.colleague_id, {"stage": fresh.stage, "signed": part})
         if services.documents is not None:  # 10.2: the reviewee's own copy, queued once per part
             await services.documents.send_copy_after_signoff(review.id)
@@ -211,7 +212,7 @@ async def record_signature(run: Run, review: Review, part: str, role: str, *, no
         other_role = "reviewer" if role == "reviewee" else "reviewee"
         other = fresh.reviewer_id if other_role == "reviewer" else fresh.colleague_id
         if other is not None:
-            colleague = await repo.person(fresh.colleague_id)
+            colleague = await repos.people.person(fresh.colleague_id)
             what = PART_LABELS[part].lower()
             body = (f"{run.person.person.name} has signed the {what}. Please read it and sign: say "
                     + ("signoff" if other_role == "reviewee" else f"signoff {first_name(colleague)}" if colleague
@@ -231,8 +232,8 @@ def _stage_index(stage: str) -> int:
 
 
 async def complete(run: Run) -> list[Reply]:
-    repo = run.services.repo
-    review = await repo.review(int(run.data["review_id"]))
+    repos = run.services.repos
+    review = await repos.reviews.review(int(run.data["review_id"]))
     assert review is not None
     part = run.get("part") or run.data["parts"][0]
     role = run.data["role"]
@@ -250,14 +251,14 @@ async def complete(run: Run) -> list[Reply]:
         field = "midyear_reviewee_comments" if part == "mid_year" else "eoy_reviewee_comments"
         earlier = str(getattr(review, field) or "").strip()
         setattr(review, field, f"{earlier}\n{comment}".strip() if earlier and comment not in earlier else comment)
-        review = await repo.save_review(Review.model_validate(review))
+        review = await repos.reviews.save_review(Review.model_validate(review))
         await audit_change(run, "review", review.id, review.colleague_id, {"reviewee_comments": part})
     both = await record_signature(run, review, part, role, notify_other=True)
     label = PART_LABELS[part].lower()
     if not both:
         other = "your reviewer" if role == "reviewee" else first_name(run.subject.person) if run.subject else "they"
         return [Reply(f"Signed: the {label}, as {role}. I've asked {other} to sign too (Annex 1).", clause="Annex 1")]
-    fresh = await repo.review(review.id)  # type: ignore[arg-type]
+    fresh = await repos.reviews.review(review.id)  # type: ignore[arg-type]
     assert fresh is not None
     if part == "planning":
         nxt = f"The objectives are agreed. {await lifecycle_guard.next_words(run.services, fresh)}"

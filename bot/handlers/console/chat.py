@@ -64,8 +64,8 @@ async def _roster(app: App) -> list[Any]:
 async def _pick(app: App, people: list[Any], text: str) -> Any:  # a store Person (handlers may not import store)
     """A number from the picker's list, or an email address on the roster."""
     if text.isdigit() and 1 <= int(text) <= len(people):
-        return await app.repo.person_by_email(people[int(text) - 1].email)
-    return await app.repo.person_by_email(text)
+        return await app.repos.people.person_by_email(people[int(text) - 1].email)
+    return await app.repos.people.person_by_email(text)
 
 
 async def choose_person(app: App, stream: TextIO, out: Console) -> str | None:
@@ -103,7 +103,7 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
         email = await choose_person(app, stream, out)
         if email is None:
             return
-    person = await app.repo.person_by_email(email)
+    person = await app.repos.people.person_by_email(email)
     if person is None:
         out.print(f"[red]{escape(email)} isn't on the roster.[/red] Import it with cadence import-roster, "
                   "or pick someone from cadence demo.")
@@ -114,7 +114,7 @@ async def run_console(app: App, email: str | None, stream: TextIO, out: Console)
               ":as EMAIL (or the number from the list) to switch person, :folder DIR for where documents "
               "are saved, or quit to leave.")
     last: list[Reply] = []
-    if await app.repo.active_session(person.id) is not None:
+    if await app.repos.conversations.active_session(person.id) is not None:
         # Left mid-conversation (quit, a closed terminal, another channel): pick up at the same question
         # rather than pausing it behind a status page, so the next line typed is the answer it looks like.
         out.print("You were in the middle of something; here's where you left off (say pause to stop, or "

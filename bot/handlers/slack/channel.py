@@ -36,7 +36,7 @@ from bot.handlers.slack.pacing import SlackPacer
 from bot.messages import Channel, Reply
 
 if TYPE_CHECKING:
-    from bot.services import Repo
+    from bot.services import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,10 @@ class SlackChannel:
 
     channel = Channel.SLACK
 
-    def __init__(self, client: AsyncWebClient, repo: Repo, identity: SlackIdentity,
+    def __init__(self, client: AsyncWebClient, repos: Repositories, identity: SlackIdentity,
                  pacer: SlackPacer | None = None) -> None:
         self.client = client
-        self.repo = repo
+        self.repos = repos
         self.identity = identity
         self.pacer = pacer or SlackPacer()
         self._poster = delivery_client(client)
@@ -147,7 +147,7 @@ class SlackChannel:
         user_id = await self.identity.user_id_for_email(person.email)
         if user_id is None:
             return False
-        await self.repo.link_platform_id(person.id, "slack", user_id)
+        await self.repos.people.link_platform_id(person.id, "slack", user_id)
         person.slack_user_id = user_id
         return True
 

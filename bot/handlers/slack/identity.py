@@ -2,7 +2,7 @@
 
 The first time someone writes, ``users.info`` gives their workspace email; if the roster has that
 email (and no other Slack id for it), the Slack id is remembered on the person
-(``repo.link_platform_id``), so the next message needs no lookup. Anyone else gets the engine's
+(``repos.people.link_platform_id``), so the next message needs no lookup. Anyone else gets the engine's
 polite refusal and nothing is stored. Misses are cached for a few minutes so a stranger cannot
 make us call users.info on every keystroke.
 """
@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.handlers.slack.translate import identity
 
 if TYPE_CHECKING:
-    from bot.services import Repo
+    from bot.services import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ class SlackUnreachable(Exception):
 
 
 class SlackIdentity:
-    def __init__(self, repo: Repo, client: AsyncWebClient, *, miss_ttl: float = 300.0) -> None:
-        self.repo = repo
+    def __init__(self, repos: Repositories, client: AsyncWebClient, *, miss_ttl: float = 300.0) -> None:
+        self.repos = repos
         self.client = client
         self.miss_ttl = miss_ttl
         self._misses: dict[str, float] = {}
@@ -43,14 +43,14 @@ class SlackIdentity:
 
         Raises :class:`SlackUnreachable` when Slack can't be asked right now.
         """
-        person = await self.repo.person_by_slack_id(user_id)
+        person = await self.repos.people.person_by_slack_id(user_id)
         if person is not None:
             return person.id if person.active else None
         missed = self._misses.get(user_id)
         if missed is not None and time.monotonic() - missed < self.miss_ttl:
             return None
         email = await self._email(user_id)  # SlackUnreachable propagates: "try again", not "who are you?"
-        person = await self.repo.person_by_email(email) if email else None
+        person = await self.repos.people.person_by_email(email) if email else None
         if person is None or person.id is None or not person.active:
             self._misses[user_id] = time.monotonic()
             return None
@@ -59,8 +59,8 @@ class SlackIdentity:
                         user_id, person.id)
             self._misses[user_id] = time.monotonic()
             return None
-        await self.repo.link_platform_id(person.id, "slack", user_id)
-        await self.repo.audit(actor_id=person.id, action="link", record_type="person", record_id=person.id,
+        await self.repos.people.link_platform_id(person.id, "slack", user_id)
+        await self.repos.audit.audit(actor_id=person.id, action="link", record_type="person", record_id=person.id,
                               subject_person_id=person.id, channel="slack", actor_identity=identity(user_id, team_id),
                               detail={"by": "email", "team": team_id or ""})
         self._misses.pop(user_id, None)
@@ -70,7 +70,7 @@ class SlackIdentity:
         """A Slack user's email, for a mention in a command (``export <@U0JO>``): the roster's when the id
         is linked, else Slack's profile (users.info); None when neither says, or Slack can't be asked.
         Nothing is linked or stored: who may see whose record is still the router's to decide."""
-        person = await self.repo.person_by_slack_id(user_id)
+        person = await self.repos.people.person_by_slack_id(user_id)
         if person is not None:
             return person.email
         try:

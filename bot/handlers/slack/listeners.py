@@ -116,7 +116,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             return None
 
         async def claim() -> bool:
-            if await runtime.app.repo.claim_inbound("slack", event_id):
+            if await runtime.app.repos.inbound.claim_inbound("slack", event_id):
                 return True
             log.info("Slack delivered event %s again (retry %s, %s); it was already taken", event_id,
                      (request.headers.get("x-slack-retry-num") or ["-"])[0],
@@ -159,7 +159,7 @@ def register(bolt: AsyncApp, runtime: SlackRuntime) -> None:
             if action is not None and action.session_id is not None and click.message_ts:
                 # the clicker's own open dialog (one query, as the old lookup of the button's session was):
                 # a button naming anyone else's session is stale for them, whatever its value says
-                _, session = await runtime.app.repo.context_and_session(Channel.SLACK.value, user)
+                _, session = await runtime.app.repos.people.context_and_session(Channel.SLACK.value, user)
                 fresh = session is not None and session.id == action.session_id and session.revision == action.revision
             replies = await answer(inbound)
             if fresh and click.message_ts and click.message_blocks:  # applied: mark the old question answered
@@ -277,7 +277,7 @@ async def publish_home(runtime: SlackRuntime, user_id: str) -> None:
     """views.publish the person's cycle; a stranger sees the polite refusal and no data."""
     app = runtime.app
     person_id = await runtime.identity.resolve(user_id)
-    person = await app.repo.context(person_id) if person_id is not None else None
+    person = await app.repos.people.context(person_id) if person_id is not None else None
     if person is None:
         await runtime.channel.publish_home(user_id, blocks.refusal_home_view(unknown_person_reply(Channel.SLACK).text))
         return

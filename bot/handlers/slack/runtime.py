@@ -101,10 +101,10 @@ def install(app: App) -> SlackRuntime | None:
         logger=logging.getLogger("bot.handlers.slack.bolt"),
         name="cadence",
     )
-    identity = SlackIdentity(app.repo, client)
+    identity = SlackIdentity(app.repos, client)
     pacer = SlackPacer(per_channel=settings.slack_per_channel_per_second,
                        per_workspace=settings.slack_per_workspace_per_second)
-    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repo, identity, pacer), identity,
+    runtime = SlackRuntime(app, client, bolt, SlackChannel(client, app.repos, identity, pacer), identity,
                            ack_first.of(app))
     listeners.register(bolt, runtime)
     app.channels["slack"] = runtime.channel

@@ -1,9 +1,9 @@
 """The Teams bot: an ActivityHandler that hands each message to the dialog engine.
 
 Identity (Policy 10.1, confidentiality): the sender's Entra object id (``from.aadObjectId``) is looked
-up with ``repo.person_by_teams_id``. The first time, when no one has that id yet, the bot asks Teams
+up with ``repos.people.person_by_teams_id``. The first time, when no one has that id yet, the bot asks Teams
 for the member's email (``TeamsInfo.get_member``), finds the person by email and remembers the id
-(``repo.link_platform_id``), so later messages need no lookup. Someone not on the roster, or from
+(``repos.people.link_platform_id``), so later messages need no lookup. Someone not on the roster, or from
 another tenant when ``CADENCE_TEAMS_TENANT_ID`` is set, gets the engine's polite refusal and nothing
 is read or stored for them.
 
@@ -31,7 +31,7 @@ from bot.handlers.teams.translate import answered_card_text, door_problem, tenan
 from bot.messages import Channel, Inbound, Reply
 
 if TYPE_CHECKING:
-    from bot.services import Repo
+    from bot.services import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class CadenceTeamsBot(TeamsActivityHandler):
         self.app = app
         self.emulator_emails = emulator_emails
         self.sleep = sleep
-        self.repo: Repo = app.repo
+        self.repos: Repositories = app.repos
         self.tenant_id = tenant_id.strip()
 
     # --- identity ---------------------------------------------------------------------------
@@ -75,7 +75,7 @@ class CadenceTeamsBot(TeamsActivityHandler):
             return None
         key = user_key(activity)
         if key:
-            person = await self.repo.person_by_teams_id(key)
+            person = await self.repos.people.person_by_teams_id(key)
             if person is not None:
                 return person if person.active else None
         member_key, email = await self._member(turn_context)
@@ -87,23 +87,23 @@ class CadenceTeamsBot(TeamsActivityHandler):
         if member_key and member_key != key:
             log.warning("teams: the roster gives another object id for this sender; not identified")
             return None
-        person = await self.repo.person_by_teams_id(key)
+        person = await self.repos.people.person_by_teams_id(key)
         if person is not None:
             return person if person.active else None
         if not email and self.emulator_emails and activity.channel_id == "emulator" and "@" in key:
             email = key  # local trial: the Emulator's "user ID" setting is a roster email
         if not email:
             return None
-        person = await self.repo.person_by_email(email)
+        person = await self.repos.people.person_by_email(email)
         if person is None or person.id is None or not person.active:
             log.info("teams: %s is not on the roster", email)
             return None
         if person.teams_user_id and person.teams_user_id != key:
             log.warning("teams: %s already has another Teams id on the roster; not linking %s", email, key)
             return None
-        await self.repo.link_platform_id(person.id, CHANNEL, key)
+        await self.repos.people.link_platform_id(person.id, CHANNEL, key)
         log.info("teams: linked %s to person %s", key, person.id)
-        return await self.repo.person(person.id)
+        return await self.repos.people.person(person.id)
 
     async def _member(self, turn_context: TurnContext) -> tuple[str, str]:
         """(Entra object id, email) of the sender as the Teams roster of this conversation has them."""
@@ -119,8 +119,8 @@ class CadenceTeamsBot(TeamsActivityHandler):
     async def remember_conversation(self, turn_context: TurnContext, person: Person) -> None:
         assert person.id is not None
         reference = reference_of(turn_context.activity)
-        if await self.repo.conversation_reference(person.id, CHANNEL) != reference:
-            await self.repo.save_conversation_reference(person.id, CHANNEL, reference)
+        if await self.repos.conversations.conversation_reference(person.id, CHANNEL) != reference:
+            await self.repos.conversations.save_conversation_reference(person.id, CHANNEL, reference)
 
     # --- activities -------------------------------------------------------------------------
 
@@ -148,7 +148,7 @@ class CadenceTeamsBot(TeamsActivityHandler):
         event_id = f"{activity.conversation.id if activity.conversation else ''}|{activity.id}"
 
         async def claim() -> bool:
-            if await self.repo.claim_inbound(CHANNEL, event_id):
+            if await self.repos.inbound.claim_inbound(CHANNEL, event_id):
                 return True
             log.info("teams: activity %s was delivered again; it was already taken", activity.id[:80])
             return False
@@ -161,7 +161,7 @@ class CadenceTeamsBot(TeamsActivityHandler):
         action = inbound.action
         if action is None or action.session_id is None:
             return False
-        session = await self.repo.dialog_session(action.session_id)
+        session = await self.repos.conversations.dialog_session(action.session_id)
         return (session is not None and session.person_id == person.id and session.status == "active"
                 and session.revision == action.revision)
 
@@ -190,9 +190,9 @@ class CadenceTeamsBot(TeamsActivityHandler):
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         """The person removed the app: stop sending there, so the dispatcher uses another channel."""
         key = user_key(turn_context.activity)
-        person = await self.repo.person_by_teams_id(key) if key else None
+        person = await self.repos.people.person_by_teams_id(key) if key else None
         if person is not None and person.id is not None:
-            await self.repo.delete_conversation_reference(person.id, CHANNEL)
+            await self.repos.conversations.delete_conversation_reference(person.id, CHANNEL)
             log.info("teams: person %s removed the app; their conversation is forgotten", person.id)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount],
@@ -208,11 +208,11 @@ class CadenceTeamsBot(TeamsActivityHandler):
             if refuse_unknown:
                 await self.send(turn_context, [unknown_person_reply(Channel.TEAMS)])
             return
-        already = await self.repo.conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
+        already = await self.repos.conversations.conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
         await self.remember_conversation(turn_context, person)
         if already is not None:
             return  # conversationUpdate and installationUpdate both arrive on install: greet once
-        context = await self.repo.context(person.id)  # type: ignore[arg-type]
+        context = await self.repos.people.context(person.id)  # type: ignore[arg-type]
         first = person.name.split(" ")[0]
         help_reply = self.app.engine.registry.router.help_reply(context) if context else None
         greeting = Reply(f"Hi {first}, I'm Cadence. I'll help you with your performance review and check-ins, "
@@ -235,27 +235,27 @@ class CadenceTeamsBot(TeamsActivityHandler):
     async def on_teams_file_consent_accept(self, turn_context: TurnContext,
                                            file_consent_card_response: FileConsentCardResponse) -> None:
         person = await self.person_for(turn_context)
-        await files.accept(self.repo, turn_context, file_consent_card_response, person,
+        await files.accept(self.repos, turn_context, file_consent_card_response, person,
                            self.app.settings.teams_upload_hosts, self._first_delivery(turn_context.activity))
 
     async def on_teams_file_consent_decline(self, turn_context: TurnContext,
                                             file_consent_card_response: FileConsentCardResponse) -> None:
         person = await self.person_for(turn_context)
-        await files.decline(self.repo, turn_context, file_consent_card_response, person,
+        await files.decline(self.repos, turn_context, file_consent_card_response, person,
                             self._first_delivery(turn_context.activity))
 
     # --- sending ----------------------------------------------------------------------------
 
     async def send(self, turn_context: TurnContext, replies: list[Reply], person: Person | None = None) -> None:
-        activities = await render_for(self.repo, turn_context.activity, replies, person)
+        activities = await render_for(self.repos, turn_context.activity, replies, person)
         await send_all(turn_context, activities, sleep=self.sleep)
 
 
-async def render_for(repo: Repo, activity: Activity, replies: list[Reply], person: Person | None) -> list[dict]:
+async def render_for(repos: Repositories, activity: Activity, replies: list[Reply], person: Person | None) -> list[dict]:
     """Every reply as Teams activities; attached files become a file offer (see files.py)."""
     out: list[dict] = []
     for reply in replies:
         out += cards.render(reply)
         for attachment in reply.attachments:
-            out.append(await files.offer(repo, activity, attachment, person))
+            out.append(await files.offer(repos, activity, attachment, person))
     return out

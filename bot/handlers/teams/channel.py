@@ -24,7 +24,7 @@ from bot.handlers.teams.throttle import Sleep, retry_after_seconds, send_all, st
 from bot.messages import Channel, Reply
 
 if TYPE_CHECKING:
-    from bot.services import Repo
+    from bot.services import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,10 @@ log = logging.getLogger(__name__)
 class TeamsDeliverer:
     channel = Channel.TEAMS
 
-    def __init__(self, adapter: Any, repo: Repo, app_id: str = "", *, max_wait: float = 10.0,
+    def __init__(self, adapter: Any, repos: Repositories, app_id: str = "", *, max_wait: float = 10.0,
                  attempts: int = 3, sleep: Sleep = asyncio.sleep) -> None:
         self.adapter = adapter
-        self.repo = repo
+        self.repos = repos
         self.app_id = app_id
         self.max_wait = max_wait
         self.attempts = attempts
@@ -44,10 +44,10 @@ class TeamsDeliverer:
     async def can_reach(self, person: Person) -> bool:
         if person.id is None or not person.active:
             return False
-        return await self.repo.conversation_reference(person.id, CHANNEL) is not None
+        return await self.repos.conversations.conversation_reference(person.id, CHANNEL) is not None
 
     async def deliver(self, person: Person, reply: Reply) -> None:
-        stored = await self.repo.conversation_reference(person.id, CHANNEL) if person.id is not None else None
+        stored = await self.repos.conversations.conversation_reference(person.id, CHANNEL) if person.id is not None else None
         if stored is None:
             raise DeliveryError(f"no Teams conversation stored for person {person.id}", permanent=True)
         reference = ConversationReference().deserialize(stored)
@@ -60,7 +60,7 @@ class TeamsDeliverer:
             # reminder under a message that doesn't exist, so send it as a new message instead
             turn_context.activity.id = None
             try:
-                activities = await render_for(self.repo, turn_context.activity, [reply], person)
+                activities = await render_for(self.repos, turn_context.activity, [reply], person)
                 await send_all(turn_context, activities, sleep=self.sleep, attempts=self.attempts,
                                max_wait=self.max_wait)
             except Exception as error:  # noqa: BLE001 - judged below
@@ -81,7 +81,7 @@ class TeamsDeliverer:
         if status in (403, 404):
             # the app was removed or the chat is gone: forget it, so can_reach says no and the
             # dispatcher falls back to another channel (email) next time
-            await self.repo.delete_conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
+            await self.repos.conversations.delete_conversation_reference(person.id, CHANNEL)  # type: ignore[arg-type]
             raise DeliveryError(f"Teams refused the message ({status}); conversation forgotten",
                                 permanent=True) from failure
         if status == 401:

@@ -36,7 +36,7 @@ from bot.dialogs.engine import FirstDelivery
 from bot.messages import Attachment
 
 if TYPE_CHECKING:
-    from bot.services import Repo
+    from bot.services import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ OFFER_TTL = timedelta(days=1)
 CONTEXT_KEY = "cadence_offer"
 
 
-async def offer(repo: Repo, activity: Activity, attachment: Attachment, person: Person | None) -> dict[str, Any]:
+async def offer(repos: Repositories, activity: Activity, attachment: Attachment, person: Person | None) -> dict[str, Any]:
     """The activity that offers ``attachment`` to the person in this conversation."""
     channel = (activity.channel_id or "").lower()
     if channel == "emulator":
@@ -58,9 +58,9 @@ async def offer(repo: Repo, activity: Activity, attachment: Attachment, person: 
     if person is None or person.id is None or conversation_type != "personal":
         return {"type": "message", "text": "I can only send documents in our one-to-one chat. Open a chat with "
                                            "Cadence and say export there (Policy 10.2)."}
-    await repo.purge_file_offers(datetime.now(UTC) - OFFER_TTL)
+    await repos.conversations.purge_file_offers(datetime.now(UTC) - OFFER_TTL)
     token = secrets.token_urlsafe(24)
-    await repo.save_file_offer(token=token, person_id=person.id, channel="teams", filename=attachment.filename,
+    await repos.conversations.save_file_offer(token=token, person_id=person.id, channel="teams", filename=attachment.filename,
                                media_type=attachment.media_type, content=attachment.content)
     description = attachment.title or attachment.filename
     return {"type": "message",
@@ -105,7 +105,7 @@ class _Refused(Exception):
     """An invoke Cadence will not act on; raised inside the unit so that its claim is undone too."""
 
 
-async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
+async def accept(repos: Repositories, turn_context: TurnContext, response: FileConsentCardResponse,
                  person: Person | None, allowed_hosts: str, first: FirstDelivery | None = None) -> None:
     """Upload the offered document to the person's OneDrive, once.
 
@@ -117,11 +117,11 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
     would hold every turn's write lock for as long as the upload takes).
     """
     try:
-        async with repo.unit():
+        async with repos.unit():
             if first is not None and not await first():
                 return  # this invoke was taken already: its upload is done or under way
             token = _token(response)
-            record = await repo.file_offer(token) if token else None
+            record = await repos.conversations.file_offer(token) if token else None
             if record is None or person is None or record.person_id != person.id:
                 raise _Refused("That document offer has expired. Say export to make it again.")
             info = response.upload_info
@@ -145,7 +145,7 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
         await turn_context.send_activity("Sorry, I couldn't save the document to your OneDrive just now. "
                                          "Please press Allow again in a minute, or say export.")
         return
-    await repo.delete_file_offer(token)
+    await repos.conversations.delete_file_offer(token)
     card = Activity(type="message", attachments=[{
         "contentType": INFO_CARD, "contentUrl": info.content_url, "name": info.name or record.filename,
         "content": {"uniqueId": info.unique_id, "fileType": info.file_type}}])
@@ -153,20 +153,20 @@ async def accept(repo: Repo, turn_context: TurnContext, response: FileConsentCar
     await _remove_consent_card(turn_context)
 
 
-async def decline(repo: Repo, turn_context: TurnContext, response: FileConsentCardResponse,
+async def decline(repos: Repositories, turn_context: TurnContext, response: FileConsentCardResponse,
                   person: Person | None, first: FirstDelivery | None = None) -> None:
     """Forget the person's own offer; ``first`` claims the invoke's id with the deletion, so a copy says
     nothing more. An offer that is gone, or is someone else's (the card's token is not who is acting), is
     left as it is and nothing is stored."""
     try:
-        async with repo.unit():
+        async with repos.unit():
             if first is not None and not await first():
                 return
             token = _token(response)
-            record = await repo.file_offer(token) if token else None
+            record = await repos.conversations.file_offer(token) if token else None
             if record is None or person is None or record.person_id != person.id:
                 raise _Refused
-            await repo.delete_file_offer(token)
+            await repos.conversations.delete_file_offer(token)
     except _Refused:
         pass  # to this person nothing was sent either way
     await turn_context.send_activity("OK, I haven't sent the document. Say export whenever you want it.")

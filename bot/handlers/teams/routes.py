@@ -107,7 +107,7 @@ class LazyTeamsDeliverer:
     async def can_reach(self, person: Person) -> bool:
         if person.id is None or not person.active:
             return False
-        return await self.endpoint.app.repo.conversation_reference(person.id, Channel.TEAMS.value) is not None
+        return await self.endpoint.app.repos.conversations.conversation_reference(person.id, Channel.TEAMS.value) is not None
 
     async def deliver(self, person: Person, reply: Reply) -> None:
         await self.endpoint.runtime.deliverer.deliver(person, reply)

@@ -73,7 +73,7 @@ def build_runtime(app: App, config: TeamsConfig) -> TeamsRuntime:
 
     adapter.on_turn_error = on_error
     bot = CadenceTeamsBot(app, tenant_id=app.settings.teams_tenant_id, emulator_emails=not config.authenticated)
-    deliverer = TeamsDeliverer(adapter, app.repo, config.APP_ID)
+    deliverer = TeamsDeliverer(adapter, app.repos, config.APP_ID)
     return TeamsRuntime(adapter, bot, deliverer, config, ack_first.of(app))
 
 

@@ -41,7 +41,7 @@ def say(demo_app: App) -> Say:
 
 
 async def person_id(app: App, email: str) -> int:
-    person = await app.repo.person_by_email(email)
+    person = await app.repos.people.person_by_email(email)
     assert person is not None and person.id is not None
     return person.id
 
@@ -50,10 +50,10 @@ async def held_meeting(app: App, email: str, kind: str = "planning", when: datet
     """A meeting of ``kind`` already held with this colleague (by default the day before the clock's
     today at 10:00): the lifecycle lets what is recorded after that meeting happen (Policy 3.2)."""
     colleague = await person_id(app, email)
-    review = await app.repo.current_review(colleague)
+    review = await app.repos.reviews.current_review(colleague)
     assert review is not None
     start = when or datetime.combine(app.clock.today() - timedelta(days=1), time(10), ZoneInfo("Europe/London"))
-    await app.repo.save(Meeting(review_id=review.id, kind=kind, starts_at=start, minutes=60, location="Office",
+    await app.repos.reviews.save_meeting(Meeting(review_id=review.id, kind=kind, starts_at=start, minutes=60, location="Office",
                                 status="held", scheduled_by_id=review.reviewer_id,
                                 scheduled_at=start - timedelta(days=7)))
 
@@ -61,12 +61,12 @@ async def held_meeting(app: App, email: str, kind: str = "planning", when: datet
 async def mid_year_signed(app: App, email: str, on: datetime) -> None:
     """The mid-year review recorded and signed by both on ``on`` (the step before the end of year, 3.2)."""
     colleague = await person_id(app, email)
-    review = await app.repo.current_review(colleague)
+    review = await app.repos.reviews.current_review(colleague)
     assert review is not None and review.id is not None
     await held_meeting(app, email, "mid_year", on - timedelta(hours=2))
     review.midyear_submitted_at = on
     review.stage = ReviewStage.MID_YEAR_DONE
-    await app.repo.save(review)
+    await app.repos.reviews.save_review(review)
     for role, who in (("reviewer", review.reviewer_id), ("reviewee", colleague)):
-        await app.repo.save(Signature(subject_type="review", subject_id=review.id, part="mid_year", role=role,
+        await app.repos.forms.save_signature(Signature(subject_type="review", subject_id=review.id, part="mid_year", role=role,
                                       person_id=who, signed_at=on))

@@ -65,8 +65,8 @@ async def test_booking_survives_a_restart_between_two_answers(demo_app: App, db_
         assert "What date and time" in text_of(await say_to(second, MARK, "Business manager's office"))
         done = text_of(await say_to(second, MARK, "02/12/2026 13:00"))
         assert "75 minutes" in done and "Business manager's office" in done
-        review = await second.repo.current_review(await person_id(second, CHRIS))
-        [meeting] = await second.repo.meetings_for(review.id)  # type: ignore[union-attr]
+        review = await second.repos.reviews.current_review(await person_id(second, CHRIS))
+        [meeting] = await second.repos.reviews.meetings_for(review.id)  # type: ignore[union-attr]
         assert meeting.starts_at == datetime(2026, 12, 2, 13, tzinfo=ZoneInfo("Europe/London"))
     finally:
         await second.close()
@@ -76,7 +76,7 @@ async def test_objectives_survive_a_restart_and_a_double_answer_is_applied_once(
     await held_meeting(demo_app, CHRIS)
     await say_to(demo_app, MARK, "objectives chris")
     await say_to(demo_app, MARK, "Reply to every parent email within two working days, logging each on the tracker")
-    session = await demo_app.repo.active_session(await person_id(demo_app, MARK))
+    session = await demo_app.repos.conversations.active_session(await person_id(demo_app, MARK))
     assert session is not None
     await demo_app.close()
     second = build_app(make_settings(db_url), clock=demo_app.clock)
@@ -89,7 +89,7 @@ async def test_objectives_survive_a_restart_and_a_double_answer_is_applied_once(
         again = await second.engine.handle(click)  # a double click
         assert "development or support" in text_of(first).lower()
         assert "earlier message" in again[0].text
-        state = (await second.repo.active_session(await person_id(second, MARK))).state  # type: ignore[union-attr]
+        state = (await second.repos.conversations.active_session(await person_id(second, MARK))).state  # type: ignore[union-attr]
         assert state["answers"]["o1_due"] == "2027-07-31" and state["history"].count("o1_due") == 1
     finally:
         await second.close()

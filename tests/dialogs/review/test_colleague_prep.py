@@ -32,15 +32,15 @@ async def test_sam_answers_some_skips_others_and_shares_with_his_reviewer(demo_a
     done = text_of(await say(SAM, "1"))
     assert "8 of 23 questions answered" in done and "Your reviewer can read them" in done
 
-    review = await demo_app.repo.current_review(await person_id(demo_app, SAM))
+    review = await demo_app.repos.reviews.current_review(await person_id(demo_app, SAM))
     assert review is not None and review.prep_shared_with_reviewer is True
-    saved = await demo_app.repo.preparation_answers(review.id, "colleague")
+    saved = await demo_app.repos.forms.preparation_answers(review.id, "colleague")
     assert [a.question_key for a in saved] == [q.key for i, q in enumerate(COLLEAGUE_QUESTIONS) if i % 3 == 0]
     assert saved[0].question == "Have you achieved the objectives set?" and saved[0].answer == "Answer 1"
     priya = await person_id(demo_app, PRIYA)
-    notices = [r for r in await demo_app.repo.reminders() if r.recipient_id == priya and r.kind == "reviewer_prep"]
+    notices = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == priya and r.kind == "reviewer_prep"]
     assert len(notices) == 1 and "prep Sam" in notices[0].body
-    audit = [e for e in await demo_app.repo.audit_events(review.colleague_id) if e.record_type == "preparation"]
+    audit = [e for e in await demo_app.repos.audit.audit_events(review.colleague_id) if e.record_type == "preparation"]
     assert audit and audit[0].detail["shared_with_reviewer"] is True
 
 
@@ -55,8 +55,8 @@ async def test_keeping_answers_private_and_running_it_again_keeps_earlier_answer
     for _ in COLLEAGUE_QUESTIONS:
         await say(SAM, "skip")
     await say(SAM, "keep them for the meeting")
-    review = await demo_app.repo.current_review(await person_id(demo_app, SAM))
-    saved = await demo_app.repo.preparation_answers(review.id, "colleague")  # type: ignore[union-attr]
+    review = await demo_app.repos.reviews.current_review(await person_id(demo_app, SAM))
+    saved = await demo_app.repos.forms.preparation_answers(review.id, "colleague")  # type: ignore[union-attr]
     assert [a.answer for a in saved] == ["Yes, both of them"]  # skip kept the earlier answer
     assert review.prep_shared_with_reviewer is False  # type: ignore[union-attr]
 
@@ -74,8 +74,8 @@ async def test_a_restart_between_two_answers_resumes_at_the_same_question(demo_a
         for _ in COLLEAGUE_QUESTIONS[3:]:
             await say_to(second, SAM, "skip")
         await say_to(second, SAM, "yes")
-        review = await second.repo.current_review(await person_id(second, SAM))
-        saved = await second.repo.preparation_answers(review.id, "colleague")  # type: ignore[union-attr]
+        review = await second.repos.reviews.current_review(await person_id(second, SAM))
+        saved = await second.repos.forms.preparation_answers(review.id, "colleague")  # type: ignore[union-attr]
         assert [a.answer for a in saved] == ["Mostly", "The reading group", "Planning the sessions with the class teacher"]
     finally:
         await second.close()
@@ -95,6 +95,6 @@ async def test_pause_and_resume_and_bad_answers_lose_nothing(demo_app: App, say:
     bad = text_of(await say(SAM, "maybe later"))
     assert "Please pick one of" in bad
     await say(SAM, "no")
-    review = await demo_app.repo.current_review(await person_id(demo_app, SAM))
+    review = await demo_app.repos.reviews.current_review(await person_id(demo_app, SAM))
     # "back" then "skip" on question 1 keeps nothing from the first answer: the colleague withdrew it
-    assert await demo_app.repo.preparation_answers(review.id, "colleague") == []  # type: ignore[union-attr]
+    assert await demo_app.repos.forms.preparation_answers(review.id, "colleague") == []  # type: ignore[union-attr]

@@ -38,8 +38,8 @@ async def test_sam_prepares_in_two_console_sessions(demo_app: App) -> None:
     rest = ["skip"] * (len(COLLEAGUE_QUESTIONS) - 2)
     second = await chat(demo_app, SAM, ["resume", *rest, "2", "status", "quit"])
     assert "where you left off" in second and "1 of 23 questions answered" in second
-    review = await demo_app.repo.current_review(await person_id(demo_app, SAM))
-    [answer] = await demo_app.repo.preparation_answers(review.id, "colleague")  # type: ignore[union-attr]
+    review = await demo_app.repos.reviews.current_review(await person_id(demo_app, SAM))
+    [answer] = await demo_app.repos.forms.preparation_answers(review.id, "colleague")  # type: ignore[union-attr]
     assert answer.answer == "Mostly, yes"
 
 

@@ -10,9 +10,9 @@ from tests.dialogs.review.conftest import CHRIS, HELEN, PRIYA, SAM, Say, person_
 
 async def _add_colleague(app: App, name: str, email: str, like: str) -> None:
     """A second colleague in the same academy as ``like`` (a new starter on the roster)."""
-    other = await app.repo.person_by_email(like)
+    other = await app.repos.people.person_by_email(like)
     assert other is not None
-    await app.repo.save_person(Person(name=name, email=email, job_title="Teaching Assistant",
+    await app.repos.people.save_person(Person(name=name, email=email, job_title="Teaching Assistant",
                                organisation_id=other.organisation_id))
 
 
@@ -22,7 +22,7 @@ async def test_helen_finds_sam_by_name_though_he_reports_to_priya(demo_app: App,
     sam = await person_id(demo_app, SAM)
     helen = await person_id(demo_app, HELEN)
     assert any(e.actor_id == helen and e.action == "read" and e.record_type == "review"
-               for e in await demo_app.repo.audit_events(sam))
+               for e in await demo_app.repos.audit.audit_events(sam))
     # the surname and the full name work as well as the email
     assert text_of(await say(HELEN, "status patel")).startswith("Sam Patel\n")
     assert text_of(await say(HELEN, "status sam patel")).startswith("Sam Patel\n")

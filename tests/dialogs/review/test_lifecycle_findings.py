@@ -26,8 +26,8 @@ RAVI = "ravi.singh@riverside.example"
 
 async def test_5_3_priya_cannot_double_book_herself_and_is_offered_the_next_free_slot(demo_app: App, say: Say):
     # finding 2: Priya has Sam's planning meeting on Tue 1 Dec 14:00-15:00; Dana's is asked for 14:00
-    sam_review = await demo_app.repo.current_review(await person_id(demo_app, SAM))
-    [sams] = await demo_app.repo.meetings_for(sam_review.id)  # type: ignore[union-attr,arg-type]
+    sam_review = await demo_app.repos.reviews.current_review(await person_id(demo_app, SAM))
+    [sams] = await demo_app.repos.reviews.meetings_for(sam_review.id)  # type: ignore[union-attr,arg-type]
     assert sams.starts_at.astimezone(LONDON) == datetime(2026, 12, 1, 14, tzinfo=LONDON)
     await say(PRIYA, "schedule dana")
     for answer in ("planning", "60", "Inclusion office"):
@@ -42,7 +42,7 @@ async def test_5_3_priya_cannot_double_book_herself_and_is_offered_the_next_free
 
 async def test_3_4_an_improvement_plan_review_on_christmas_day_is_refused(demo_app: App):
     # finding 3: the review date must be a working day
-    person = await demo_app.repo.context(await person_id(demo_app, PRIYA))
+    person = await demo_app.repos.people.context(await person_id(demo_app, PRIYA))
     ctx = Ctx({}, {"closed": []}, person, person, date(2026, 11, 23), datetime(2026, 11, 23, 10, tzinfo=LONDON),
               Channel.CONSOLE)
     problem = review_dates_valid("14/12/2026, 25/12/2026", ctx)
@@ -55,13 +55,13 @@ async def test_3_4_an_improvement_plan_review_on_christmas_day_is_refused(demo_a
 
 
 async def test_one_written_appeal_gives_the_headteacher_one_notice_naming_appeal(demo_app: App, clock: FixedClock):
-    trust = Trust(demo_app, clock, {p.email: p.id for p in await demo_app.repo.all_people() if p.id is not None})
+    trust = Trust(demo_app, clock, {p.email: p.id for p in await demo_app.repos.people.all_people() if p.id is not None})
     # finding 5: the dialog and the planner each told Helen, the planner's saying "Type schedule"
     await trust.deliver_report(SAM, date(2026, 11, 2))
     await written_appeal(trust, SAM)
     await Planner(trust.app).run()
     helen = trust.ids[HELEN]
-    notices = [r for r in await trust.app.repo.reminders(status=None)
+    notices = [r for r in await trust.app.repos.outbox.reminders(status=None)
                if r.recipient_id == helen and r.kind == "appeal_hearing_deadline"]
     on_receipt = [r for r in notices if r.due_at.astimezone(LONDON).date() == date(2026, 11, 23)]
     assert len(on_receipt) == 1, [r.dedupe_key for r in on_receipt]
@@ -71,10 +71,10 @@ async def test_one_written_appeal_gives_the_headteacher_one_notice_naming_appeal
 async def test_6_3_the_colleague_signing_sees_the_smart_gaps_and_the_stage_says_it_waits(demo_app: App, say: Say):
     # finding 6: Mark was told objective 1 may not be measurable; Alex, signing it, was not
     alex = await person_id(demo_app, ALEX)
-    review = await demo_app.repo.current_review(alex)
-    [objective] = (await demo_app.repo.objectives(review.id))[:1]  # type: ignore[union-attr,arg-type]
+    review = await demo_app.repos.reviews.current_review(alex)
+    [objective] = (await demo_app.repos.forms.objectives(review.id))[:1]  # type: ignore[union-attr,arg-type]
     objective.smart_gaps = ["Measurable"]
-    await demo_app.repo.save(objective)
+    await demo_app.repos.forms.save_objective(objective)
     status = text_of(await say(ALEX, "status"))
     assert "Stage: Objectives recorded; waiting for signatures (Annex 1)" in status
     assert "Objectives agreed and signed" not in status
@@ -102,7 +102,7 @@ async def test_4_4_the_head_reads_the_sample_and_records_the_check_which_closes_
 
 async def test_9_5_an_appeal_hearing_is_not_booked_over_the_colleagues_review_meeting(demo_app: App,
                                                                                      clock: FixedClock):
-    trust = Trust(demo_app, clock, {p.email: p.id for p in await demo_app.repo.all_people() if p.id is not None})
+    trust = Trust(demo_app, clock, {p.email: p.id for p in await demo_app.repos.people.all_people() if p.id is not None})
     await trust.deliver_report(SAM, date(2026, 11, 2))
     await written_appeal(trust, SAM)
     await trust.say(HELEN, "appeal")
@@ -110,7 +110,7 @@ async def test_9_5_an_appeal_hearing_is_not_booked_over_the_colleagues_review_me
     await trust.say(HELEN, "Headteacher's office")
     refused = await trust.say(HELEN, "confirm")
     assert "Sam has another Cadence meeting" in refused[0].text and refused[0].clause == "9.5"
-    [appeal] = await demo_app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await demo_app.repos.appeals.appeals_of(trust.ids[SAM])
     assert appeal.stage == "written" and appeal.hearing_at is None  # nothing changed
 
 
@@ -118,17 +118,17 @@ async def test_3_8_hr_may_record_an_exception_a_reviewer_may_not(demo_app: App, 
     refused = text_of(await say(PRIYA, "exception Jo"))
     assert "Only the headteacher or HR" in refused
     jo = await person_id(demo_app, "jo.brown@hillside.example")
-    review = await demo_app.repo.current_review(jo)
-    assert not (await demo_app.repo.review_exceptions([review.id])).get(review.id)  # type: ignore[union-attr,list-item]
+    review = await demo_app.repos.reviews.current_review(jo)
+    assert not (await demo_app.repos.lifecycle.review_exceptions([review.id])).get(review.id)  # type: ignore[union-attr,list-item]
     harriet = "harriet.ward@central.example"
     await say(harriet, "exception Jo")
     assert "Please give the reason" in text_of(await say(harriet, "3") + await say(harriet, "leaving"))
     await say(harriet, "Leaves on 26 February 2027 for another post; end of year review held before then")
     done = text_of(await say(harriet, "confirm"))
     assert "Recorded: hold the end of year review early" in done and "say endyear Jo" in done
-    [row] = (await demo_app.repo.review_exceptions([review.id]))[review.id]  # type: ignore[union-attr,index]
+    [row] = (await demo_app.repos.lifecycle.review_exceptions([review.id]))[review.id]  # type: ignore[union-attr,index]
     assert row.step == "end_of_year" and "another post" in row.reason
-    assert any(e.record_type == "review_exception" for e in await demo_app.repo.audit_events(jo))
+    assert any(e.record_type == "review_exception" for e in await demo_app.repos.audit.audit_events(jo))
     shown = text_of(await say(PRIYA, "status Jo"))  # the reviewer sees why the step may happen early
     assert "Exception: the end of year review out of the usual order: Leaves on 26 February 2027" in shown
 

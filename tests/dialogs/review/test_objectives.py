@@ -69,27 +69,27 @@ async def test_three_objectives_a_fourth_with_a_reason_smart_gaps_named_and_both
     assert "Saved 4 objective(s)" in done and "determined by you" in done and "asked Chris to read and sign" in done
 
     chris = await person_id(demo_app, CHRIS)
-    review = await demo_app.repo.current_review(chris)
+    review = await demo_app.repos.reviews.current_review(chris)
     assert review is not None and review.id is not None
-    objectives = await demo_app.repo.objectives(review.id)
+    objectives = await demo_app.repos.forms.objectives(review.id)
     assert [o.number for o in objectives] == [1, 2, 3, 4]
     one, two, three, four = objectives
     assert one.text == GOOD_1[0] and one.due_date == date(2027, 7, 31) and one.kinds == ["team", "ways_of_being_coop"]
     assert one.support_needed == "Training on the new enquiry system" and one.smart_gaps == []
-    [milestone] = await demo_app.repo.milestones([one.id])  # type: ignore[list-item]
+    [milestone] = await demo_app.repos.forms.milestones([one.id])  # type: ignore[list-item]
     assert (milestone.due_date, milestone.description) == (date(2027, 3, 31), "Halfway check of the log")
     assert two.agreement == "determined_by_reviewer" and one.agreement == "agreed"
     assert three.smart_gaps == ["Achievable"] and three.kinds == ["academy"]
     assert four.extra_reason == "The admissions project is a one-off this year"
     assert all(o.policy_version == "2019-07-25" for o in objectives)
     assert review.professional_development == "Level 2 customer service course"
-    reflections = {r.way: r.text for r in await demo_app.repo.coop_reflections(review.id) if r.part == "planning"}
+    reflections = {r.way: r.text for r in await demo_app.repos.forms.coop_reflections(review.id) if r.part == "planning"}
     assert reflections["Succeed together"] == "Chris helps colleagues at busy times"
     assert reflections["Show you care"] == ""
-    [signature] = await demo_app.repo.signatures("review", review.id)
+    [signature] = await demo_app.repos.forms.signatures("review", review.id)
     assert (signature.part, signature.role, signature.channel) == ("planning", "reviewer", "console")
     assert signature.platform_identity == f"console:{MARK}"
-    [ask] = [r for r in await demo_app.repo.reminders() if r.recipient_id == chris and r.kind == "signoff_request"]
+    [ask] = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == chris and r.kind == "signoff_request"]
     assert ask.clause == "6.3" and "say signoff" in ask.body
 
     # Chris reads what he is signing, then signs: the objectives are agreed
@@ -97,20 +97,20 @@ async def test_three_objectives_a_fourth_with_a_reason_smart_gaps_named_and_both
     assert "Sign here to indicate that these objectives have been agreed" in shown and GOOD_1[0] in shown
     signed = text_of(await say(CHRIS, "confirm"))
     assert "by you both" in signed and "objectives are agreed" in signed
-    review = await demo_app.repo.review(review.id)
+    review = await demo_app.repos.reviews.review(review.id)
     assert review is not None and review.stage == ReviewStage.OBJECTIVES_AGREED
-    roles = {(s.role, s.person_id) for s in await demo_app.repo.signatures("review", review.id)}
+    roles = {(s.role, s.person_id) for s in await demo_app.repos.forms.signatures("review", review.id)}
     assert roles == {("reviewer", await person_id(demo_app, MARK)), ("reviewee", chris)}
     assert "nothing on your form waiting" in text_of(await say(CHRIS, "signoff"))
     # 10.2: Chris's own copy of the signed form is queued for him, once
-    [copy] = [r for r in await demo_app.repo.reminders() if r.recipient_id == chris and r.kind == "form_copy"]
+    [copy] = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == chris and r.kind == "form_copy"]
     assert copy.clause == "10.2" and copy.dedupe_key == f"form_copy:{review.id}:planning"
 
 
 async def test_changing_signed_objectives_withdraws_both_signatures(demo_app: App, say: Say) -> None:
     jo = await person_id(demo_app, JO)
-    review = await demo_app.repo.current_review(jo)
-    assert review is not None and len(await demo_app.repo.signatures("review", review.id)) == 2  # type: ignore[arg-type]
+    review = await demo_app.repos.reviews.current_review(jo)
+    assert review is not None and len(await demo_app.repos.forms.signatures("review", review.id)) == 2  # type: ignore[arg-type]
     intro = text_of(await say(PRIYA, "objectives jo"))
     assert "Already recorded: 1. Lead phonics" in intro and "Keep them and add more" in intro
     await say(PRIYA, "add")
@@ -120,17 +120,17 @@ async def test_changing_signed_objectives_withdraws_both_signatures(demo_app: Ap
         await say(PRIYA, answer)
     done = text_of(await say(PRIYA, "confirm"))
     assert "signatures were withdrawn" in done
-    numbers = [o.number for o in await demo_app.repo.objectives(review.id)]  # type: ignore[arg-type]
+    numbers = [o.number for o in await demo_app.repos.forms.objectives(review.id)]  # type: ignore[arg-type]
     assert numbers == [1, 2, 3]
-    signatures = await demo_app.repo.signatures("review", review.id)  # type: ignore[arg-type]
+    signatures = await demo_app.repos.forms.signatures("review", review.id)  # type: ignore[arg-type]
     assert [(s.part, s.role) for s in signatures] == [("planning", "reviewer")]
-    assert (await demo_app.repo.review(review.id)).stage == ReviewStage.PLANNING  # type: ignore[arg-type,union-attr]
+    assert (await demo_app.repos.reviews.review(review.id)).stage == ReviewStage.PLANNING  # type: ignore[arg-type,union-attr]
 
 
 async def test_slack_shows_each_objective_as_a_form_and_keeps_valid_fields(demo_app: App) -> None:
-    mark = await demo_app.repo.person_by_email(MARK)
+    mark = await demo_app.repos.people.person_by_email(MARK)
     assert mark is not None and mark.id is not None
-    await demo_app.repo.link_platform_id(mark.id, "slack", "U0MARKTEST")
+    await demo_app.repos.people.link_platform_id(mark.id, "slack", "U0MARKTEST")
     address = Address(Channel.SLACK, "U0MARKTEST")
     await held_meeting(demo_app, CHRIS)
     [intro, form_reply] = await demo_app.engine.handle(Inbound(address, "objectives chris"))
@@ -159,11 +159,11 @@ async def test_only_the_reviewer_sets_objectives(say: Say) -> None:
 
 async def test_an_objective_spanning_cycles_carries_over_with_its_open_milestones(demo_app: App, say: Say) -> None:
     sam = await person_id(demo_app, SAM)
-    [last, current] = [r for r, _ in await demo_app.repo.reviews_of(sam)]
-    [old] = await demo_app.repo.objectives(last.id)  # type: ignore[arg-type]
-    await demo_app.repo.save_milestone(Milestone(objective_id=old.id, description="Pupils read with a buddy", done=True,
+    [last, current] = [r for r, _ in await demo_app.repos.reviews.reviews_of(sam)]
+    [old] = await demo_app.repos.forms.objectives(last.id)  # type: ignore[arg-type]
+    await demo_app.repos.forms.save_milestone(Milestone(objective_id=old.id, description="Pupils read with a buddy", done=True,
                                        due_date=date(2026, 7, 1)))  # type: ignore[arg-type]
-    await demo_app.repo.save_milestone(Milestone(objective_id=old.id, description="Reading ages rechecked",
+    await demo_app.repos.forms.save_milestone(Milestone(objective_id=old.id, description="Reading ages rechecked",
                                        due_date=date(2027, 2, 12)))  # type: ignore[arg-type]
     await held_meeting(demo_app, SAM)
     offer = text_of(await say(PRIYA, "objectives sam"))
@@ -176,9 +176,9 @@ async def test_an_objective_spanning_cycles_carries_over_with_its_open_milestone
                    "agreed", "no", "skip", "skip", "skip", "skip", "skip", "skip"):
         await say(PRIYA, answer)
     assert "Saved 2 objective(s)" in text_of(await say(PRIYA, "confirm"))
-    carried, new = await demo_app.repo.objectives(current.id)  # type: ignore[arg-type]
+    carried, new = await demo_app.repos.forms.objectives(current.id)  # type: ignore[arg-type]
     assert carried.carried_from_id == old.id and carried.number == 1 and carried.due_date == date(2027, 2, 12)
-    [milestone] = await demo_app.repo.milestones([carried.id])  # type: ignore[list-item]
+    [milestone] = await demo_app.repos.forms.milestones([carried.id])  # type: ignore[list-item]
     assert milestone.description == "Reading ages rechecked" and not milestone.done
     assert new.number == 2
     # once carried, it isn't offered again

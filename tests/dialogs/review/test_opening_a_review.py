@@ -12,27 +12,27 @@ FRAN = "fran.gray@hillside.example"  # on induction (Policy 1.1)
 
 
 async def test_a_new_colleague_gets_a_review_with_their_lead_manager_as_reviewer(demo_app: App, say: Say) -> None:
-    priya = await demo_app.repo.person_by_email(PRIYA)
+    priya = await demo_app.repos.people.person_by_email(PRIYA)
     assert priya is not None and priya.id is not None
-    pat = await demo_app.repo.save_person(Person(email="pat.new@hillside.example", name="Pat New",
+    pat = await demo_app.repos.people.save_person(Person(email="pat.new@hillside.example", name="Pat New",
                                                  job_title="Midday Supervisor", organisation_id=priya.organisation_id,
                                                  start_date=date(2026, 9, 1)))
     assert pat.id is not None
-    await demo_app.repo.set_line_managers(pat.id, [(priya.id, True)])
-    assert await demo_app.repo.current_review(pat.id) is None
+    await demo_app.repos.people.set_line_managers(pat.id, [(priya.id, True)])
+    assert await demo_app.repos.reviews.current_review(pat.id) is None
     assert "Have you achieved the objectives set?" in text_of(await say("pat.new@hillside.example", "prep"))
-    review = await demo_app.repo.current_review(pat.id)
+    review = await demo_app.repos.reviews.current_review(pat.id)
     assert review is not None and review.reviewer_id == priya.id
     assert review.retain_until == date(2032, 8, 31) and review.policy_version == "2019-07-25"
     assert any(e.record_type == "review" and e.detail.get("opened") == 2026
-               for e in await demo_app.repo.audit_events(pat.id))
+               for e in await demo_app.repos.audit.audit_events(pat.id))
 
 
 async def test_a_colleague_on_induction_is_told_the_policy_does_not_cover_them_yet(demo_app: App, say: Say) -> None:
     refused = text_of(await say(FRAN, "prep"))
     assert "You aren't in the performance management cycle yet" in refused and "induction" in refused
     assert "Policy 1.1" in refused
-    assert await demo_app.repo.current_review(await person_id(demo_app, FRAN)) is None
+    assert await demo_app.repos.reviews.current_review(await person_id(demo_app, FRAN)) is None
     assert "Fran Gray isn't in the performance management cycle yet" in text_of(await say(PRIYA, "objectives fran"))
 
 
@@ -42,4 +42,4 @@ async def test_fran_on_induction_asking_status_is_told_why_and_when_she_joins(de
     assert "You aren't in the performance management cycle yet" in reply
     assert "induction" in reply and "automatically" in reply and "Policy 1.1" in reply
     assert " they " not in f" {reply} "
-    assert await demo_app.repo.current_review(await person_id(demo_app, FRAN)) is None
+    assert await demo_app.repos.reviews.current_review(await person_id(demo_app, FRAN)) is None

@@ -28,13 +28,13 @@ async def test_priya_prepares_for_jo_and_asks_mark_for_input_which_reaches_the_a
 
     jo = await person_id(demo_app, JO)
     mark = await person_id(demo_app, MARK)
-    review = await demo_app.repo.current_review(jo)
+    review = await demo_app.repos.reviews.current_review(jo)
     assert review is not None and review.id is not None
-    [request] = await demo_app.repo.input_requests(review.id)
+    [request] = await demo_app.repos.forms.input_requests(review.id)
     assert request.manager_id == mark and request.response == ""
-    [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == mark]
+    [notice] = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == mark]
     assert notice.clause == "4.1" and "prep Jo" in notice.body
-    checklist = {a.question_key: a.answer for a in await demo_app.repo.preparation_answers(review.id, "reviewer")}
+    checklist = {a.question_key: a.answer for a in await demo_app.repos.forms.preparation_answers(review.id, "reviewer")}
     assert checklist["ready_01"] == "yes" and checklist["rahead_02"] == "no"
     assert checklist["notes"] == "Focus on phonics outcomes and the nurture club"
 
@@ -42,7 +42,7 @@ async def test_priya_prepares_for_jo_and_asks_mark_for_input_which_reaches_the_a
     asked = text_of(await say(MARK, "prep jo"))
     assert "Priya Shah is Jo Brown's reviewer and has asked for your input" in asked
     assert "input is with Priya Shah" in text_of(await say(MARK, "Jo covers the office reliably on Fridays"))
-    [request] = await demo_app.repo.input_requests(review.id)
+    [request] = await demo_app.repos.forms.input_requests(review.id)
     assert request.response == "Jo covers the office reliably on Fridays" and request.responded_at is not None
 
     agenda = text_of(await say(PRIYA, "agenda jo"))
@@ -72,7 +72,7 @@ async def test_the_agenda_shows_sams_answers_to_priya_only_once_he_shares_them(d
     shown = text_of(await say(PRIYA, "agenda sam"))
     assert "Sam: “Yes, the reading group went well”" in shown
     assert any(e.record_type == "agenda" and e.action == "read"
-               for e in await demo_app.repo.audit_events(await person_id(demo_app, SAM)))
+               for e in await demo_app.repos.audit.audit_events(await person_id(demo_app, SAM)))
 
 
 async def test_agenda_is_refused_to_people_outside_the_reporting_line(say: Say) -> None:

@@ -45,22 +45,22 @@ async def test_mid_year_review_then_jo_signs(demo_app: App, clock: FixedClock, s
     assert "signed it as reviewer" in done and "asked Jo" in done
 
     jo = await person_id(demo_app, JO)
-    review = await demo_app.repo.current_review(jo)
+    review = await demo_app.repos.reviews.current_review(jo)
     assert review is not None and review.id is not None
     assert (review.midyear_all_on_track, review.midyear_performing_expected) == (True, True)
     assert review.midyear_coop_dialogue == "Jo shows care for the nurture group every week"
-    objectives = await demo_app.repo.objectives(review.id)
-    progress = await demo_app.repo.progress([o.id for o in objectives])  # type: ignore[misc]
+    objectives = await demo_app.repos.forms.objectives(review.id)
+    progress = await demo_app.repos.forms.progress([o.id for o in objectives])  # type: ignore[misc]
     assert sorted(p.comment for p in progress if p.stage == "mid_year")[0].startswith("Five of the six")
-    assert "please read it and sign" in [r for r in await demo_app.repo.reminders()
+    assert "please read it and sign" in [r for r in await demo_app.repos.outbox.reminders()
                                          if r.recipient_id == jo][-1].body.lower()
     shown = text_of(await say(JO, "signoff"))
     assert "Mid-year interim review" in shown and "Five of the six pupils" in shown and "Reviewee comments" in shown
     assert "notes of meeting are agreed" in text_of(await say(JO, "I'd like more time to plan the phonics sessions"))
     assert "by you both" in text_of(await say(JO, "confirm"))
-    review = await demo_app.repo.review(review.id)
+    review = await demo_app.repos.reviews.review(review.id)
     assert review is not None and review.midyear_reviewee_comments == "I'd like more time to plan the phonics sessions"
-    assert (await demo_app.repo.review(review.id)).stage == ReviewStage.MID_YEAR_DONE  # type: ignore[union-attr]
+    assert (await demo_app.repos.reviews.review(review.id)).stage == ReviewStage.MID_YEAR_DONE  # type: ignore[union-attr]
 
 
 async def test_end_of_year_review_with_training_needs_then_the_report_is_delivered(demo_app: App, clock: FixedClock,
@@ -90,16 +90,16 @@ async def test_end_of_year_review_with_training_needs_then_the_report_is_deliver
     assert "3 training need(s) recorded, 2 essential" in done
 
     jo = await person_id(demo_app, JO)
-    review = await demo_app.repo.current_review(jo)
+    review = await demo_app.repos.reviews.current_review(jo)
     assert review is not None and review.id is not None
-    objectives = await demo_app.repo.objectives(review.id)
-    outcomes = {p.objective_id: p.outcome for p in await demo_app.repo.progress([o.id for o in objectives])  # type: ignore[misc]
+    objectives = await demo_app.repos.forms.objectives(review.id)
+    outcomes = {p.objective_id: p.outcome for p in await demo_app.repos.forms.progress([o.id for o in objectives])  # type: ignore[misc]
                 if p.stage == "end_of_year"}
     assert [outcomes[o.id] for o in objectives] == ["met", "partially_met"]  # type: ignore[index]
-    needs = sorted((n.category, n.description, n.essential) for n in await demo_app.repo.training_needs(review.id))
+    needs = sorted((n.category, n.description, n.essential) for n in await demo_app.repos.forms.training_needs(review.id))
     assert needs == [("a", "Phonics refresher", True), ("a", "SEN training", True),
                      ("c", "Level 3 TA qualification", False)]
-    reflections = {r.way: r.text for r in await demo_app.repo.coop_reflections(review.id) if r.part == "end_of_year"}
+    reflections = {r.way: r.text for r in await demo_app.repos.forms.coop_reflections(review.id) if r.part == "end_of_year"}
     assert reflections["Succeed together"] == "Works with the class teachers daily"
     assert review.eoy_reviewer_comments == "A strong year" and review.eoy_performing_expected is True
     assert review.report_delivered_on is None  # not until both have signed
@@ -108,11 +108,11 @@ async def test_end_of_year_review_with_training_needs_then_the_report_is_deliver
     await say(JO, "skip")
     final = text_of(await say(JO, "confirm"))
     assert "report is final" in final and "Policy 9.1" in final
-    review = await demo_app.repo.review(review.id)
+    review = await demo_app.repos.reviews.review(review.id)
     assert review is not None and review.stage == ReviewStage.END_OF_YEAR_DONE
     assert review.report_delivered_on == date(2027, 7, 7)
     assert review.retain_until == date(2032, 8, 31)  # 10.3: end of the 2026-27 review year plus 5 years
-    [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == jo and r.clause == "9.1"]
+    [notice] = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == jo and r.clause == "9.1"]
     assert "Saturday 17 July 2027" in notice.body
 
 

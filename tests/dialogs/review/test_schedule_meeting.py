@@ -31,13 +31,13 @@ async def test_under_notice_is_refused_with_the_earliest_slot_then_booked(demo_a
     assert "booked for Mon 30 Nov 2026, 10:00" in done[0].text
 
     chris = await person_id(demo_app, CHRIS)
-    review = await demo_app.repo.current_review(chris)
-    [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    review = await demo_app.repos.reviews.current_review(chris)
+    [meeting] = await demo_app.repos.reviews.meetings_for(review.id)  # type: ignore[union-attr]
     assert meeting.starts_at == datetime(2026, 11, 30, 10, tzinfo=LONDON)
     assert (meeting.kind, meeting.minutes, meeting.location) == ("planning", 60, "Business manager's office")
     assert meeting.policy_version == "2019-07-25"
-    assert (await demo_app.repo.review(review.id)).stage == ReviewStage.PLANNING  # type: ignore[union-attr]
-    [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == chris and r.kind == "meeting_notice"]
+    assert (await demo_app.repos.reviews.review(review.id)).stage == ReviewStage.PLANNING  # type: ignore[union-attr]
+    [notice] = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == chris and r.kind == "meeting_notice"]
     assert notice.clause == "5.3" and "Mon 30 Nov 2026, 10:00" in notice.body
     # the calendar invite, in UK time, is attached to the reviewer's reply
     [invite] = done[0].attachments
@@ -47,7 +47,7 @@ async def test_under_notice_is_refused_with_the_earliest_slot_then_booked(demo_a
     assert str(event["location"]) == "Business manager's office"
     assert str(event["dtstart"].params["TZID"]) == "Europe/London"
     assert any("chris.wood@hillside.example" in str(a) for a in [event["attendee"]])
-    assert any(e.record_type == "meeting" for e in await demo_app.repo.audit_events(chris))
+    assert any(e.record_type == "meeting" for e in await demo_app.repos.audit.audit_events(chris))
 
 
 async def test_under_an_hour_is_refused_at_the_length_question(say: Say) -> None:
@@ -62,8 +62,8 @@ async def test_under_an_hour_is_refused_at_the_length_question(say: Say) -> None
 
 async def test_moving_a_meeting_re_applies_the_notice_rule(demo_app: App, say: Say) -> None:
     sam = await person_id(demo_app, SAM)
-    review = await demo_app.repo.current_review(sam)
-    [booked] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    review = await demo_app.repos.reviews.current_review(sam)
+    [booked] = await demo_app.repos.reviews.meetings_for(review.id)  # type: ignore[union-attr]
     intro = text_of(await say(PRIYA, "schedule sam"))
     assert "0 of 23 questions answered" in intro and "Policy 5.8" in intro
     await say(PRIYA, "1")  # move the planning meeting already booked (5.8)
@@ -75,11 +75,11 @@ async def test_moving_a_meeting_re_applies_the_notice_rule(demo_app: App, say: S
     assert refused[0].clause == "5.3" and "Monday 30 November at 08:00" in refused[0].text
     moved = await say(PRIYA, "07/12/2026 14:00")
     assert "moved to Mon 7 Dec 2026, 14:00" in moved[0].text
-    [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    [meeting] = await demo_app.repos.reviews.meetings_for(review.id)  # type: ignore[union-attr]
     assert meeting.id == booked.id and meeting.starts_at == datetime(2026, 12, 7, 14, tzinfo=LONDON)
     [event] = Calendar.from_ical(moved[0].attachments[0].content).walk("VEVENT")
     assert int(event["sequence"]) > 0  # the same invite, updated
-    assert "moved to" in [r for r in await demo_app.repo.reminders() if r.recipient_id == sam][-1].subject
+    assert "moved to" in [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == sam][-1].subject
 
 
 async def test_only_the_reviewer_may_book(say: Say) -> None:
@@ -102,10 +102,10 @@ async def test_cancelling_a_meeting_tells_the_colleague_and_withdraws_the_invite
     assert "Cancelled the planning & review meeting with Sam Patel on Tue 1 Dec 2026, 14:00" in done[0].text
     [event] = Calendar.from_ical(done[0].attachments[0].content).walk("VEVENT")
     assert str(event["status"]) == "CANCELLED"
-    review = await demo_app.repo.current_review(sam)
-    [meeting] = await demo_app.repo.meetings_for(review.id)  # type: ignore[union-attr]
+    review = await demo_app.repos.reviews.current_review(sam)
+    [meeting] = await demo_app.repos.reviews.meetings_for(review.id)  # type: ignore[union-attr]
     assert meeting.status == "cancelled"
-    [notice] = [r for r in await demo_app.repo.reminders() if r.recipient_id == sam and r.kind == "meeting_notice"]
+    [notice] = [r for r in await demo_app.repos.outbox.reminders() if r.recipient_id == sam and r.kind == "meeting_notice"]
     assert "cancelled" in notice.body and notice.clause == "5.8"
     assert "Book the planning meeting" in text_of(await say(PRIYA, "status"))
 

@@ -40,33 +40,33 @@ async def _grow_priyas_team(app: App, how_many: int) -> list[str]:
     """New colleagues Priya reviews and line-manages, each at a different point: a planning meeting
     booked, preparation started, an objectives form waiting for signatures, an appeal in writing; and
     one she line-manages while Mark reviews them (4.1)."""
-    repo = app.repo
+    repos = app.repos
     priya, mark = await person_id(app, PRIYA), await person_id(app, MARK)
-    own = await repo.current_review(priya)
+    own = await repos.reviews.current_review(priya)
     assert own is not None
-    org = (await repo.person(priya)).organisation_id  # type: ignore[union-attr]
+    org = (await repos.people.person(priya)).organisation_id  # type: ignore[union-attr]
     names = []
     for n in range(how_many + 1):
         name = f"Newcomer{chr(65 + n)} Test"
-        person = await repo.save_person(Person(email=f"newcomer{n}@hillside.example", name=name, organisation_id=org,
+        person = await repos.people.save_person(Person(email=f"newcomer{n}@hillside.example", name=name, organisation_id=org,
                                         job_title="Teaching Assistant"))
-        await repo.set_line_managers(person.id, [(priya, True)])
+        await repos.people.set_line_managers(person.id, [(priya, True)])
         reviewer = mark if n == how_many else priya
-        review = await repo.save_review(Review(cycle_id=own.cycle_id, colleague_id=person.id, reviewer_id=reviewer))
+        review = await repos.reviews.save_review(Review(cycle_id=own.cycle_id, colleague_id=person.id, reviewer_id=reviewer))
         kind = n % 4
         if kind == 0:
-            await repo.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=datetime(2026, 12, 3, 10, tzinfo=UTC),
+            await repos.reviews.save_meeting(Meeting(review_id=review.id, kind="planning", starts_at=datetime(2026, 12, 3, 10, tzinfo=UTC),
                                     location="Room 1", status="scheduled", scheduled_by_id=priya))
         elif kind == 1:
-            await repo.save_preparation_answer(PreparationAnswer(review_id=review.id, person_id=person.id, side="colleague",
+            await repos.forms.save_preparation_answer(PreparationAnswer(review_id=review.id, person_id=person.id, side="colleague",
                                               question_key="ready_01", question="Q", answer="yes"))
         elif kind == 2:
             review.stage, review.planning_submitted_at = "objectives_agreed", datetime(2026, 11, 2, tzinfo=UTC)
-            await repo.save_review(review)
-            await repo.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning",
+            await repos.reviews.save_review(review)
+            await repos.forms.save_signature(Signature(subject_type="review", subject_id=review.id, part="planning",
                                       role="reviewer", person_id=priya, signed_at=datetime(2026, 11, 2, tzinfo=UTC)))
         else:
-            await repo.save_appeal(Appeal(review_id=review.id, colleague_id=person.id, stage="written",
+            await repos.appeals.save_appeal(Appeal(review_id=review.id, colleague_id=person.id, stage="written",
                                    written_received_on=datetime(2026, 11, 16).date()))
         names.append(name)
     return names

@@ -35,14 +35,14 @@ class Trust:
         return await self.app.engine.handle(Inbound(Address(channel, email), action=action, form=values))
 
     async def review_of(self, email: str) -> Review:
-        review = await self.app.repo.current_review(self.ids[email])
+        review = await self.app.repos.reviews.current_review(self.ids[email])
         assert review is not None
         return review
 
     async def deliver_report(self, email: str, on: date) -> None:
         review = await self.review_of(email)
         review.report_delivered_on = on
-        await self.app.repo.save_review(review)
+        await self.app.repos.reviews.save_review(review)
 
     def set_now(self, moment: datetime) -> None:
         self.clock.set(moment)
@@ -54,5 +54,5 @@ def text_of(replies: list[Reply]) -> str:
 
 @pytest.fixture
 async def trust(demo_app: App, clock: FixedClock) -> Trust:
-    ids = {p.email: p.id for p in await demo_app.repo.all_people() if p.id is not None}
+    ids = {p.email: p.id for p in await demo_app.repos.people.all_people() if p.id is not None}
     return Trust(demo_app, clock, ids)

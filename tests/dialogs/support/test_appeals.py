@@ -23,7 +23,7 @@ SARAH = "sarah.moore@trust.example"
 
 
 async def outbox(trust: Trust, to: str) -> list[Reminder]:
-    return [r for r in await trust.app.repo.reminders(status=None) if r.recipient_id == trust.ids[to]]
+    return [r for r in await trust.app.repos.outbox.reminders(status=None) if r.recipient_id == trust.ids[to]]
 
 
 async def written_appeal(trust: Trust, email: str, grounds: str = "My rating on objective 2 ignores the evidence",
@@ -51,7 +51,7 @@ async def test_an_ordinary_colleague_raises_concerns_first_then_appeals_to_the_h
     [to_priya] = await outbox(trust, PRIYA)
     assert (to_priya.kind, to_priya.clause) == ("informal_resolution", "9.1")
     assert "phonics results" in to_priya.body and "by Mon 30 Nov 2026" in to_priya.body
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[SAM])
     assert (appeal.stage, appeal.informal_raised_on, appeal.policy_version) == ("informal", date(2026, 11, 23),
                                                                                 POLICY_VERSION)
 
@@ -68,7 +68,7 @@ async def test_an_ordinary_colleague_raises_concerns_first_then_appeals_to_the_h
     assert "Your written appeal has gone to Helen Hart (Headteacher) (Policy 9.2)" in text_of(replies)
     assert "by Mon 14 Dec 2026 at the latest (Policy 9.5)" in text_of(replies)
 
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[SAM])
     assert (appeal.stage, appeal.written_received_on, appeal.handler_role, appeal.handler_id) == (
         "written", date(2026, 11, 23), "headteacher", trust.ids[HELEN])
     assert (appeal.companion_kind, appeal.companion_name) == ("union_rep", "Pat Okoro")
@@ -76,18 +76,18 @@ async def test_an_ordinary_colleague_raises_concerns_first_then_appeals_to_the_h
     assert (to_helen.kind, to_helen.clause, to_helen.action) == ("appeal_hearing_deadline", "9.5", "appeal")
     assert "by Mon 14 Dec 2026" in to_helen.body and "never by the reviewer (Policy 9.3)" in to_helen.body
     assert "named a union representative: Pat Okoro" in to_helen.body
-    changes = [e.detail.get("event") for e in await trust.app.repo.audit_events(trust.ids[SAM])
+    changes = [e.detail.get("event") for e in await trust.app.repos.audit.audit_events(trust.ids[SAM])
                if e.record_type == "appeal" and e.action == "change"]
     assert set(changes) == {"informal_raised", "written_appeal"}
 
 
 async def test_within_ten_days_a_written_appeal_waits_for_the_informal_step(trust: Trust):
     await trust.deliver_report(SAM, date(2026, 11, 20))
-    replies = await trust.app.engine.start(await trust.app.repo.context(trust.ids[SAM]), "appeal_written",
+    replies = await trust.app.engine.start(await trust.app.repos.people.context(trust.ids[SAM]), "appeal_written",
                                            _inbound(SAM))
     assert "Policy 9.1 asks you first to raise your concerns with Priya Shah directly, by Mon 30 Nov 2026" \
         in text_of(replies)
-    assert await trust.app.repo.appeals_of(trust.ids[SAM]) == []
+    assert await trust.app.repos.appeals.appeals_of(trust.ids[SAM]) == []
 
 
 async def test_after_ten_days_it_says_so_kindly_and_still_allows_a_written_appeal(trust: Trust):
@@ -107,7 +107,7 @@ async def test_a_colleague_reporting_to_the_headteacher_appeals_to_the_chair_of_
     assert ("Your written appeal has gone to Colin Chambers (Chair of Governors) (Policy 9.3). Colin Chambers "
             "(Chair of Governors) will arrange for a panel drawn from the Local Governing Body to hear it") \
         in text_of(replies)
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[PRIYA])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[PRIYA])
     assert (appeal.handler_role, appeal.handler_id) == ("chair_of_governors", trust.ids[COLIN])
     assert [r.kind for r in await outbox(trust, COLIN)] == ["appeal_hearing_deadline"]
 
@@ -122,7 +122,7 @@ async def test_a_colleague_reporting_to_the_headteacher_appeals_to_the_chair_of_
     await trust.say(COLIN, "Governors' room")
     replies = await trust.say(COLIN, "confirm")
     assert "Booked: Priya Shah's appeal hearing on Thu 10 Dec 2026, 16:00" in text_of(replies)
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[PRIYA])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[PRIYA])
     assert appeal.stage == "hearing_scheduled" and appeal.hearing_by_id == trust.ids[COLIN]
     assert appeal.hearing_at == datetime(2026, 12, 10, 16, 0, tzinfo=LONDON)
 
@@ -136,7 +136,7 @@ async def test_a_central_colleague_appeals_to_a_more_senior_executive_leader(tru
     await trust.say(IAN, "No one")
     replies = await trust.say(IAN, "confirm")
     assert "gone to Sarah Moore (Executive Leadership Team member) (Policy 9.2)" in text_of(replies)
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[IAN])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[IAN])
     assert (appeal.handler_role, appeal.handler_id) == ("executive_leader", trust.ids[SARAH])
     assert appeal.companion_kind == "" and appeal.companion_name == ""
     # Elaine is Ian's reviewer: she may not hear it
@@ -144,7 +144,7 @@ async def test_a_central_colleague_appeals_to_a_more_senior_executive_leader(tru
     if replies[-1].step == "what":
         replies = await trust.say(ELAINE, "Schedule or move an appeal hearing")
     assert "Policy 9.3: the reviewer cannot hear an appeal against their own review" in text_of(replies)
-    assert (await trust.app.repo.appeal(appeal.id)).stage == "written"
+    assert (await trust.app.repos.appeals.appeal(appeal.id)).stage == "written"
     # Sarah, the executive leader above Elaine, arranges it
     replies = await trust.say(SARAH, "appeal")
     if replies[-1].step == "appeal":
@@ -181,7 +181,7 @@ async def test_a_hearing_past_15_working_days_is_refused_across_christmas_2026(t
     assert "That time has already passed" in replies[0].text
     replies = await trust.say(HELEN, "next Tuesday-ish")
     assert "I couldn't read that as a date and time" in replies[0].text
-    assert (await trust.app.repo.appeals_of(trust.ids[SAM]))[0].hearing_at is None  # nothing stored yet
+    assert (await trust.app.repos.appeals.appeals_of(trust.ids[SAM]))[0].hearing_at is None  # nothing stored yet
     replies = await trust.say(HELEN, "07/01/2027 14:00")
     assert "Where will it be held?" in replies[-1].text
     await trust.say(HELEN, "Meeting room 2")
@@ -219,7 +219,7 @@ async def test_a_hearing_past_15_working_days_is_refused_across_christmas_2026(t
     await trust.say(HELEN, "Objective 2 is re-rated Partially Met.")
     replies = await trust.say(HELEN, "confirm")
     assert "Recorded: appeal partly upheld" in text_of(replies)
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[SAM])
     assert (appeal.stage, appeal.decided_on) == ("decided", date(2027, 1, 7))
     assert appeal.outcome.startswith("Appeal partly upheld. Objective 2")
     assert any("The outcome of your appeal" in r.subject for r in await outbox(trust, SAM))
@@ -233,7 +233,7 @@ async def test_concerns_resolved_informally_close_the_matter(trust: Trust):
     await trust.say(SAM, "appeal")
     replies = await trust.say(SAM, "My concerns are resolved")
     assert "I'm glad it's sorted" in text_of(replies)
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[SAM])
     assert appeal.stage == "withdrawn"
     assert any(r.kind == "informal_resolution" and "resolved" in r.subject for r in await outbox(trust, PRIYA))
 
@@ -252,6 +252,6 @@ def _inbound(email: str):
 async def test_written_appeals_awaiting_a_hearing_can_be_listed_for_reminders(trust: Trust):
     await trust.deliver_report(IAN, date(2026, 11, 2))
     await written_appeal(trust, IAN, companion=("No one",))
-    waiting = await trust.app.repo.appeals_at_stage(["written"])
+    waiting = await trust.app.repos.appeals.appeals_at_stage(["written"])
     assert [a.colleague_id for a in waiting] == [trust.ids[IAN]]
-    assert await trust.app.repo.appeals_at_stage(["decided"]) == []
+    assert await trust.app.repos.appeals.appeals_at_stage(["decided"]) == []

@@ -19,7 +19,7 @@ async def sam_raises_concerns(trust: Trust) -> None:
     """Sam's end of year review is signed and his report delivered on Fri 20 Nov (9.1: 10 days from then)."""
     review = await trust.review_of(SAM)
     review.stage = ReviewStage.END_OF_YEAR_DONE
-    await trust.app.repo.save_review(review)
+    await trust.app.repos.reviews.save_review(review)
     await trust.deliver_report(SAM, date(2026, 11, 20))
     await trust.say(SAM, "appeal")
     await trust.say(SAM, "The rating on objective 2 ignores the phonics results")
@@ -42,14 +42,14 @@ async def test_priya_records_that_sams_concerns_were_resolved(trust: Trust) -> N
     assert "Recorded: Sam Patel's concerns were resolved informally (Policy 9.1)" in done
     assert "can still appeal in writing (9.2)" in done
 
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[SAM])
     assert (appeal.stage, appeal.decided_on) == ("withdrawn", date(2026, 11, 23))
     assert appeal.outcome.startswith("Resolved informally with the reviewer (Policy 9.1): We looked at the phonics")
-    [told] = [r for r in await trust.app.repo.reminders(status=None)
+    [told] = [r for r in await trust.app.repos.outbox.reminders(status=None)
               if r.recipient_id == trust.ids[SAM] and r.dedupe_key == f"appeal:{appeal.id}:resolved"]
     assert told.clause == "9.1" and "We looked at the phonics data" in told.body and "say appeal" in told.body
     assert any(e.detail.get("event") == "resolved_informally" and e.actor_id == trust.ids[PRIYA]
-               for e in await trust.app.repo.audit_events(trust.ids[SAM]))
+               for e in await trust.app.repos.audit.audit_events(trust.ids[SAM]))
 
     after = text_of(await trust.say(PRIYA, "status"))
     assert "talk them through" not in after
@@ -64,12 +64,12 @@ async def test_nobody_else_can_mark_sams_concerns_resolved(trust: Trust) -> None
     # Mark reviews other colleagues, not Sam: the appeal menu offers him nothing to settle
     reply = text_of(await trust.say(MARK, "appeal"))
     assert "resolved: record it" not in reply
-    [appeal] = await trust.app.repo.appeals_of(trust.ids[SAM])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids[SAM])
     assert appeal.stage == "informal"
 
 
 async def test_with_nothing_open_priya_is_told_so(trust: Trust) -> None:
-    replies = await trust.app.engine.start(await trust.app.repo.context(trust.ids[PRIYA]), "appeal_settle",
+    replies = await trust.app.engine.start(await trust.app.repos.people.context(trust.ids[PRIYA]), "appeal_settle",
                                            _inbound(PRIYA))
     assert "None of the colleagues you review has open concerns about their report (Policy 9.1)" in text_of(replies)
 

@@ -28,7 +28,7 @@ async def test_a_support_plan_written_and_acknowledged_in_the_console(trust: Tru
     assert "Saved Sam Patel's support plan with 1 action" in output
     assert "Here is the written confirmation of your plan from Priya Shah" in output
     assert "Thank you, that's recorded" in output
-    [plan] = await trust.app.repo.plans_for(trust.ids["sam.patel@hillside.example"])
+    [plan] = await trust.app.repos.plans.plans_for(trust.ids["sam.patel@hillside.example"])
     assert plan.acknowledged_at is not None
 
 
@@ -42,7 +42,7 @@ async def test_an_appeal_and_a_refused_hearing_date_in_the_console(trust: Trust)
     assert "Your written appeal has gone to Helen Hart (Headteacher)" in output
     assert "the last valid date is Mon 14 Dec 2026" in output
     assert "Booked: Sam Patel's appeal hearing on Mon 14 Dec 2026, 10:00" in output
-    [appeal] = await trust.app.repo.appeals_of(trust.ids["sam.patel@hillside.example"])
+    [appeal] = await trust.app.repos.appeals.appeals_of(trust.ids["sam.patel@hillside.example"])
     assert (appeal.stage, appeal.companion_kind, appeal.companion_name) == ("hearing_scheduled", "colleague",
                                                                             "Jo Brown")
 
@@ -61,5 +61,5 @@ async def test_an_improvement_plan_reviewed_and_closed_in_the_console(trust: Tru
     assert "Saved the review of Sam Patel's plan (action 1: Met)" in output
     assert "Every action is Met" in output
     assert "Closed Sam Patel's Improvement Action Plan" in output
-    [plan] = await trust.app.repo.plans_for(trust.ids["sam.patel@hillside.example"])
+    [plan] = await trust.app.repos.plans.plans_for(trust.ids["sam.patel@hillside.example"])
     assert (plan.kind, plan.status) == ("improvement", "closed")

@@ -23,7 +23,7 @@ async def to_first_action(trust: Trust) -> None:
 
 
 async def state(trust: Trust) -> dict:
-    session = await trust.app.repo.active_session(trust.ids[PRIYA])
+    session = await trust.app.repos.conversations.active_session(trust.ids[PRIYA])
     assert session is not None
     return session.state["answers"]
 
@@ -67,10 +67,10 @@ async def test_bad_answers_at_every_prompt_kind_are_explained_and_change_nothing
     assert replies[0].text == "Please say confirm to go ahead, or back to change an answer."
     answers = await state(trust)
     assert answers["a1_area"] == "Punctuality" and answers["a1_review_dates"] == "14/12/2026"
-    assert await trust.app.repo.plans_for(trust.ids[SAM]) == []  # nothing stored until confirmed
+    assert await trust.app.repos.plans.plans_for(trust.ids[SAM]) == []  # nothing stored until confirmed
     await trust.say(PRIYA, "confirm")
-    [plan] = await trust.app.repo.plans_for(trust.ids[SAM])
-    assert [a.review_dates for a in await trust.app.repo.plan_actions(plan.id)] == [["2026-12-14"]]
+    [plan] = await trust.app.repos.plans.plans_for(trust.ids[SAM])
+    assert [a.review_dates for a in await trust.app.repos.plans.plan_actions(plan.id)] == [["2026-12-14"]]
 
 
 async def test_go_back_changes_only_the_last_answer(trust: Trust):
@@ -121,7 +121,7 @@ async def test_a_check_in_in_the_middle_pauses_the_plan_and_resume_returns_to_it
 
 
 async def test_on_slack_each_action_is_one_form_and_a_bad_field_keeps_the_rest(trust: Trust):
-    await trust.app.repo.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
+    await trust.app.repos.people.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
     await to_first_action(trust)  # started in the console ...
     replies = await trust.app.engine.handle(Inbound(Address(Channel.SLACK, "U0PRIYA"), "resume"))
     form_reply = replies[-1]  # ... carried on in Slack, where action 1 is one form
@@ -146,7 +146,7 @@ async def test_on_slack_each_action_is_one_form_and_a_bad_field_keeps_the_rest(t
 
 
 async def test_an_improvement_plan_form_asks_for_risk_measures_only_when_there_is_a_risk(trust: Trust):
-    await trust.app.repo.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
+    await trust.app.repos.people.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
     slack = Address(Channel.SLACK, "U0PRIYA")
     engine = trust.app.engine
     await engine.handle(Inbound(slack, "plan"))
@@ -174,7 +174,7 @@ def _action(reply):
 
 async def test_a_form_answered_in_other_words_says_how_each_was_read(trust: Trust):
     """Priya fills the mid-year form in Slack; “yep” is read as yes and she is told so (issue 17)."""
-    await trust.app.repo.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
+    await trust.app.repos.people.link_platform_id(trust.ids[PRIYA], "slack", "U0PRIYA")
     slack = Address(Channel.SLACK, "U0PRIYA")
     london = ZoneInfo("Europe/London")
     trust.set_now(datetime(2027, 2, 10, 15, tzinfo=london))  # Spring term (3.2), after the meeting
@@ -192,5 +192,5 @@ async def test_a_form_answered_in_other_words_says_how_each_was_read(trust: Trus
     replies = await submit(overall, {"on_track": "yep", "performing": "yes", "comments": ""})
     assert replies[0].text.startswith("I read these as:\n• Are all objectives on track to be met?: yes")
     assert "performing" not in replies[0].text.lower()  # a plain “yes” is taken as it is
-    session = await trust.app.repo.active_session(trust.ids[PRIYA])
+    session = await trust.app.repos.conversations.active_session(trust.ids[PRIYA])
     assert session is not None and session.state["answers"]["on_track"] is True

@@ -27,7 +27,7 @@ SUPPORT_PLAN_ANSWERS = [
 
 
 async def outbox(trust: Trust, to: str) -> list[Reminder]:
-    return [r for r in await trust.app.repo.reminders(status=None) if r.recipient_id == trust.ids[to]]
+    return [r for r in await trust.app.repos.outbox.reminders(status=None) if r.recipient_id == trust.ids[to]]
 
 
 async def start_support_plan(trust: Trust, manager: str = PRIYA, colleague: str = "Sam") -> list:
@@ -66,20 +66,20 @@ async def test_a_manager_writes_an_annex_4_support_plan_and_the_colleague_gets_i
     assert "Saved Sam Patel's support plan with 1 action" in text_of(replies)
     assert "Mon 14 Dec 2026, Mon 25 Jan 2027" in text_of(replies)
 
-    repo = trust.app.repo
-    [plan] = await repo.plans_for(trust.ids[SAM])
+    repos = trust.app.repos
+    [plan] = await repos.plans.plans_for(trust.ids[SAM])
     assert (plan.kind, plan.stage, plan.status, plan.manager_id) == ("support", "stage_1_informal", "open",
                                                                       trust.ids[PRIYA])
     assert plan.meeting_date == date(2026, 11, 20) and plan.policy_version == POLICY_VERSION
     assert plan.acknowledged_at is None
-    [action] = await repo.plan_actions(plan.id)
+    [action] = await repos.plans.plan_actions(plan.id)
     assert action.area == "Arriving late to morning intervention sessions"
     assert action.required_level == "On time for every session by the end of term"
     assert action.support == "A weekly check-in and a fixed start-of-day routine"
     assert action.support_arranged_by == "Priya Shah"
     assert action.timescale == "Weekly, review after 3 weeks"
     assert action.review_dates == ["2026-12-14", "2027-01-25"]
-    [signature] = await repo.signatures("support_plan", plan.id)
+    [signature] = await repos.forms.signatures("support_plan", plan.id)
     assert (signature.role, signature.person_id) == ("manager", trust.ids[PRIYA])
 
     [notice] = await outbox(trust, SAM)
@@ -87,7 +87,7 @@ async def test_a_manager_writes_an_annex_4_support_plan_and_the_colleague_gets_i
     assert "Level of improvement required: On time for every session" in notice.body
     assert "This plan has been agreed to provide support in improving performance" in notice.body
     assert "Acknowledge my plan" in notice.body
-    events = [e for e in await repo.audit_events(trust.ids[SAM]) if e.record_type == "support_plan"]
+    events = [e for e in await repos.audit.audit_events(trust.ids[SAM]) if e.record_type == "support_plan"]
     assert any(e.action == "change" and e.detail.get("event") == "created" for e in events)
 
 
@@ -102,10 +102,10 @@ async def test_the_colleague_acknowledges_the_written_confirmation(trust: Trust)
     replies = await trust.say(SAM, "Thanks, the routine is helping already")
     assert "Thank you, that's recorded" in text_of(replies)
 
-    repo = trust.app.repo
-    [plan] = await repo.plans_for(trust.ids[SAM])
+    repos = trust.app.repos
+    [plan] = await repos.plans.plans_for(trust.ids[SAM])
     assert plan.acknowledged_at is not None
-    roles = {s.role for s in await repo.signatures("support_plan", plan.id)}
+    roles = {s.role for s in await repos.forms.signatures("support_plan", plan.id)}
     assert roles == {"manager", "colleague"}
     [told] = [r for r in await outbox(trust, PRIYA) if "acknowledged" in r.subject]
     assert "the routine is helping" in told.body
@@ -121,7 +121,7 @@ async def test_a_colleague_can_ask_to_talk_first_and_nothing_is_acknowledged(tru
     await trust.say(SAM, "I'd like to talk about it first")
     replies = await trust.say(SAM, "skip")
     assert "I've let Priya Shah know" in text_of(replies)
-    [plan] = await trust.app.repo.plans_for(trust.ids[SAM])
+    [plan] = await trust.app.repos.plans.plans_for(trust.ids[SAM])
     assert plan.acknowledged_at is None
     assert any("would like to talk" in r.subject for r in await outbox(trust, PRIYA))
 
@@ -161,11 +161,11 @@ async def test_an_improvement_action_plan_with_two_actions_a_safety_risk_and_a_r
     replies = await trust.say(PRIYA, "confirm")
     assert "improvement action plan with 2 actions" in text_of(replies)
 
-    repo = trust.app.repo
-    plan = [p for p in await repo.plans_for(trust.ids[SAM]) if p.kind == "improvement"][0]
+    repos = trust.app.repos
+    plan = [p for p in await repos.plans.plans_for(trust.ids[SAM]) if p.kind == "improvement"][0]
     assert (plan.stage, plan.date_agreed, plan.revision_note) == (
         "stage_2_formal", date(2026, 11, 23), "Original 02/06/2026, revised 01/09/2026")
-    first, second = await repo.plan_actions(plan.id)
+    first, second = await repos.plans.plan_actions(plan.id)
     assert (first.identified_gap, first.safety_risk, first.risk_measures) == (
         "12 of 30 logs missing or wrong in October", True, "Second adult checks logs on Fridays")
     assert first.agreed_actions == "Sam completes logs daily; Priya checks weekly"
@@ -187,7 +187,7 @@ async def test_an_improvement_action_plan_with_two_actions_a_safety_risk_and_a_r
                    "7/12/2026", "Sample", "29/01/2027", "no", "confirm"]:
         replies = await trust.say(PRIYA, answer)
     assert "Saved" in text_of(replies)
-    plans = {p.id: p for p in await repo.plans_for(trust.ids[SAM]) if p.kind == "improvement"}
+    plans = {p.id: p for p in await repos.plans.plans_for(trust.ids[SAM]) if p.kind == "improvement"}
     old, new = sorted(plans.values(), key=lambda p: p.id)
     assert old.status == "superseded" and new.revision_of_id == old.id
     assert new.revision_note.startswith("revises the plan agreed Mon 23 Nov 2026")
@@ -205,8 +205,8 @@ async def test_at_most_six_actions(trust: Trust):
             await trust.say(PRIYA, "yes")
     assert replies[-1].prompt == PromptKind.CONFIRM
     await trust.say(PRIYA, "confirm")
-    [plan] = await trust.app.repo.plans_for(trust.ids[SAM])
-    assert [a.area for a in await trust.app.repo.plan_actions(plan.id)] == [f"Concern {i}" for i in range(1, 7)]
+    [plan] = await trust.app.repos.plans.plans_for(trust.ids[SAM])
+    assert [a.area for a in await trust.app.repos.plans.plan_actions(plan.id)] == [f"Concern {i}" for i in range(1, 7)]
 
 
 async def test_a_review_records_met_partially_met_not_met_and_tells_the_colleague(trust: Trust):
@@ -230,14 +230,14 @@ async def test_a_review_records_met_partially_met_not_met_and_tells_the_colleagu
     replies = await trust.say(PRIYA, "confirm")
     assert "action 1: Partially Met" in text_of(replies)
 
-    repo = trust.app.repo
-    [plan] = await repo.plans_for(trust.ids[SAM])
-    [action] = await repo.plan_actions(plan.id)
-    [review] = await repo.plan_action_reviews([action.id])
+    repos = trust.app.repos
+    [plan] = await repos.plans.plans_for(trust.ids[SAM])
+    [action] = await repos.plans.plan_actions(plan.id)
+    [review] = await repos.plans.plan_action_reviews([action.id])
     assert (review.review_date, review.result, review.reviewed_by_id) == (date(2026, 12, 14), "partially_met",
                                                                           trust.ids[PRIYA])
     assert review.agreed_actions == "Keep the routine; review again in January"
-    signed = {(s.part, s.role): s.person_id for s in await repo.signatures("support_plan", plan.id)}
+    signed = {(s.part, s.role): s.person_id for s in await repos.forms.signatures("support_plan", plan.id)}
     assert signed[("plan_review", "manager")] == trust.ids[PRIYA]  # recording the review signs it
     notice = [r for r in await outbox(trust, SAM) if r.subject == "The review of your plan"][0]
     assert "Review Mon 14 Dec 2026: Partially Met. Late twice in three weeks" in notice.body
@@ -256,7 +256,7 @@ async def test_closing_a_plan_draws_a_line_under_it_in_writing(trust: Trust):
         in replies[-1].text
     replies = await trust.say(PRIYA, "confirm")
     assert "Closed Sam Patel's Support Plan" in text_of(replies)
-    [plan] = await trust.app.repo.plans_for(trust.ids[SAM])
+    [plan] = await trust.app.repos.plans.plans_for(trust.ids[SAM])
     assert plan.status == "closed" and plan.closed_at is not None and "on time" in plan.closure_note
     letter = [r for r in await outbox(trust, SAM) if r.subject == "Your plan is closed"][0]
     assert "confirm in writing that the issue(s) have been addressed" in letter.body
@@ -278,7 +278,7 @@ async def test_only_a_line_manager_reviewer_or_headteacher_opens_a_plan(trust: T
     await trust.say(PRIYA, f"plan {CHRIS}")
     replies = await trust.say(PRIYA, "New support plan")
     assert "colleagues you review or manage (Policy 10.1)" in text_of(replies)
-    assert await trust.app.repo.plans_for(trust.ids[CHRIS]) == []
+    assert await trust.app.repos.plans.plans_for(trust.ids[CHRIS]) == []
     # the headteacher may, for anyone in the academy
     await trust.say("helen.hart@hillside.example", f"plan {CHRIS}")
     replies = await trust.say("helen.hart@hillside.example", "New support plan")
@@ -293,7 +293,7 @@ async def test_the_manager_reads_the_colleagues_plan_and_the_read_is_audited(tru
         replies = await trust.say(PRIYA, "Sam")
     assert replies[0].card is not None and ("Acknowledged", "not yet") in replies[0].card.facts
     assert "Arriving late to morning intervention sessions" in replies[0].text
-    reads = [e for e in await trust.app.repo.audit_events(trust.ids[SAM])
+    reads = [e for e in await trust.app.repos.audit.audit_events(trust.ids[SAM])
              if e.action == "read" and e.actor_id == trust.ids[PRIYA] and e.record_type == "support_plan"]
     assert reads
     # Mark manages Chris and Alex, not Sam: Sam is not among his colleagues
@@ -311,7 +311,7 @@ async def test_a_colleague_only_ever_sees_their_own_plan(trust: Trust):
     replies = await trust.say(SAM, "See my plan")
     assert "Arriving late to morning intervention sessions" in text_of(replies)
     assert replies[0].card is not None and replies[0].card.facts[1] == ("Acknowledged", "not yet")
-    reads = [e for e in await trust.app.repo.audit_events(trust.ids[SAM]) if e.action == "read"]
+    reads = [e for e in await trust.app.repos.audit.audit_events(trust.ids[SAM]) if e.action == "read"]
     assert reads and all(e.subject_person_id == trust.ids[SAM] for e in reads)
 
 
