@@ -2,7 +2,8 @@
 
 Alembic is loaded only when the database is behind the newest migration, the Teams SDK only when
 the first Teams activity arrives or the first reminder goes out by Teams, the document libraries
-only when a form or report is made. Each is checked in a fresh interpreter, as a restart is.
+only when a form or report is made, icalendar only when an invite is, rapidfuzz only at the first
+word Cadence does not know. Each is checked in a fresh interpreter, as a restart is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from alembic.script import ScriptDirectory
 from store.db import MIGRATIONS, alembic_config, head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("alembic", "botbuilder", "msrest", "matplotlib", "docx", "fpdf", "dateparser")
+HEAVY = ("alembic", "botbuilder", "msrest", "matplotlib", "docx", "fpdf", "dateparser", "icalendar", "rapidfuzz")
 
 START = """
 import asyncio, json, sys

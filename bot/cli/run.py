@@ -109,19 +109,20 @@ def freeze_start_up_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+    gc.enable()  # serve turned it off while start-up imported and built that heap
 
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
           no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Do not run reminders here")) -> None:
     """Serve Slack (/slack/events), Teams (/api/messages) and /healthz; run the scheduler."""
+    gc.disable()  # start-up only builds what lives as long as the process: nothing to collect (see below)
     from aiohttp import web
 
     from bot.app import build_app
     from bot.handlers import ack_first
     from bot.handlers.ack_first import collect_garbage_between_bursts
     from bot.handlers.web import build_web_app
-    from bot.scheduler.jobs import start_scheduler, stop_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -129,11 +130,15 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(3000),
         application = build_app(settings())
         await application.ensure_schema()
         web_app = build_web_app(application)
-        scheduler = None if no_scheduler else start_scheduler(application)
         # aiohttp's default access log unless CADENCE_ACCESS_LOG is off (the default: see Settings)
         runner = web.AppRunner(web_app, **({} if application.settings.access_log else {"access_log": None}))
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
+        # Reminders start once Slack and Teams can be answered: the scheduler is not needed for that,
+        # and loading it first kept /healthz waiting (Issue 18, a lighter start)
+        from bot.scheduler.jobs import start_scheduler, stop_scheduler
+
+        scheduler = None if no_scheduler else start_scheduler(application)
         freeze_start_up_heap()
         collector = asyncio.create_task(collect_garbage_between_bursts(ack_first.of(application)))
         console.print(f"Cadence is listening on http://{host}:{port} (healthz, /slack/events, /api/messages)",

@@ -6,8 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 from bot.dialogs.errors import Refusal
 from bot.messages import Choice, Inbound, Reply, echo
 from store.models import Person
@@ -86,6 +84,8 @@ class Router:
         (rapidfuzz's normalised Indel similarity, at least 70 of 100), or None."""
         if len(word) < 3 or not word.isalpha():
             return None
+        from rapidfuzz import fuzz, process  # on the first word Cadence does not know, not at start-up
+
         found = process.extractOne(word, list(self.commands), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return self.commands[found[0]].word if found else None
 

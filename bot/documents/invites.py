@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vCalAddress, vText
-
 from bot.services import DEFAULT_ZONE
 
 PRODID = "-//Cadence//Performance management//EN"
@@ -47,6 +45,14 @@ def build_invite(invite: Invite, now: datetime, zone: ZoneInfo = DEFAULT_ZONE) -
     if invite.start.tzinfo is None or now.tzinfo is None:
         raise ValueError("invite times must be timezone-aware")
     start = invite.start.astimezone(zone)
+    from icalendar import (  # when an invite is made, not at start-up
+        Alarm,
+        Calendar,
+        Event,
+        vCalAddress,
+        vText,
+    )
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
