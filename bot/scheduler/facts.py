@@ -43,13 +43,22 @@ def org_key_prefix(org_id: int) -> str:
 class Batch:
     """Reminders planned for one scope, with what identifies the scope's existing rows."""
 
-    scope: str  # "reviews" | "people" | "org"
+    scope: str  # "reviews" | "people" | "org" | "colleagues" (both of a replan)
     planned: list[Planned]
     review_ids: tuple[int, ...] = ()
     person_ids: tuple[int, ...] = ()
     key_prefix: str = ""
     # people batches: in how many days the date alone changes each person's reminders (None: never)
     changes_in: dict[int, int | None] = field(default_factory=dict)
+
+    @classmethod
+    def joined(cls, batches: Sequence[Batch]) -> Batch:
+        """Reviews' and people's batches as one ("colleagues"): their scopes together, no key prefix."""
+        assert not any(b.key_prefix for b in batches), "organisations' batches are not joined"
+        return cls("colleagues", [p for b in batches for p in b.planned],
+                   review_ids=tuple(i for b in batches for i in b.review_ids),
+                   person_ids=tuple(i for b in batches for i in b.person_ids),
+                   changes_in={k: v for b in batches for k, v in b.changes_in.items()})
 
 
 def is_enrolled(p: Any) -> bool:
@@ -70,6 +79,28 @@ class FactSource:
         self.orgs: dict[int, OrgFacts] = {}
         self._org_rows: dict[int, Organisation] = {}
         self._heads: set[int] = set()
+        # a replan of a few colleagues reads their person rows and managers once for both scopes
+        self._memo: dict[str, tuple[set[int], dict[int, Any]]] | None = None
+
+    def remember_people(self) -> None:
+        """Keep person rows and lead managers once read (only for a few colleagues: memory stays flat)."""
+        self._memo = {"people": (set(), {}), "leads": (set(), {})}
+
+    async def _remembered(self, kind: str, ids: Sequence[int], read: Any) -> dict[int, Any]:
+        if self._memo is None:
+            return dict(await read(ids))
+        asked, known = self._memo[kind]
+        missing = sorted(set(ids) - asked)
+        if missing:
+            known.update(await read(missing))
+            asked.update(missing)
+        return {i: known[i] for i in ids if i in known}
+
+    async def people_of(self, ids: Sequence[int]) -> dict[int, Any]:
+        return await self._remembered("people", ids, self.repos.planning.planning_people)
+
+    async def leads_of(self, ids: Sequence[int]) -> dict[int, int]:
+        return await self._remembered("leads", ids, self.repos.planning.lead_managers_of)
 
     async def load_orgs(self) -> None:
         rows = await self.repos.people.organisations()
@@ -131,15 +162,16 @@ class FactSource:
     async def review_batch(self, rows: Sequence[Any]) -> Batch:
         """The reminders of these reviews (store.repos.planning.Planning.review_batch's light rows)."""
         ids = [r.id for r in rows]
-        people = await self.repos.planning.planning_people([r.colleague_id for r in rows])
-        leads = await self.repos.planning.lead_managers_of(list(people))
+        people = await self.people_of([r.colleague_id for r in rows])
+        leads = await self.leads_of(list(people))
         meetings = await self.repos.planning.meetings_of_reviews(ids)
         answers = await self.repos.planning.answer_counts(ids, "colleague")
         sigs = await self.repos.planning.review_signature_parts(ids)
         appeals = await self.repos.planning.appeals_of_reviews(ids)
-        told = told_slots(await self.repos.planning.dialog_meeting_notices(ids))
+        # what the dialogs already told, read only for the reviews with a meeting or an appeal to tell of
+        told = told_slots(await self.repos.planning.dialog_meeting_notices(list(meetings)))
         excepted = await self.repos.lifecycle.review_exceptions(ids)
-        told_appeals = await self.repos.lifecycle.appeals_told(ids)
+        told_appeals = await self.repos.lifecycle.appeals_told(list(appeals))
         planned: list[Planned] = []
         for review in rows:
             person = people.get(review.colleague_id)
@@ -170,7 +202,7 @@ class FactSource:
         """Every person, in keyset pages; or only these (an incremental pass)."""
         if person_ids is not None:
             for chunk in _chunks(sorted(person_ids), self.batch_size):
-                people = sorted((await self.repos.planning.planning_people(chunk)).values(), key=lambda p: p.id)
+                people = sorted((await self.people_of(chunk)).values(), key=lambda p: p.id)
                 if people:
                     yield await self.person_batch(people, span)
             return
@@ -185,7 +217,7 @@ class FactSource:
     async def person_batch(self, people: Sequence[Any], span: Span) -> Batch:
         """The person-level reminders of these people (store.repos.planning.Planning.person_batch's light rows)."""
         ids = [p.id for p in people]
-        leads = await self.repos.planning.lead_managers_of([p.id for p in people if is_enrolled(p)])
+        leads = await self.leads_of([p.id for p in people if is_enrolled(p)])
         eligible_ids = [p.id for p in people if p.id in leads]  # enrolled and someone to review them
         cycles: dict[int, dict[int, CycleStatus]] = {}
         for review, year, kinds in await self.repos.planning.cycle_rows_of(eligible_ids):

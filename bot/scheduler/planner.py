@@ -143,9 +143,10 @@ class Planner:
         process while nothing trust-wide changed (plan_change row 0), so one colleague costs only
         their own reads."""
         ids = sorted(set(person_ids))
-        snapshot = await plan_changes.versions(self.app.db, [*ids, plan_changes.TRUST])
-        trust = snapshot.pop(plan_changes.TRUST, 0)
-        return await self._plan(self.span(), ids, snapshot, orgs=False, trust_version=trust)
+        async with self.app.repos.unit():  # one session for the few reads and writes, not one each
+            snapshot = await plan_changes.versions(self.app.db, [*ids, plan_changes.TRUST])
+            trust = snapshot.pop(plan_changes.TRUST, 0)
+            return await self._plan(self.span(), ids, snapshot, orgs=False, trust_version=trust)
 
     async def _plan(self, span: Span, ids: list[int] | None, snapshot: dict[int, int], *, orgs: bool,
                     trust_version: int = 0, reuse_orgs: bool = True) -> PlanStats:
@@ -153,6 +154,9 @@ class Planner:
         db, today = self.app.db, self.app.clock.today()
         stats = PlanStats()
         source = FactSource(self.app, self.batch_size)
+        few = ids is not None and len(ids) <= self.batch_size
+        if few:
+            source.remember_people()
         scopes = ScopeRows(self.app.repos)
         cached = _ORGS.get(db)
         if reuse_orgs and cached is not None and cached[0] == trust_version:
@@ -160,14 +164,19 @@ class Planner:
         else:
             await source.load_orgs()
             _ORGS[db] = (trust_version, (source.orgs, source._org_rows, source._heads))  # noqa: SLF001
-        async for batch in source.review_batches(ids):
-            await self.sync(batch, stats, scopes)
         seen: set[int] = set()
-        async for batch in source.person_batches(span, ids):
-            await self.sync(batch, stats, scopes)
-            await plan_changes.mark_planned(db, [(pid, snapshot.get(pid, 0), _day(today, days))
-                                             for pid, days in batch.changes_in.items()])
-            seen.update(batch.changes_in)
+        if few:  # one answer's replan: both scopes in one batch, so one read of their rows and one write
+            reviews = [b async for b in source.review_batches(ids)]
+            people = [b async for b in source.person_batches(span, ids)]
+            await self.sync(Batch.joined([*reviews, *people]), stats, scopes)
+            for batch in people:
+                seen.update(await self._mark_planned(batch, snapshot, today))
+        else:
+            async for batch in source.review_batches(ids):
+                await self.sync(batch, stats, scopes)
+            async for batch in source.person_batches(span, ids):
+                await self.sync(batch, stats, scopes)
+                seen.update(await self._mark_planned(batch, snapshot, today))
         if orgs:
             async for batch in source.org_batches(span):
                 await self.sync(batch, stats, scopes)
@@ -175,6 +184,12 @@ class Planner:
         await plan_changes.mark_planned(db, [(pid, v, None) for pid, v in snapshot.items() if pid not in seen])
         stats.colleagues = len(seen)
         return stats
+
+    async def _mark_planned(self, batch: Batch, snapshot: dict[int, int], today: date) -> list[int]:
+        """Mark this people batch's colleagues planned at their snapshot versions; returns their ids."""
+        await plan_changes.mark_planned(self.app.db, [(pid, snapshot.get(pid, 0), _day(today, days))
+                                                      for pid, days in batch.changes_in.items()])
+        return list(batch.changes_in)
 
     async def sync(self, batch: Batch, stats: PlanStats, scopes: ScopeRows | None = None) -> None:
         repos = self.app.repos

@@ -10,8 +10,9 @@ from sqlalchemy import delete
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Appeal, Meeting, ModerationCheck, Reminder, Review, ReviewException
-from store.repos import diary
+from store.models import Appeal, Meeting, ModerationCheck, Review, ReviewException
+from store.repos import diary, statements
+from store.repos import planning_statements as planned
 from store.repos.base import RepoBase
 
 
@@ -20,8 +21,7 @@ async def exceptions_of(s: AsyncSession, review_ids: Sequence[int]) -> dict[int,
     out: dict[int, list[ReviewException]] = {}
     if not review_ids:
         return out
-    rows = (await s.exec(select(ReviewException).where(ReviewException.review_id.in_(list(review_ids)))  # type: ignore[call-overload, attr-defined]
-                         .order_by(ReviewException.recorded_at, ReviewException.id))).all()  # type: ignore[arg-type]
+    rows = (await s.exec(statements.exceptions_of_reviews(), params={"ids": list(review_ids)})).all()
     for row in rows:
         out.setdefault(row.review_id, []).append(row)
     return out
@@ -69,11 +69,8 @@ async def appeals_told(s: AsyncSession, review_ids: Sequence[int]) -> set[int]:
     notice, key "appeal:ID:written:PERSON"), so that the planner does not tell them a second time."""
     if not review_ids:
         return set()
-    q = select(Reminder.dedupe_key).where(Reminder.kind == "appeal_hearing_deadline",  # type: ignore[call-overload]
-                                          Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
-                                          Reminder.dedupe_key.like("appeal:%:written:%"))  # type: ignore[attr-defined]
     out: set[int] = set()
-    for key in (await s.exec(q)).all():
+    for (key,) in (await s.execute(planned.appeals_told(), {"ids": list(review_ids)})).all():
         part = key.split(":")[1]
         if part.isdigit():
             out.add(int(part))

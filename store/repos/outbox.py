@@ -13,6 +13,7 @@ from sqlmodel import select
 from store.models import (
     Reminder,
 )
+from store.repos import planning_statements as planned
 from store.repos.base import (
     _PLANNER_COLUMNS,
     RepoBase,
@@ -80,15 +81,16 @@ class Outbox(RepoBase):
                 from sqlalchemy.dialects.postgresql import ARRAY
 
                 match = Reminder.dedupe_key == any_(bindparam("keys", list(keys), type_=ARRAY(String)))
+                q = select(*_PLANNER_COLUMNS).where(match)  # type: ignore[call-overload]
+                rows = (await s.execute(q)).all()
             else:
-                match = Reminder.dedupe_key.in_(list(keys))  # type: ignore[attr-defined]
-            q = select(*_PLANNER_COLUMNS).where(match)  # type: ignore[call-overload]
-            return {r.dedupe_key: r for r in (await s.execute(q)).all()}
+                rows = (await s.execute(planned.planner_rows_by_keys(), {"keys": list(keys)})).all()
+            return {r.dedupe_key: r for r in rows}
 
     async def pending_planned(self, *, review_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
                               key_prefix: str = "") -> list[Any]:
         """Pending planner rows (light: id and dedupe_key) of one scope: reviews (by review_id),
-        people (by subject) or a key prefix.
+        people (by subject), both (a replan's joined batch) or a key prefix.
 
         The status is checked here, not in SQL: with ``status = 'pending'`` in the WHERE clause an
         unanalysed SQLite picks the (status, due_at) index and reads every pending row of the outbox
@@ -96,14 +98,12 @@ class Outbox(RepoBase):
         also a range on the unique dedupe_key index (exact under SQLite's binary collation; the
         LIKE keeps it exact on PostgreSQL whatever the collation)."""
         async with self.db.session() as s:
+            if review_ids or person_ids:
+                q = planned.scope_rows(bool(review_ids), bool(person_ids))
+                rows = (await s.execute(q, {"review_ids": list(review_ids), "person_ids": list(person_ids)})).all()
+                return [r for r in rows if r.status == "pending"]
             q = select(Reminder.id, Reminder.dedupe_key, Reminder.status)
-            if review_ids:
-                q = q.where(Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
-                            Reminder.dedupe_key.like("plan:review:%"))  # type: ignore[attr-defined]
-            elif person_ids:
-                q = q.where(Reminder.subject_person_id.in_(list(person_ids)),  # type: ignore[union-attr]
-                            Reminder.dedupe_key.like("plan:person:%"))  # type: ignore[attr-defined]
-            elif key_prefix:
+            if key_prefix:
                 prefix = key_prefix.replace("%", "").replace("_", "")
                 q = q.where(Reminder.dedupe_key.like(key_prefix.replace("%", "") + "%"))  # type: ignore[attr-defined]
                 if not self.db.is_postgres and prefix == key_prefix and prefix:

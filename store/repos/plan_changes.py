@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from store.db import Database
-from store.models import Cycle, PlanChange, PlanningPass, Review
+from store.models import PlanChange, PlanningPass
+from store.repos import planning_statements as planned
 
 PASS_ROW = 1  # planning_pass holds one row
 TRUST = 0  # plan_change row 0: a change that concerns every colleague (organisations, role grants, cycles)
@@ -34,10 +35,11 @@ async def changed_since_planned(db: Database, today: date) -> dict[int, int]:
 async def versions(db: Database, person_ids: Sequence[int] | None = None) -> dict[int, int]:
     """Every colleague's (and row 0's) version now, or these colleagues': the snapshot a pass marks as planned."""
     async with db.session() as s:
-        q = select(PlanChange.person_id, PlanChange.version)
         if person_ids is not None:
-            q = q.where(PlanChange.person_id.in_(list(person_ids)))  # type: ignore[attr-defined]
-        return {pid: v for pid, v in (await s.execute(q)).all()}
+            rows = (await s.execute(planned.plan_change_versions(), {"ids": list(person_ids)})).all()
+        else:
+            rows = (await s.execute(select(PlanChange.person_id, PlanChange.version))).all()
+        return {pid: v for pid, v in rows}
 
 
 async def mark_planned(db: Database, rows: Iterable[tuple[int, int, date | None]]) -> None:
@@ -70,15 +72,10 @@ async def record_pass(db: Database, fingerprint: str, years: str, finished_at: d
 
 async def reviews_of_colleagues(db: Database, colleague_ids: Sequence[int]) -> list[Any]:
     """These colleagues' reviews as the planner's light rows (store.repos.planning.Planning.review_batch's columns)."""
-    from store.repos.base import _PLANNING_REVIEW_COLUMNS
-
     if not colleague_ids:
         return []
     async with db.session() as s:
-        q = (select(*_PLANNING_REVIEW_COLUMNS, Cycle.year.label("cycle_year"))  # type: ignore[call-overload]
-             .join(Cycle, Cycle.id == Review.cycle_id)
-             .where(Review.colleague_id.in_(list(colleague_ids))).order_by(Review.id))  # type: ignore[attr-defined]
-        return list((await s.execute(q)).all())
+        return list((await s.execute(planned.reviews_of_colleagues(), {"ids": list(colleague_ids)})).all())
 
 
 def _insert(db: Database) -> Any:

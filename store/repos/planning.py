@@ -7,31 +7,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import select
 
-from store.models import (
-    Appeal,
-    CheckIn,
-    Cycle,
-    LineManagement,
-    Meeting,
-    Person,
-    PlanAction,
-    PlanActionReview,
-    PreparationAnswer,
-    Reminder,
-    Review,
-    RoleGrant,
-    Signature,
-    SupportPlan,
-)
-from store.repos.base import (
-    _PLANNING_PERSON_COLUMNS,
-    _PLANNING_REVIEW_COLUMNS,
-    RepoBase,
-    _delegated_statements_query,
-)
+from store.models import Appeal, PlanAction, PlanActionReview, RoleGrant, SupportPlan
+from store.repos import planning_statements as planned
+from store.repos.base import RepoBase, _delegated_statements_query
 
 
 class Planning(RepoBase):
@@ -40,25 +20,19 @@ class Planning(RepoBase):
         if not review_ids:
             return []
         async with self.db.session() as s:
-            q = select(Reminder.review_id, Reminder.recipient_id, Reminder.dedupe_key).where(
-                Reminder.kind == "meeting_notice", Reminder.review_id.in_(list(review_ids)),  # type: ignore[union-attr]
-                Reminder.dedupe_key.like("meeting:%"))  # type: ignore[attr-defined]
-            return [(rid, to, key) for rid, to, key in (await s.exec(q)).all()]
+            rows = (await s.execute(planned.dialog_meeting_notices(), {"ids": list(review_ids)})).all()
+            return [(rid, to, key) for rid, to, key in rows]
 
     async def review_batch(self, after_id: int, limit: int) -> list[Any]:
         """The next reviews after ``after_id`` as light rows (the columns planning reads, each review's
         cycle year as ``cycle_year``): no ORM objects, no form text."""
         async with self.db.session() as s:
-            q = (select(*_PLANNING_REVIEW_COLUMNS, Cycle.year.label("cycle_year"))  # type: ignore[call-overload]
-                 .join(Cycle, Cycle.id == Review.cycle_id)
-                 .where(Review.id > after_id).order_by(Review.id).limit(limit))  # type: ignore[operator]
-            return list((await s.execute(q)).all())
+            return list((await s.execute(planned.review_page(), {"after": after_id, "limit": limit})).all())
 
     async def person_batch(self, after_id: int, limit: int) -> list[Any]:
         """The next people after ``after_id`` as light rows (the columns planning reads)."""
         async with self.db.session() as s:
-            q = select(*_PLANNING_PERSON_COLUMNS).where(Person.id > after_id).order_by(Person.id).limit(limit)  # type: ignore[call-overload, operator]
-            return list((await s.execute(q)).all())
+            return list((await s.execute(planned.person_page(), {"after": after_id, "limit": limit})).all())
 
     async def planning_people(self, ids: Iterable[int]) -> dict[int, Any]:
         """These people as light rows (the columns planning reads), by id."""
@@ -66,18 +40,14 @@ class Planning(RepoBase):
         if not wanted:
             return {}
         async with self.db.session() as s:
-            q = select(*_PLANNING_PERSON_COLUMNS).where(Person.id.in_(wanted))  # type: ignore[call-overload, union-attr]
-            return {r.id: r for r in (await s.execute(q)).all()}
+            return {r.id: r for r in (await s.execute(planned.people(), {"ids": wanted})).all()}
 
     async def meetings_of_reviews(self, review_ids: Sequence[int]) -> dict[int, list[Any]]:
         """Light rows (id, review_id, kind, starts_at, status, scheduled_at) of these reviews' meetings."""
-        out: dict[int, list[Meeting]] = {}
+        out: dict[int, list[Any]] = {}
         if review_ids:
             async with self.db.session() as s:
-                q = (select(Meeting.id, Meeting.review_id, Meeting.kind, Meeting.starts_at, Meeting.status,  # type: ignore[call-overload]
-                            Meeting.scheduled_at)
-                     .where(Meeting.review_id.in_(list(review_ids))).order_by(Meeting.starts_at))  # type: ignore[attr-defined]
-                for m in (await s.execute(q)).all():
+                for m in (await s.execute(planned.meetings(), {"ids": list(review_ids)})).all():
                     out.setdefault(m.review_id, []).append(m)
         return out
 
@@ -85,19 +55,14 @@ class Planning(RepoBase):
         if not review_ids:
             return {}
         async with self.db.session() as s:
-            q = (select(PreparationAnswer.review_id, func.count())
-                 .where(PreparationAnswer.review_id.in_(list(review_ids)), PreparationAnswer.side == side,  # type: ignore[attr-defined]
-                        PreparationAnswer.answer != "")
-                 .group_by(PreparationAnswer.review_id))
-            return {rid: int(n) for rid, n in (await s.exec(q)).all()}
+            rows = (await s.execute(planned.answer_counts(), {"ids": list(review_ids), "side": side})).all()
+            return {rid: int(n) for rid, n in rows}
 
     async def review_signature_parts(self, review_ids: Sequence[int]) -> dict[int, set[tuple[str, str]]]:
         out: dict[int, set[tuple[str, str]]] = {}
         if review_ids:
             async with self.db.session() as s:
-                q = select(Signature.subject_id, Signature.part, Signature.role).where(
-                    Signature.subject_type == "review", Signature.subject_id.in_(list(review_ids)))  # type: ignore[attr-defined]
-                for sid, part, role in (await s.exec(q)).all():
+                for sid, part, role in (await s.execute(planned.signature_parts(), {"ids": list(review_ids)})).all():
                     out.setdefault(sid, set()).add((part, role))
         return out
 
@@ -105,7 +70,7 @@ class Planning(RepoBase):
         out: dict[int, list[Appeal]] = {}
         if review_ids:
             async with self.db.session() as s:
-                for a in (await s.exec(select(Appeal).where(Appeal.review_id.in_(list(review_ids))))).all():  # type: ignore[attr-defined]
+                for a in (await s.exec(planned.appeals(), params={"ids": list(review_ids)})).all():
                     out.setdefault(a.review_id, []).append(a)
         return out
 
@@ -114,10 +79,7 @@ class Planning(RepoBase):
         out: dict[int, int] = {}
         if person_ids:
             async with self.db.session() as s:
-                q = (select(LineManagement.report_id, LineManagement.manager_id)  # type: ignore[call-overload]
-                     .where(LineManagement.report_id.in_(list(person_ids)))  # type: ignore[attr-defined]
-                     .order_by(LineManagement.is_lead.desc(), LineManagement.id))  # type: ignore[attr-defined]
-                for lm in (await s.execute(q)).all():
+                for lm in (await s.execute(planned.lead_managers(), {"ids": list(person_ids)})).all():
                     out.setdefault(lm.report_id, lm.manager_id)
         return out
 
@@ -128,16 +90,11 @@ class Planning(RepoBase):
         if not person_ids:
             return []
         async with self.db.session() as s:
-            q = (select(Review.id, Review.colleague_id, Review.reviewer_id, Review.planning_submitted_at,  # type: ignore[call-overload]
-                        Review.midyear_submitted_at, Review.eoy_submitted_at, Review.stage, Cycle.year).join(Cycle, Cycle.id == Review.cycle_id)
-                 .where(Review.colleague_id.in_(list(person_ids))))  # type: ignore[attr-defined]
-            rows = [(r, r.year) for r in (await s.execute(q)).all()]
+            rows = [(r, r.year) for r in (await s.execute(planned.cycle_rows(), {"ids": list(person_ids)})).all()]
             ids = [r.id for r, _ in rows]
             kinds: dict[int, list[str]] = {}
             if ids:
-                mq = select(Meeting.review_id, Meeting.kind).where(
-                    Meeting.review_id.in_(ids), Meeting.status.in_(["scheduled", "held"]))  # type: ignore[attr-defined]
-                for rid, kind in (await s.exec(mq)).all():
+                for rid, kind in (await s.execute(planned.live_meeting_kinds(), {"ids": ids})).all():
                     kinds.setdefault(rid, []).append(kind)
             return [(r, y, kinds.get(r.id or 0, [])) for r, y in rows]
 
@@ -145,10 +102,8 @@ class Planning(RepoBase):
         if not person_ids:
             return {}
         async with self.db.session() as s:
-            q = (select(CheckIn.person_id, func.max(CheckIn.created_at))
-                 .where(CheckIn.person_id.in_(list(person_ids))).group_by(CheckIn.person_id))  # type: ignore[attr-defined]
             out: dict[int, datetime] = {}
-            for pid, at in (await s.exec(q)).all():
+            for pid, at in (await s.execute(planned.last_checkins(), {"ids": list(person_ids)})).all():
                 if isinstance(at, str):
                     at = datetime.fromisoformat(at)
                 if at is not None:
@@ -159,13 +114,12 @@ class Planning(RepoBase):
         if not person_ids:
             return []
         async with self.db.session() as s:
-            plans = (await s.exec(select(SupportPlan).where(SupportPlan.colleague_id.in_(list(person_ids))))).all()  # type: ignore[attr-defined]
+            plans = (await s.exec(planned.support_plans(), params={"ids": list(person_ids)})).all()
             if not plans:
                 return []
-            actions = (await s.exec(select(PlanAction).where(
-                PlanAction.plan_id.in_([p.id for p in plans])))).all()  # type: ignore[attr-defined]
-            reviews = (await s.exec(select(PlanActionReview).where(
-                PlanActionReview.action_id.in_([a.id for a in actions])))).all() if actions else []  # type: ignore[attr-defined]
+            actions = (await s.exec(planned.plan_actions(), params={"ids": [p.id for p in plans]})).all()
+            reviews = (await s.exec(planned.plan_action_reviews(),
+                                    params={"ids": [a.id for a in actions]})).all() if actions else []
             return [(p, [a for a in actions if a.plan_id == p.id],
                      [r for r in reviews if any(a.id == r.action_id and a.plan_id == p.id for a in actions)])
                     for p in plans]

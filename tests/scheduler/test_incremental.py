@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import event
+
 from bot.app import build_app
 from bot.clock import FixedClock
 from bot.scheduler.planner import Planner
@@ -107,6 +109,36 @@ async def test_one_answer_replans_its_colleague_alone(demo_app):
     assert stats.colleagues == 1 and stats.inserted == stats.updated == stats.cancelled == 0
     again = await Planner(demo_app).run()
     assert again.incremental and again.colleagues == 0
+
+
+async def test_a_replan_after_a_form_plans_what_a_full_pass_plans_in_one_transaction(demo_db: Path, tmp_path: Path):
+    paths = {kind: tmp_path / f"{kind}.db" for kind in ("replan", "full")}
+    apps = {}
+    for kind, path in paths.items():
+        shutil.copyfile(demo_db, path)
+        apps[kind] = build_app(make_settings(f"sqlite:///{path}"), clock=FixedClock(TODAY))
+    try:
+        for app in apps.values():
+            await Planner(app).run()
+        for path in paths.values():
+            with sqlite3.connect(path) as conn:
+                a_form_is_submitted(conn)
+                colleague = conn.execute("SELECT colleague_id FROM review WHERE planning_submitted_at IS NOT NULL "
+                                         "ORDER BY planning_submitted_at DESC, id LIMIT 1").fetchone()[0]
+        commits, person_reads = [], []
+        engine = apps["replan"].db.engine.sync_engine
+        event.listen(engine, "commit", lambda conn: commits.append(1))
+        event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *rest:
+                     person_reads.append(1) if statement.lstrip().startswith("SELECT person.") else None)
+        stats = await Planner(apps["replan"]).replan([colleague])
+        await Planner(apps["full"]).run(full=True)
+        assert outbox(paths["replan"]) == outbox(paths["full"])
+        assert stats.colleagues == 1 and stats.inserted + stats.updated + stats.cancelled > 0
+        assert len(commits) == 1  # all of the colleague's rows, and the mark that they were planned, or none
+        assert len(person_reads) == 1  # their person row read once for their reviews and their own reminders
+    finally:
+        for app in apps.values():
+            await app.close()
 
 
 def outbox_people(path: Path) -> list[int]:
