@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import build_app
+from bot.messages import Reply
 from bot.scheduler.dispatcher import MAX_ATTEMPTS, Dispatcher, backoff, render
-from store.models import Reminder
+from store.models import Person, Reminder
 from tests.conftest import make_settings
 from tests.scheduler.conftest import RecordingChannel
 
@@ -206,9 +208,26 @@ async def _run_until_empty(d: Dispatcher) -> None:
         await asyncio.sleep(0)
 
 
+@dataclass
+class FirstWaitsForTheOther(RecordingChannel):
+    """Worker A's first send waits (up to 5 s) until worker B has sent one: on SQLite a writer waiting
+    for the lock sleeps in the busy handler, and a worker that never pauses could otherwise claim every
+    row before the other wakes; the test is about both claiming at once, not about who wakes first."""
+
+    other: RecordingChannel | None = None
+
+    async def deliver(self, person: Person, reply: Reply) -> None:
+        for _ in range(500):
+            if self.other is None or self.other.delivered:
+                break
+            await asyncio.sleep(0.01)
+        await super().deliver(person, reply)
+
+
 async def _two_workers_deliver_once(app_a, app_b, n: int = 200) -> int:
     ids = await _many(app_a, n)
-    a, b = RecordingChannel(delay=0.001), RecordingChannel(delay=0.001)
+    b = RecordingChannel(delay=0.001)
+    a = FirstWaitsForTheOther(delay=0.001, other=b)
     app_a.channels["slack"], app_b.channels["slack"] = a, b
     await asyncio.gather(_run_until_empty(Dispatcher(app_a, worker_id="A", batch=10)),
                          _run_until_empty(Dispatcher(app_b, worker_id="B", batch=10)))
