@@ -16,9 +16,12 @@ CAUSES: dict[tuple[str, str], str] = {
         "over 2,000-click bursts), and a closed loop of 50 in flight queues about 50/throughput (Little's "
         "law). Cadence and the bare app take turns in rounds (bench/rounds.py), so a machine that slows "
         "down during the run slows both; a miss with the load average near nproc is other work on the "
-        "cores. Answers worked out inside a burst would show here too: they wait while acks are arriving "
-        "(ack_first's quiet gap, 0.1 s), so a load generator that stalls that long lets some start. For a "
-        "busy host: more `cadence serve` workers (one per core)."),
+        "cores. Answers worked out inside a burst would show here too: they wait while acks are waiting or "
+        "arriving in a burst (bot/handlers/ack_first.py), so a load generator that stalls lets some start. The "
+        "load generator's own full garbage collections (about 60 ms over the seeded app's heap) once stalled "
+        "every request in flight and read as our p99 in one run of three (96 ms against 21-28 ms); the client now "
+        "freezes its heap while it measures (bench/load.py client_heap_frozen). For a busy host: more "
+        "`cadence serve` workers (one per core)."),
     ("2 Teams path", "p99 latency"): (
         "the acks are cheap (the activity is read and authenticated, then 202 and the turn runs after, "
         "bot/handlers/ack_first.py), so a miss here is the machine: 50 in flight queue about 50/throughput "
@@ -38,23 +41,29 @@ CAUSES: dict[tuple[str, str], str] = {
         "the claim's ORDER BY due_at, id LIMIT n over the (status, due_at) index: see the slowest claim in the "
         "note; PostgreSQL's FOR UPDATE SKIP LOCKED subquery re-sorts when the planner statistics are stale."),
     ("1 Slack path", "every answer sent"): (
-        "the answers' own cost: a burst of 500 `status` clicks queued on one process at about 8-12 ms of CPU and "
-        "7-10 queries each (bench section 6's 'CPU per answer' and its queries) is 4-6 s of work whatever the "
-        "order; the acks finish in a fraction of a second, so the last answer goes out seconds after the last "
-        "ack. Each repository call opens and closes its own session, and each query takes about four thread "
-        "hops through aiosqlite (RESULTS.md's observations). Fix: one session a turn "
-        "(store/unit.py, Issue 16) and fewer, wider reads in the status snapshot; for a busy host, one "
-        "`cadence serve` worker per core."),
+        "the answers' own CPU on one process: the acks of a 500-click burst finish in a fraction of a second, then "
+        "the 500 `status` answers run one after another on one core (Python runs one at a time; ack_first lets "
+        "them through once the acks are out). Since Issues 16 and 18 each answer is one unit of work (one session, "
+        "one commit, the audit row inside it), its nine SELECTs are built once (store/repos/statements.py) and each "
+        "makes one trip to SQLite's thread, not four (store/sqlite_one_hop.py): in-process a `status` answer went "
+        "from 9.3 ms to 4-7 ms of CPU depending on the machine's speed that hour, so 500 of them are still 2-3.5 s "
+        "of one core whatever the order, plus the posts. In a cProfile of 200 `status` answers (bench.tap's "
+        "300-person trust, answered in-process) about two thirds of status_command is the team snapshot's "
+        "reads (store/repos/reviews.py status_snapshot: SQLAlchemy's per-statement work more than SQLite's), a "
+        "fifth the audit row (an ORM object and its flush), the lifecycle a twentieth. Fix: one `cadence serve` "
+        "worker per core (a burst spreads over them); then a status snapshot kept per person until one of its "
+        "facts changes (the plan_change versions already say when)."),
     ("6 tap to answer", "p99 tap to answer"): (
         "the answer's work, not the ack: each tap's answer runs after its ack on the same event loop, one person's "
-        "answers in order (bot.handlers.ack_first), at the CPU and query counts in the 'CPU per answer' rows. At 25 "
-        "taps a second that is a quarter to a half of one core, so answers that arrive together wait for each "
-        "other, and the slowest kind (status: the team's snapshot) sets p99. The bare app does one primary-key read "
-        "and one post. In a cProfile of bench/tap_server.py answering 190 `status` taps, about half of "
-        "status_command's time went to the audit row's own write transaction (store/repos/audit.py: who looked at "
-        "which record, Policy 10.1) and most of the rest to the status snapshot's reads. Fix: cheaper answers "
-        "(the audit row in the turn's one transaction, store/unit.py; the snapshot in fewer queries), then more "
-        "workers; see also the load average: two cores shared with the load generator and the stand-in."),
+        "answers in order (bot.handlers.ack_first), at the CPU and query counts in the 'CPU per answer' rows, "
+        "against the bare app's one primary-key read and one post (about 1.5 ms). At 25 taps a second a few "
+        "answers arrive together now and then and wait for each other; the slowest kind, `status` (the team "
+        "snapshot: about 9 queries and 4-7 ms of CPU, see 'every answer sent' for its profile), sets p99. The "
+        "load generator, the stand-in and both servers share two cores, so the load average moves the tail. "
+        "Before Issue 18's answer work the p50 was 9.3 s (ack_first held every answer for a silence a steady "
+        "stream never leaves); since then the answers' cost went down by half (one unit a turn, prebuilt "
+        "statements, one SQLite trip per statement, the kept-alive Web API session). Fix: the same as the "
+        "burst's (more workers; a cached status snapshot)."),
     ("3 planning at scale", "pass over an unchanged trust"): (
         "what an unchanged pass still does: it reads plan_change (one row per colleague) for who moved, replans "
         "every organisation (one delegated_statements query each: a thousand at 100,000 colleagues) and the "
@@ -62,16 +71,25 @@ CAUSES: dict[tuple[str, str], str] = {
         "plan_change.replan_on); a miss with 'FULL' in the note means the pass could not be incremental (a "
         "first pass, a changed fingerprint or trust-wide change)."),
     ("3 planning at scale", "one answer's replan"): (
-        "about 19 queries for one colleague (bot.scheduler.facts reads reviews, people, managers, meetings, "
-        "answers, signatures, appeals, notices, check-ins and plans; the planner its existing rows; then it marks "
-        "plan_change), each repository call opening its own session (a connection checkout and a rollback). "
-        "Fix: one session for the replan (store/unit.py), and the person row and manager read once for both "
-        "scopes."),
+        "a replan's small queries: about 17 (the colleague's reviews, person row, managers, meetings, answers, "
+        "signatures, appeals, exceptions, check-ins and plans; the planner's existing rows and scope; the insert; "
+        "the plan_change mark), in one unit since Issue 18 (one session, one commit), built once "
+        "(store/repos/planning_statements.py). Timed with SQLAlchemy's cursor events over 30 replans on a "
+        "1,000-colleague trust: about 3 ms inside SQLite, the rules 0.25 ms, the rest SQLAlchemy's per-statement "
+        "work and the hops to SQLite's thread; in a process that has just planned a large trust a garbage "
+        "collection now and then adds about 1 ms (7.5 ms with gc disabled against 8.6 ms). It was 22 ms and 23 "
+        "queries, each repository call its own session."),
     ("5 start-up", "cadence serve to healthy"): (
-        "imports: store.models builds every SQLModel table class (about a third of the start), then SQLAlchemy, "
-        "slack_bolt and slack_sdk, pydantic-settings, typer and rich for the CLI; aiohttp the bare app loads too. "
-        "Already lazy: Alembic (a database at head costs one SELECT), the Teams SDK (on the first Teams activity "
-        "or send), bank holidays, documents and charts. `python -X importtime -m bot serve` lists the rest."),
+        "imports, and most of them the floor of any app on this stack. `python -X importtime -m bot serve` "
+        "(self times, summed per package, on this machine): SQLAlchemy 175 ms, store (SQLModel building the "
+        "forty-odd table classes) 125 ms, aiohttp 88 ms (the bare app pays it too), Cadence's own modules 76 ms, "
+        "pydantic with pydantic-settings 59 ms, slack_bolt and slack_sdk 51 ms, rich and typer (the CLI) 37 ms, "
+        "yaml 10 ms; importlib.metadata's entry-point scans about 30 ms (pydantic's plugin loader, APScheduler's "
+        "trigger lookup). Already lazy: Alembic (a database at head costs one SELECT), the Teams SDK (the first "
+        "Teams activity or send), documents, charts, icalendar, rapidfuzz and bank holidays; the scheduler "
+        "starts after /healthz answers and the garbage collector is off until the start-up heap is frozen. "
+        "2.5x the bare app would be about 750 ms, less than SQLAlchemy, the models, aiohttp and Bolt take "
+        "together; what is left could only move to the first request, which a person would then wait for."),
     ("5 start-up", "idle resident memory"): (
         "the same imports held in memory (SQLAlchemy's and SQLModel's classes, Bolt, the dialogs); the Teams SDK "
         "(about 20 MiB with msrest, requests and urllib3) loads only when Teams is used."),
@@ -93,30 +111,30 @@ CAUSES: dict[tuple[str, str], str] = {
 
 # Known costs that have no target in the issue but that the table shows (see RESULTS.md notes).
 OBSERVATIONS = [
-    "Planning costs about 1-1.4 ms per colleague on this machine, and a second pass that changes nothing "
-    "nearly as much as the first (it reads and works out everything again, only writes nothing), so 100,000 "
-    "colleagues take a couple of minutes a pass. Profile of a 10,000-colleague pass: about a quarter is the "
-    "rules themselves (bot/scheduler/rules.py, about eleven reminders per colleague with their wording), a "
-    "quarter SQLAlchemy binding parameters (the executemany insert of new rows, the IN lists of each "
-    "batch's keys and ids), a fifth waiting on SQLite's thread, the rest reading light rows and comparing. "
-    "It was 20 ms per colleague while the planner built an ORM Reminder per row, then 2.5-3 ms while each "
-    "batch's scope query read every pending row of the outbox (planning then grew with the outbox).",
-    "Enrolment (bot.enrolment.enrol_all -> store.repos.reviews.Reviews.ensure_reviews) creates one ORM Review at a time, "
-    "about 1 ms each: 100 s for 100,000 colleagues before planning starts. The generator writes reviews in "
-    "bulk to keep that out of the planning figure.",
-    "The answers after the acks cost far more than the acks: about 8-12 ms of CPU per `status` click (7-10 "
-    "queries through SQLAlchemy's async session and aiosqlite's thread, each query about four thread hops; "
-    "then chat.postMessage), against well under 1 ms per ack, so a round of 500 clicks takes one process "
-    "several seconds to answer (\"every answer sent\" in the table). It was 25-60 ms and 25-57 queries "
-    "while `status` read each colleague's review, meetings and appeals one query at a time; a test now "
-    "pins its query count whatever the team's size.",
-    "Start-up is mostly imports: store.models alone takes about 0.5 s (SQLModel builds every table class), "
-    "then slack_bolt and the CLI's typer and rich. Before Issue 18 botbuilder (0.3 s, 20 MiB), Alembic "
-    "(0.15 s, run on every start) and holidays were loaded too, and with PYTHONDONTWRITEBYTECODE set the "
-    "benchmark compiled Cadence's modules on every start.",
+    "A full planning pass costs about 0.5-0.9 ms per colleague on this machine. Profile of a 10,000-colleague "
+    "pass: about a quarter is the rules themselves (bot/scheduler/rules.py, about eleven reminders per colleague "
+    "with their wording), a quarter SQLAlchemy binding parameters (the executemany insert of new rows, the IN "
+    "lists of each batch's keys and ids), a fifth waiting on SQLite's thread, the rest reading light rows and "
+    "comparing. It was 20 ms per colleague while the planner built an ORM Reminder per row, then 2.5-3 ms while "
+    "each batch's scope query read every pending row of the outbox (planning then grew with the outbox).",
     "Planning: a pass replans only the colleagues whose facts changed (triggers bump plan_change in the "
     "change's own transaction, migration 0018) and those the moving span reaches; before Issue 18 an "
-    "unchanged 100,000-colleague pass took 62 s against 68 s for the first.",
+    "unchanged 100,000-colleague pass took 62 s against 68 s for the first. One colleague's replan (after an "
+    "answer) runs in one unit: 22 ms and 23 queries before, about 7-9 ms and 17 queries after "
+    "(tests/scheduler/test_incremental.py proves it plans what a full pass plans, in one commit).",
+    "Enrolment (bot.enrolment.enrol_all -> store.repos.reviews.Reviews.ensure_reviews) creates one ORM Review at a "
+    "time, about 1 ms each: 100 s for 100,000 colleagues before planning starts. The generator writes reviews in "
+    "bulk to keep that out of the planning figure.",
+    "The answers after the acks cost far more than the acks: a `status` answer is about 9 queries and 4-7 ms of "
+    "CPU in-process (it was 25-60 ms and 25-57 queries while it read each colleague's review one at a time, then "
+    "8-12 ms with a session per repository call and four thread hops per query), against well under 1 ms per "
+    "ack. Queries per turn, counted with SQLAlchemy's before_cursor_execute on the demo trust before and after "
+    "Issue 16 (statements / connection checkouts / commits): status 8/3/1 -> 9/1/1 (the extra read is the "
+    "lifecycle's exceptions), a completing preparation turn 15/10/6 -> 14/1/1.",
+    "Start-up is mostly imports (see the start-up cause for the list). Before Issue 18 botbuilder (0.3 s, 20 MiB), "
+    "Alembic (0.15 s, run on every start), holidays, documents and charts were loaded too, and with "
+    "PYTHONDONTWRITEBYTECODE set the benchmark compiled Cadence's modules on every start: 1.8 s and 131 MiB "
+    "then, about 1.4 s and 93 MiB now on this machine.",
 ]
 
 

@@ -37,6 +37,7 @@ from typing import Any
 import aiohttp
 
 from bench import procs
+from bench.load import client_heap_frozen
 from bench.report import Figure, not_measured
 from bench.slack_path import SECRET, TOKEN, home_click, signed
 
@@ -170,7 +171,8 @@ class Client:
 async def paced(url: str, standin: str, client: Client, users: list[str], rate: float, seconds: float) -> list[Tap]:
     """Send ``rate`` taps a second for ``seconds``, each on time (an open loop), people in turn."""
     timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session, \
+            client_heap_frozen():
         start, pending = time.monotonic(), []
         for i in range(int(rate * seconds)):
             delay = start + i / rate - time.monotonic()
