@@ -171,15 +171,15 @@ class Client:
 async def paced(url: str, standin: str, client: Client, users: list[str], rate: float, seconds: float) -> list[Tap]:
     """Send ``rate`` taps a second for ``seconds``, each on time (an open loop), people in turn."""
     timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session, \
-            client_heap_frozen():
-        start, pending = time.monotonic(), []
-        for i in range(int(rate * seconds)):
-            delay = start + i / rate - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            pending.append(asyncio.create_task(client.tap(session, url, users[i % len(users)])))
-        return list(await asyncio.gather(*pending))
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
+        with client_heap_frozen():
+            start, pending = time.monotonic(), []
+            for i in range(int(rate * seconds)):
+                delay = start + i / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                pending.append(asyncio.create_task(client.tap(session, url, users[i % len(users)])))
+            return list(await asyncio.gather(*pending))
 
 
 # --- answers ---------------------------------------------------------------------------------
